@@ -1,0 +1,430 @@
+"""Readers: each turns one input format into Article records.
+
+Every reader yields ``Article`` or ``ReadError`` items, never raises for bad input,
+so one malformed line or page costs only itself.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from storyline.ingest.dates import parse_published
+from storyline.ingest.normalize import clean_text, first_sentence_title, identify_language, normalize_text
+from storyline.models import Article
+
+DEFAULT_MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class ReadError:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+Item = Article | ReadError
+
+_DATE_LINE = re.compile(r"^\ufeff?\s*date\s+(\d{4}-\d{1,2}(?:-\d{1,2})?)\s*")
+_KNOWN_FIELDS = {"id", "url", "source", "published", "published_at", "title", "text", "language", "author"}
+
+
+# --------------------------------------------------------------------------- decoding
+def decode_bytes(data: bytes, where: str) -> str:
+    """Decode a file's bytes: BOMs first, then UTF-8, then cp1252 (a superset of latin-1 for text)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise ValueError("binary data, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        # cp1252 leaves five bytes undefined; latin-1 maps them, but they signal a wrong guess.
+        raise ValueError(f"undecodable bytes at offset {exc.start} (not UTF-8, UTF-16 or cp1252)") from exc
+
+
+# --------------------------------------------------------------------------- builders
+def finish_article(
+    *,
+    id: str,
+    text: str,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    published=None,
+    language: str | None = None,
+    author: str | None = None,
+    metadata: dict | None = None,
+    max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+) -> Article:
+    """Normalise the fields of one article; raise ValueError with a clear message if unusable."""
+    if not isinstance(text, str):
+        raise ValueError("field 'text' must be a string")
+    if len(text.encode("utf-8", errors="ignore")) > max_bytes:
+        raise ValueError(f"article larger than the limit of {max_bytes} bytes")
+    raw = normalize_text(text)
+    cleaned = clean_text(text)
+    if not cleaned:
+        raise ValueError("no article text")
+    pub, precision = parse_published(published)
+    title = normalize_text(title) if isinstance(title, str) and title.strip() else first_sentence_title(cleaned)
+    lang = language.strip().lower()[:8] if isinstance(language, str) and language.strip() else identify_language(cleaned)
+    article = Article(
+        id=str(id).strip(),
+        text=cleaned,
+        raw_text=raw if raw != cleaned else None,
+        title=title,
+        source=source.strip() if isinstance(source, str) and source.strip() else None,
+        url=url.strip() if isinstance(url, str) and url.strip() else None,
+        published=pub,
+        date_precision=precision,
+        language=lang,
+        author=author if isinstance(author, str) else None,
+        metadata=metadata or {},
+    )
+    if not article.id:
+        raise ValueError("empty id")
+    return article
+
+
+def article_from_record(record: dict, where: str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> Article:
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    text = record.get("text")
+    if text is None:
+        raise ValueError("missing field 'text'")
+    published = record.get("published", record.get("published_at"))
+    record_id = record.get("id")
+    if record_id is None or str(record_id).strip() == "":
+        if record.get("url"):
+            record_id = record["url"]
+        else:
+            raise ValueError("missing field 'id' (and no 'url' to use instead)")
+    metadata = {k: v for k, v in record.items() if k not in _KNOWN_FIELDS}
+    return finish_article(
+        id=str(record_id),
+        text=text,
+        title=record.get("title") if isinstance(record.get("title"), str) else None,
+        source=record.get("source") if isinstance(record.get("source"), str) else None,
+        url=record.get("url") if isinstance(record.get("url"), str) else None,
+        published=published,
+        language=record.get("language") if isinstance(record.get("language"), str) else None,
+        author=record.get("author") if isinstance(record.get("author"), str) else None,
+        metadata=metadata,
+        max_bytes=max_bytes,
+    )
+
+
+# --------------------------------------------------------------------------- formats
+def read_plain_text(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
+    """The example's format: optional first line `` date YYYY-MM[-DD]`` then the text."""
+    where = str(path)
+    try:
+        text = decode_bytes(data, where)
+    except (ValueError, UnicodeDecodeError) as exc:
+        yield ReadError(where, str(exc))
+        return
+    published = None
+    m = _DATE_LINE.match(text)
+    if m:
+        published = m.group(1)
+        text = text[m.end():]
+    try:
+        yield finish_article(id=path.stem, text=text, published=published, max_bytes=max_bytes,
+                             metadata={"path": str(path)})
+    except ValueError as exc:
+        yield ReadError(where, str(exc))
+
+
+def read_json_lines(lines: Iterable[bytes | str], where: str, max_bytes: int) -> Iterator[Item]:
+    for lineno, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            try:
+                line = decode_bytes(line, where)
+            except ValueError as exc:
+                yield ReadError(f"{where}:{lineno}", str(exc))
+                continue
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            yield ReadError(f"{where}:{lineno}", f"malformed JSON ({exc.msg if hasattr(exc, 'msg') else exc})")
+            continue
+        try:
+            yield article_from_record(record, f"{where}:{lineno}", max_bytes)
+        except (ValueError, TypeError) as exc:
+            yield ReadError(f"{where}:{lineno}", str(exc))
+
+
+def read_json(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
+    where = str(path)
+    try:
+        text = decode_bytes(data, where)
+    except ValueError as exc:
+        yield ReadError(where, str(exc))
+        return
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            records = json.loads(stripped)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            yield ReadError(where, f"malformed JSON array ({getattr(exc, 'msg', exc)})")
+            return
+        for index, record in enumerate(records):
+            try:
+                yield article_from_record(record, f"{where}[{index}]", max_bytes)
+            except (ValueError, TypeError) as exc:
+                yield ReadError(f"{where}[{index}]", str(exc))
+    else:
+        yield from read_json_lines(text.splitlines(), where, max_bytes)
+
+
+def read_html(path: Path | str, data: bytes | str, max_bytes: int, url: str | None = None,
+              fallback_id: str | None = None) -> Iterator[Item]:
+    """Main text, title, date, author and site name via trafilatura (which uses htmldate)."""
+    import trafilatura
+
+    where = str(path)
+    if isinstance(data, bytes):
+        try:
+            html = decode_bytes(data, where)
+        except ValueError as exc:
+            yield ReadError(where, str(exc))
+            return
+    else:
+        html = data
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                          include_tables=False, favor_precision=True)
+    except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
+        yield ReadError(where, f"unreadable HTML ({type(exc).__name__})")
+        return
+    if doc is None:
+        yield ReadError(where, "no article text found in the HTML page")
+        return
+    doc = doc if isinstance(doc, dict) else doc.as_dict()
+    text = doc.get("text") or ""
+    if not text.strip():
+        yield ReadError(where, "no article text found in the HTML page")
+        return
+    article_id = fallback_id or (Path(str(path)).stem if path else None) or doc.get("url") or url
+    published = doc.get("date")
+    try:
+        yield finish_article(
+            id=article_id, text=text, title=doc.get("title"), source=doc.get("sitename") or doc.get("hostname"),
+            url=doc.get("url") or url, published=published, language=doc.get("language"), author=doc.get("author"),
+            metadata={"path": str(path)} if path else {}, max_bytes=max_bytes,
+        )
+    except ValueError as exc:
+        yield ReadError(where, str(exc))
+
+
+def read_feed(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
+    """RSS and Atom via feedparser; the XML goes through defusedxml's checks first."""
+    import feedparser
+
+    where = str(path)
+    try:
+        _check_xml_safe(data)
+    except ValueError as exc:
+        yield ReadError(where, str(exc))
+        return
+    feed = feedparser.parse(data)
+    if feed.bozo and not feed.entries:
+        yield ReadError(where, f"malformed feed ({type(feed.bozo_exception).__name__})")
+        return
+    site = feed.feed.get("title") if hasattr(feed, "feed") else None
+    language = (feed.feed.get("language") or "")[:2] or None
+    for index, entry in enumerate(feed.entries):
+        entry_where = f"{where}#{index}"
+        body = ""
+        if entry.get("content"):
+            body = " ".join(c.get("value", "") for c in entry["content"])
+        body = body or entry.get("summary") or entry.get("description") or ""
+        text = _html_to_text(body)
+        published = entry.get("published") or entry.get("updated")
+        try:
+            yield finish_article(
+                id=entry.get("id") or entry.get("link") or f"{Path(where).stem}-{index}",
+                text=text, title=entry.get("title"), source=site, url=entry.get("link"),
+                published=published, language=language, author=entry.get("author"), max_bytes=max_bytes,
+            )
+        except ValueError as exc:
+            yield ReadError(entry_where, str(exc))
+
+
+def read_warc(path: Path, stream, max_bytes: int) -> Iterator[Item]:
+    """Each HTML response record of a WARC (e.g. CC-News) read as one article."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    where = str(path)
+    try:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+            if "html" not in ctype.lower():
+                continue
+            payload = record.content_stream().read(max_bytes + 1)
+            if len(payload) > max_bytes:
+                yield ReadError(f"{where} {url}", f"page larger than the limit of {max_bytes} bytes")
+                continue
+            yield from read_html(f"{where} {url}", payload, max_bytes, url=url, fallback_id=url)
+    except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
+        yield ReadError(where, f"unreadable WARC ({exc})")
+
+
+# --------------------------------------------------------------------------- dispatch
+def _check_xml_safe(data: bytes) -> None:
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        fromstring(data)
+    except DefusedXmlException as exc:
+        raise ValueError(f"unsafe XML refused ({type(exc).__name__})") from exc
+    except Exception:
+        pass  # merely malformed: feedparser's lenient parser may still recover entries
+
+
+def _html_to_text(fragment: str) -> str:
+    if "<" not in fragment:
+        return fragment
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(f"<div>{fragment}</div>")
+    except Exception:
+        return re.sub(r"<[^>]+>", " ", fragment)
+    for br in root.iter("br", "p", "div", "li"):
+        br.tail = ("\n" + br.tail) if br.tail else "\n"
+    return root.text_content()
+
+
+def sniff_format(path: Path, head: bytes) -> str:
+    suffix = "".join(path.suffixes[-2:]).lower()
+    name = path.name.lower()
+    if name.endswith((".warc", ".warc.gz", ".arc.gz")):
+        return "warc"
+    if suffix.endswith((".jsonl", ".ndjson")) or name.endswith(".jsonl.gz"):
+        return "jsonl"
+    if suffix.endswith(".json"):
+        return "json"
+    if suffix.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    if suffix.endswith((".rss", ".atom", ".xml")):
+        return "feed"
+    if suffix.endswith((".txt", ".text", ".md")):
+        return "text"
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    if probe.startswith(b"warc/"):
+        return "warc"
+    if probe.startswith((b"{", b"[")):
+        return "json"
+    if b"<rss" in probe or b"<feed" in probe or b"<rdf" in probe:
+        return "feed"
+    if probe.startswith((b"<!doctype html", b"<html")) or b"<body" in probe:
+        return "html"
+    return "text"
+
+
+def expand_inputs(inputs: Iterable[str]) -> Iterator[Path | str]:
+    """Directories (recursive), globs, plain paths and ``-`` (stdin) in a stable order."""
+    for item in inputs:
+        if item == "-":
+            yield "-"
+            continue
+        matches = sorted(glob.glob(item, recursive=True)) if any(ch in item for ch in "*?[") else [item]
+        if not matches:
+            yield Path(item)  # reported as missing by read_path
+        for match in matches:
+            path = Path(match)
+            if path.is_dir():
+                for root, dirs, files in os.walk(path):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                    for name in sorted(files):
+                        if not name.startswith("."):
+                            yield Path(root) / name
+            else:
+                yield path
+
+
+def read_path(path: Path | str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+              max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Item]:
+    if path == "-":
+        yield from read_json_lines(sys.stdin.buffer, "<stdin>", max_bytes)
+        return
+    path = Path(path)
+    where = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield ReadError(where, f"cannot read ({exc.strerror or exc})")
+        return
+    if size == 0:
+        yield ReadError(where, "empty file")
+        return
+    if size > max_file_bytes:
+        yield ReadError(where, f"file larger than the limit of {max_file_bytes} bytes")
+        return
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        yield ReadError(where, f"cannot read ({exc.strerror or exc})")
+        return
+    kind = sniff_format(path, head)
+    try:
+        if kind == "warc":
+            with open(path, "rb") as fh:
+                yield from read_warc(path, fh, max_bytes)
+            return
+        if kind == "jsonl":
+            opener = _open_maybe_gzip(path)
+            with opener as fh:
+                yield from read_json_lines(fh, where, max_bytes)
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield ReadError(where, f"cannot read ({exc.strerror or exc})")
+        return
+    if kind == "json":
+        yield from read_json(path, data, max_bytes)
+    elif kind == "html":
+        yield from read_html(path, data, max_bytes)
+    elif kind == "feed":
+        yield from read_feed(path, data, max_bytes)
+    else:
+        yield from read_plain_text(path, data, max_bytes)
+
+
+def _open_maybe_gzip(path: Path):
+    if path.name.lower().endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def read_inputs(inputs: Iterable[str], **limits) -> Iterator[Item]:
+    for path in expand_inputs(inputs):
+        yield from read_path(path, **limits)

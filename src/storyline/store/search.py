@@ -1,0 +1,68 @@
+"""Search text preparation: the same lemmatisation at index and at query time,
+so ``gesprekken`` finds ``gesprek``. Diacritics are folded by FTS5's unicode61 tokenizer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
+_LEMMA_LANGS = {"nl", "en", "de", "fr", "es", "it", "pt", "da", "sv"}
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(token: str, lang: str) -> str:
+    import simplemma
+
+    try:
+        return simplemma.lemmatize(token, lang=lang).lower()
+    except Exception:
+        return token
+
+
+def lemmas(text: str, language: str | None = "nl") -> list[str]:
+    lang = language if language in _LEMMA_LANGS else "nl"
+    out = []
+    for word in _WORD.findall(text.lower()):
+        for part in word.split("-") if "-" in word else (word,):
+            if part:
+                out.append(_lemma(part, lang))
+    return out
+
+
+def search_document(text: str, language: str | None) -> str:
+    """Indexed form: each word's lemma plus the word itself when they differ (exact matches still hit)."""
+    lang = language if language in _LEMMA_LANGS else "nl"
+    out = []
+    for word in _WORD.findall(text.lower()):
+        for part in word.split("-") if "-" in word else (word,):
+            if not part:
+                continue
+            lemma = _lemma(part, lang)
+            out.append(lemma)
+            if lemma != part:
+                out.append(part)
+    return " ".join(out)
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def fold_query(query: str, language: str = "nl") -> str:
+    """A safe FTS5 MATCH expression: each word's lemma, quoted; ``OR`` kept; all words required."""
+    words = _WORD.findall(query.lower())
+    terms = []
+    pending_or = False
+    for word in words:
+        if word == "or":
+            pending_or = True
+            continue
+        term = '"' + _lemma(word, language).replace('"', "") + '"'
+        if pending_or and terms:
+            terms[-1] = f"({terms[-1]} OR {term})"
+        else:
+            terms.append(term)
+        pending_or = False
+    return " AND ".join(terms)
