@@ -81,10 +81,11 @@ def ingest(
         print_json(summary.to_json())
     else:
         for error in summary.errors:
-            err_console.print(f"skipped: {error}", highlight=False, markup=False)
+            err_console.print(f"skipped: {error}", highlight=False, markup=False, soft_wrap=True)
         console.print(
             f"read {summary.read}, new {summary.new}, duplicates {summary.duplicates}, "
             f"copies {summary.copies}, failed {summary.failed}"
+            + (f", empty {summary.empty}" if summary.empty else "")
         )
     if summary.failed:
         raise typer.Exit(1)

@@ -37,9 +37,12 @@ def to_bytes(m: MinHash) -> bytes:
     return np.asarray(m.hashvalues, dtype=np.uint64).tobytes()
 
 
+SCHEME = MinHash(num_perm=NUM_PERM).scheme
+
+
 def from_bytes(data: bytes) -> LeanMinHash:
     values = np.frombuffer(data, dtype=np.uint64)
-    return LeanMinHash(seed=1, hashvalues=values)
+    return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
 
 
 class NearDuplicateIndex:

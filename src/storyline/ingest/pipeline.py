@@ -22,12 +22,13 @@ class IngestSummary:
     duplicates: int = 0
     copies: int = 0
     failed: int = 0
+    empty: int = 0  # well-formed records that carry no title and no text: skipped, not failures
     errors: list[str] = field(default_factory=list)
     new_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"read": self.read, "new": self.new, "duplicates": self.duplicates, "copies": self.copies,
-                "failed": self.failed, "errors": self.errors}
+                "failed": self.failed, "empty": self.empty, "errors": self.errors}
 
 
 class Ingester:
@@ -49,6 +50,10 @@ class Ingester:
         for item in items:
             if progress:
                 progress(1)
+            if isinstance(item, ReadError) and item.empty:
+                summary.empty += 1
+                summary.errors.append(str(item))
+                continue
             if isinstance(item, ReadError):
                 summary.failed += 1
                 summary.errors.append(str(item))
@@ -65,25 +70,20 @@ class Ingester:
     def _flush(self, batch: list[Article], summary: IngestSummary,
                on_batch: Callable[[list[Article]], None] | None) -> None:
         stored: list[Article] = []
-        pending_index: list[tuple[str, object]] = []
         ids_in_batch: set[str] = set()
-        hashes_in_batch: set[str] = set()
         with self.store.transaction() as conn:
             for article in batch:
-                if (article.id in ids_in_batch or article.content_hash in hashes_in_batch
-                        or self.store.find_existing(article)):
+                if article.id in ids_in_batch or self.store.find_existing(article):
                     summary.duplicates += 1
                     continue
                 m = minhash(article.text)
-                original = self.index.find(m)
+                original = self.store.find_exact_copy(article.content_hash) or self.index.find(m)
                 if original is not None:
                     article.copy_of = original
                     summary.copies += 1
                 self.store.insert_article(conn, article, to_bytes(m))
                 self.index.add(article.id, m)
-                pending_index.append((article.id, m))
                 ids_in_batch.add(article.id)
-                hashes_in_batch.add(article.content_hash)
                 stored.append(article)
             # Later stages run inside the same transaction: a batch lands whole or not at all.
             if on_batch and stored:

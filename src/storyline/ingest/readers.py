@@ -22,12 +22,18 @@ from storyline.models import Article
 
 DEFAULT_MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+MIN_HTML_WORDS = 8
+
+
+class EmptyRecord(ValueError):
+    """A well-formed record with neither title nor text."""
 
 
 @dataclass
 class ReadError:
     where: str
     message: str
+    empty: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -80,8 +86,11 @@ def finish_article(
         raise ValueError(f"article larger than the limit of {max_bytes} bytes")
     raw = normalize_text(text)
     cleaned = clean_text(text)
+    if not cleaned and isinstance(title, str) and title.strip():
+        # Title-only items (video pages, live-blog stubs) are still articles: the title is their text.
+        cleaned = normalize_text(title)
     if not cleaned:
-        raise ValueError("no article text")
+        raise EmptyRecord("empty record: no title and no text")
     pub, precision = parse_published(published)
     title = normalize_text(title) if isinstance(title, str) and title.strip() else first_sentence_title(cleaned)
     lang = language.strip().lower()[:8] if isinstance(language, str) and language.strip() else identify_language(cleaned)
@@ -170,7 +179,7 @@ def read_json_lines(lines: Iterable[bytes | str], where: str, max_bytes: int) ->
         try:
             yield article_from_record(record, f"{where}:{lineno}", max_bytes)
         except (ValueError, TypeError) as exc:
-            yield ReadError(f"{where}:{lineno}", str(exc))
+            yield ReadError(f"{where}:{lineno}", str(exc), empty=isinstance(exc, EmptyRecord))
 
 
 def read_json(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
@@ -191,7 +200,7 @@ def read_json(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
             try:
                 yield article_from_record(record, f"{where}[{index}]", max_bytes)
             except (ValueError, TypeError) as exc:
-                yield ReadError(f"{where}[{index}]", str(exc))
+                yield ReadError(f"{where}[{index}]", str(exc), empty=isinstance(exc, EmptyRecord))
     else:
         yield from read_json_lines(text.splitlines(), where, max_bytes)
 
@@ -221,7 +230,9 @@ def read_html(path: Path | str, data: bytes | str, max_bytes: int, url: str | No
         return
     doc = doc if isinstance(doc, dict) else doc.as_dict()
     text = doc.get("text") or ""
-    if not text.strip():
+    # trafilatura's fallbacks can return a stray link or menu label; a page whose main text has
+    # fewer words than a short news brief has no article on it.
+    if len(text.split()) < MIN_HTML_WORDS:
         yield ReadError(where, "no article text found in the HTML page")
         return
     article_id = fallback_id or (Path(str(path)).stem if path else None) or doc.get("url") or url

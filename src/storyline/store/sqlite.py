@@ -89,12 +89,14 @@ class Store:
 
     # ------------------------------------------------------------------ articles
     def find_existing(self, article: Article) -> str | None:
-        """The stored id of the same article (same id, or same text under another id)."""
+        """The stored id of the same article (same id). The same text under another id is a
+        republication, stored and linked to the earliest by ``copy_of`` (see ``find_exact_copy``)."""
         row = self.conn.execute("SELECT id FROM articles WHERE id = ?", (article.id,)).fetchone()
-        if row:
-            return row["id"]
+        return row["id"] if row else None
+
+    def find_exact_copy(self, content_hash: str) -> str | None:
         row = self.conn.execute(
-            "SELECT id FROM articles WHERE content_hash = ? ORDER BY seq LIMIT 1", (article.content_hash,)
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY seq LIMIT 1", (content_hash,)
         ).fetchone()
         return row["id"] if row else None
 
