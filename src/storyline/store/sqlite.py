@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 from storyline.models import Article
 from storyline.store.migrations import MIGRATIONS
-from storyline.store.search import fold_query, search_document
+from storyline.store.search import fold_query, matching_sentence, search_document
 
 
 def default_db_path() -> str:
@@ -178,15 +178,16 @@ class Store:
             raise ValueError("empty search query")
         try:
             rows = self.conn.execute(
-                "SELECT article_id, bm25(articles_fts, 0.0, 2.0, 1.0) AS rank,"
-                " snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snip"
+                "SELECT article_id, bm25(articles_fts, 0.0, 2.0, 1.0) AS rank"
                 " FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
                 (match, limit, offset),
             ).fetchall()
         except sqlite3.OperationalError as exc:
             raise ValueError(f"cannot search for {query!r}: {exc}") from exc
         articles = {a.id: a for a in self.get_articles([r["article_id"] for r in rows])}
-        return [(articles[r["article_id"]], r["rank"], r["snip"]) for r in rows if r["article_id"] in articles]
+        # FTS5's snippet() would quote the indexed lemmas; show the article's own sentence instead.
+        return [(articles[r["article_id"]], r["rank"], matching_sentence(articles[r["article_id"]], query))
+                for r in rows if r["article_id"] in articles]
 
 
 def _article_filters(**filters: Any) -> tuple[str, list]:
