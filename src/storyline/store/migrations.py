@@ -39,6 +39,7 @@ MIGRATIONS: list[str] = [
         id INTEGER PRIMARY KEY,
         title TEXT, start TEXT, "end" TEXT,
         state BLOB,
+        last_seq INTEGER NOT NULL DEFAULT 0,
         updated_at TEXT
     );
     CREATE TABLE events (
@@ -46,6 +47,10 @@ MIGRATIONS: list[str] = [
         title TEXT, date TEXT, date_precision TEXT,
         storyline_id INTEGER REFERENCES storylines(id),
         state BLOB,
+        first_date TEXT, last_date TEXT,
+        n_articles INTEGER NOT NULL DEFAULT 0,
+        -- arrival counter of the last article that joined: bounds candidate search to recent events
+        last_seq INTEGER NOT NULL DEFAULT 0,
         updated_at TEXT
     );
     CREATE INDEX events_storyline ON events(storyline_id);
@@ -56,6 +61,32 @@ MIGRATIONS: list[str] = [
         score REAL
     );
     CREATE INDEX event_articles_event ON event_articles(event_id);
+    -- Inverted index for candidate lookup: distinctive lemmas and names of recent events/storylines.
+    CREATE TABLE event_keys (
+        key TEXT NOT NULL,
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        last_seq INTEGER NOT NULL,
+        PRIMARY KEY (key, event_id)
+    );
+    CREATE INDEX event_keys_recent ON event_keys(key, last_seq);
+    CREATE INDEX event_keys_event ON event_keys(event_id);
+    CREATE TABLE storyline_keys (
+        key TEXT NOT NULL,
+        storyline_id INTEGER NOT NULL REFERENCES storylines(id),
+        last_seq INTEGER NOT NULL,
+        PRIMARY KEY (key, storyline_id)
+    );
+    CREATE INDEX storyline_keys_recent ON storyline_keys(key, last_seq);
+    CREATE INDEX storyline_keys_storyline ON storyline_keys(storyline_id);
+    -- Document frequencies of lemmas seen by the clusterer (IDF for the lexical signal).
+    CREATE TABLE cluster_df (
+        term TEXT PRIMARY KEY,
+        df INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE cluster_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    );
     """,
     # 3: entities, mentions, places (enrichment: entities)
     """
@@ -63,6 +94,57 @@ MIGRATIONS: list[str] = [
     """,
     # 4: quotes, figures, time expressions, disagreements (enrichment: quotes and figures)
     """
-    -- reserved for the quotes and figures stage
+    -- One row per quotation; the same words reported by several outlets share one row.
+    CREATE TABLE quotes (
+        id INTEGER PRIMARY KEY,
+        speaker TEXT, speaker_id INTEGER,
+        text TEXT NOT NULL, norm TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('direct', 'indirect')),
+        language TEXT
+    );
+    CREATE INDEX quotes_speaker ON quotes(speaker_id);
+    -- Each place a quote appears: article, character span, the speaker as written there.
+    CREATE TABLE quote_articles (
+        quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        text TEXT NOT NULL, speaker_text TEXT, cue TEXT, sentence INTEGER,
+        PRIMARY KEY (article_id, start)
+    );
+    CREATE INDEX quote_articles_quote ON quote_articles(quote_id);
+    CREATE TABLE figures (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        what TEXT NOT NULL, subject TEXT,
+        value REAL, low REAL, high REAL,
+        qualifier TEXT, unit TEXT,
+        reported_by TEXT, reported_by_id INTEGER,
+        as_of TEXT, sentence TEXT NOT NULL,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL
+    );
+    CREATE INDEX figures_article ON figures(article_id);
+    CREATE INDEX figures_what ON figures(what, subject);
+    CREATE TABLE disagreements (
+        id INTEGER PRIMARY KEY,
+        what TEXT NOT NULL, subject TEXT,
+        event_id INTEGER, storyline_id INTEGER,
+        signature TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE disagreement_figures (
+        disagreement_id INTEGER NOT NULL REFERENCES disagreements(id) ON DELETE CASCADE,
+        figure_id INTEGER NOT NULL REFERENCES figures(id),
+        PRIMARY KEY (disagreement_id, figure_id)
+    );
+    CREATE INDEX disagreement_figures_figure ON disagreement_figures(figure_id);
+    CREATE TABLE positions (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        actor TEXT NOT NULL, actor_id INTEGER,
+        stance TEXT NOT NULL, object TEXT NOT NULL,
+        date TEXT, sentence TEXT,
+        start INTEGER NOT NULL
+    );
+    CREATE INDEX positions_article ON positions(article_id);
+    CREATE INDEX positions_actor ON positions(actor_id);
     """,
 ]

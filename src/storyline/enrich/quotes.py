@@ -1,0 +1,704 @@
+"""Quotations: direct quotes in any of the usual marks and indirect (reported) speech,
+each attributed to a speaker.
+
+Rule-based on purpose: the German quotation set is CC BY-NC-SA (evaluation only) and
+there is no Dutch training set, so the rules are the closed-class grammar of reporting
+clauses (reporting verbs, complementisers, ``volgens``/``laut``/``according to``,
+inversion after a quote), shared by nl/en/de and measured by ``storyline eval quotes``.
+
+Speakers are found as noun phrases next to the cue. With NER mentions the phrase is
+tied to a named person or organisation; a pronoun (``zei hij``) goes to the current
+subject of the discourse (the first person named in the nearest earlier sentence),
+and a role (``de Oekraïense president``) to the person the article introduces with
+that role (``De Oekraïense president Volodimir Zelenski``, ``Filippo Grandi, hoge
+commissaris ...``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+from storyline.ingest.sentences import sentence_spans
+
+__all__ = ["QuoteHit", "extract_quotes", "normalise_quote", "quote_similarity", "tokens_of"]
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    text: str
+    start: int
+    end: int
+    kind: str  # "direct" | "indirect"
+    speaker: str | None  # resolved name (full name of the person where known)
+    speaker_text: str | None  # the speaker as written next to the quote (may be a pronoun or a role)
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_type: str | None  # PER/ORG/LOC/MISC from NER, None when unknown
+    cue: str | None
+    sentence: int
+
+
+# --------------------------------------------------------------------------- language resources
+# Reporting verbs (finite forms and participles). Closed-ish lists of the language, not of any corpus.
+_VERBS = {
+    "nl": """zei zeiden zegt zeggen gezegd aldus verklaarde verklaarden verklaart verklaard stelt stelde stelden
+        gesteld meldt meldde meldden gemeld vertelt vertelde vertelden verteld benadrukte benadrukt benadrukten
+        schreef schrijft schreven geschreven twitterde tweette reageerde reageert antwoordde antwoordt
+        verzekerde verzekert waarschuwde waarschuwt waarschuwden beweerde beweert beweerden bevestigde
+        bevestigt bevestigd ontkende ontkent ontkend erkende erkent concludeerde concludeert
+        zegde oordeelt oordeelde suggereerde suggereert onderstreepte onderstreept herhaalde herhaalt
+        verkondigde verkondigt kondigde aankondigde aangekondigd voegde liet laat lieten laten gaf geeft
+        legde legt sprak spreekt vroeg vraagt betoogde betoogt meent meende dreigde dreigt""",
+    "en": """said says say told tells added adds stated states explained explains announced announces warned
+        warns claimed claims noted notes wrote writes insisted insists argued argues replied replies
+        confirmed confirms denied denies stressed stresses emphasised emphasized declared declares
+        reported reports asked asks tweeted""",
+    "de": """sagte sagt sagten sagen gesagt erklärte erklärt erklärten betonte betont betonten meinte meint
+        meinten teilte teilt teilten mitgeteilt berichtete berichtet berichteten schrieb schreibt schrieben
+        warnte warnt warnten kritisierte kritisiert forderte fordert forderten bestätigte bestätigt
+        äußerte äußert verkündete verkündet behauptete behauptet erläuterte erläutert ergänzte ergänzt
+        fügte fügt sprach spricht kündigte kündigt gab gibt hieß heißt verwies verweist räumte räumt
+        versicherte versichert bezeichnete bezeichnet zeigte""",
+}
+# Particles that complete a separable reporting verb (liet ... weten, teilte ... mit).
+_PARTICLES = {
+    "nl": {"weten", "verstaan", "horen", "aan", "toe", "uit", "weten."},
+    "en": set(),
+    "de": {"mit", "hinzu", "an", "bekannt", "ein"},
+}
+# Verbs that only report speech together with their particle.
+_NEEDS_PARTICLE = {
+    "nl": {"liet", "laat", "lieten", "laten", "gaf", "geeft", "legde", "legt", "voegde", "kondigde"},
+    "de": {"teilte", "teilt", "teilten", "fügte", "fügt", "kündigte", "kündigt", "gab", "gibt", "räumte", "räumt"},
+    "en": set(),
+}
+_ACCORDING = {
+    "nl": r"[Vv]olgens",
+    "en": r"[Aa]ccording\s+to",
+    "de": r"(?:[Ll]aut|[Nn]ach\s+(?:Angaben|Informationen|Aussagen|Worten|Ansicht|Meinung)(?:\s+(?:von|des|der))?)",
+}
+_COMPLEMENTISER = {"nl": {"dat", "of"}, "en": {"that"}, "de": {"dass", "daß", "ob"}}
+_PRONOUNS = {
+    "nl": {"hij", "zij", "ze", "hem", "haar"},
+    "en": {"he", "she", "they", "him", "her"},
+    "de": {"er", "sie", "ihm", "ihr"},
+}
+_DETERMINERS = {
+    "nl": {"de", "het", "een", "deze", "dit", "zijn", "haar", "hun"},
+    "en": {"the", "a", "an", "this", "his", "her", "their"},
+    "de": {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen",
+           "sein", "seine", "ihr", "ihre"},
+}
+# Words that end a speaker phrase: prepositions, adverbs, auxiliaries, conjunctions, time words.
+_STOP = {
+    "nl": """in op aan bij met tegen voor na over naar tijdens uit om tot door zonder vanuit volgens
+        en of maar want dus dat die wat als toen omdat hoewel nadat terwijl daarbij daarna daarom echter
+        ook nog al eerder later al reeds vandaag gisteren gisteravond morgen vanochtend vanmiddag vanavond
+        zondag maandag dinsdag woensdag donderdag vrijdag zaterdag niet wel weer toch zelf dan nu intussen
+        inmiddels immers heeft hebben had hadden is was zijn waren wordt werd zal zou kan kon moet wil
+        worden werden gaat gaan ging gingen zullen zouden kunnen konden moeten wilde wilden namelijk
+        op vanaf eraan erover ervan erbij daar hier verder opnieuw""",
+    "en": """in on at to with for from by about during after before of and or but that which who when
+        because while also still already yesterday today tomorrow on monday tuesday wednesday thursday friday
+        saturday sunday not has have had is was are were will would can could in an interview""",
+    "de": """in im am an auf bei mit gegen für nach über vor aus um bis durch ohne zu zum zur vom laut
+        und oder aber denn dass daß ob als wenn weil obwohl nachdem während dabei danach deshalb jedoch
+        auch noch bereits schon heute gestern morgen montag dienstag mittwoch donnerstag freitag samstag
+        sonntag nicht wieder selbst dann nun inzwischen hat haben hatte hatten ist war sind waren wird
+        wurde werde würde soll sollte kann konnte muss musste will wollte gegenüber zufolge""",
+}
+# Subjunctive forms that carry free indirect speech in German after an attributed quote.
+_DE_SUBJUNCTIVE = re.compile(
+    r"\b(?:sei|seien|seiest|habe|hätten|hätte|könne|könnten|müsse|müssten|werde|würde|würden|gelte|solle|"
+    r"dürfe|wolle|wäre|wären|gebe|liege|stehe|gehe|komme|handle|fehle)\b"
+)
+
+# Days and parts of day (woensdagavond, Montagabend) are adverbials, never speakers.
+_TIME_WORD = re.compile(
+    r"^(?:(?:maan|dins|woens|donder|vrij|zater|zon)dag|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"(?:mon|diens|mitt?woch|donners|frei|sams|sonn)(?:tag)?|gister|gestern|vandaag|heute)\w*$"
+)
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+class _Lang:
+    __slots__ = ("code", "verbs", "particles", "needs_particle", "according", "comp", "pron", "det", "stop",
+                 "verb_re", "according_re", "trailing_re", "that_re")
+
+    def __init__(self, code: str):
+        self.code = code
+        self.verbs = set(_VERBS[code].split())
+        self.particles = _PARTICLES[code]
+        self.needs_particle = _NEEDS_PARTICLE[code]
+        self.according = _ACCORDING[code]
+        self.comp = _COMPLEMENTISER[code]
+        self.pron = _PRONOUNS[code]
+        self.det = _DETERMINERS[code]
+        self.stop = set(_STOP[code].split())
+        verbs = "|".join(sorted(self.verbs, key=len, reverse=True))
+        self.verb_re = re.compile(r"(?<![\w-])(?:" + verbs + r")(?![\w-])", re.IGNORECASE)
+        self.according_re = re.compile(r"(?<![\w-])" + self.according + r"(?![\w-])")
+        # "..., aldus X." / "..., zegt X." / "..., so X." at the end of a sentence
+        extra = "|so" if code == "de" else ""
+        self.trailing_re = re.compile(r",\s+(?:zo\s+)?(?P<verb>" + verbs + extra + r")\s+(?=\S)", re.IGNORECASE)
+        comps = "|".join(self.comp)
+        self.that_re = re.compile(r"(?<![\w-])(?:" + comps + r")(?![\w-])", re.IGNORECASE)
+
+
+_LANGS: dict[str, _Lang] = {}
+
+
+def _lang(code: str | None) -> _Lang:
+    code = (code or "nl").lower()[:2]
+    if code not in _VERBS:
+        code = "nl" if code not in ("en", "de") else code
+    got = _LANGS.get(code)
+    if got is None:
+        got = _LANGS[code] = _Lang(code)
+    return got
+
+
+# --------------------------------------------------------------------------- direct-quote marks
+# Double marks first; single marks only where they cannot be an apostrophe (zo'n, auto's, ’s ochtends).
+_DOUBLE = re.compile(
+    r"“(?P<a>[^“”\n]+?)[”“]"
+    r"|„(?P<b>[^„“”\n]+?)[“”]"
+    r"|«\s?(?P<c>[^«»\n]+?)\s?»"
+    r"|»(?P<d>[^«»\n]+?)«"
+    r"|\"(?P<e>[^\"\n]+?)\""
+)
+_SINGLE = re.compile(
+    r"(?<![\w])[‘'‚‹](?=\S)(?P<s>(?:[^\n'‘’‚‹›]|(?<=\w)['’](?=\w))+?)(?<=\S)['’‘›](?![\w])"
+)
+_PUNCT_EDGE = " \t\n,;:.!?…-–—\"'“”„‘’‚«»‹›()[]"
+
+
+def _find_direct(text: str) -> list[tuple[int, int, int, int]]:
+    """(outer_start, outer_end, inner_start, inner_end) of each outermost quoted span."""
+    spans = []
+    for m in _DOUBLE.finditer(text):
+        g = next(k for k in "abcde" if m.group(k) is not None)
+        spans.append((m.start(), m.end(), m.start(g), m.end(g)))
+    for m in _SINGLE.finditer(text):
+        spans.append((m.start(), m.end(), m.start("s"), m.end("s")))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    out: list[tuple[int, int, int, int]] = []
+    for s in spans:
+        if out and s[0] < out[-1][1]:
+            continue  # nested (‘akkoord’ inside “...”) or overlapping: keep the outer one
+        out.append(s)
+    return out
+
+
+# --------------------------------------------------------------------------- noun phrases
+def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper() or (tok[:1].isdigit() is False and "-" in tok and tok.split("-")[-1][:1].isupper())
+
+
+_NAME_PARTICLES = {"van", "der", "den", "de", "von", "zu", "del", "da", "di", "le", "la", "bin", "al", "ter", "ten"}
+
+
+def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 9) -> int:
+    """End index (exclusive) of a speaker-like noun phrase starting at token ``i`` (``i`` if none)."""
+    n = len(tokens)
+    if i >= n:
+        return i
+    first = tokens[i][0]
+    low = first.lower()
+    if low in L.pron:
+        return i + 1
+    j = i
+    if low in L.det:
+        j += 1
+    seen_head = False
+    after_name = False  # the previous word was a capitalised noun or name (not an adjective)
+    while j < n and j - i < max_len:
+        tok = tokens[j][0]
+        lw = tok.lower()
+        if not (tok[0].isalnum()):
+            break
+        if seen_head and (lw in _NAME_PARTICLES or (L.code == "de" and lw in ("des", "der"))) \
+                and j + 1 < n and tokens[j + 1][0][:1].isupper():
+            j += 1  # Iris de Graaf, ministerie van Defensie, der Sprecher des Ministeriums
+            after_name = False
+            continue
+        if lw in L.stop or lw in L.verbs or lw in L.comp or tok[0].isdigit() or _TIME_WORD.match(lw):
+            break
+        if after_name and not tok[0].isupper():
+            break  # "Peskov de gesprekken", "Rusland weten": a name ends the phrase
+        after_name = tok[0].isupper() and not _adjective_like(lw, L)
+        seen_head = True
+        j += 1
+    if j == i or (j == i + 1 and low in L.det):
+        return i
+    return j
+
+
+_ADJ_ENDINGS = {"nl": ("se", "sche"), "en": ("an", "ish", "ese"), "de": ()}
+
+
+def _adjective_like(lower: str, L: _Lang) -> bool:
+    """Capitalised adjectives of origin (Oekraïense, Britse) go before the noun, not after a name."""
+    return lower.endswith(_ADJ_ENDINGS[L.code])
+
+
+def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang) -> int:
+    """Start index of a noun phrase that ends right before token ``k`` and begins a clause, or -1."""
+    # Walk back to the clause start (sentence start or a comma), skipping an apposition ", ... ,".
+    j = k - 1
+    while j >= 0 and tokens[j][0] not in (",", ";", ":", "(", "–", "—"):
+        j -= 1
+    start = j + 1
+    if start >= k:
+        # "X, de woordvoerder van Y, zei": the phrase before the apposition
+        if j >= 0 and tokens[j][0] == ",":
+            j2 = j - 1
+            while j2 >= 0 and tokens[j2][0] not in (",", ";", ":"):
+                j2 -= 1
+            if j2 >= 0 and tokens[j2][0] == ",":
+                j3 = j2 - 1
+                while j3 >= 0 and tokens[j3][0] not in (",", ";", ":"):
+                    j3 -= 1
+                s = j3 + 1
+                e = _np_at(tokens, s, L)
+                if e == j2 and e > s:
+                    return s
+        return -1
+    e = _np_at(tokens, start, L)
+    if e > start:
+        # allow auxiliaries/adverbs between subject and verb ("Zelensky heeft eerder gezegd")
+        gap = tokens[e:k]
+        if len(gap) <= 3 and all(t[0][:1].islower() for t in gap):
+            return start
+    # "Filippo Grandi, hoge commissaris ... (VN) vertelde": a clause-initial name before an apposition
+    if start > 0:
+        e0 = _np_at(tokens, 0, L)
+        if 0 < e0 < len(tokens) and tokens[e0][0] == "," and e0 < k and tokens[0][0][:1].isupper() \
+                and any(t[0][:1].isupper() for t in tokens[:e0]) and k - e0 <= 16:
+            return 0
+    return -1
+
+
+# --------------------------------------------------------------------------- speakers
+_ROLE_HEAD = re.compile(r"^[^\W\d_][\w-]*$")
+
+
+class _Context:
+    """Per-article resolution of pronouns and roles to named speakers."""
+
+    def __init__(self, text: str, mentions: Sequence, sents: list[tuple[int, int]], L: _Lang):
+        self.text = text
+        self.L = L
+        self.sents = sents
+        self.mentions = sorted(mentions or [], key=lambda m: m.start)
+        self.persons = [m for m in self.mentions if m.type == "PER"]
+        # full names by surname: "Zelensky" -> "Volodymyr Zelensky" (longest name seen in the article)
+        self.full: dict[str, str] = {}
+        for m in self.persons:
+            last = m.text.split()[-1].lower()
+            if len(m.text) > len(self.full.get(last, "")):
+                self.full[last] = m.text
+        # roles the article gives a person: the lower-case words right before the name
+        # ("De Oekraïense president Volodimir Zelenski") or in an apposition after it.
+        self.roles: list[tuple[set[str], str]] = []
+        for m in self.persons:
+            before = text[max(0, m.start - 80):m.start]
+            sent_start = max(before.rfind(". "), before.rfind("\n"))
+            before = before[sent_start + 1:] if sent_start >= 0 else before
+            words = [w.lower() for w in _WORD.findall(before)][-4:]
+            cut = [w for w in words if w.isalpha() or "-" in w]
+            after = text[m.end:m.end + 100]
+            if after.startswith(","):
+                app = after[1:].split(",")[0]
+                cut += [w.lower() for w in _WORD.findall(app)][:8]
+            if cut:
+                self.roles.append((set(cut), self.name_of(m)))
+        # the subject of each sentence: first person named (or a pronoun inherits the previous one)
+        self.subject: list[str | None] = []
+        cur = None
+        mi = 0
+        for (s, e) in sents:
+            first = None
+            while mi < len(self.mentions) and self.mentions[mi].start < s:
+                mi += 1
+            k = mi
+            while k < len(self.mentions) and self.mentions[k].start < e:
+                if self.mentions[k].type == "PER":
+                    first = self.name_of(self.mentions[k])
+                    break
+                k += 1
+            if first is None:
+                role = self._role_in(text[s:e], only_initial=True)
+                first = role
+            if first is not None:
+                cur = first
+            self.subject.append(cur)
+
+    def name_of(self, m) -> str:
+        last = m.text.split()[-1].lower().rstrip("’'s")
+        return self.full.get(last, self.full.get(m.text.split()[-1].lower(), m.text))
+
+    def _role_in(self, phrase: str, only_initial: bool = False) -> str | None:
+        words = [w.lower() for w in _WORD.findall(phrase)]
+        if only_initial:
+            words = words[:4]
+        words = [w for w in words if w not in self.L.det]
+        if not words or not self.roles:
+            return None
+        best, best_score = None, 0.0
+        for head_idx in range(len(words) - 1, -1, -1):
+            head = words[head_idx]
+            if not _ROLE_HEAD.match(head) or head[0].isupper():
+                continue
+            for role_words, name in self.roles:
+                if head in role_words:
+                    mods = set(words[:head_idx])
+                    score = 1.0 + len(mods & role_words) - 0.5 * len(mods - role_words)
+                    if score > best_score:
+                        best, best_score = name, score
+            if best is not None:
+                return best
+            if only_initial:
+                break
+        return best
+
+    def resolve(self, start: int, end: int, sent_idx: int) -> tuple[str | None, str | None]:
+        """(name, type) for the speaker phrase at text[start:end]."""
+        phrase = self.text[start:end]
+        low = phrase.lower()
+        if low in self.L.pron:
+            prev = self.subject[sent_idx - 1] if sent_idx > 0 else None
+            # "zei hij" right after a named person in the same sentence prefers that person
+            own = [m for m in self.persons if self.sents[sent_idx][0] <= m.start < start]
+            if own:
+                return self.name_of(own[-1]), "PER"
+            return (prev, "PER") if prev else (None, None)
+        inside = [m for m in self.mentions if m.start < end and m.end > start]
+        per = [m for m in inside if m.type == "PER"]
+        if per:
+            return self.name_of(per[-1]), "PER"
+        role = self._role_in(phrase)
+        if role:
+            return role, "PER"
+        if inside:
+            m = max(inside, key=lambda m: m.end - m.start)
+            # the organisation as written ("het Oekraïense leger"), keeping the named entity's type
+            return _clean_np(phrase), m.type
+        return _clean_np(phrase), None
+
+
+def _clean_np(phrase: str) -> str:
+    return phrase.strip(_PUNCT_EDGE)
+
+
+# --------------------------------------------------------------------------- extraction
+def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None = None) -> list[QuoteHit]:
+    """Direct and indirect quotations in ``text`` with their speakers.
+
+    Args:
+        text: the article text.
+        lang: ``nl``, ``en`` or ``de`` (others fall back to Dutch rules).
+        mentions: NER mentions (objects with ``text, type, start, end``) used to name speakers.
+
+    Returns:
+        Quotes in text order. ``speaker_text`` and its span are the phrase next to the cue
+        (possibly a pronoun); ``speaker`` is that phrase resolved to a name.
+    """
+    if not text or not text.strip():
+        return []
+    L = _lang(lang)
+    sents = sentence_spans(text)
+    if not sents:
+        return []
+    ctx = _Context(text, mentions or [], sents, L)
+    sent_starts = [s for s, _ in sents]
+
+    def sent_of(pos: int) -> int:
+        lo, hi = 0, len(sent_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if sent_starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    hits: list[QuoteHit] = []
+    covered: list[tuple[int, int]] = []
+    last_direct: QuoteHit | None = None
+    for o_start, o_end, i_start, i_end in _find_direct(text):
+        inner = text[i_start:i_end].strip()
+        n_words = len(inner.split())
+        si = sent_of(o_start)
+        se = sent_of(max(o_end - 1, o_start))
+        s_start, s_end = sents[si][0], sents[max(se, si)][1]
+        # the closing sentence may end after the quote (", zei hij in een toespraak.")
+        after_end = sents[se][1] if se < len(sents) else len(text)
+        spk = _speaker_after(text, o_end, after_end, L) or _speaker_before(text, s_start, o_start, L)
+        speaker = speaker_text = stype = cue = None
+        sp_s = sp_e = None
+        if spk is not None:
+            sp_s, sp_e, cue = spk
+            speaker_text = text[sp_s:sp_e]
+            speaker, stype = ctx.resolve(sp_s, sp_e, si)
+        elif (last_direct is not None and last_direct.speaker_text is not None
+              and "\n" not in text[last_direct.end:o_start] and n_words >= 3
+              and _starts_sentence(text, o_start, s_start)):
+            # a quote that continues the previous one in the same paragraph keeps its speaker
+            speaker, speaker_text, stype = last_direct.speaker, last_direct.speaker_text, last_direct.speaker_type
+            sp_s, sp_e, cue = last_direct.speaker_start, last_direct.speaker_end, last_direct.cue
+        if n_words < 3 or (speaker_text is None and n_words < 5):
+            continue  # scare quotes and headline fragments without a speaker
+        hit = QuoteHit(inner, o_start, o_end, "direct", speaker, speaker_text, sp_s, sp_e, stype, cue, si)
+        hits.append(hit)
+        covered.append((o_start, o_end))
+        last_direct = hit
+
+    prev_indirect: QuoteHit | None = None
+    for si, (s, e) in enumerate(sents):
+        if any(a < e and b > s and (b - a) > 0.5 * (e - s) for a, b in covered):
+            prev_indirect = None
+            continue
+        found = None
+        for c_s, c_e in _clauses(text, s, e):
+            found = _indirect(text, c_s, c_e, L)
+            if found is not None:
+                break
+        if found is None and L.code == "de" and prev_indirect is not None and prev_indirect.sentence == si - 1:
+            # German free indirect speech: a following sentence in the subjunctive continues the report
+            if _DE_SUBJUNCTIVE.search(text, s, e):
+                q_s, q_e = s, e
+                hit = QuoteHit(text[q_s:q_e], q_s, q_e, "indirect", prev_indirect.speaker,
+                               prev_indirect.speaker_text, prev_indirect.speaker_start, prev_indirect.speaker_end,
+                               prev_indirect.speaker_type, None, si)
+                hits.append(hit)
+                prev_indirect = hit
+                continue
+        if found is None:
+            prev_indirect = None
+            continue
+        q_s, q_e, sp_s, sp_e, cue = found
+        if any(a < q_e and b > q_s for a, b in covered):
+            # a partial direct quote inside a reporting sentence: the direct quote already has it
+            prev_indirect = None
+            continue
+        speaker, stype = ctx.resolve(sp_s, sp_e, si)
+        hit = QuoteHit(text[q_s:q_e], q_s, q_e, "indirect", speaker, text[sp_s:sp_e], sp_s, sp_e, stype, cue, si)
+        hits.append(hit)
+        prev_indirect = hit
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+_CLAUSE_BREAK = re.compile(r"\s[–—]\s|;\s")
+
+
+def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A sentence cut at dashes and semicolons: each part may carry its own attribution."""
+    out, pos = [], s
+    for m in _CLAUSE_BREAK.finditer(text, s, e):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, e))
+    return out
+
+
+def _starts_sentence(text: str, pos: int, s_start: int) -> bool:
+    return not text[s_start:pos].strip(" \t\n\"'“”„‘’«»")
+
+
+def _speaker_after(text: str, pos: int, end: int, L: _Lang) -> tuple[int, int, str] | None:
+    """Speaker in an attribution right after a quote: '”, zei hij' / '", said X' / '", Peskov said'."""
+    seg_end = min(end, pos + 200)
+    toks = _tokens(text, pos, seg_end)
+    if not toks:
+        return None
+    i = 0
+    if toks[0][0] in (",", ":", "–", "—", "-"):
+        i = 1
+    elif toks[0][0] in (".", "!", "?"):
+        return None
+    if i < len(toks) and toks[i][0].lower() in ("zo", "so"):
+        if L.code == "de" and toks[i][0].lower() == "so" and i + 1 < len(toks):
+            e = _np_at(toks, i + 1, L)
+            if e > i + 1:
+                return toks[i + 1][1], toks[e - 1][2], "so"
+        i += 1
+    if i >= len(toks):
+        return None
+    verb = toks[i][0]
+    vlow = verb.lower()
+    if vlow in L.verbs or (verb[:1].islower() and L.code != "en" and i > 0):
+        # inversion after a quote: '”, <finite verb> <subject>' (any verb: "vatte Peskov ... samen")
+        e = _np_at(toks, i + 1, L)
+        if e > i + 1 and (vlow in L.verbs or _looks_named(toks, i + 1, e, L)):
+            return toks[i + 1][1], toks[e - 1][2], verb
+    if L.code == "en" or toks[i][0][:1].isupper() or toks[i][0].lower() in L.pron:
+        e = _np_at(toks, i, L)
+        if e > i and e < len(toks) and toks[e][0].lower() in L.verbs:
+            return toks[i][1], toks[e - 1][2], toks[e][0]
+    return None
+
+
+def _looks_named(toks, s: int, e: int, L: _Lang) -> bool:
+    words = [t[0] for t in toks[s:e]]
+    return words[0].lower() in L.pron or any(w[:1].isupper() for w in words)
+
+
+def _speaker_before(text: str, s_start: int, q_start: int, L: _Lang) -> tuple[int, int, str] | None:
+    """Speaker in the clause before a quote: 'X zei: “…”', 'zei X: "…"', 'volgens X "…"'."""
+    toks = _tokens(text, s_start, q_start)
+    if not toks:
+        return None
+    for k in range(len(toks) - 1, -1, -1):
+        w = toks[k][0]
+        lw = w.lower()
+        if lw in L.verbs and (lw not in L.needs_particle or _has_particle(toks, k, L)):
+            st = _np_ending_at(toks, k, L)
+            if st >= 0:
+                e = _np_at(toks, st, L)
+                return toks[st][1], toks[e - 1][2], w
+            e = _np_at(toks, k + 1, L)
+            if e > k + 1 and _looks_named(toks, k + 1, e, L):
+                return toks[k + 1][1], toks[e - 1][2], w
+    m = None
+    for m in L.according_re.finditer(text, s_start, q_start):
+        pass
+    if m is not None:
+        sub = _tokens(text, m.end(), q_start)
+        e = _np_at(sub, 0, L)
+        if e > 0:
+            return sub[0][1], sub[e - 1][2], m.group()
+    return None
+
+
+def _has_particle(toks, k: int, L: _Lang, window: int = 9) -> bool:
+    return any(t[0].lower() in L.particles for t in toks[k + 1:k + 1 + window])
+
+
+def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, str] | None:
+    """(quote_start, quote_end, speaker_start, speaker_end, cue) for reported speech in one sentence."""
+    toks = _tokens(text, s, e)
+    if len(toks) < 4:
+        return None
+    end_cut = toks[-1][1] if toks[-1][0] in ".!?" else toks[-1][2]
+    # 1. "Volgens X ..." / "Laut X ..." / "According to X, ..."
+    m = L.according_re.search(text, s, e)
+    if m is not None:
+        sub = _tokens(text, m.end(), e)
+        ne = _np_at(sub, 0, L)
+        if ne > 0:
+            sp_s, sp_e = sub[0][1], sub[ne - 1][2]
+            if m.start() == s or not text[s:m.start()].strip():
+                q_s = sp_e
+                while q_s < e and text[q_s] in " ,":
+                    q_s += 1
+                q_e = end_cut
+            else:
+                q_s, q_e = s, end_cut
+            if q_e - q_s > 10:
+                return q_s, q_e, sp_s, sp_e, m.group()
+    # German "X zufolge ..." is rare enough to leave out; 2. trailing "..., aldus X." / "..., sagte X."
+    for m in L.trailing_re.finditer(text, s, e):
+        sub = _tokens(text, m.end(), e)
+        ne = _np_at(sub, 0, L)
+        if ne > 0 and m.start() - s > 10:
+            rest = sub[ne:]
+            # the attribution closes the sentence (only adverbials may follow)
+            if len(rest) <= 8:
+                return s, m.start(), sub[0][1], sub[ne - 1][2], m.group("verb")
+    # 3. "Dat meldt X." — the report is the previous sentence; handled by the caller as a plain cue here
+    # 4. "X zegt/sagte (, ) dat ..." with the subject before the verb (V2) or after it (inversion)
+    for k, (w, ws, we) in enumerate(toks):
+        lw = w.lower()
+        if lw not in L.verbs:
+            continue
+        if lw in L.needs_particle and not _has_particle(toks, k, L):
+            continue
+        # complementiser within a few tokens after the verb (past adverbs, the subject or an object)
+        c = None
+        for j in range(k + 1, min(len(toks), k + 14)):
+            tj = toks[j][0].lower()
+            if tj in L.comp:
+                c = j
+                break
+            if tj in (".", ";", ":") or (tj in L.verbs and j > k + 1):
+                break
+        st = _np_ending_at(toks, k, L)
+        sp = None
+        if st >= 0:
+            ne = _np_at(toks, st, L)
+            sp = (toks[st][1], toks[ne - 1][2])
+        else:
+            ne = _np_at(toks, k + 1, L)
+            if ne > k + 1 and _looks_named(toks, k + 1, ne, L):
+                sp = (toks[k + 1][1], toks[ne - 1][2])
+                if c is None and L.code == "de":
+                    # "So sagte X am Montag, die Astronauten würden ..." — content after the comma
+                    for j in range(ne, min(len(toks), ne + 25)):
+                        if toks[j][0] == ",":
+                            if j + 1 < len(toks) and toks[j + 1][1] < end_cut:
+                                return toks[j + 1][1], end_cut, sp[0], sp[1], w
+                            break
+        if sp is None:
+            continue
+        if c is not None:
+            if c + 2 < len(toks):
+                return toks[c][1], end_cut, sp[0], sp[1], w
+            continue
+        if L.code == "de" and k + 1 < len(toks) and toks[k + 1][0] == ",":
+            return toks[k + 2][1], end_cut, sp[0], sp[1], w
+    return None
+
+
+# --------------------------------------------------------------------------- matching across outlets
+_QUOTE_CHARS = str.maketrans({c: " " for c in "\"'“”„‘’‚«»‹›()[]…,.;:!?–—-"})
+
+
+def normalise_quote(text: str) -> str:
+    """Lower case, accents folded, punctuation and quote marks dropped, spaces collapsed."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", folded.lower().translate(_QUOTE_CHARS)).strip()
+
+
+def tokens_of(norm: str) -> set[str]:
+    return set(norm.split())
+
+
+def quote_similarity(a: str, b: str) -> float:
+    """How likely two normalised quote texts are the same words as reported by two outlets.
+
+    Token overlap relative to the shorter quote (outlets cut quotes differently),
+    tempered by the longest shared word run so that common words alone do not match.
+    """
+    ta, tb = a.split(), b.split()
+    if not ta or not tb:
+        return 0.0
+    sa, sb = set(ta), set(tb)
+    overlap = len(sa & sb) / min(len(sa), len(sb))
+    run = _longest_common_run(ta, tb)
+    run_score = min(1.0, run / 5.0)
+    return 0.6 * overlap + 0.4 * run_score
+
+
+def _longest_common_run(a: list[str], b: list[str]) -> int:
+    best = 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0] * (len(b) + 1)
+        for j, y in enumerate(b, 1):
+            if x == y:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best = cur[j]
+        prev = cur
+    return best
