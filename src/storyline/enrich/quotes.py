@@ -78,7 +78,8 @@ _NEEDS_PARTICLE = {
 _ACCORDING = {
     "nl": r"[Vv]olgens",
     "en": r"[Aa]ccording\s+to",
-    "de": r"(?:[Ll]aut|[Nn]ach\s+(?:Angaben|Informationen|Aussagen|Worten|Ansicht|Meinung)(?:\s+(?:von|des|der))?)",
+    "de": r"(?:[Ll]aut|[Nn]ach\s+(?:eigenen\s+|eigener\s+|offiziellen\s+)?(?:Angaben|Informationen|Aussagen?|Worten|"
+          r"Ansicht|Meinung|Auffassung|Einschätzung|Darstellung)(?:\s+(?:von|des|der))?)",
 }
 _COMPLEMENTISER = {"nl": {"dat", "of"}, "en": {"that"}, "de": {"dass", "daß", "ob"}}
 _PRONOUNS = {
@@ -100,15 +101,16 @@ _STOP = {
         zondag maandag dinsdag woensdag donderdag vrijdag zaterdag niet wel weer toch zelf dan nu intussen
         inmiddels immers heeft hebben had hadden is was zijn waren wordt werd zal zou kan kon moet wil
         worden werden gaat gaan ging gingen zullen zouden kunnen konden moeten wilde wilden namelijk
-        op vanaf eraan erover ervan erbij daar hier verder opnieuw""",
+        op vanaf eraan erover ervan erbij daar hier verder opnieuw zo""",
     "en": """in on at to with for from by about during after before of and or but that which who when
         because while also still already yesterday today tomorrow on monday tuesday wednesday thursday friday
-        saturday sunday not has have had is was are were will would can could in an interview""",
+        saturday sunday not has have had is was are were will would can could in an interview so thus""",
     "de": """in im am an auf bei mit gegen für nach über vor aus um bis durch ohne zu zum zur vom laut
         und oder aber denn dass daß ob als wenn weil obwohl nachdem während dabei danach deshalb jedoch
         auch noch bereits schon heute gestern morgen montag dienstag mittwoch donnerstag freitag samstag
         sonntag nicht wieder selbst dann nun inzwischen hat haben hatte hatten ist war sind waren wird
-        wurde werde würde soll sollte kann konnte muss musste will wollte gegenüber zufolge""",
+        wurde werde würde soll sollte kann konnte muss musste will wollte gegenüber zufolge so da zudem
+        außerdem ebenfalls jedoch allerdings""",
 }
 # Subjunctive forms that carry free indirect speech in German after an attributed quote.
 _DE_SUBJUNCTIVE = re.compile(
@@ -242,6 +244,7 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
     return j
 
 
+_OF = {"van", "von", "of", "uit", "aus", "from", "vom"}
 _ADJ_ENDINGS = {"nl": ("se", "sche"), "en": ("an", "ish", "ese"), "de": ()}
 
 
@@ -277,6 +280,9 @@ def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang) -> int:
         # allow auxiliaries/adverbs between subject and verb ("Zelensky heeft eerder gezegd")
         gap = tokens[e:k]
         if len(gap) <= 3 and all(t[0][:1].islower() for t in gap):
+            return start
+        # "Minister X von der Kanzlei des Ministerpräsidenten erklärte": a prepositional phrase
+        if gap and gap[0][0].lower() in _OF and len(gap) <= 7 and all(t[0][0].isalnum() for t in gap):
             return start
     # "Filippo Grandi, hoge commissaris ... (VN) vertelde": a clause-initial name before an apposition
     if start > 0:
@@ -443,6 +449,14 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         # the closing sentence may end after the quote (", zei hij in een toespraak.")
         after_end = sents[se][1] if se < len(sents) else len(text)
         spk = _speaker_after(text, o_end, after_end, L) or _speaker_before(text, s_start, o_start, L)
+        if spk is None:
+            # another quote later in the same sentence carries the attribution ('„…“ hätten „…“, so X')
+            for o2_start, o2_end, _, _ in _find_direct(text[o_end:after_end]):
+                spk = _speaker_after(text, o_end + o2_end, after_end, L)
+                break
+        if spk is None and not _starts_sentence(text, o_start, s_start):
+            # a phrase quoted inside a sentence: the words are the sentence subject's
+            spk = _subject_of(text, s_start, o_start, L)
         speaker = speaker_text = stype = cue = None
         sp_s = sp_e = None
         if spk is not None:
@@ -455,7 +469,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             # a quote that continues the previous one in the same paragraph keeps its speaker
             speaker, speaker_text, stype = last_direct.speaker, last_direct.speaker_text, last_direct.speaker_type
             sp_s, sp_e, cue = last_direct.speaker_start, last_direct.speaker_end, last_direct.cue
-        if n_words < 3 or (speaker_text is None and n_words < 5):
+        if speaker_text is None and n_words < 5:
             continue  # scare quotes and headline fragments without a speaker
         hit = QuoteHit(inner, o_start, o_end, "direct", speaker, speaker_text, sp_s, sp_e, stype, cue, si)
         hits.append(hit)
@@ -577,6 +591,18 @@ def _speaker_before(text: str, s_start: int, q_start: int, L: _Lang) -> tuple[in
         e = _np_at(sub, 0, L)
         if e > 0:
             return sub[0][1], sub[e - 1][2], m.group()
+    return None
+
+
+def _subject_of(text: str, s_start: int, pos: int, L: _Lang) -> tuple[int, int, str] | None:
+    """A named clause-initial subject followed by a lower-case (verb) word, as the speaker."""
+    toks = _tokens(text, s_start, pos)
+    e = _np_at(toks, 0, L) if toks else 0
+    if 0 < e < len(toks) and _looks_named(toks, 0, e, L) and toks[e][0][:1].islower() \
+            and toks[0][0].lower() not in L.pron | {"es", "het", "it", "er", "man"}:
+        return toks[0][1], toks[e - 1][2], toks[e][0]
+    if 0 < e < len(toks) and toks[0][0].lower() in L.pron:
+        return toks[0][1], toks[e - 1][2], toks[e][0]
     return None
 
 
