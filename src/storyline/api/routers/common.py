@@ -1,0 +1,37 @@
+"""Query parameters shared by the listing endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Query
+
+DATE = r"^\d{4}-\d{2}(-\d{2})?$"
+
+
+@dataclass
+class Page:
+    limit: int
+    offset: int
+
+
+def page(limit: int = Query(50, ge=1, le=500, description="At most this many"),
+         offset: int = Query(0, ge=0, description="Skip this many")) -> Page:
+    return Page(limit, offset)
+
+
+@dataclass
+class Filters:
+    since: str | None
+    until: str | None
+    source: str | None
+    language: str | None
+    entity: int | None
+
+
+def filters(since: str | None = Query(None, pattern=DATE, description="On or after (YYYY-MM-DD or YYYY-MM)"),
+            until: str | None = Query(None, pattern=DATE, description="On or before"),
+            source: str | None = Query(None, max_length=200, description="Only this outlet"),
+            language: str | None = Query(None, max_length=12, description="Only this language (ISO 639-1)"),
+            entity: int | None = Query(None, ge=0, description="Only items mentioning this entity id")) -> Filters:
+    return Filters(since, until, source, language, entity)

@@ -1,0 +1,182 @@
+"""Read-only queries for the summaries, the API and the web page.
+
+The stage owners' query modules (``store/events.py``, ``store/entities.py``,
+``store/annotations.py``) are preferred where they exist; these are the reads
+the reading side needs on top of them, kept in one place so SQL stays inside
+``store/``. Every function takes an open connection and only SELECTs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+__all__ = [
+    "has_table", "event_article_ids", "event_articles", "previous_event_id", "event_row", "list_event_rows",
+    "storyline_row", "list_storyline_rows", "storyline_event_ids", "event_growth", "articles_for_entity",
+    "event_state_stamp",
+]
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def event_article_ids(conn: sqlite3.Connection, event_id: int) -> list[str]:
+    rows = conn.execute(
+        "SELECT ea.article_id FROM event_articles ea JOIN articles a ON a.id = ea.article_id"
+        " WHERE ea.event_id = ? ORDER BY COALESCE(a.published, a.estimated_date, '9999'), a.seq", (event_id,))
+    return [r[0] for r in rows]
+
+
+def event_articles(conn: sqlite3.Connection, event_id: int) -> list[dict[str, Any]]:
+    """The event's articles as plain dicts (id, source, title, text, published, copy_of, language)."""
+    rows = conn.execute(
+        "SELECT a.id, a.source, a.title, a.text, a.url, COALESCE(a.published, a.estimated_date) AS date,"
+        " a.published, a.copy_of, a.language FROM event_articles ea JOIN articles a ON a.id = ea.article_id"
+        " WHERE ea.event_id = ? ORDER BY COALESCE(a.published, a.estimated_date, '9999'), a.seq", (event_id,))
+    return [dict(r) for r in rows]
+
+
+def event_row(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
+    row = conn.execute("SELECT id, title, date, date_precision, storyline_id, updated_at FROM events WHERE id = ?",
+                       (event_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def previous_event_id(conn: sqlite3.Connection, event_id: int) -> int | None:
+    """The event just before this one in its storyline (by date, then id), or None."""
+    row = conn.execute("SELECT storyline_id, date, id FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None or row["storyline_id"] is None:
+        return None
+    prev = conn.execute(
+        "SELECT id FROM events WHERE storyline_id = ? AND id != ? AND"
+        " (COALESCE(date, '') < COALESCE(?, '') OR (COALESCE(date, '') = COALESCE(?, '') AND id < ?))"
+        " ORDER BY COALESCE(date, '') DESC, id DESC LIMIT 1",
+        (row["storyline_id"], event_id, row["date"], row["date"], event_id)).fetchone()
+    return prev[0] if prev else None
+
+
+def event_state_stamp(conn: sqlite3.Connection, event_id: int) -> tuple:
+    """Changes whenever the event gains articles: a cache key for derived views such as summaries."""
+    row = conn.execute("SELECT COUNT(*), MAX(a.seq) FROM event_articles ea JOIN articles a ON a.id = ea.article_id"
+                       " WHERE ea.event_id = ?", (event_id,)).fetchone()
+    prev = previous_event_id(conn, event_id)
+    return (row[0], row[1], prev)
+
+
+def list_event_rows(conn: sqlite3.Connection, *, limit: int = 50, offset: int = 0, since: str | None = None,
+                    until: str | None = None, source: str | None = None, language: str | None = None,
+                    storyline: int | None = None, article_ids: list[str] | None = None,
+                    order: str = "date") -> list[dict[str, Any]]:
+    clauses, params = [], []
+    if since:
+        clauses.append("e.date >= ?")
+        params.append(since)
+    if until:
+        clauses.append("e.date <= ?")
+        params.append(until + "\uffff")
+    if storyline is not None:
+        clauses.append("e.storyline_id = ?")
+        params.append(storyline)
+    if source or language or article_ids is not None:
+        sub, sub_params = [], []
+        if source:
+            sub.append("a.source = ?")
+            sub_params.append(source)
+        if language:
+            sub.append("a.language = ?")
+            sub_params.append(language)
+        if article_ids is not None:
+            sub.append(f"a.id IN ({','.join('?' * len(article_ids)) or 'NULL'})")
+            sub_params.extend(article_ids)
+        clauses.append("e.id IN (SELECT ea.event_id FROM event_articles ea JOIN articles a ON a.id = ea.article_id"
+                       f" WHERE {' AND '.join(sub)})")
+        params.extend(sub_params)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    order_sql = {"date": "COALESCE(e.date, '9999'), e.id",
+                 "recent": "COALESCE(e.date, '') DESC, e.id DESC",
+                 "size": "n DESC, e.id"}[order]
+    sql = (f"SELECT e.id, e.title, e.date, e.date_precision, e.storyline_id, e.updated_at,"
+           f" (SELECT COUNT(*) FROM event_articles x WHERE x.event_id = e.id) AS n"
+           f" FROM events e {where} ORDER BY {order_sql} LIMIT ? OFFSET ?")
+    return [dict(r) for r in conn.execute(sql, params + [limit, offset])]
+
+
+def event_growth(conn: sqlite3.Connection, *, limit: int = 10, window: int = 50) -> list[dict[str, Any]]:
+    """Events that are growing fast: most articles among the last ``window`` ingested.
+
+    Arrival order (``articles.seq``) rather than wall-clock time, so a replayed
+    archive and a live stream rank the same way.
+    """
+    rows = conn.execute(
+        "WITH recent AS (SELECT id FROM articles ORDER BY seq DESC LIMIT ?)"
+        " SELECT e.id, e.title, e.date, e.date_precision, e.storyline_id, COUNT(*) AS new_articles,"
+        " (SELECT COUNT(*) FROM event_articles x WHERE x.event_id = e.id) AS n"
+        " FROM recent r JOIN event_articles ea ON ea.article_id = r.id JOIN events e ON e.id = ea.event_id"
+        " GROUP BY e.id ORDER BY new_articles DESC, n DESC, e.id LIMIT ?", (window, limit))
+    return [dict(r) for r in rows]
+
+
+def storyline_row(conn: sqlite3.Connection, storyline_id: int) -> dict[str, Any] | None:
+    row = conn.execute('SELECT id, title, start, "end", updated_at FROM storylines WHERE id = ?',
+                       (storyline_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def list_storyline_rows(conn: sqlite3.Connection, *, limit: int = 50, offset: int = 0, since: str | None = None,
+                        until: str | None = None, order: str = "recent") -> list[dict[str, Any]]:
+    clauses, params = [], []
+    if since:
+        clauses.append('COALESCE(s."end", s.start) >= ?')
+        params.append(since)
+    if until:
+        clauses.append("s.start <= ?")
+        params.append(until + "\uffff")
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    order_sql = {"recent": 'COALESCE(s."end", s.start, \'\') DESC, s.id DESC', "start": "COALESCE(s.start, '9999'), s.id"}[order]
+    sql = (f'SELECT s.id, s.title, s.start, s."end", s.updated_at,'
+           f" (SELECT COUNT(*) FROM events e WHERE e.storyline_id = s.id) AS n_events"
+           f" FROM storylines s {where} ORDER BY {order_sql} LIMIT ? OFFSET ?")
+    return [dict(r) for r in conn.execute(sql, params + [limit, offset])]
+
+
+def storyline_event_ids(conn: sqlite3.Connection, storyline_id: int) -> list[int]:
+    rows = conn.execute("SELECT id FROM events WHERE storyline_id = ? ORDER BY COALESCE(date, '9999'), id",
+                        (storyline_id,))
+    return [r[0] for r in rows]
+
+
+def event_sources(conn: sqlite3.Connection, event_id: int) -> tuple[list[str], list[str]]:
+    """(all outlets, outlets with at least one article that is not a copy of another article)."""
+    rows = conn.execute(
+        "SELECT a.source, a.copy_of FROM event_articles ea JOIN articles a ON a.id = ea.article_id"
+        " WHERE ea.event_id = ? ORDER BY a.seq", (event_id,)).fetchall()
+    sources: list[str] = []
+    independent: list[str] = []
+    for r in rows:
+        name = r["source"] or "unknown"
+        if name not in sources:
+            sources.append(name)
+        if r["copy_of"] is None and name not in independent:
+            independent.append(name)
+    return sources, independent
+
+
+def articles_for_entity(conn: sqlite3.Connection, entity_id: int) -> list[str]:
+    """Ids of articles that mention an entity (empty when the entities stage is absent)."""
+    if not has_table(conn, "mentions"):
+        return []
+    return [r[0] for r in conn.execute("SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?", (entity_id,))]
+
+
+def source_names(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source")]
+
+
+def event_of_article(conn: sqlite3.Connection, article_id: str) -> int | None:
+    if not has_table(conn, "event_articles"):
+        return None
+    row = conn.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
+    return row[0] if row else None
