@@ -1,0 +1,227 @@
+"""Queries for quotes, figures, disagreements and positions (schema: migration 4).
+
+All SQL of these annotations lives here. Look-ups for linking are scoped through
+indexes (an article's event and storyline, a speaker entity), never a full-table scan.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Iterable
+
+# Articles that share an event or a storyline with article ?1.
+_SCOPE = """
+    SELECT ea2.article_id FROM event_articles ea1
+    JOIN events e1 ON e1.id = ea1.event_id
+    JOIN events e2 ON e2.id = e1.id OR (e1.storyline_id IS NOT NULL AND e2.storyline_id = e1.storyline_id)
+    JOIN event_articles ea2 ON ea2.event_id = e2.id
+    WHERE ea1.article_id = ?1 AND ea2.article_id != ?1
+"""
+
+
+# --------------------------------------------------------------------------- writing
+def clear_article(conn: sqlite3.Connection, article_id: str) -> None:
+    """Forget an article's quotes, figures and positions (re-annotation is idempotent)."""
+    qids = [r[0] for r in conn.execute("SELECT quote_id FROM quote_articles WHERE article_id = ?", (article_id,))]
+    conn.execute("DELETE FROM quote_articles WHERE article_id = ?", (article_id,))
+    for qid in qids:
+        conn.execute("DELETE FROM quotes WHERE id = ? AND NOT EXISTS "
+                     "(SELECT 1 FROM quote_articles WHERE quote_id = ?)", (qid, qid))
+    fids = [r[0] for r in conn.execute("SELECT id FROM figures WHERE article_id = ?", (article_id,))]
+    dids = set()
+    for fid in fids:
+        dids.update(r[0] for r in conn.execute(
+            "SELECT disagreement_id FROM disagreement_figures WHERE figure_id = ?", (fid,)))
+        conn.execute("DELETE FROM disagreement_figures WHERE figure_id = ?", (fid,))
+    conn.execute("DELETE FROM figures WHERE article_id = ?", (article_id,))
+    for did in dids:
+        # a disagreement needs two figures; one left alone is no disagreement
+        n = conn.execute("SELECT COUNT(*) FROM disagreement_figures WHERE disagreement_id = ?", (did,)).fetchone()[0]
+        if n < 2:
+            conn.execute("DELETE FROM disagreement_figures WHERE disagreement_id = ?", (did,))
+            conn.execute("DELETE FROM disagreements WHERE id = ?", (did,))
+    conn.execute("DELETE FROM positions WHERE article_id = ?", (article_id,))
+
+
+def insert_quote(conn: sqlite3.Connection, article_id: str, *, text: str, norm: str, kind: str,
+                 speaker: str | None, speaker_id: int | None, language: str | None, start: int, end: int,
+                 speaker_text: str | None, cue: str | None, sentence: int) -> int:
+    cur = conn.execute("INSERT INTO quotes (speaker, speaker_id, text, norm, kind, language) VALUES (?,?,?,?,?,?)",
+                       (speaker, speaker_id, text, norm, kind, language))
+    qid = cur.lastrowid
+    conn.execute('INSERT OR IGNORE INTO quote_articles (quote_id, article_id, start, "end", text, speaker_text, cue,'
+                 " sentence) VALUES (?,?,?,?,?,?,?,?)",
+                 (qid, article_id, start, end, text, speaker_text, cue, sentence))
+    return qid
+
+
+def insert_figure(conn: sqlite3.Connection, article_id: str, fig: Any, reported_by_id: int | None) -> int:
+    cur = conn.execute(
+        'INSERT INTO figures (article_id, what, subject, value, low, high, qualifier, unit, reported_by,'
+        ' reported_by_id, as_of, sentence, start, "end") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+        (article_id, fig.what, fig.subject, fig.value, fig.low, fig.high, fig.qualifier, fig.unit,
+         fig.reported_by, reported_by_id, fig.as_of, fig.sentence, fig.start, fig.end))
+    return cur.lastrowid
+
+
+def insert_position(conn: sqlite3.Connection, article_id: str, pos: Any, actor_id: int | None,
+                    date: str | None) -> int:
+    cur = conn.execute(
+        "INSERT INTO positions (article_id, actor, actor_id, stance, object, date, sentence, start)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        (article_id, pos.actor, actor_id, pos.stance, pos.object, date, pos.sentence, pos.start))
+    return cur.lastrowid
+
+
+# --------------------------------------------------------------------------- linking
+def article_quotes(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quote_articles qa JOIN quotes q ON q.id = qa.quote_id"
+        " WHERE qa.article_id = ? ORDER BY qa.start", (article_id,)).fetchall()
+
+
+def candidate_quotes(conn: sqlite3.Connection, article_id: str, speaker_id: int | None) -> list[sqlite3.Row]:
+    """Quotes of other articles in the same event/storyline, or by the same speaker entity."""
+    sql = ("SELECT DISTINCT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quote_articles qa"
+           " JOIN quotes q ON q.id = qa.quote_id WHERE qa.article_id IN (" + _SCOPE + ")")
+    params: list[Any] = [article_id]
+    rows = conn.execute(sql, params).fetchall()
+    if speaker_id is not None:
+        rows += conn.execute(
+            "SELECT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quotes q WHERE q.speaker_id = ?"
+            " AND q.id NOT IN (SELECT quote_id FROM quote_articles WHERE article_id = ?) ORDER BY q.id DESC LIMIT 500",
+            (speaker_id, article_id)).fetchall()
+    seen, out = set(), []
+    for r in rows:
+        if r["id"] not in seen:
+            seen.add(r["id"])
+            out.append(r)
+    return out
+
+
+def merge_quotes(conn: sqlite3.Connection, keep: int, drop: int) -> None:
+    """Move every occurrence of quote ``drop`` to ``keep`` (the same words from another outlet)."""
+    conn.execute("UPDATE OR IGNORE quote_articles SET quote_id = ? WHERE quote_id = ?", (keep, drop))
+    conn.execute("DELETE FROM quote_articles WHERE quote_id = ?", (drop,))
+    conn.execute("UPDATE quotes SET speaker = COALESCE(speaker, (SELECT speaker FROM quotes WHERE id = ?)),"
+                 " speaker_id = COALESCE(speaker_id, (SELECT speaker_id FROM quotes WHERE id = ?)) WHERE id = ?",
+                 (drop, drop, keep))
+    conn.execute("DELETE FROM quotes WHERE id = ?", (drop,))
+
+
+_FIGURE_COLS = ('f.id, f.article_id, f.what, f.subject, f.value, f.low, f.high, f.qualifier, f.unit, f.reported_by,'
+                ' f.reported_by_id, f.as_of, f.sentence, a.source, COALESCE(a.published, a.estimated_date) AS date')
+
+
+def article_figures(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:
+    return conn.execute(f"SELECT {_FIGURE_COLS} FROM figures f JOIN articles a ON a.id = f.article_id"
+                        " WHERE f.article_id = ?", (article_id,)).fetchall()
+
+
+def candidate_figures(conn: sqlite3.Connection, article_id: str, what: str) -> list[sqlite3.Row]:
+    """Figures of the same kind in articles of the same event or storyline."""
+    return conn.execute(
+        f"SELECT {_FIGURE_COLS} FROM figures f JOIN articles a ON a.id = f.article_id"
+        " WHERE f.what = ?2 AND f.article_id IN (" + _SCOPE + ")", (article_id, what)).fetchall()
+
+
+def article_scope(conn: sqlite3.Connection, article_id: str) -> tuple[int | None, int | None]:
+    row = conn.execute("SELECT e.id, e.storyline_id FROM event_articles ea JOIN events e ON e.id = ea.event_id"
+                       " WHERE ea.article_id = ?", (article_id,)).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def disagreement_of(conn: sqlite3.Connection, figure_ids: Iterable[int]) -> int | None:
+    ids = list(figure_ids)
+    if not ids:
+        return None
+    marks = ",".join("?" * len(ids))
+    row = conn.execute(f"SELECT disagreement_id FROM disagreement_figures WHERE figure_id IN ({marks}) LIMIT 1",
+                       ids).fetchone()
+    return row[0] if row else None
+
+
+def save_disagreement(conn: sqlite3.Connection, what: str, subject: str | None, event_id: int | None,
+                      storyline_id: int | None, figure_ids: list[int]) -> int:
+    did = disagreement_of(conn, figure_ids)
+    if did is None:
+        cur = conn.execute(
+            "INSERT INTO disagreements (what, subject, event_id, storyline_id, signature) VALUES (?,?,?,?,?)",
+            (what, subject, event_id, storyline_id, f"{what}|{subject}|{min(figure_ids)}"))
+        did = cur.lastrowid
+    for fid in figure_ids:
+        conn.execute("INSERT OR IGNORE INTO disagreement_figures (disagreement_id, figure_id) VALUES (?,?)", (did, fid))
+    return did
+
+
+# --------------------------------------------------------------------------- listing (JSON contracts)
+def _scope_filter(alias_article: str, event_id: int | None, storyline_id: int | None) -> tuple[str, list]:
+    if event_id is not None:
+        return (f" AND {alias_article} IN (SELECT article_id FROM event_articles WHERE event_id = ?)", [event_id])
+    if storyline_id is not None:
+        return (f" AND {alias_article} IN (SELECT ea.article_id FROM event_articles ea JOIN events e"
+                " ON e.id = ea.event_id WHERE e.storyline_id = ?)", [storyline_id])
+    return "", []
+
+
+def list_quotes(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
+                limit: int | None = None) -> list[dict]:
+    where, params = _scope_filter("qa.article_id", event_id, storyline_id)
+    rows = conn.execute(
+        "SELECT q.id, q.speaker, q.speaker_id, q.text, q.kind, group_concat(qa.article_id, '\u001f') AS arts,"
+        " COUNT(qa.article_id) AS n FROM quotes q JOIN quote_articles qa ON qa.quote_id = q.id"
+        " WHERE 1=1" + where + " GROUP BY q.id ORDER BY n DESC, q.id" + (" LIMIT ?" if limit else ""),
+        params + ([limit] if limit else [])).fetchall()
+    return [{"id": r["id"], "speaker": r["speaker"], "speaker_id": r["speaker_id"], "text": r["text"],
+             "kind": r["kind"], "articles": sorted(set(r["arts"].split("\u001f")))} for r in rows]
+
+
+def figure_json(r: sqlite3.Row) -> dict:
+    return {"id": r["id"], "what": r["what"] + (f" ({r['subject']})" if r["subject"] else ""),
+            "value": r["value"], "low": r["low"], "high": r["high"], "qualifier": r["qualifier"],
+            "unit": r["unit"], "reported_by": r["reported_by"], "as_of": r["as_of"],
+            "article": r["article_id"], "sentence": r["sentence"]}
+
+
+def list_figures(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
+                 limit: int | None = None) -> list[dict]:
+    where, params = _scope_filter("f.article_id", event_id, storyline_id)
+    rows = conn.execute(f"SELECT {_FIGURE_COLS} FROM figures f JOIN articles a ON a.id = f.article_id WHERE 1=1"
+                        + where + " ORDER BY f.what, f.subject, f.id" + (" LIMIT ?" if limit else ""),
+                        params + ([limit] if limit else [])).fetchall()
+    return [figure_json(r) for r in rows]
+
+
+def list_disagreements(conn: sqlite3.Connection, *, event_id: int | None = None,
+                       storyline_id: int | None = None) -> list[dict]:
+    where, params = _scope_filter("f.article_id", event_id, storyline_id)
+    rows = conn.execute(
+        f"SELECT d.id AS did, d.what AS dwhat, d.subject AS dsubject, {_FIGURE_COLS} FROM disagreements d"
+        " JOIN disagreement_figures df ON df.disagreement_id = d.id JOIN figures f ON f.id = df.figure_id"
+        " JOIN articles a ON a.id = f.article_id WHERE 1=1" + where + " ORDER BY d.id, f.value, f.id", params).fetchall()
+    out: dict[int, dict] = {}
+    for r in rows:
+        d = out.setdefault(r["did"], {"id": r["did"], "what": r["dwhat"] + (f" ({r['dsubject']})" if r["dsubject"] else ""),
+                                      "figures": [], "values": [], "sources": [], "articles": []})
+        d["figures"].append(r["id"])
+        d["values"].append(r["value"] if r["value"] is not None else [r["low"], r["high"]])
+        d["sources"].append(r["reported_by"] or r["source"])
+        if r["article_id"] not in d["articles"]:
+            d["articles"].append(r["article_id"])
+    return [d for d in out.values() if len(d["figures"]) > 1]
+
+
+def list_positions(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
+                   limit: int | None = None) -> list[dict]:
+    where, params = _scope_filter("p.article_id", event_id, storyline_id)
+    rows = conn.execute(
+        "SELECT p.id, p.actor, p.actor_id, p.stance, p.object, p.article_id, p.date FROM positions p WHERE 1=1"
+        + where + " ORDER BY COALESCE(p.actor_id, p.actor), p.date, p.id" + (" LIMIT ?" if limit else ""),
+        params + ([limit] if limit else [])).fetchall()
+    return [{"id": r["id"], "actor": r["actor"], "actor_id": r["actor_id"], "stance": r["stance"],
+             "object": r["object"], "articles": [r["article_id"]], "date": r["date"]} for r in rows]
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
