@@ -6,9 +6,11 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.api.data import NotAvailable
 from storyline.api.deps import DEFAULT_MAX_BODY_BYTES, ApiSettings
@@ -53,6 +55,17 @@ def create_app(db_path: str, token: str | None = None, read_open: bool = True,
     @app.exception_handler(NotAvailable)
     async def not_available(request: Request, exc: NotAvailable):
         return JSONResponse({"detail": str(exc)}, status_code=501)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        path = request.url.path
+        if path.startswith(("/api", "/docs", "/openapi", "/static")):
+            return await http_exception_handler(request, exc)
+        from storyline.api.web import render
+
+        response = render("message.html", title=f"{exc.status_code}", message=str(exc.detail))
+        response.status_code = exc.status_code
+        return response
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError):

@@ -83,36 +83,86 @@ def list_storylines(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, 
 
 
 # --------------------------------------------------------------------------- enrichment sections
-# Adapters over the stage owners' query modules; each filters by event through the event's articles.
-def _event_article_set(conn: sqlite3.Connection, event: int | None) -> set[str] | None:
-    return None if event is None else set(views.event_article_ids(conn, event))
+# Adapters over the stage owners' modules (storyline.enrich.entities, storyline.store.annotations):
+# they scope by event; the API's other filters (dates, outlet, language) apply through the articles.
+def _entities_module(conn: sqlite3.Connection):
+    try:
+        import storyline.enrich.entities as mod
+    except ModuleNotFoundError as exc:
+        if exc.name and "storyline.enrich.entities".startswith(exc.name):
+            raise NotAvailable("entities", "storyline.enrich.entities") from None
+        raise
+    if not views.has_table(conn, "article_entities"):
+        raise NotAvailable("entities", "storyline.enrich.entities")
+    return mod
+
+
+def _article_filter(conn: sqlite3.Connection, kw: dict[str, Any]) -> set[str] | None:
+    wanted = {k: kw.get(k) for k in ("since", "until", "source", "language")}
+    if not any(wanted.values()):
+        return None
+    return set(views.article_ids_matching(conn, **wanted))
+
+
+def _page(items: list, kw: dict[str, Any]) -> list:
+    offset = kw.get("offset") or 0
+    limit = kw.get("limit")
+    return items[offset:offset + limit] if limit is not None else items[offset:]
 
 
 def list_entities(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
-    stage_module("entities", "entities", "entities", conn)
-    raise NotAvailable("entities", "storyline.store.entities")
+    mod = _entities_module(conn)
+    allowed = _article_filter(conn, kw)
+    if allowed is None:
+        return mod.list_entities(conn, type_=kw.get("type"), event_id=kw.get("event"),
+                                 limit=kw.get("limit"), offset=kw.get("offset") or 0)
+    items = mod.list_entities(conn, type_=kw.get("type"), event_id=kw.get("event"), limit=None)
+    return _page([e for e in items if allowed.intersection(e.get("articles") or [])], kw)
 
 
 def entity_json(conn: sqlite3.Connection, entity_id: int) -> dict[str, Any] | None:
-    stage_module("entities", "entities", "entities", conn)
-    raise NotAvailable("entities", "storyline.store.entities")
+    mod = _entities_module(conn)
+    from storyline.store.entities import EntityRepo
 
-
-def list_quotes(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
-    stage_module("annotations", "quotes", "quotes", conn)
-    raise NotAvailable("quotes", "storyline.store.annotations")
-
-
-def list_figures(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
-    stage_module("annotations", "figures", "figures", conn)
-    raise NotAvailable("figures", "storyline.store.annotations")
-
-
-def list_disagreements(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
-    stage_module("annotations", "disagreements", "disagreements", conn)
-    raise NotAvailable("disagreements", "storyline.store.annotations")
+    repo = EntityRepo(conn)
+    row = repo.entity_row(entity_id)
+    if row is None:
+        return None
+    if row["merged_into"] is not None:
+        row = repo.entity_row(repo.resolve_id(entity_id))
+    eid = row["id"]
+    return mod.entity_json(row, repo.variants_for([eid])[eid], repo.articles_for([eid])[eid])
 
 
 def cooccurring_entities(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    stage_module("entities", "entities", "entities", conn)
-    raise NotAvailable("entities", "storyline.store.entities")
+    _entities_module(conn)
+    return views.cooccurring_entities(conn, entity_id, limit=limit)
+
+
+def _annotations(conn: sqlite3.Connection, what: str, table: str):
+    return stage_module("annotations", what, table, conn)
+
+
+def list_quotes(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
+    mod = _annotations(conn, "quotes", "quotes")
+    items = mod.list_quotes(conn, event_id=kw.get("event"))
+    if kw.get("speaker") is not None:
+        items = [q for q in items if q.get("speaker_id") == kw["speaker"]]
+    allowed = _article_filter(conn, kw)
+    if allowed is not None:
+        items = [q for q in items if allowed.intersection(q.get("articles") or [])]
+    return _page(items, kw)
+
+
+def list_figures(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
+    mod = _annotations(conn, "figures", "figures")
+    items = mod.list_figures(conn, event_id=kw.get("event"))
+    allowed = _article_filter(conn, kw)
+    if allowed is not None:
+        items = [f for f in items if f.get("article") in allowed]
+    return _page(items, kw)
+
+
+def list_disagreements(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
+    mod = _annotations(conn, "disagreements", "disagreements")
+    return _page(mod.list_disagreements(conn, event_id=kw.get("event")), kw)

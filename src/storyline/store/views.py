@@ -166,9 +166,41 @@ def event_sources(conn: sqlite3.Connection, event_id: int) -> tuple[list[str], l
 
 def articles_for_entity(conn: sqlite3.Connection, entity_id: int) -> list[str]:
     """Ids of articles that mention an entity (empty when the entities stage is absent)."""
-    if not has_table(conn, "mentions"):
+    if not has_table(conn, "article_entities"):
         return []
-    return [r[0] for r in conn.execute("SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?", (entity_id,))]
+    return [r[0] for r in conn.execute(
+        "SELECT ae.article_id FROM article_entities ae JOIN articles a ON a.id = ae.article_id"
+        " WHERE ae.entity_id = ? ORDER BY a.seq", (entity_id,))]
+
+
+def cooccurring_entities(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    """Entities mentioned in the same articles as this one, most shared articles first."""
+    rows = conn.execute(
+        "SELECT e.id, e.name, e.type, COUNT(*) AS count FROM article_entities a1"
+        " JOIN article_entities a2 ON a2.article_id = a1.article_id AND a2.entity_id != a1.entity_id"
+        " JOIN entities e ON e.id = a2.entity_id"
+        " WHERE a1.entity_id = ? AND e.merged_into IS NULL GROUP BY e.id ORDER BY count DESC, e.id LIMIT ?",
+        (entity_id, limit))
+    return [dict(r) for r in rows]
+
+
+def article_ids_matching(conn: sqlite3.Connection, *, since: str | None = None, until: str | None = None,
+                         source: str | None = None, language: str | None = None) -> list[str]:
+    clauses, params = [], []
+    if source:
+        clauses.append("source = ?")
+        params.append(source)
+    if language:
+        clauses.append("language = ?")
+        params.append(language)
+    if since:
+        clauses.append("COALESCE(published, estimated_date) >= ?")
+        params.append(since)
+    if until:
+        clauses.append("COALESCE(published, estimated_date) <= ?")
+        params.append(until + "\uffff")
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return [r[0] for r in conn.execute(f"SELECT id FROM articles {where}", params)]
 
 
 def source_names(conn: sqlite3.Connection) -> list[str]:
