@@ -454,8 +454,9 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             for o2_start, o2_end, _, _ in _find_direct(text[o_end:after_end]):
                 spk = _speaker_after(text, o_end + o2_end, after_end, L)
                 break
-        if spk is None and not _starts_sentence(text, o_start, s_start):
+        if spk is None and not _starts_sentence(text, o_start, s_start) and n_words >= 2:
             # a phrase quoted inside a sentence: the words are the sentence subject's
+            # (a single quoted word is a scare quote, not a quotation)
             spk = _subject_of(text, s_start, o_start, L)
         speaker = speaker_text = stype = cue = None
         sp_s = sp_e = None
