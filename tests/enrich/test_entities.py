@@ -1,0 +1,154 @@
+"""Entity linking: one entity per real thing, across spellings, articles and languages.
+
+Mentions are placed by hand (a stand-in for the NER), so these tests measure linking alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from storyline.enrich.entities import entity_for_name, link_mentions, list_entities
+from storyline.enrich.translit import name_key
+from storyline.models import Article
+from storyline.store.entities import EntityRepo
+
+
+@dataclass(frozen=True)
+class M:  # the NER's Mention shape: text, type, start, end, sentence
+    text: str
+    type: str
+    start: int
+    end: int
+    sentence: int = 0
+
+
+def add_article(store, article_id: str, text: str, tagged: dict[str, str], language: str = "nl") -> None:
+    """Store an article and the mentions of each ``tagged`` surface form (every occurrence)."""
+    article = Article(id=article_id, text=text, language=language, source=article_id)
+    mentions: list[M] = []
+    for surface, type_ in sorted(tagged.items(), key=lambda kv: -len(kv[0])):  # longest first, no overlaps
+        for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+            if not any(o.start < m.end() and m.start() < o.end for o in mentions):
+                mentions.append(M(surface, type_, m.start(), m.end()))
+    with store.transaction() as conn:
+        store.insert_article(conn, article)
+        EntityRepo(conn).insert_mentions(article_id, sorted(mentions, key=lambda m: m.start))
+
+
+def link(store, ids, gazetteer=None):
+    with store.transaction() as conn:
+        link_mentions(conn, ids, gazetteer=gazetteer)
+
+
+def by_variant(store) -> dict[str, dict]:
+    out = {}
+    for e in list_entities(store.conn, limit=None):
+        for v in e["variants"]:
+            out[v] = e
+    return out
+
+
+def test_transliteration_variants_are_one_person_across_outlets(store):
+    add_article(store, "a", "President Volodymyr Zelensky sprak. Zelensky is sceptisch.",
+                {"Volodymyr Zelensky": "PER", "Zelensky": "PER"})
+    add_article(store, "b", "Volodimir Zelenski wil praten. Zelenski's adviseur ook.",
+                {"Volodimir Zelenski": "PER", "Zelenski's": "PER"})
+    add_article(store, "c", "Präsident Wolodymyr Selenskyj sagte das.", {"Wolodymyr Selenskyj": "PER"}, "de")
+    link(store, ["a", "b", "c"], gazetteer=False)
+    ents = by_variant(store)
+    e = ents["Volodymyr Zelensky"]
+    assert ents["Zelenski"]["id"] == ents["Wolodymyr Selenskyj"]["id"] == e["id"]
+    assert e["type"] == "PER"
+    assert set(e["articles"]) == {"a", "b", "c"}
+    assert {"Volodymyr Zelensky", "Zelensky", "Volodimir Zelenski", "Zelenski", "Wolodymyr Selenskyj"} <= set(e["variants"])
+
+
+def test_same_first_name_different_people_stay_apart(store):
+    add_article(store, "a", "Vladimir Poetin en Vladimir Medinski spraken. Poetin zweeg.",
+                {"Vladimir Poetin": "PER", "Vladimir Medinski": "PER", "Poetin": "PER"})
+    add_article(store, "b", "Vladimir Putin met Russian officials.", {"Vladimir Putin": "PER"}, "en")
+    link(store, ["a", "b"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Vladimir Poetin"]["id"] == ents["Vladimir Putin"]["id"] == ents["Poetin"]["id"]
+    assert ents["Vladimir Medinski"]["id"] != ents["Vladimir Poetin"]["id"]
+
+
+def test_surname_only_article_links_to_full_name_seen_later(store):
+    # The short form arrives first; the full name in a later batch adopts it.
+    add_article(store, "a", "Volgens Kremlinwoordvoerder Peskov wil Moskou praten.", {"Peskov": "PER"})
+    link(store, ["a"], gazetteer=False)
+    add_article(store, "b", "Woordvoerder Dmitri Peskov van het Kremlin.", {"Dmitri Peskov": "PER"})
+    add_article(store, "c", "Kremlin-woordvoerder Dmitry Peskov reageerde.", {"Dmitry Peskov": "PER"})
+    link(store, ["b", "c"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Peskov"]["id"] == ents["Dmitri Peskov"]["id"] == ents["Dmitry Peskov"]["id"]
+    assert ents["Peskov"]["name"] in ("Dmitri Peskov", "Dmitry Peskov")
+    assert set(ents["Peskov"]["articles"]) == {"a", "b", "c"}
+    # The id handed out before the merge still leads to the person.
+    assert entity_for_name(store.conn, "Peskov", article_id="a") == ents["Peskov"]["id"]
+
+
+def test_mistyped_short_form_keeps_person_type_by_majority(store):
+    add_article(store, "a", "Volodymyr Zelensky sprak.", {"Volodymyr Zelensky": "PER"})
+    add_article(store, "b", "Zelensky sprak. Zelensky zweeg.", {"Zelensky": "PER"})
+    add_article(store, "c", "Zelensky wil praten.", {"Zelensky": "LOC"})  # a model's mis-typing
+    link(store, ["a", "b", "c"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Zelensky"]["id"] == ents["Volodymyr Zelensky"]["id"]
+    assert ents["Zelensky"]["type"] == "PER"
+
+
+def test_ambiguous_surname_is_not_guessed(store):
+    add_article(store, "a", "Vitali Klitschko en Wladimir Klitschko boksten.",
+                {"Vitali Klitschko": "PER", "Wladimir Klitschko": "PER"})
+    add_article(store, "b", "Klitschko sprak.", {"Klitschko": "PER"})
+    link(store, ["a", "b"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Vitali Klitschko"]["id"] != ents["Wladimir Klitschko"]["id"]
+    assert ents["Klitschko"]["id"] not in (ents["Vitali Klitschko"]["id"], ents["Wladimir Klitschko"]["id"])
+    assert entity_for_name(store.conn, "Klitschko") not in (ents["Vitali Klitschko"]["id"],
+                                                            ents["Wladimir Klitschko"]["id"])
+    assert entity_for_name(store.conn, "Vitali Klitschko") == ents["Vitali Klitschko"]["id"]
+
+
+def test_surname_prefers_the_person_of_the_same_event(store):
+    add_article(store, "a", "Vitali Klitschko sprak in Kiev.", {"Vitali Klitschko": "PER"})
+    add_article(store, "b", "Wladimir Klitschko won.", {"Wladimir Klitschko": "PER"})
+    add_article(store, "c", "Klitschko, de burgemeester, sprak opnieuw.", {"Klitschko": "PER"})
+    link(store, ["a", "b"], gazetteer=False)
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO events (id, title) VALUES (1, 'x'), (2, 'y')")
+        conn.execute("INSERT INTO event_articles (article_id, event_id) VALUES ('a', 1), ('b', 2), ('c', 1)")
+    link(store, ["c"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Klitschko"]["id"] == ents["Vitali Klitschko"]["id"]
+    assert [e["name"] for e in list_entities(store.conn, event_id=2)] == ["Wladimir Klitschko"]
+
+
+def test_entity_for_name_prefers_the_article(store):
+    add_article(store, "a", "Volodimir Zelenski sprak.", {"Volodimir Zelenski": "PER"})
+    add_article(store, "b", "Oleksandr Lomako sprak.", {"Oleksandr Lomako": "PER"})
+    link(store, ["a", "b"], gazetteer=False)
+    zid = by_variant(store)["Volodimir Zelenski"]["id"]
+    assert entity_for_name(store.conn, "Zelensky", article_id="a") == zid
+    assert entity_for_name(store.conn, "Volodymyr Zelenskyy") == zid
+    assert entity_for_name(store.conn, "Lomako", article_id="a") == by_variant(store)["Oleksandr Lomako"]["id"]
+    assert entity_for_name(store.conn, "Iemand Anders") is None
+    assert entity_for_name(store.conn, "") is None
+
+
+def test_relinking_does_not_double_count(store):
+    add_article(store, "a", "Vladimir Poetin sprak. Poetin zweeg.", {"Vladimir Poetin": "PER", "Poetin": "PER"})
+    link(store, ["a"], gazetteer=False)
+    link(store, ["a"], gazetteer=False)  # nothing left unlinked: a no-op
+    [e] = list_entities(store.conn)
+    assert e["mentions"] == 2 and e["articles"] == ["a"]
+
+
+def test_name_keys_keep_different_names_apart():
+    assert name_key("Rusland") != name_key("Wit-Rusland")
+    assert name_key("Medinski") != name_key("Poetin")
+    assert name_key("Loekasjenko") == name_key("Lukaschenko") == name_key("Lukashenko")
