@@ -165,7 +165,8 @@ _CATEGORIES = [
     ("missing", r"vermist|missing|vermisst"),
     ("evacuated", r"geëvacueerd|evacu"),
 ]
-_CAT_RES = [(name, re.compile(r"(?<![\w])(?:" + pat + r")", re.IGNORECASE)) for name, pat in _CATEGORIES]
+# Stems may end a compound (burgerdoden, Todesopfer, oorlogsvluchtelingen).
+_CAT_RES = [(name, re.compile(r"(?:" + pat + r")", re.IGNORECASE)) for name, pat in _CATEGORIES]
 _SUBJECTS = [
     ("civilians", re.compile(r"(?<![\w])(?:burger|civilian|zivilist|zivilbevölkerung|inwoner|bewoner)", re.I)),
     ("children", re.compile(r"(?<![\w])(?:kind|kinder|child|minderjarig)", re.I)),
@@ -202,7 +203,8 @@ _ONDER = re.compile(r"(?:onder wie|onder hen|onder de doden|waaronder|among them
 
 def _categorise(after: str, before: str, clause: str) -> tuple[str | None, str | None, str | None]:
     """(category, subject, unit) from the words after the number, then the clause around it."""
-    if _CLOCK.match(after) or _CLOCK_BEFORE.search(before) or _ORDINAL_BEFORE.search(before):
+    if _CLOCK.match(after) or (_CLOCK_BEFORE.search(before) and re.match(r"\s*(?:uur|u\b|h\b|Uhr|o['’]clock)", after)) \
+            or _ORDINAL_BEFORE.search(before):
         return None, None, None
     m = _CURRENCY.match(after)
     if m:

@@ -1,0 +1,61 @@
+"""Disagreements: same figure, same event and window, different sources, materially different values."""
+
+from storyline.enrich.annotations import annotate_article, link_articles
+from storyline.models import Article
+from storyline.store import annotations as db
+from storyline.summarize.disagreements import materially_different, within_window
+
+
+def test_material_difference():
+    assert materially_different((102, 102, None), (352, 352, 352))
+    assert not materially_different((500000, 500000, None), (510000, 510000, 510000))
+    assert not materially_different((3, 3, 3), (4, 4, 4))  # tiny counts differ by noise, not by source
+    assert not materially_different((None, 2000, 9999), (5000, 5000, None))  # inside "duizenden"
+    assert materially_different((None, 2000, 9999), (500, 500, 500))
+
+
+def test_window():
+    assert within_window("2022-02-28", "2022-03-01")
+    assert not within_window("2022-02-01", "2022-02-20")
+    assert within_window("2022-02", "2022-02-27")
+    assert not within_window("2022-02", "2022-03")
+
+
+def _setup(store, texts, dates=None):
+    arts = [Article(id=k, text=v, source="outlet-" + k, published=(dates or {}).get(k, "2023-05-02"), language="nl")
+            for k, v in texts.items()]
+    with store.transaction() as conn:
+        for a in arts:
+            store.insert_article(conn, a)
+            annotate_article(conn, a, [])
+        conn.execute("INSERT INTO storylines (id) VALUES (1)")
+        conn.execute("INSERT INTO events (id, storyline_id) VALUES (1, 1)")
+        for a in arts:
+            conn.execute("INSERT INTO event_articles (article_id, event_id) VALUES (?, 1)", (a.id,))
+        link_articles(conn, arts)
+    return db.list_disagreements(store.conn)
+
+
+def test_two_sources_with_different_death_tolls_disagree(store):
+    found = _setup(store, {
+        "a": "Bij de beschietingen zijn zeker 102 burgers gedood, zei de VN-commissaris.",
+        "b": "Het aantal burgerdoden is opgelopen tot 352, aldus het ministerie van Gezondheid.",
+        "c": "Meer dan 500.000 mensen zijn gevlucht, meldt de UNHCR.",
+        "d": "Ruim een half miljoen mensen zijn gevlucht, meldt het Rode Kruis.",
+    })
+    assert len(found) == 1
+    d = found[0]
+    assert d["what"] == "killed (civilians)"
+    assert sorted(d["values"]) == [102.0, 352.0]
+    assert sorted(d["sources"]) == ["de VN-commissaris", "het ministerie van Gezondheid"]
+    assert sorted(d["articles"]) == ["a", "b"]
+
+
+def test_no_disagreement_across_a_month_or_from_one_source(store):
+    found = _setup(store, {
+        "a": "Meer dan 500.000 mensen zijn gevlucht, meldt de UNHCR.",
+        "b": "Meer dan vier miljoen mensen zijn gevlucht, meldt de UNHCR-chef.",
+        "c": "Zeker 20 mensen raakten gewond, meldt de politie.",
+        "d": "Inmiddels zijn 45 mensen gewond geraakt, meldt de politie.",
+    }, dates={"b": "2023-06-10"})
+    assert found == []
