@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
-import math
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -55,12 +55,69 @@ BIG_CITY = 100_000       # a city named by a mention the NER did not call LOC mu
 HUGE_CITY = 1_000_000    # ... and in a country of the context, or at least this big
 GIVEN_NAME_SIMILARITY = 0.75
 
-_STRIP = " \t\n\"'“”‘’„«»()[]{}.,;:!?*-–—"
+_STRIP = " \t\n\"'“”‘’„«»()[]{}.,;:!?*-–—`"
+# Articles a span may start with ("De Dow Jones", "het A380"): function words of nl/en/de/fr.
+DETERMINERS = frozenset("de het een 't the a an der die das den dem le la les l' el il lo".split())
+_COMPOUND_TAIL = re.compile(r"(?<=\w)-[a-zà-ÿ][a-zà-ÿ]+$")  # Airbus-machines, Dow Jones-index
+_ACRONYM = re.compile(r"^[A-ZÀ-Þ](?:\.?\s?[A-ZÀ-Þ&]){1,6}\.?$")
 
 
 def clean_name(text: str) -> str:
-    """A mention's text without possessive ``'s``, quotes or edge punctuation."""
-    return strip_possessive(text.strip(_STRIP)).strip(_STRIP)
+    """A mention's name without leading article, possessive ``'s``, quotes, edge punctuation, or
+    a Dutch compound's common-noun tail (``Airbus-machines`` -> ``Airbus``)."""
+    name = strip_possessive(text.strip(_STRIP)).strip(_STRIP)
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    name = " ".join(words)
+    if words and words[0][:1].isupper():
+        name = _COMPOUND_TAIL.sub("", name)
+    return name
+
+
+def org_name(name: str) -> str:
+    """An organisation's name without its legal form (``Apple Inc.``, ``Chrysler LLC``), by cleanco."""
+    if " " not in name:
+        return name
+    from cleanco import basename
+
+    base = basename(name).strip(_STRIP)
+    words = base.split()
+    # cleanco also knows two-letter forms such as "EU" or "SE"; never leave a dangling "van"/"de".
+    if not words or words[-1].lower() in PARTICLES or words[-1].lower() in DETERMINERS:
+        return name
+    return base
+
+
+def acronym_of(name: str) -> str:
+    """``V. S.`` -> ``VS``; '' when the name does not look like an acronym."""
+    name = name.strip()
+    if not _ACRONYM.match(name) or sum(c.isalpha() for c in name) < 2:
+        return ""
+    return "".join(c for c in name if c.isalpha() or c == "&")
+
+
+def initials(name: str) -> set[str]:
+    """Possible acronyms of a multi-word name: first letters of its words, with and without
+    lower-case function words, and of hyphenated parts (``Noord-Atlantische`` -> N, A)."""
+    words = [w for w in re.split(r"[\s]+", name) if w]
+    if len(words) < 2:
+        return set()
+    out = set()
+    for keep_small in (False, True):
+        for split_hyphens in (False, True):
+            letters = []
+            for w in words:
+                parts = w.split("-") if split_hyphens else [w]
+                for part in parts:
+                    if not part:
+                        continue
+                    if part[:1].islower() and not keep_small:
+                        continue
+                    letters.append(part[0].upper())
+            if len(letters) >= 2:
+                out.add("".join(letters))
+    return out
 
 
 def split_name(key: str) -> tuple[str, str]:
@@ -98,13 +155,14 @@ def _majority(types: Counter) -> str:
     return max(types, key=types.get)
 
 
-@dataclass
+@dataclass(eq=False)  # identity: groups are merged by reference
 class _Group:
     key: str
     person: bool = False                          # a full person name anchors the group
     mentions: list[MentionRow] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)   # keys of full-form members
     surname: str = ""
+    acronym_of: "_Group | None" = None            # merged into another group of the article
 
     @property
     def types(self) -> Counter:
@@ -160,7 +218,8 @@ class EntityLinker:
         by_surname: dict[str, list[_Group]] = defaultdict(list)
         rest: list[tuple[MentionRow, str]] = []
         for m in mentions:
-            key = name_key(clean_name(m.text))
+            cname = clean_name(m.text)
+            key = name_key(org_name(cname) if m.type == "ORG" else cname)
             if not key:
                 continue
             given, surname = split_name(key)
@@ -194,6 +253,7 @@ class EntityLinker:
                 g = others[key] = _Group(key=key, surname=surname)
             g.mentions.append(m)
             g.keys.add(key)
+        self._merge_acronyms_and_prefixes(others)
         seen: set[int] = set()
         out = []
         for g in list(persons.values()) + list(others.values()):
@@ -201,6 +261,33 @@ class EntityLinker:
                 seen.add(id(g))
                 out.append(g)
         return out
+
+    @staticmethod
+    def _merge_acronyms_and_prefixes(others: dict[str, _Group]) -> None:
+        """Within one article: ``EU`` joins ``Europese Unie``, ``Dow`` joins ``Dow Jones`` (same type)."""
+        groups = list(dict.fromkeys(others.values()))
+        full = [g for g in groups if len(g.key.split()) > 1]
+        by_initials: dict[str, list[_Group]] = defaultdict(list)
+        for g in full:
+            for ini in set().union(*(initials(clean_name(m.text)) for m in g.mentions)):
+                by_initials[ini].append(g)
+        for g in groups:
+            if len(g.key.split()) > 1 or g.acronym_of is not None:
+                continue
+            acro = acronym_of(clean_name(g.mentions[0].text))
+            owners = list(dict.fromkeys(by_initials.get(acro, []))) if acro else []
+            if not owners:
+                words = g.key.split()
+                majority = _majority(g.types)
+                owners = [f for f in full if f.key.split()[:len(words)] == words and _majority(f.types) == majority]
+            if len(owners) == 1 and owners[0] is not g:
+                owner = owners[0]
+                owner.mentions.extend(g.mentions)
+                owner.keys |= g.keys if acro else set()
+                g.acronym_of = owner
+                for k, v in list(others.items()):
+                    if v is g:
+                        others[k] = owner
 
     def _is_country(self, text: str) -> bool:
         gaz = self.gazetteer
@@ -253,6 +340,8 @@ class EntityLinker:
         if majority == "PER" or types.get("LOC", 0) == 0 and majority != "ORG":
             return None
         name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
+        if acronym_of(name) and len(name) <= 5:  # "GM", "VS": an organisation or a country, not a city
+            return None
         if majority == "LOC" or types.get("LOC", 0) * 2 >= sum(types.values()):
             return gaz.resolve(name, context)
         place = gaz.resolve(name, context, BIG_CITY)
@@ -268,6 +357,8 @@ class EntityLinker:
                                                 lat=place.lat, lon=place.lon, country=place.country)
             self.repo.add_keys(entity_id, [(name_key(place.name), "place")])
         self.repo.add_keys(entity_id, [(k, "place") for k in g.keys])
+        acronyms = set().union(*(initials(clean_name(m.text)) for m in g.mentions), initials(place.name))
+        self.repo.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
         return entity_id
 
     def _person_entity(self, g: _Group) -> int:
@@ -311,13 +402,31 @@ class EntityLinker:
             if len(persons) == 1:
                 entity_id = persons[0]
         if entity_id is None:
-            found = self.repo.entities_by_key(g.key, "name")
-            if found:
-                majority = _majority(g.types)
-                entity_id = next((e[0] for e in found if e[1] == majority), found[0][0])
+            majority = _majority(g.types)
+            matches: list[int] = []
+            for key in [g.key] + sorted(g.keys - {g.key}):
+                found = self.repo.entities_by_key(key, "name")
+                if found:
+                    matches.append(next((e[0] for e in found if e[1] == majority), found[0][0]))
+            if matches:
+                entity_id = matches[0]
+                # The article ties names seen apart before ("GM" and "General Motors"): one entity now.
+                for other in dict.fromkeys(matches[1:]):
+                    if other != entity_id:
+                        self.repo.merge(other, entity_id)
+                        self.touched.discard(other)
+        if entity_id is None and not given:
+            acro = acronym_of(clean_name(g.mentions[0].text))
+            if acro:
+                found = {e[0] for e in self.repo.entities_by_key(acro.lower(), "acronym")}
+                if len(found) == 1:
+                    entity_id = found.pop()
         if entity_id is None:
             entity_id = self.repo.create_entity(g.key, _majority(g.types), g.key, multiword=False)
-            self.repo.add_keys(entity_id, [(g.key, "name")])
+        self.repo.add_keys(entity_id, [(k, "name") for k in g.keys | {g.key}])
+        if len(g.key.split()) > 1:
+            acronyms = set().union(*(initials(clean_name(m.text)) for m in g.mentions))
+            self.repo.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
         return entity_id
 
     def _refresh(self, entity_id: int) -> None:

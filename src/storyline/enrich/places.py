@@ -10,7 +10,8 @@ transliteration key of :mod:`storyline.enrich.translit` (``Tsjernihiv`` -> Chern
 even when GeoNames lacks that spelling).
 
 Ambiguity (``Moskou`` is Moscow, Russia and a village in the US) is resolved by
-population, preferring places in countries the same text already mentions.
+population, preferring places in countries the same text already mentions when
+they are not much smaller.
 
 The indexes are built once, lazily, on first use (about 2 s, ~300 MB with
 cities >= 5000) and shared by the process; lookups are cached.
@@ -33,7 +34,7 @@ LOGGER = logging.getLogger(__name__)
 __all__ = ["Place", "Gazetteer", "get_gazetteer", "geocode"]
 
 LANGUAGES = ("nl", "de", "fr", "en")
-_CACHE_FORMAT = 1  # bump when the index layout or the matching rules change
+_CACHE_FORMAT = 2  # bump when the index layout or the matching rules change
 
 # Documented gaps of pycountry's translations (see shared/research/models.md §5):
 # iso-codes' Dutch name for GE is "Georgia" and for MD "Moldavië, Republiek"; the German
@@ -204,7 +205,8 @@ class Gazetteer:
                                          int(city["population"] or 0))
             self._add(city["name"], geo_id)
             for alt in city.get("alternatenames") or ():
-                if _latin(alt):
+                # All-capital alternates are codes (airport, postal: "GM", "NYC"), not names the press uses.
+                if _latin(alt) and not (alt.isupper() and len(alt) <= 5):
                     self._add(alt, geo_id)
         LOGGER.debug("gazetteer: %s places, %s names", len(self._places), len(self._exact))
 
@@ -225,7 +227,8 @@ class Gazetteer:
 
         Countries win over cities of the same name. Among cities, the most populous
         wins, unless a city in one of the ``context`` countries (ISO alpha-2 codes of
-        other places in the same text) has at least 1% of its population.
+        other places in the same text) has at least a fifth of its population (so a US
+        text's "Paris" is still Paris, France, but a Venezuelan text's Valencia is Venezuelan).
         ``min_population`` filters cities (e.g. stricter when the NER did not say LOC).
         """
         return self._resolve_cached(name, tuple(sorted(set(context))), min_population)
@@ -245,7 +248,7 @@ class Gazetteer:
             local = [p for p in cities if p.country in context]
             if local:
                 best_local = max(local, key=lambda p: p.population)
-                if best_local.population * 100 >= best.population:
+                if best_local.population * 5 >= best.population:
                     return best_local
         return best
 
