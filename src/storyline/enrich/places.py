@@ -34,6 +34,7 @@ LOGGER = logging.getLogger(__name__)
 __all__ = ["Place", "Gazetteer", "get_gazetteer", "geocode"]
 
 LANGUAGES = ("nl", "de", "fr", "en")
+FOREIGN_TOWN = 50_000
 _CACHE_FORMAT = 2  # bump when the index layout or the matching rules change
 
 # Documented gaps of pycountry's translations (see shared/research/models.md §5):
@@ -244,6 +245,11 @@ class Gazetteer:
         if not cities:
             return None
         best = max(cities, key=lambda p: p.population)
+        if context and best.country not in context and best.population < FOREIGN_TOWN:
+            # A small town abroad, in a text about other countries, is more likely a word that
+            # happens to be one of its alternate names ("Russen" -> Rrëshen, Albania).
+            local = [p for p in cities if p.country in context]
+            return max(local, key=lambda p: p.population) if local else None
         if context:
             local = [p for p in cities if p.country in context]
             if local:
