@@ -14,7 +14,9 @@ from typing import Any
 
 from storyline.store import views
 
-__all__ = ["NotAvailable", "event_json", "list_events", "storyline_json", "list_storylines", "stage_module"]
+__all__ = ["NotAvailable", "event_json", "list_events", "storyline_json", "list_storylines", "stage_module",
+           "event_id", "storyline_id", "list_entities", "entity_json", "cooccurring_entities", "list_quotes",
+           "list_figures", "list_disagreements"]
 
 
 class NotAvailable(Exception):
@@ -41,45 +43,59 @@ def stage_module(name: str, what: str, table: str | None = None, conn: sqlite3.C
 
 
 # --------------------------------------------------------------------------- events
-def _event_from_row(conn: sqlite3.Connection, row: dict[str, Any]) -> dict[str, Any]:
-    sources, independent = views.event_sources(conn, row["id"])
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "date": row["date"],
-        "date_precision": row["date_precision"],
-        "articles": views.event_article_ids(conn, row["id"]),
-        "sources": sources,
-        "independent_sources": len(independent),
-        "storyline": row["storyline_id"],
-    }
+# The events stage's own JSON (storyline.store.events) is the contract; ids are labelled E<n> / S<n>.
+def event_id(text: str | int | None) -> int | None:
+    """``E12``, ``e12`` or ``12`` -> 12; None when it is not an event id."""
+    from storyline.store.events import parse_event_id
+
+    return text if isinstance(text, int) else parse_event_id(str(text or ""))
 
 
-def event_json(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
-    row = views.event_row(conn, event_id)
-    return _event_from_row(conn, row) if row else None
+def storyline_id(text: str | int | None) -> int | None:
+    from storyline.store.events import parse_storyline_id
+
+    return text if isinstance(text, int) else parse_storyline_id(str(text or ""))
+
+
+def event_json(conn: sqlite3.Connection, event: str | int) -> dict[str, Any] | None:
+    from storyline.store import events as q
+
+    eid = event_id(event)
+    if eid is None or not views.has_table(conn, "events"):
+        return None
+    data = q.get_event(conn, eid)
+    return data if data and data["articles"] else None
 
 
 def list_events(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]:
+    from storyline.store import events as q
+
     entity = filters.pop("entity", None)
     if entity is not None:
         filters["article_ids"] = views.articles_for_entity(conn, entity)
-    return [_event_from_row(conn, row) for row in views.list_event_rows(conn, **filters)]
+    if filters.get("storyline") is not None:
+        filters["storyline"] = storyline_id(filters["storyline"])
+        if filters["storyline"] is None:
+            return []
+    rows = views.list_event_rows(conn, **filters)
+    return [e for e in (q.get_event(conn, r["id"]) for r in rows) if e]
 
 
 # --------------------------------------------------------------------------- storylines
-def _storyline_from_row(conn: sqlite3.Connection, row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "title": row["title"], "start": row["start"], "end": row["end"],
-            "events": views.storyline_event_ids(conn, row["id"])}
+def storyline_json(conn: sqlite3.Connection, line: str | int) -> dict[str, Any] | None:
+    from storyline.store import events as q
 
-
-def storyline_json(conn: sqlite3.Connection, storyline_id: int) -> dict[str, Any] | None:
-    row = views.storyline_row(conn, storyline_id)
-    return _storyline_from_row(conn, row) if row else None
+    sid = storyline_id(line)
+    if sid is None or not views.has_table(conn, "storylines"):
+        return None
+    return q.get_storyline(conn, sid)
 
 
 def list_storylines(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]:
-    return [_storyline_from_row(conn, row) for row in views.list_storyline_rows(conn, **filters)]
+    from storyline.store import events as q
+
+    rows = views.list_storyline_rows(conn, **filters)
+    return [s for s in (q.get_storyline(conn, r["id"]) for r in rows) if s]
 
 
 # --------------------------------------------------------------------------- enrichment sections
@@ -114,9 +130,9 @@ def list_entities(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
     mod = _entities_module(conn)
     allowed = _article_filter(conn, kw)
     if allowed is None:
-        return mod.list_entities(conn, type_=kw.get("type"), event_id=kw.get("event"),
+        return mod.list_entities(conn, type_=kw.get("type"), event_id=event_id(kw.get("event")),
                                  limit=kw.get("limit"), offset=kw.get("offset") or 0)
-    items = mod.list_entities(conn, type_=kw.get("type"), event_id=kw.get("event"), limit=None)
+    items = mod.list_entities(conn, type_=kw.get("type"), event_id=event_id(kw.get("event")), limit=None)
     return _page([e for e in items if allowed.intersection(e.get("articles") or [])], kw)
 
 
@@ -145,7 +161,7 @@ def _annotations(conn: sqlite3.Connection, what: str, table: str):
 
 def list_quotes(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
     mod = _annotations(conn, "quotes", "quotes")
-    items = mod.list_quotes(conn, event_id=kw.get("event"))
+    items = mod.list_quotes(conn, event_id=event_id(kw.get("event")))
     if kw.get("speaker") is not None:
         items = [q for q in items if q.get("speaker_id") == kw["speaker"]]
     allowed = _article_filter(conn, kw)
@@ -156,7 +172,7 @@ def list_quotes(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
 
 def list_figures(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
     mod = _annotations(conn, "figures", "figures")
-    items = mod.list_figures(conn, event_id=kw.get("event"))
+    items = mod.list_figures(conn, event_id=event_id(kw.get("event")))
     allowed = _article_filter(conn, kw)
     if allowed is not None:
         items = [f for f in items if f.get("article") in allowed]
@@ -165,4 +181,4 @@ def list_figures(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
 
 def list_disagreements(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
     mod = _annotations(conn, "disagreements", "disagreements")
-    return _page(mod.list_disagreements(conn, event_id=kw.get("event")), kw)
+    return _page(mod.list_disagreements(conn, event_id=event_id(kw.get("event"))), kw)

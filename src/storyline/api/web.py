@@ -88,6 +88,13 @@ def bar_chart(counts: dict[str, int], width: int = 700, height: int = 120) -> di
 
 
 # --------------------------------------------------------------------------- pages
+@router.get("/favicon.ico")
+def favicon():
+    from fastapi.responses import RedirectResponse
+
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(store: Store = Depends(get_store)):
     conn = store.conn
@@ -99,18 +106,19 @@ def home(store: Store = Depends(get_store)):
 
 
 @router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
-def storyline_page(storyline_id: int, store: Store = Depends(get_store)):
+def storyline_page(storyline_id: str, store: Store = Depends(get_store)):
     from storyline.summarize.timeline import storyline_timeline
 
-    line = views.storyline_row(store.conn, storyline_id)
+    sid = data.storyline_id(storyline_id)
+    line = views.storyline_row(store.conn, sid) if sid is not None else None
     if line is None:
         raise HTTPException(404, f"no storyline with id {storyline_id}")
-    items = storyline_timeline(store.conn, storyline_id)
+    items = storyline_timeline(store.conn, sid)
     return render("storyline.html", line=line, items=items, chart=timeline_chart(items))
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(event_id: int, store: Store = Depends(get_store)):
+def event_page(event_id: str, store: Store = Depends(get_store)):
     from storyline.api.geo import map_svg_data
     from storyline.summarize.summary import summarize_event
 
@@ -118,6 +126,7 @@ def event_page(event_id: int, store: Store = Depends(get_store)):
     event = data.event_json(conn, event_id)
     if event is None:
         raise HTTPException(404, f"no event with id {event_id}")
+    event_id = data.event_id(event_id)
     articles = views.event_articles(conn, event_id)
     by_id = {a["id"]: a for a in articles}
     summary = summarize_event(conn, event_id)
@@ -130,7 +139,8 @@ def event_page(event_id: int, store: Store = Depends(get_store)):
     disputed = {f for d in disagreements for f in d.get("figures", [])}
     entities, entities_note = _section(data.list_entities, conn, event=event_id, limit=100, offset=0)
     places = [e for e in entities if e.get("lat") is not None and e.get("lon") is not None]
-    line = views.storyline_row(conn, event["storyline"]) if event["storyline"] is not None else None
+    sid = data.storyline_id(event["storyline"])
+    line = views.storyline_row(conn, sid) if sid is not None else None
     return render("event.html", event=event, articles=articles, by_id=by_id, summary=summary,
                   by_speaker=sorted(by_speaker.items(), key=lambda kv: -len(kv[1])), quotes_note=quotes_note,
                   figures=figures, figures_note=figures_note, disagreements=disagreements, disputed=disputed,

@@ -51,7 +51,8 @@ def previous_event_id(conn: sqlite3.Connection, event_id: int) -> int | None:
     if row is None or row["storyline_id"] is None:
         return None
     prev = conn.execute(
-        "SELECT id FROM events WHERE storyline_id = ? AND id != ? AND"
+        "SELECT id FROM events e WHERE storyline_id = ? AND id != ?"
+        " AND EXISTS (SELECT 1 FROM event_articles x WHERE x.event_id = e.id) AND"
         " (COALESCE(date, '') < COALESCE(?, '') OR (COALESCE(date, '') = COALESCE(?, '') AND id < ?))"
         " ORDER BY COALESCE(date, '') DESC, id DESC LIMIT 1",
         (row["storyline_id"], event_id, row["date"], row["date"], event_id)).fetchone()
@@ -70,7 +71,8 @@ def list_event_rows(conn: sqlite3.Connection, *, limit: int = 50, offset: int = 
                     until: str | None = None, source: str | None = None, language: str | None = None,
                     storyline: int | None = None, article_ids: list[str] | None = None,
                     order: str = "date") -> list[dict[str, Any]]:
-    clauses, params = [], []
+    # An event emptied by a merge keeps its row; only events with articles are listed.
+    clauses, params = ["EXISTS (SELECT 1 FROM event_articles x WHERE x.event_id = e.id)"], []
     if since:
         clauses.append("e.date >= ?")
         params.append(since)
@@ -134,17 +136,20 @@ def list_storyline_rows(conn: sqlite3.Connection, *, limit: int = 50, offset: in
     if until:
         clauses.append("s.start <= ?")
         params.append(until + "\uffff")
+    clauses.append("EXISTS (SELECT 1 FROM events e JOIN event_articles x ON x.event_id = e.id WHERE e.storyline_id = s.id)")
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     order_sql = {"recent": 'COALESCE(s."end", s.start, \'\') DESC, s.id DESC', "start": "COALESCE(s.start, '9999'), s.id"}[order]
     sql = (f'SELECT s.id, s.title, s.start, s."end", s.updated_at,'
-           f" (SELECT COUNT(*) FROM events e WHERE e.storyline_id = s.id) AS n_events"
+           f" (SELECT COUNT(*) FROM events e WHERE e.storyline_id = s.id"
+           f"  AND EXISTS (SELECT 1 FROM event_articles x WHERE x.event_id = e.id)) AS n_events"
            f" FROM storylines s {where} ORDER BY {order_sql} LIMIT ? OFFSET ?")
     return [dict(r) for r in conn.execute(sql, params + [limit, offset])]
 
 
 def storyline_event_ids(conn: sqlite3.Connection, storyline_id: int) -> list[int]:
-    rows = conn.execute("SELECT id FROM events WHERE storyline_id = ? ORDER BY COALESCE(date, '9999'), id",
-                        (storyline_id,))
+    rows = conn.execute("SELECT id FROM events e WHERE storyline_id = ?"
+                        " AND EXISTS (SELECT 1 FROM event_articles x WHERE x.event_id = e.id)"
+                        " ORDER BY COALESCE(date, '9999'), id", (storyline_id,))
     return [r[0] for r in rows]
 
 

@@ -117,7 +117,7 @@ def summarize_articles(articles: Iterable[dict[str, Any]], *, previous: Iterable
     if not candidates:
         return []
     if max_sentences is None:
-        outlets = {a.get("source") for a in originals}
+        outlets = {a.get("source") or a["id"] for a in originals}  # an unnamed outlet counts per article
         max_sentences = min(5, 2 + len(outlets))
         max_sentences = max(3, max_sentences)
     prev_sentences = [s["sentence"] for a in previous for s in candidate_sentences(a)]
@@ -145,14 +145,14 @@ def summarize_articles(articles: Iterable[dict[str, Any]], *, previous: Iterable
             if redundancy >= REDUNDANT:
                 continue
             score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * redundancy
-            if cand["source"] not in cited:
+            if (cand["source"] or cand["article"]) not in cited:
                 score += NEW_SOURCE_BONUS
             if score > best_score:
                 best, best_score = i, score
         if best < 0:
             break
         chosen.append(best)
-        cited.add(candidates[best]["source"])
+        cited.add(candidates[best]["source"] or candidates[best]["article"])
         seen_text.add(candidates[best]["sentence"].lower())
     # Reading order: what the articles lead with first; ties keep selection order.
     rank = {i: r for r, i in enumerate(chosen)}

@@ -13,6 +13,8 @@ __all__ = ["storyline_timeline"]
 def storyline_timeline(conn: sqlite3.Connection, storyline_id: int, *, encoder: str = "use") -> list[dict[str, Any]]:
     """``[{"event", "title", "date", "date_precision", "articles", "summary"}]`` in date order.
 
+    ``event`` is the event's id as the CLI prints it (``E12``).
+
     ``summary`` is one ``{"sentence", "article", "source"}`` (or None when the event has
     no citable sentence); undated events come last.
     """
@@ -24,7 +26,7 @@ def storyline_timeline(conn: sqlite3.Connection, storyline_id: int, *, encoder: 
         if row is None:
             continue
         line = summarize_event(conn, event_id, max_sentences=1, encoder=encoder)
-        out.append({"event": event_id, "title": row["title"], "date": row["date"],
+        out.append({"event": f"E{event_id}", "title": row["title"], "date": row["date"],
                     "date_precision": row["date_precision"],
                     "articles": len(views.event_article_ids(conn, event_id)),
                     "summary": line[0] if line else None})

@@ -18,7 +18,7 @@ disagreements = APIRouter(prefix="/api/disagreements", tags=["disagreements"])
 @entities.get("", dependencies=[Depends(require_read)])
 def list_entities(p: Page = Depends(page), f: Filters = Depends(filters),
                   type: str | None = Query(None, max_length=20, description="PER, LOC, ORG or MISC"),
-                  event: int | None = Query(None, description="Only entities of this event's articles"),
+                  event: str | None = Query(None, max_length=20, description="Only entities of this event's articles"),
                   store: Store = Depends(get_store)):
     return data.list_entities(store.conn, limit=p.limit, offset=p.offset, type=type, event=event,
                               since=f.since, until=f.until, source=f.source, language=f.language)
@@ -34,7 +34,7 @@ def get_entity(entity_id: int, store: Store = Depends(get_store)):
 
 @quotes.get("", dependencies=[Depends(require_read)])
 def list_quotes(p: Page = Depends(page), f: Filters = Depends(filters),
-                event: int | None = Query(None, description="Only quotes from this event's articles"),
+                event: str | None = Query(None, max_length=20, description="Only quotes from this event's articles"),
                 store: Store = Depends(get_store)):
     return data.list_quotes(store.conn, limit=p.limit, offset=p.offset, event=event, speaker=f.entity,
                             since=f.since, until=f.until, source=f.source, language=f.language)
@@ -42,7 +42,7 @@ def list_quotes(p: Page = Depends(page), f: Filters = Depends(filters),
 
 @figures.get("", dependencies=[Depends(require_read)])
 def list_figures(p: Page = Depends(page), f: Filters = Depends(filters),
-                 event: int | None = Query(None, description="Only figures from this event's articles"),
+                 event: str | None = Query(None, max_length=20, description="Only figures from this event's articles"),
                  store: Store = Depends(get_store)):
     return data.list_figures(store.conn, limit=p.limit, offset=p.offset, event=event,
                              since=f.since, until=f.until, source=f.source, language=f.language)
@@ -50,6 +50,6 @@ def list_figures(p: Page = Depends(page), f: Filters = Depends(filters),
 
 @disagreements.get("", dependencies=[Depends(require_read)])
 def list_disagreements(p: Page = Depends(page),
-                       event: int | None = Query(None, description="Only disagreements within this event"),
+                       event: str | None = Query(None, max_length=20, description="Only disagreements within this event"),
                        store: Store = Depends(get_store)):
     return data.list_disagreements(store.conn, limit=p.limit, offset=p.offset, event=event)
