@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: setup demo test bench train-ner fuzz fuzz-api clean
+.PHONY: setup browser demo test bench train-ner fuzz fuzz-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,12 +13,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) browser
+
+# Headless Chromium for the browser tests: Debian's package, never a downloaded browser build. Only
+# when missing and apt is usable; otherwise (or if apt fails) the browser tests skip with a message.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	  || echo "note: could not install chromium; the browser tests will be skipped"; \
+	else echo "note: no chromium and no apt-get (as root); the browser tests will be skipped"; fi
 
 demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/storyline --db $(DEMO_DB) ingest examples/seeds/
 	$(BIN)/storyline --db $(DEMO_DB) articles
+	@echo
+	@echo "Open the web page on the example corpus (then browse http://127.0.0.1:8000/):"
+	@echo "  $(BIN)/storyline --db $(DEMO_DB) serve"
 
 test: setup
 	$(BIN)/python -m pytest
