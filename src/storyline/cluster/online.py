@@ -125,10 +125,23 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     names = sparse_cos(sig.names, cluster.names)
     gap = interval_gap(sig.interval, cluster.interval)
     has_time = 0.0 if gap is None else 1.0
-    time = 0.0 if gap is None else math.exp(-gap / tau_days)
+    time = 0.0 if gap is None else math.exp(-gap / tau_days) * _certainty(sig.interval, cluster, tau_days)
     # Another language than all members: lexical overlap cannot be expected, the embedding must carry it.
     cross = 1.0 if (sig.language and cluster.languages and sig.language not in cluster.languages) else 0.0
     return np.array([emb, lex, names, time, has_time, cross, emb * cross], dtype=np.float64)
+
+
+def _certainty(interval, cluster: Cluster, tau_days: float) -> float:
+    """How much a zero gap means: "same month" is weak evidence next to "same day".
+
+    The unknown days in both intervals are spread against the decay scale: 1.0 for two day-precise dates,
+    about 0.06 for two month-precision dates (tau 2 days).
+    """
+    spread = (interval[1] - interval[0])
+    ref = cluster.day or cluster.coarse
+    if cluster.day is None and ref is not None:
+        spread += ref[1] - ref[0]
+    return 2 * tau_days / (2 * tau_days + max(0, spread - 2))
 
 
 def score(model: dict, x: np.ndarray) -> float:

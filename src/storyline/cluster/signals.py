@@ -25,7 +25,7 @@ EMBED_DIM = 512
 # Title plus lead: measured on ECB+ dev against full texts (docs/benchmarks-clustering.md); the lead
 # carries the what/who/where of a news report and embeds ~4x faster.
 LEAD_CHARS = 600
-LEX_TOP_TERMS = 60  # terms kept per article vector (the rest carry little weight)
+LEX_TOP_TERMS = 150  # terms kept per article vector (the rest carry little weight)
 PRIOR_PATH = Path(__file__).with_name("df_prior.json.gz")
 
 _lock = threading.Lock()
@@ -103,6 +103,13 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+# Capitalised in English but not names: weekdays and months would tie every report of the same week together.
+_CALENDAR_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "mr", "mrs", "ms",
+}
+
+
 def name_keys(text: str) -> dict[str, int]:
     """Capitalised words not opening a sentence, folded: a language-independent stand-in for names.
 
@@ -118,6 +125,8 @@ def name_keys(text: str) -> dict[str, int]:
         if len(word) < 3 or word.isupper() and len(word) > 6:
             continue
         key = fold(re.sub(r"['’]s$", "", word))
+        if key in _CALENDAR_WORDS:
+            continue
         out[key] = out.get(key, 0) + 1
     return out
 
