@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -41,6 +42,9 @@ class ReadError:
 
 Item = Article | ReadError
 
+# Lone UTF-16 surrogates (JSON "\\ud800" escapes) are valid in a Python str but cannot be encoded
+# as UTF-8, so SQLite would refuse the whole batch; they become U+FFFD at the door.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE_LINE = re.compile(r"^\ufeff?\s*date\s+(\d{4}-\d{1,2}(?:-\d{1,2})?)\s*")
 _KNOWN_FIELDS = {"id", "url", "source", "published", "published_at", "title", "text", "language", "author"}
 
@@ -82,6 +86,9 @@ def finish_article(
     """Normalise the fields of one article; raise ValueError with a clear message if unusable."""
     if not isinstance(text, str):
         raise ValueError("field 'text' must be a string")
+    text, title, source, url, author = (_scrub(v) for v in (text, title, source, url, author))
+    id = _scrub(str(id)) if id is not None else ""
+    metadata = _scrub_metadata(metadata)
     if len(text.encode("utf-8", errors="ignore")) > max_bytes:
         raise ValueError(f"article larger than the limit of {max_bytes} bytes")
     raw = normalize_text(text)
@@ -110,6 +117,20 @@ def finish_article(
     if not article.id:
         raise ValueError("empty id")
     return article
+
+
+def _scrub(value):
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _scrub_metadata(metadata: dict | None) -> dict:
+    if not metadata:
+        return {}
+    try:
+        dumped = json.dumps(metadata, ensure_ascii=False, default=str)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ValueError(f"unstorable extra fields ({type(exc).__name__})") from exc
+    return json.loads(_SURROGATE.sub("\ufffd", dumped)) if _SURROGATE.search(dumped) else metadata
 
 
 def article_from_record(record: dict, where: str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> Article:
@@ -302,6 +323,8 @@ def read_warc(path: Path, stream, max_bytes: int) -> Iterator[Item]:
             yield from read_html(f"{where} {url}", payload, max_bytes, url=url, fallback_id=url)
     except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
         yield ReadError(where, f"unreadable WARC ({exc})")
+    except Exception as exc:  # warcio trips over malformed headers with assorted errors (AttributeError, ...)
+        yield ReadError(where, f"unreadable WARC (malformed record: {type(exc).__name__})")
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -314,7 +337,24 @@ def _check_xml_safe(data: bytes) -> None:
     except DefusedXmlException as exc:
         raise ValueError(f"unsafe XML refused ({type(exc).__name__})") from exc
     except Exception:
-        pass  # merely malformed: feedparser's lenient parser may still recover entries
+        # Merely malformed: feedparser's lenient parser may still recover entries. defusedxml could not
+        # look inside, so refuse any entity declaration ourselves (no news feed needs one).
+        if _ENTITY_DECL.search(data) or _ENTITY_DECL.search(_as_text(data)):
+            raise ValueError("unsafe XML refused (entity declaration in a malformed document)") from None
+
+
+_ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+
+
+def _as_text(data: bytes) -> bytes:
+    """UTF-16/32 documents as UTF-8, so the entity check sees their markup."""
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec, errors="ignore").encode("utf-8")
+    if b"\x00" in data[:4096]:  # BOM-less UTF-16: drop the zero bytes
+        return data.replace(b"\x00", b"")
+    return data
 
 
 def _html_to_text(fragment: str) -> str:
@@ -417,6 +457,9 @@ def read_path(path: Path | str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
         data = path.read_bytes()
     except OSError as exc:
         yield ReadError(where, f"cannot read ({exc.strerror or exc})")
+        return
+    except (EOFError, zlib.error) as exc:  # truncated or corrupt .gz
+        yield ReadError(where, f"corrupt compressed file ({exc})")
         return
     if kind == "json":
         yield from read_json(path, data, max_bytes)
