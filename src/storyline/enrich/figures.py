@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from storyline.ingest.sentences import sentence_spans
+from storyline.enrich.quotes import sentence_spans  # cached: one split per article
 
 __all__ = ["Figure", "extract_figures", "parse_number"]
 

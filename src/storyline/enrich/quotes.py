@@ -21,9 +21,18 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-from storyline.ingest.sentences import sentence_spans
+from functools import lru_cache
 
-__all__ = ["QuoteHit", "extract_quotes", "normalise_quote", "quote_similarity", "tokens_of"]
+from storyline.ingest.sentences import sentence_spans as _sentence_spans
+
+
+@lru_cache(maxsize=4)
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text``, cached: quotes, figures and positions of one article split it once.
+    Callers must not mutate the returned list."""
+    return _sentence_spans(text)
+
+__all__ = ["QuoteHit", "extract_quotes", "normalise_quote", "quote_similarity", "tokens_of", "sentence_spans"]
 
 
 @dataclass(frozen=True)

@@ -214,13 +214,15 @@ def list_disagreements(conn: sqlite3.Connection, *, event_id: int | None = None,
 
 def list_positions(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
                    limit: int | None = None) -> list[dict]:
+    """Positions per actor over time; one position reported by several outlets is one row with all its articles."""
+    from storyline.enrich.positions import merge_reports
+
     where, params = _scope_filter("p.article_id", event_id, storyline_id)
     rows = conn.execute(
         "SELECT p.id, p.actor, p.actor_id, p.stance, p.object, p.article_id, p.date FROM positions p WHERE 1=1"
-        + where + " ORDER BY COALESCE(p.actor_id, p.actor), p.date, p.id" + (" LIMIT ?" if limit else ""),
-        params + ([limit] if limit else [])).fetchall()
-    return [{"id": r["id"], "actor": r["actor"], "actor_id": r["actor_id"], "stance": r["stance"],
-             "object": r["object"], "articles": [r["article_id"]], "date": r["date"]} for r in rows]
+        + where + " ORDER BY p.date, p.id", params).fetchall()
+    out = merge_reports([dict(r) for r in rows])
+    return out[:limit] if limit else out
 
 
 def dumps(data: Any) -> str:
