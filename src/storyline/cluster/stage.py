@@ -201,9 +201,11 @@ def _mention_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[s
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ",".join("?" * len(chunk))
-        for article_id, text in conn.execute(f"SELECT article_id, text FROM mentions WHERE article_id IN ({marks})",
-                                             chunk):
-            key = "ent:" + fold(text)
+        # The linked entity when the entities stage has resolved it (Zelensky = Zelenski), else the surface form.
+        for article_id, entity_id, text in conn.execute(
+                f"SELECT article_id, {'entity_id' if 'entity_id' in cols else 'NULL'}, text FROM mentions"
+                f" WHERE article_id IN ({marks})", chunk):
+            key = f"ent:{entity_id}" if entity_id is not None else "ent:" + fold(text)
             bag = out.setdefault(article_id, {})
             bag[key] = bag.get(key, 0) + 1
     return out

@@ -1,0 +1,117 @@
+"""Online clustering through the real pipeline and store: stable ids, continuation, copies, dates."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline.ingest.pipeline import Ingester
+from storyline.ingest.readers import article_from_record, read_path
+from storyline.pipeline import make_batch_handler
+from storyline.store import Store
+from storyline.store import events as q
+
+REPO = Path(__file__).resolve().parents[2]
+
+TALKS = [
+    ("nos-1", "nos", "2022-02-28", "Gesprekken tussen Rusland en Oekraïne in Belarus begonnen",
+     "De delegaties van Rusland en Oekraïne zijn maandagochtend in Belarus aan tafel gegaan. Minister Reznikov "
+     "leidt de Oekraïense delegatie, Medinski de Russische. Kiev eist een staakt-het-vuren."),
+    ("ad-1", "ad", "2022-02-28", "Russische en Oekraïense delegaties praten in Belarus",
+     "In Belarus zijn maandag de onderhandelingen tussen Rusland en Oekraïne begonnen. De Oekraïense delegatie "
+     "onder leiding van Reznikov vraagt om een staakt-het-vuren; Medinski leidt de Russische delegatie."),
+]
+FLOOD = ("rtl-1", "rtl", "2022-02-28", "Zware overstromingen in Limburg na hevige regen",
+         "Na dagen van hevige regen zijn delen van Zuid-Limburg overstroomd. De Geul trad buiten haar oevers in "
+         "Valkenburg; bewoners worden geëvacueerd en de brandweer zet pompen in.")
+
+
+def _ingest(store, rows):
+    items = [article_from_record({"id": i, "source": s, "published": d, "title": t, "text": x, "language": "nl"},
+                                 "test") for i, s, d, t, x in rows]
+    return Ingester(store).ingest(items, on_batch=make_batch_handler(store))
+
+
+def test_same_event_joins_other_event_stays_apart(store):
+    _ingest(store, TALKS + [FLOOD])
+    got = q.assignments(store.conn)
+    assert got["nos-1"][0] == got["ad-1"][0]
+    assert got["rtl-1"][0] != got["nos-1"][0]
+    event = q.get_event(store.conn, got["nos-1"][0])
+    assert set(event["articles"]) == {"nos-1", "ad-1"}
+    assert event["sources"] == ["nos", "ad"] and event["independent_sources"] == 2
+    assert event["date"] == "2022-02-28" and event["date_precision"] == "day"
+    assert event["id"].startswith("E") and event["storyline"].startswith("S")
+
+
+def test_second_ingest_extends_existing_events_and_keeps_ids(tmp_path):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    _ingest(store, [TALKS[0], FLOOD])
+    before = q.assignments(store.conn)
+    store.close()
+    # A new process: the clusterer must reload its state from the store.
+    store = Store(path)
+    _ingest(store, [TALKS[1]])
+    after = q.assignments(store.conn)
+    store.close()
+    assert {k: after[k] for k in before} == before
+    assert after["ad-1"][0] == before["nos-1"][0]
+
+
+def test_near_copy_joins_its_original_and_is_not_an_independent_source(store):
+    nos = TALKS[0]
+    copy = ("nu-1", "nu", "2022-02-28", nos[3], nos[4] + " (ANP)")
+    summary = _ingest(store, [nos, copy])
+    assert summary.copies == 1
+    got = q.assignments(store.conn)
+    assert got["nu-1"][0] == got["nos-1"][0]
+    event = q.get_event(store.conn, got["nos-1"][0])
+    assert event["independent_sources"] == 1 and set(event["sources"]) == {"nos", "nu"}
+
+
+def test_dutch_and_english_reports_of_one_event_join(store):
+    en = ("bbc-1", "bbc", "2022-02-28", "Russia and Ukraine begin talks in Belarus",
+          "Delegations from Russia and Ukraine have begun talks in Belarus on Monday morning. Defence minister "
+          "Reznikov leads the Ukrainian delegation, Medinsky the Russian one. Kyiv demands a ceasefire.")
+    rows = [TALKS[0], FLOOD]
+    items = [article_from_record({"id": i, "source": s, "published": d, "title": t, "text": x, "language": "nl"},
+                                 "t") for i, s, d, t, x in rows]
+    items.append(article_from_record(dict(zip(("id", "source", "published", "title", "text"), en), language="en"),
+                                     "t"))
+    Ingester(store).ingest(items, on_batch=make_batch_handler(store))
+    got = q.assignments(store.conn)
+    assert got["bbc-1"][0] == got["nos-1"][0] != got["rtl-1"][0]
+
+
+def test_seed_example_one_storyline_and_the_undated_article_gets_a_date(store):
+    seeds = REPO / "examples" / "seeds"
+    items = [a for p in sorted(seeds.iterdir()) for a in read_path(p)]
+    Ingester(store).ingest(items, on_batch=make_batch_handler(store))
+    got = q.assignments(store.conn)
+    assert len(got) == 5
+    assert len({sl for _, sl in got.values()}) == 1  # one story: run-up, talks, next round
+    undated = [a for a in store.iter_articles_in_order() if a.published is None]
+    assert undated and all(a.estimated_date and a.date_precision == "estimated" for a in undated)
+    storyline = q.list_storylines(store.conn)[0]
+    assert storyline["start"] <= storyline["end"]
+
+
+def test_cli_lists_events_storylines_and_show(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", str(REPO / "examples" / "seeds")]).exit_code == 0
+    events = json.loads(runner.invoke(app, ["--db", db, "events", "--json"]).stdout)
+    assert events and set(events[0]) == {"id", "title", "date", "date_precision", "articles", "sources",
+                                         "independent_sources", "storyline"}
+    storylines = json.loads(runner.invoke(app, ["--db", db, "storylines", "--json"]).stdout)
+    assert set(storylines[0]) == {"id", "title", "start", "end", "events"}
+    shown = runner.invoke(app, ["--db", db, "show", events[0]["id"], "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == events[0]["id"]
+    assert runner.invoke(app, ["--db", db, "timeline", storylines[0]["id"]]).exit_code == 0
+    missing = runner.invoke(app, ["--db", db, "timeline", "S999"])
+    assert missing.exit_code == 1

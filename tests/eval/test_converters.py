@@ -1,0 +1,61 @@
+"""Gold converters on the real corpora (skipped when ../shared/data is absent)."""
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from conftest import data_path  # noqa: E402
+
+from storyline.eval import ecbplus, meantime
+
+
+def test_ecbplus_test_split_has_two_subtopics_per_topic():
+    records = list(ecbplus.convert(data_path("ecbplus"), "test"))
+    topics = {r["storyline"] for r in records}
+    assert topics == {str(t) for t in range(36, 46)}
+    assert len({r["event"] for r in records}) == 20
+    assert all(r["text"] and r["language"] == "en" for r in records)
+
+
+def test_ecbplus_splits_do_not_overlap():
+    train = {r["storyline"] for r in ecbplus.convert(data_path("ecbplus"), "train")}
+    dev = {r["storyline"] for r in ecbplus.convert(data_path("ecbplus"), "dev")}
+    assert not train & dev and not train & {str(t) for t in range(36, 46)}
+
+
+def test_meantime_pairs_each_dutch_document_with_its_english_original():
+    records = list(meantime.convert(data_path("meantime-cdcr-processed"), ("en", "nl")))
+    by_event = {}
+    for r in records:
+        by_event.setdefault(r["event"], set()).add(r["language"])
+    assert len(by_event) == 120 and all(langs == {"en", "nl"} for langs in by_event.values())
+    assert all(r["published"] for r in records)  # dates read from the documents' date line
+
+
+def test_eval_clustering_cli_on_a_small_gold_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    records = [r for r in meantime.convert(data_path("meantime-cdcr-processed"), ("en", "nl"))
+               if r["storyline"] == "airbus"][:12]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--json", "--cluster-only"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"events", "storylines", "articles_per_s"}
+    assert set(data["events"]) == {"pairwise", "bcubed", "clusters", "gold_clusters"}
+    assert data["events"]["bcubed"]["f1"] >= 0.8
+
+
+def test_eval_clustering_rejects_a_file_without_labels(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    gold = tmp_path / "bad.jsonl"
+    gold.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "clustering", str(gold)])
+    assert result.exit_code == 2 and "event" in result.output
