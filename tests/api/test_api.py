@@ -38,6 +38,8 @@ def test_search_finds_inflected_forms_and_rejects_unusable_queries(client):
     hits = client.get("/api/search", params={"q": "gesprek"}).json()
     assert hits and all(set(h) == ARTICLE_KEYS for h in hits)
     assert any("gesprekken" in h["text"].lower() for h in hits)
+    march = client.get("/api/search", params={"q": "gesprek", "since": "2022-03"}).json()
+    assert len(march) < len(hits) and all(h["published"] >= "2022-03" for h in march)
     r = client.get("/api/search", params={"q": "\"()*"})
     assert r.status_code == 400 and r.json()["detail"]
 
