@@ -1,0 +1,1 @@
+"""Speed benchmarks: end-to-end ingest throughput against the models alone, and scaling to a large store."""

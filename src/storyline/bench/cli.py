@@ -1,0 +1,139 @@
+"""``storyline bench``: end-to-end speed against the models alone; ``--scale`` for the scaling curve."""
+
+from __future__ import annotations
+
+import itertools
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline.cli import app, console, err_console, print_json
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console, disable=not err_console.is_terminal, transient=False)
+
+
+@app.command()
+def bench(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object"),
+    scale: bool = typer.Option(False, "--scale", help="Scaling run: replay the corpus into one growing store"),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N input records"),
+    corpus: str = typer.Option("dpg", help="dpg, crisis (ML-Crisis es/fr/it) or both"),
+    data: Optional[Path] = typer.Option(None, help="Data directory (default $STORYLINE_DATA or ../shared/data)"),
+    target: int = typer.Option(100_000, min=1, help="--scale: grow the store to this many articles"),
+    every: int = typer.Option(2_000, min=1, help="--scale: a measurement row every N articles"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="--scale: run the models on every replayed copy"),
+    rows: Optional[Path] = typer.Option(None, help="--scale: rows file to write (JSON Lines)"),
+    from_rows: Optional[Path] = typer.Option(None, help="--scale: only plot and report an existing rows file"),
+    keep_db: Optional[Path] = typer.Option(None, help="Keep the benchmark database at this path"),
+    docs: Optional[Path] = typer.Option(None, help="Write plots and a section of docs/benchmarks-speed.md here "
+                                                   "(default: docs/ with --scale, nothing otherwise)"),
+):
+    """Ingest real articles end to end into a temporary store and report articles/s, stage times, memory,
+    and the ratio of the pipeline to its models run alone on the same texts."""
+    from storyline.bench.corpus import CorpusMissing, count_inputs, data_dir, read_corpus
+
+    root = data_dir(data)
+    command = "storyline bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    if corpus not in ("dpg", "crisis", "both"):
+        err_console.print("error: --corpus must be dpg, crisis or both")
+        raise typer.Exit(2)
+    try:
+        if scale:
+            _scale(root, target, every, not no_cache, rows, from_rows, keep_db, docs or REPO / "docs", as_json,
+                   command)
+            return
+        total = count_inputs(corpus, root)
+    except CorpusMissing as exc:
+        err_console.print(f"error: {exc}")
+        raise typer.Exit(2)
+    if limit:
+        total = min(total, limit)
+    from storyline.bench.harness import bench as run_bench
+
+    with tempfile.TemporaryDirectory(prefix="storyline-bench-") as tmp:
+        db = str(keep_db) if keep_db else str(Path(tmp) / "bench.db")
+        if keep_db and Path(db).exists():
+            err_console.print(f"error: {db} exists; the benchmark needs a new database")
+            raise typer.Exit(2)
+        items = read_corpus(corpus, root)
+        if limit:
+            items = itertools.islice(items, limit)
+        with _progress() as bar:
+            task = bar.add_task(f"bench {corpus}", total=total)
+            result = run_bench(items, db, progress=lambda k: bar.advance(task, k))
+    result["corpus"] = corpus
+    result["command"] = command
+    if docs:
+        from storyline.bench.report import e2e_markdown, replace_section
+
+        replace_section(docs / "benchmarks-speed.md", f"e2e-{corpus}", e2e_markdown(result, command))
+    if as_json:
+        print_json(result)
+        return
+    _print_result(result)
+
+
+def _print_result(r: dict) -> None:
+    table = Table(title=f"storyline bench: {r['articles']} articles ({r['corpus']})")
+    table.add_column("measure")
+    table.add_column("value", overflow="fold")
+    table.add_row("articles/s end-to-end", f"{r['articles_per_s']}  ({r['seconds']} s wall, {r['cpu_s']} s CPU)")
+    table.add_row("models alone", f"{r.get('models_only_articles_per_s')} articles/s  {r.get('models_only_s')}")
+    table.add_row("ratio pipeline / models", f"{r.get('ratio')} (CPU {r.get('cpu_ratio')}; vs slowest model "
+                                             f"{r.get('slowest_model')}: {r.get('ratio_vs_slowest')})")
+    table.add_row("stages (s)", ", ".join(f"{k} {v}" for k, v in r["stages"].items()))
+    table.add_row("models inside pipeline (s)", ", ".join(f"{k} {v}" for k, v in r["models_in_pipeline_s"].items()))
+    table.add_row("assignment p50 / p99 (ms)", f"{r['assignment_ms']['p50']} / {r['assignment_ms']['p99']}")
+    table.add_row("peak RSS (MB)", str(r["peak_rss_mb"]))
+    table.add_row("load average", f"{r['load_average_start']} -> {r['load_average_end']}")
+    if r.get("models_note"):
+        table.add_row("note", r["models_note"])
+    for w in r.get("warnings", []):
+        table.add_row("warning", w)
+    console.print(table)
+
+
+def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path], from_rows: Optional[Path],
+           keep_db: Optional[Path], docs: Path, as_json: bool, command: str) -> None:
+    from storyline.bench.plots import write_plots
+    from storyline.bench.report import replace_section, scaling_markdown
+    from storyline.bench.scaling import load_rows, run_scaling
+
+    if from_rows:
+        if not from_rows.exists():
+            err_console.print(f"error: no rows file at {from_rows}")
+            raise typer.Exit(2)
+        run = load_rows(from_rows)
+        command = (run.get("header") or {}).get("command") or command
+    else:
+        with tempfile.TemporaryDirectory(prefix="storyline-scale-") as tmp:
+            db = str(keep_db) if keep_db else str(Path(tmp) / "scale.db")
+            out = rows or Path(tmp) / "rows.jsonl"
+            with _progress() as bar:
+                task = bar.add_task("replay", total=target)
+                run = run_scaling(db, root, target, every=every, cache=cache, out_path=out,
+                                  progress=lambda k: bar.advance(task, k), command=command)
+    plots = write_plots(run, docs)
+    replace_section(docs / "benchmarks-speed.md", "scale", scaling_markdown(run, command, [p.name for p in plots]))
+    if as_json:
+        print_json(run)
+        return
+    table = Table(title="scaling (see docs/benchmarks-speed.md)")
+    for col in ("articles", "wall ms/art", "CPU ms/art", "p50 ms", "p99 ms", "RSS MB", "DB MB"):
+        table.add_column(col)
+    for r in run["rows"]:
+        table.add_row(f"{r['articles']:,}", str(r["ms_per_article"]), str(r.get("cpu_ms_per_article")),
+                      str(r["assign_p50_ms"]), str(r["assign_p99_ms"]), str(r["rss_mb"]), str(r["db_mb"]))
+    console.print(table)
+    console.print("plots: " + ", ".join(str(p) for p in plots))

@@ -1,0 +1,327 @@
+"""End-to-end ingest benchmark: the whole pipeline against its models alone, on the same texts.
+
+The pipeline run goes through the ordinary path (reader -> :class:`~storyline.ingest.pipeline.Ingester`
+-> ``storyline.pipeline`` stages -> SQLite). Probes wrap three public functions without changing them:
+``OnlineClusterer.learn_one`` (online assignment latency per article), the embedding call of the cluster
+stage and ``ner.extract_entities_batch`` (model seconds inside the pipeline). The models-alone run is a
+fresh process (cold caches, like the pipeline) that runs NER and the embedder on the stored texts, in
+the pipeline's batch size, and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import platform
+import resource
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+
+from storyline.ingest.readers import ReadError
+from storyline.models import Article
+
+LOGGER = logging.getLogger(__name__)
+DEFAULT_LANGUAGE = "nl"
+
+
+# --------------------------------------------------------------------------- memory
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def cpu_seconds() -> float:
+    """User plus system CPU seconds of this process so far (robust to other load on the machine)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def current_rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        return peak_rss_mb()
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+def percentile_ms(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(np.asarray(values) * 1000.0, q)), 3) if values else None
+
+
+# --------------------------------------------------------------------------- probes
+@dataclass
+class Probe:
+    """What the wrapped functions saw: assignment latencies (s) and model seconds inside the pipeline."""
+
+    latencies: list[float] = field(default_factory=list)
+    model_s: dict[str, float] = field(default_factory=dict)
+    model_calls: dict[str, int] = field(default_factory=dict)
+
+    def add_model(self, name: str, seconds: float) -> None:
+        self.model_s[name] = self.model_s.get(name, 0.0) + seconds
+        self.model_calls[name] = self.model_calls.get(name, 0) + 1
+
+
+@contextmanager
+def probes(probe: Probe, embed_wrapper=None, ner_wrapper=None, text_filter=None) -> Iterator[Probe]:
+    """Patch the public functions for the duration; optional wrappers replace the models (cache)."""
+    patched: list[tuple[object, str, object]] = []
+
+    def patch(owner, name, new):
+        patched.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, new)
+
+    try:
+        from storyline.cluster import stage as cluster_stage
+        from storyline.cluster.online import OnlineClusterer
+    except ImportError:
+        cluster_stage = OnlineClusterer = None
+    try:
+        from storyline.enrich import ner
+    except ImportError:
+        ner = None
+    try:
+        if OnlineClusterer is not None:
+            learn_one = OnlineClusterer.learn_one
+
+            def timed_learn_one(self, *args, **kwargs):
+                t0 = time.perf_counter()
+                try:
+                    return learn_one(self, *args, **kwargs)
+                finally:
+                    probe.latencies.append(time.perf_counter() - t0)
+
+            patch(OnlineClusterer, "learn_one", timed_learn_one)
+        if cluster_stage is not None and hasattr(cluster_stage, "embed_texts"):
+            embed = embed_wrapper(cluster_stage.embed_texts) if embed_wrapper else cluster_stage.embed_texts
+
+            def timed_embed(texts):
+                t0 = time.perf_counter()
+                try:
+                    return embed(texts)
+                finally:
+                    probe.add_model("embed", time.perf_counter() - t0)
+
+            patch(cluster_stage, "embed_texts", timed_embed)
+            if text_filter is not None and hasattr(cluster_stage, "embedding_text"):
+                original_embedding_text = cluster_stage.embedding_text
+                patch(cluster_stage, "embedding_text",
+                      lambda title, text: original_embedding_text(title, text_filter(text)))
+        if ner is not None and hasattr(ner, "extract_entities_batch"):
+            batch = ner_wrapper(ner.extract_entities_batch) if ner_wrapper else ner.extract_entities_batch
+
+            def timed_ner(texts, lang="nl"):
+                t0 = time.perf_counter()
+                try:
+                    return batch(texts, lang)
+                finally:
+                    probe.add_model("ner", time.perf_counter() - t0)
+
+            patch(ner, "extract_entities_batch", timed_ner)
+        yield probe
+    finally:
+        for owner, name, old in reversed(patched):
+            setattr(owner, name, old)
+
+
+def warm_models(languages: Iterable[str] = (DEFAULT_LANGUAGE,)) -> dict[str, bool]:
+    """Load the models before the clock starts (loading is a start-up cost, not a per-article one)."""
+    ready = {"embed": False, "ner": False}
+    try:
+        from storyline.cluster.signals import embed_texts
+
+        embed_texts(["warm-up"])
+        ready["embed"] = True
+    except ImportError:
+        pass
+    try:
+        from storyline.enrich import ner
+
+        avail = set(ner.available_languages())
+        for lang in set(languages):
+            use = ner_language(lang, avail)
+            if use:
+                ner.get_model(use)
+                ready["ner"] = True
+    except ImportError:
+        pass
+    return ready
+
+
+def ner_language(lang: str | None, available: set[str]) -> str | None:
+    """The NER model the enrich stage uses for an article language (its fallback is the Dutch model)."""
+    lang = (lang or DEFAULT_LANGUAGE).lower().split("-")[0]
+    if lang in available:
+        return lang
+    return DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in available else None
+
+
+# --------------------------------------------------------------------------- models alone
+def _models_alone(items: list[tuple[str | None, str, str | None]], batch_size: int) -> dict:
+    """In a fresh process: NER and embeddings over the same texts, batched like the pipeline."""
+    out: dict = {"ner_s": None, "embed_s": None, "ner_note": None}
+    warm_models({lang or DEFAULT_LANGUAGE for _, _, lang in items})
+    c0 = cpu_seconds()
+    try:
+        from storyline.cluster.signals import embed_texts, embedding_text
+    except ImportError:
+        embed_texts = None
+    if embed_texts is not None:
+        t0 = time.perf_counter()
+        for i in range(0, len(items), batch_size):
+            embed_texts([embedding_text(title, text) for title, text, _ in items[i:i + batch_size]])
+        out["embed_s"] = time.perf_counter() - t0
+    try:
+        from storyline.enrich import ner
+    except ImportError:
+        ner = None
+        out["ner_note"] = "storyline.enrich.ner not importable"
+    if ner is not None:
+        available = set(ner.available_languages())
+        if not available:
+            out["ner_note"] = "no NER model installed (make train-ner)"
+        else:
+            t0 = time.perf_counter()
+            for i in range(0, len(items), batch_size):
+                groups: dict[str, list[str]] = {}
+                for _, text, lang in items[i:i + batch_size]:
+                    use = ner_language(lang, available)
+                    if use:
+                        groups.setdefault(use, []).append(text)
+                for use, texts in groups.items():
+                    ner.extract_entities_batch(texts, use)
+            out["ner_s"] = time.perf_counter() - t0
+    out["cpu_s"] = cpu_seconds() - c0
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def models_alone(articles: list[Article], batch_size: int = 200) -> dict:
+    items = [(a.title, a.text, a.language) for a in articles]
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        return pool.apply(_models_alone, (items, batch_size))
+
+
+# --------------------------------------------------------------------------- end to end
+def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
+                 progress: Callable[[int], None] | None = None, keep_articles: bool = True,
+                 stages=None) -> dict:
+    """Ingest ``items`` into a new store at ``db_path`` through every stage; timings and the articles."""
+    from storyline.ingest.pipeline import Ingester
+    from storyline.pipeline import default_stages, make_batch_handler
+    from storyline.store import Store
+
+    store = Store(db_path)
+    stages = default_stages() if stages is None else stages
+    timings: dict[str, float] = {}
+    handler = make_batch_handler(store, stages, timings=timings)
+    kept: list[Article] = []
+
+    def on_batch(batch: list[Article]) -> None:
+        handler(batch)
+        if keep_articles:
+            kept.extend(batch)
+
+    probe = Probe()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ready = warm_models()
+        with probes(probe):
+            load_start = load_average()
+            t0, c0 = time.perf_counter(), cpu_seconds()
+            summary = Ingester(store, batch_size=batch_size).ingest(items, on_batch=on_batch, progress=progress)
+            total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    store.close()
+    stage_s = {"ingest": max(0.0, total - sum(timings.values()))}
+    stage_s.update(timings)
+    return {
+        "summary": summary, "seconds": total, "cpu_s": cpu, "load_average_start": load_start,
+        "load_average_end": load_average(), "stages": stage_s, "stage_names": [n for n, _ in stages],
+        "probe": probe, "articles": kept, "models_ready": ready,
+        "warnings": sorted({str(w.message) for w in caught}),
+    }
+
+
+def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
+          progress: Callable[[int], None] | None = None, models: bool = True, stages=None) -> dict:
+    """The ``storyline bench`` measurement: pipeline throughput, per-stage seconds, models alone, ratio."""
+    run = run_pipeline(items, db_path, batch_size=batch_size, progress=progress, stages=stages)
+    summary, probe = run["summary"], run["probe"]
+    n = summary.new
+    seconds = run["seconds"]
+    result = {
+        "articles": n,
+        "read": summary.read,
+        "duplicates": summary.duplicates,
+        "copies": summary.copies,
+        "failed": summary.failed,
+        "seconds": round(seconds, 3),
+        "cpu_s": round(run["cpu_s"], 3),
+        "load_average_start": run["load_average_start"],
+        "load_average_end": run["load_average_end"],
+        "machine": machine(),
+        "articles_per_s": round(n / seconds, 3) if seconds > 0 else None,
+        "stages": {k: round(v, 3) for k, v in run["stages"].items()},
+        "models_in_pipeline_s": {k: round(v, 3) for k, v in probe.model_s.items()},
+        "assignment_ms": {"p50": percentile_ms(probe.latencies, 50), "p99": percentile_ms(probe.latencies, 99),
+                          "n": len(probe.latencies)},
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "stage_names": run["stage_names"],
+        "warnings": run["warnings"],
+    }
+    if models and n:
+        alone = models_alone(run["articles"], batch_size)
+        parts = {k: alone[k + "_s"] for k in ("ner", "embed") if alone.get(k + "_s") is not None}
+        models_s = sum(parts.values())
+        slowest = max(parts, key=parts.get) if parts else None
+        result.update({
+            "models_only_s": {k: round(v, 3) for k, v in parts.items()},
+            "models_only_articles_per_s": round(n / models_s, 3) if models_s else None,
+            "slowest_model": slowest,
+            "slowest_model_articles_per_s": round(n / parts[slowest], 3) if slowest else None,
+            # Pipeline seconds over the seconds of all its models run alone, one after the other.
+            "ratio": round(seconds / models_s, 3) if models_s else None,
+            "ratio_vs_slowest": round(seconds / parts[slowest], 3) if slowest else None,
+            "models_only_cpu_s": round(alone["cpu_s"], 3),
+            # The same ratio in CPU seconds: steadier when other processes share the machine.
+            "cpu_ratio": round(run["cpu_s"] / alone["cpu_s"], 3) if alone["cpu_s"] else None,
+            "models_note": alone.get("ner_note"),
+            "models_only_peak_rss_mb": round(alone["peak_rss_mb"], 1),
+        })
+    else:
+        result.update({"models_only_s": {}, "models_only_articles_per_s": None, "ratio": None})
+    return result

@@ -1,0 +1,70 @@
+"""PNG plots of a scaling run (matplotlib, no display needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PLOTS = {
+    "time": "bench-scaling-time.png",
+    "latency": "bench-scaling-latency.png",
+    "memory": "bench-scaling-memory.png",
+}
+
+
+def write_plots(run: dict, out_dir: Path) -> list[Path]:
+    """Time per article, assignment latency and memory per article against store size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = run["rows"]
+    if not rows:
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    x = [r["articles"] for r in rows]
+    cached = (run.get("header") or {}).get("cache")
+    note = " (NER + embeddings cached)" if cached else ""
+    written: list[Path] = []
+
+    def finish(fig, ax, name, ylabel, title):
+        ax.set_xscale("log")
+        ax.set_xlabel("articles in the store")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title + note, fontsize=10)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        path = out_dir / PLOTS[name]
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(x, [r["ms_per_article"] for r in rows], label="wall ms / article", lw=1.2)
+    if rows[0].get("cpu_ms_per_article") is not None:
+        ax.plot(x, [r["cpu_ms_per_article"] for r in rows], label="CPU ms / article", lw=1.2)
+    stages = sorted({k for r in rows for k in (r.get("stage_ms_per_article") or {})})
+    for stage in stages:
+        ax.plot(x, [(r.get("stage_ms_per_article") or {}).get(stage) for r in rows], label=f"{stage} stage",
+                lw=0.8, ls="--")
+    ax.set_ylim(bottom=0)
+    finish(fig, ax, "time", "milliseconds per article (window)", "Time per article")
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(x, [r["assign_p50_ms"] for r in rows], label="p50", lw=1.2)
+    ax.plot(x, [r["assign_p99_ms"] for r in rows], label="p99", lw=1.2)
+    ax.axhline(50, color="red", lw=0.8, ls=":", label="p99 target 50 ms")
+    ax.set_ylim(bottom=0)
+    finish(fig, ax, "latency", "ms per article (learn_one)", "Online event assignment latency")
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(x, [r["rss_mb"] * 1024 / r["articles"] for r in rows], label="resident memory kB / article", lw=1.2)
+    ax.plot(x, [r["db_mb"] * 1024 / r["articles"] for r in rows], label="database kB / article", lw=1.2)
+    ax.set_yscale("log")
+    ax2 = ax.twinx()
+    ax2.plot(x, [r["rss_mb"] for r in rows], color="grey", lw=0.8, ls="--", label="resident MB (right)")
+    ax2.set_ylabel("resident MB")
+    ax2.legend(fontsize=8, loc="lower right")
+    finish(fig, ax, "memory", "kB per article", "Memory per article")
+    return written

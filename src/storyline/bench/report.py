@@ -1,0 +1,102 @@
+"""Markdown for docs/benchmarks-speed.md: the bench replaces its own marked sections, keeps the rest."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from storyline.bench.harness import machine
+
+CHECKPOINTS = (10_000, 100_000, 1_000_000)
+
+
+def _machine_line(info: dict | None = None) -> str:
+    m = info or machine()
+    return f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, Python {m['python']}"
+
+
+def e2e_markdown(result: dict, command: str) -> str:
+    stages = result.get("stages", {})
+    total = result.get("seconds") or 0.0
+    lines = [
+        f"Command: `{command}`  ",
+        f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ",
+        f"Machine: {_machine_line(result.get('machine'))}; load average at start {result.get('load_average_start')}, "
+        f"at end {result.get('load_average_end')}",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| articles through the pipeline | {result['articles']} (read {result['read']}, duplicates "
+        f"{result['duplicates']}, copies {result['copies']}) |",
+        f"| wall seconds | {result['seconds']} |",
+        f"| **articles/s end-to-end** | **{result['articles_per_s']}** |",
+        f"| CPU seconds (pipeline process) | {result.get('cpu_s')} |",
+        f"| models alone: seconds | {result.get('models_only_s')} |",
+        f"| models alone: articles/s | {result.get('models_only_articles_per_s')} |",
+        f"| slowest model | {result.get('slowest_model')} ({result.get('slowest_model_articles_per_s')} articles/s) |",
+        f"| **ratio pipeline / models** | **{result.get('ratio')}** (vs slowest model alone: "
+        f"{result.get('ratio_vs_slowest')}) |",
+        f"| model seconds inside the pipeline | {result.get('models_in_pipeline_s')} |",
+        f"| assignment latency p50 / p99 (ms) | {result['assignment_ms']['p50']} / {result['assignment_ms']['p99']} |",
+        f"| peak RSS (MB) | {result['peak_rss_mb']} (models-alone process: {result.get('models_only_peak_rss_mb')}) |",
+    ]
+    if result.get("models_note"):
+        lines.append(f"| note | {result['models_note']} |")
+    lines += ["", "| stage | seconds | share |", "|---|---|---|"]
+    for name, sec in stages.items():
+        share = f"{100 * sec / total:.0f} %" if total else ""
+        lines.append(f"| {name} | {sec} | {share} |")
+    return "\n".join(lines) + "\n"
+
+
+def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
+    header, rows, footer = run.get("header") or {}, run["rows"], run.get("footer")
+    lines = [
+        f"Command: `{command}`  ",
+        f"Started: {header.get('started')}; {'finished ' + footer['finished'] if footer else 'stopped before the target (partial run)'}  ",
+        f"Machine: {_machine_line(header.get('machine'))}; code at commit {header.get('commit')}  ",
+        f"Target {header.get('target')} articles, a row every {header.get('every')}, batches of "
+        f"{header.get('batch_size')}; replay of {header.get('base_articles')} distinct DPG articles.  ",
+    ]
+    if header.get("cache"):
+        fill = header.get("cache_fill") or {}
+        lines.append(
+            "**Enrichment models cached**: NER and the sentence embedder ran once on the base corpus "
+            f"({fill.get('seconds')} s, {fill.get('model_s')}; NER installed: {fill.get('ner_installed')}); "
+            "replayed copies are answered from that cache. Everything else runs live.")
+    lines += ["", "| store size | wall ms/article | CPU ms/article | assign p50 ms | assign p99 ms | RSS MB | "
+                  "RSS kB/article | DB kB/article | load avg |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    shown = []
+    for target in CHECKPOINTS:
+        near = [r for r in rows if r["articles"] >= target]
+        if near:
+            shown.append(near[0])
+    if rows and rows[-1] not in shown:
+        shown.append(rows[-1])
+    if rows and rows[0] not in shown:
+        shown.insert(0, rows[0])
+    for r in shown:
+        lines.append(
+            f"| {r['articles']:,} | {r['ms_per_article']} | {r.get('cpu_ms_per_article')} | {r['assign_p50_ms']} | "
+            f"{r['assign_p99_ms']} | {r['rss_mb']} | {r['rss_mb'] * 1024 / r['articles']:.1f} | "
+            f"{r['db_mb'] * 1024 / r['articles']:.1f} | {r.get('load_average')} |")
+    lines.append("")
+    lines.append("Windows of the table are the last rows *ending* at or after each size.")
+    for name in plot_names:
+        lines.append(f"![{name}]({name})")
+    return "\n".join(lines) + "\n"
+
+
+def replace_section(path: Path, name: str, body: str) -> None:
+    """Put ``body`` between ``<!-- bench:NAME -->`` markers in ``path`` (appended if absent)."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Speed benchmarks\n"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
