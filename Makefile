@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: setup browser demo test bench train-ner fuzz fuzz-api clean
+.PHONY: setup browser demo test bench train-ner tune-clustering fuzz fuzz-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/storyline --db $(DEMO_DB) ingest examples/seeds/
 	$(BIN)/storyline --db $(DEMO_DB) articles
+	$(BIN)/storyline --db $(DEMO_DB) storylines
+	$(BIN)/storyline --db $(DEMO_DB) events
+	$(BIN)/storyline --db $(DEMO_DB) timeline
 	@echo
 	@echo "Open the web page on the example corpus (then browse http://127.0.0.1:8000/):"
 	@echo "  $(BIN)/storyline --db $(DEMO_DB) serve"
@@ -37,3 +40,8 @@ test: setup
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) *.egg-info
+
+# Fit the event clusterer's weights and thresholds on training data only (ECB+ train/dev topics, MEANTIME
+# en/es/it, unlabelled DPG texts; ~2 min); prints the values recorded in src/storyline/cluster/params.py.
+tune-clustering: setup
+	$(BIN)/python -m storyline.cluster.tune --data $(or $(STORYLINE_DATA),$(abspath ../shared/data))
