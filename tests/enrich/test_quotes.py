@@ -134,3 +134,23 @@ def test_german_quotation_set_dev_split_scores():
     assert result["partial"]["f1"] > 0.40
     assert result["exact"]["p"] > 0.5
     assert result["speaker_accuracy"] > 0.6
+
+
+def test_reported_speech_with_the_subject_far_before_the_verb():
+    [nl] = extract_quotes("Jansen heeft gisteren in het provinciehuis gezegd dat de brug in juni opengaat.", "nl", [])
+    assert nl.speaker_text == "Jansen" and nl.text.startswith("dat de brug")
+    [de] = extract_quotes("Die Ministerin hatte bei ihrem Besuch in Kiew erklärt, die Hilfe werde fortgesetzt.", "de", [])
+    assert de.speaker_text == "Die Ministerin" and de.text.startswith("die Hilfe werde")
+
+
+def test_german_source_phrases_and_subjunctive_continuation():
+    [q] = extract_quotes("Nach einem Bericht der Zeitung Die Welt wurde das Werk im Mai geschlossen.", "de", [])
+    assert q.speaker_text.startswith("der Zeitung") or "Zeitung" in q.speaker_text
+    text = ("„Wir bauen die Brücke neu“, sagte Bürgermeisterin Eva Roth. "
+            "Die Arbeiten sollen im Herbst beginnen. Die Kosten seien bereits im Haushalt eingeplant.")
+    qs = extract_quotes(text, "de", [])
+    # the sentence without a subjunctive is the reporter's, the one in Konjunktiv I is not
+    assert not any(q.text.startswith("Die Arbeiten") for q in qs)
+    text2 = "„Wir bauen die Brücke neu“, sagte Bürgermeisterin Eva Roth. Die Kosten seien bereits eingeplant."
+    cont = [q for q in extract_quotes(text2, "de", []) if q.text.startswith("Die Kosten")]
+    assert cont and cont[0].speaker_text == "Bürgermeisterin Eva Roth"

@@ -60,35 +60,44 @@ _VERBS = {
         bevestigt bevestigd ontkende ontkent ontkend erkende erkent concludeerde concludeert
         zegde oordeelt oordeelde suggereerde suggereert onderstreepte onderstreept herhaalde herhaalt
         verkondigde verkondigt kondigde aankondigde aangekondigd voegde liet laat lieten laten gaf geeft
-        legde legt sprak spreekt vroeg vraagt betoogde betoogt meent meende dreigde dreigt""",
+        legde legt sprak spreekt vroeg vraagt betoogde betoogt meent meende dreigde dreigt
+        denkt dacht vindt vond gelooft geloofde vreest vreesde hoopt hoopte verwacht verwachtte""",
     "en": """said says say told tells added adds stated states explained explains announced announces warned
         warns claimed claims noted notes wrote writes insisted insists argued argues replied replies
         confirmed confirms denied denies stressed stresses emphasised emphasized declared declares
-        reported reports asked asks tweeted""",
+        reported reports asked asks tweeted believes believed thinks thought fears feared expects expected
+        suggested suggests acknowledged admitted""",
     "de": """sagte sagt sagten sagen gesagt erklärte erklärt erklärten betonte betont betonten meinte meint
         meinten teilte teilt teilten mitgeteilt berichtete berichtet berichteten schrieb schreibt schrieben
         warnte warnt warnten kritisierte kritisiert forderte fordert forderten bestätigte bestätigt
         äußerte äußert verkündete verkündet behauptete behauptet erläuterte erläutert ergänzte ergänzt
         fügte fügt sprach spricht kündigte kündigt gab gibt hieß heißt verwies verweist räumte räumt
-        versicherte versichert bezeichnete bezeichnet zeigte""",
+        versicherte versichert bezeichnete bezeichnet zeigte
+        bekräftigte bekräftigt unterstrich unterstreicht beklagte beklagt nannte nennt hob hebt wies weist
+        glaubt glaubte befürchtet befürchtete hofft hoffte vermutet vermutete schätzt schätzte argumentierte
+        argumentiert zitierte warf wirft bestritt bestreitet kündigte versprach verspricht begründete begründet
+        vermeldete meldete meldet informierte informiert mahnte mahnt drohte droht appellierte""",
 }
 # Particles that complete a separable reporting verb (liet ... weten, teilte ... mit).
 _PARTICLES = {
     "nl": {"weten", "verstaan", "horen", "aan", "toe", "uit", "weten."},
     "en": set(),
-    "de": {"mit", "hinzu", "an", "bekannt", "ein"},
+    "de": {"mit", "hinzu", "an", "bekannt", "ein", "hervor", "hin", "vor"},
 }
 # Verbs that only report speech together with their particle.
 _NEEDS_PARTICLE = {
     "nl": {"liet", "laat", "lieten", "laten", "gaf", "geeft", "legde", "legt", "voegde", "kondigde"},
-    "de": {"teilte", "teilt", "teilten", "fügte", "fügt", "kündigte", "kündigt", "gab", "gibt", "räumte", "räumt"},
+    "de": {"teilte", "teilt", "teilten", "fügte", "fügt", "kündigte", "kündigt", "gab", "gibt", "räumte", "räumt",
+           "hob", "hebt", "wies", "weist", "warf", "wirft"},
     "en": set(),
 }
 _ACCORDING = {
     "nl": r"[Vv]olgens",
     "en": r"[Aa]ccording\s+to",
-    "de": r"(?:[Ll]aut|[Nn]ach\s+(?:eigenen\s+|eigener\s+|offiziellen\s+)?(?:Angaben|Informationen|Aussagen?|Worten|"
-          r"Ansicht|Meinung|Auffassung|Einschätzung|Darstellung)(?:\s+(?:von|des|der))?)",
+    "de": r"(?:[Ll]aut|[Gg]emäß|[Nn]ach\s+(?:(?:eigenen|eigener|offiziellen|ersten|neuen|jüngsten|übereinstimmenden|"
+          r"einem|einer|den|dem)\s+)?(?:Angaben|Informationen|Aussagen?|Worten|Ansicht|Meinung|Auffassung|"
+          r"Einschätzung|Darstellung|Berichte[n]?|Bericht|Meldungen?|Untersuchungen|Studie|Schätzungen|"
+          r"Erkenntnissen)(?:\s+(?:von|des|der))?)",
 }
 _COMPLEMENTISER = {"nl": {"dat", "of"}, "en": {"that"}, "de": {"dass", "daß", "ob"}}
 _PRONOUNS = {
@@ -486,10 +495,12 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         covered.append((o_start, o_end))
         last_direct = hit
 
+    # the last attributed direct quote of each sentence, for German reported speech that continues it
+    direct_by_sent = {h.sentence: h for h in hits if h.speaker_text is not None}
     prev_indirect: QuoteHit | None = None
     for si, (s, e) in enumerate(sents):
         if any(a < e and b > s and (b - a) > 0.5 * (e - s) for a, b in covered):
-            prev_indirect = None
+            prev_indirect = direct_by_sent.get(si)
             continue
         found = None
         for c_s, c_e in _clauses(text, s, e):
@@ -507,12 +518,12 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
                 prev_indirect = hit
                 continue
         if found is None:
-            prev_indirect = None
+            prev_indirect = direct_by_sent.get(si)
             continue
         q_s, q_e, sp_s, sp_e, cue = found
         if any(a < q_e and b > q_s for a, b in covered):
             # a partial direct quote inside a reporting sentence: the direct quote already has it
-            prev_indirect = None
+            prev_indirect = direct_by_sent.get(si)
             continue
         speaker, stype = ctx.resolve(sp_s, sp_e, si)
         hit = QuoteHit(text[q_s:q_e], q_s, q_e, "indirect", speaker, text[sp_s:sp_e], sp_s, sp_e, stype, cue, si)
@@ -684,6 +695,14 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                             if j + 1 < len(toks) and toks[j + 1][1] < end_cut:
                                 return toks[j + 1][1], end_cut, sp[0], sp[1], w
                             break
+        if sp is None and (c is not None or (L.code == "de" and k + 1 < len(toks) and toks[k + 1][0] == ",")):
+            # "Rice hatte bei ihrem Aufenthalt erklärt, ..." / "Jansen heeft gisteren in Den Haag gezegd dat ...":
+            # the clause-initial named subject, however far before the verb
+            e0 = _np_at(toks, 0, L)
+            if 0 < e0 < k and _looks_named(toks, 0, e0, L) and toks[e0][0][:1].islower() \
+                    and toks[0][0].lower() not in {"es", "het", "it", "er", "man", "das", "dat", "dies"} \
+                    and not any(t[0] in (".", ";", ":") for t in toks[e0:k]):
+                sp = (toks[0][1], toks[e0 - 1][2])
         if sp is None:
             continue
         if c is not None:
