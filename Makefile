@@ -45,3 +45,9 @@ clean:
 # en/es/it, unlabelled DPG texts; ~2 min); prints the values recorded in src/storyline/cluster/params.py.
 tune-clustering: setup
 	$(BIN)/python -m storyline.cluster.tune --data $(or $(STORYLINE_DATA),$(abspath ../shared/data))
+
+# Speed: end-to-end ingest of the DPG corpus (enrichment, clustering, store) against the models alone
+# (< 10 min). BENCH_ARGS="--scale --target 100000" for the scaling curve (plots into docs/).
+BENCH_ARGS ?=
+bench: setup
+	$(BIN)/storyline bench --docs docs $(BENCH_ARGS)
