@@ -41,6 +41,11 @@ test: setup
 clean:
 	rm -rf $(VENV) $(DEMO_DB) *.egg-info
 
+# Train the NER models (CRF; ~5 min on 2 cores) into src/storyline/models/. DATA defaults to ../shared/data.
+NER_DATA ?= $(or $(STORYLINE_DATA),$(abspath ../shared/data))
+train-ner: setup
+	$(BIN)/python -m storyline.enrich.ner_train --data $(NER_DATA) --lang all --include-dev
+
 # Fit the event clusterer's weights and thresholds on training data only (ECB+ train/dev topics, MEANTIME
 # en/es/it, unlabelled DPG texts; ~2 min); prints the values recorded in src/storyline/cluster/params.py.
 tune-clustering: setup

