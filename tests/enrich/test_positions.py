@@ -104,3 +104,36 @@ def test_positions_over_time_and_one_position_from_several_outlets(store):
     ]
     assert set(workers[0]) == {"id", "actor", "actor_id", "stance", "object", "articles", "date"}
     assert any(r["stance"] == "reject" and r["actor"] == "De directie" for r in rows)
+
+
+def test_speaker_and_actor_ids_filled_from_entities_across_spellings(store):
+    """The link stage ties quotes and positions to the entity of their person (two spellings, one entity)."""
+    from storyline.enrich.annotations import annotate_article, link_articles
+    from storyline.enrich.entities import link_mentions
+    from storyline.store import annotations as db
+    from storyline.store.entities import EntityRepo
+
+    texts = {
+        "b1": ("Minister Olena Kovalenko opende de nieuwe brug. “Dit is een dag voor het hele land”, zei Kovalenko. "
+               "Kovalenko eist extra geld voor het onderhoud van bruggen.", ["Olena Kovalenko", "Kovalenko"]),
+        "b2": ("Minister Olena Kowalenko sprak bij de opening. “Dit is een dag voor het hele land”, aldus Kowalenko.",
+               ["Olena Kowalenko", "Kowalenko"]),
+    }
+    arts = [Article(id=k, text=t, source="outlet-" + k, published="2024-06-01", language="nl")
+            for k, (t, _) in texts.items()]
+    with store.transaction() as conn:
+        repo = EntityRepo(conn)
+        for a in arts:
+            store.insert_article(conn, a)
+            ms = _mentions(a.text, texts[a.id][1])
+            repo.insert_mentions(a.id, ms)
+            annotate_article(conn, a, ms)
+        conn.execute("INSERT INTO events (id) VALUES (1)")
+        for a in arts:
+            conn.execute("INSERT INTO event_articles (article_id, event_id) VALUES (?, 1)", (a.id,))
+        link_mentions(conn, [a.id for a in arts])
+        link_articles(conn, arts)
+    [quote] = db.list_quotes(store.conn)
+    assert quote["speaker_id"] is not None and quote["articles"] == ["b1", "b2"]
+    [pos] = db.list_positions(store.conn)
+    assert pos["actor_id"] == quote["speaker_id"] and pos["stance"] == "demand"
