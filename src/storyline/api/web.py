@@ -21,6 +21,23 @@ TEMPLATES = Path(__file__).parent / "web" / "templates"
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                    trim_blocks=True, lstrip_blocks=True)
 
+
+
+def _num(value: Any) -> str:
+    """Figures for reading: 6000000.0 -> 6,000,000; 2.5 stays 2.5; ranges as low–high."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "–".join(_num(v) for v in value if v is not None)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+_env.filters["num"] = _num
+
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
 
 
