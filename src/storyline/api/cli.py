@@ -76,9 +76,9 @@ def eval_timeline(
                     continue
                 r = run_topic(root, lang, topic, m, encoder=encoder)
                 results.append(r)
-                if not as_json:
-                    err_console.print(f"{m} {lang}/{topic}: AR1-F {r.scores['ar1_f']:.3f} AR2-F {r.scores['ar2_f']:.3f} "
-                                      f"date F1 {r.scores['date_f1']:.3f} ({r.articles} articles, {r.seconds:.0f}s)")
+                # Progress on stderr, also with --json (stdout stays pure JSON).
+                err_console.print(f"{m} {lang}/{topic}: AR1-F {r.scores['ar1_f']:.3f} AR2-F {r.scores['ar2_f']:.3f} "
+                                  f"date F1 {r.scores['date_f1']:.3f} ({r.articles} articles, {r.seconds:.0f}s)")
     summary = {m: {"all": mean_scores([r for r in results if r.method == m]),
                    **{lang: mean_scores([r for r in results if r.method == m and r.lang == lang])
                       for lang in sorted({r.lang for r in results})}} for m in methods}
