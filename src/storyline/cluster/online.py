@@ -27,6 +27,7 @@ CLUSTER_NAME_KEYS = 80
 ARTICLE_KEYS_LEX = 12
 ARTICLE_KEYS_NAMES = 8
 CLUSTER_KEYS = 40
+MEMBER_EMBEDDINGS = 8
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Cluster:
     parent: int | None = None  # storyline of an event
     last_seq: int = 0
     keys: set[str] = field(default_factory=set)
+    # Embeddings of the latest members: the best single match catches reports the centroid drifted from.
+    members: list = field(default_factory=list)
 
     @property
     def interval(self) -> tuple[int, int] | None:
@@ -57,6 +60,7 @@ class Cluster:
 
     def add(self, sig: Signals, precise: bool) -> None:
         self.emb_sum = self.emb_sum + sig.emb
+        self.members = (self.members + [sig.emb.astype(np.float16)])[-MEMBER_EMBEDDINGS:]
         self.lex = _add_sparse(self.lex, sig.lex, CLUSTER_LEX_TERMS)
         self.names = _add_sparse(self.names, sig.names, CLUSTER_NAME_KEYS)
         self.n += 1
@@ -76,6 +80,7 @@ class Cluster:
             "emb": base64.b64encode(self.emb_sum.astype(np.float32).tobytes()).decode("ascii"),
             "lex": {k: round(v, 5) for k, v in self.lex.items()},
             "names": {k: round(v, 5) for k, v in self.names.items()},
+            "members": [base64.b64encode(m.astype(np.float16).tobytes()).decode("ascii") for m in self.members],
             "n": self.n, "day": self.day, "coarse": self.coarse, "languages": sorted(self.languages),
         }
 
@@ -85,7 +90,9 @@ class Cluster:
         c = cls(id=id, kind=kind, emb_sum=emb, lex=state["lex"], names=state["names"], n=state["n"],
                 day=tuple(state["day"]) if state.get("day") else None,
                 coarse=tuple(state["coarse"]) if state.get("coarse") else None,
-                languages=set(state.get("languages") or []), **extra)
+                languages=set(state.get("languages") or []),
+                members=[np.frombuffer(base64.b64decode(m), dtype=np.float16).copy() for m in state.get("members", [])],
+                **extra)
         top_lex = sorted(c.lex, key=lambda k: -c.lex[k])[:CLUSTER_KEYS]
         top_names = sorted(c.names, key=lambda k: -c.names[k])[:CLUSTER_KEYS // 2]
         c.keys = {"l:" + k for k in top_lex} | {"n:" + k for k in top_names}
@@ -114,7 +121,7 @@ def article_keys(sig: Signals) -> list[str]:
 
 
 # --------------------------------------------------------------------------- scoring
-FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross")
+FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross", "emb_max")
 
 
 def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
@@ -128,7 +135,8 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     time = 0.0 if gap is None else math.exp(-gap / tau_days) * _certainty(sig.interval, cluster, tau_days)
     # Another language than all members: lexical overlap cannot be expected, the embedding must carry it.
     cross = 1.0 if (sig.language and cluster.languages and sig.language not in cluster.languages) else 0.0
-    return np.array([emb, lex, names, time, has_time, cross, emb * cross], dtype=np.float64)
+    emb_max = max((float(sig.emb @ m.astype(np.float32)) for m in cluster.members), default=emb)
+    return np.array([emb, lex, names, time, has_time, cross, emb * cross, emb_max], dtype=np.float64)
 
 
 def _certainty(interval, cluster: Cluster, tau_days: float) -> float:

@@ -15,8 +15,10 @@ MAX_CANDIDATES = 30
 EVENT_MAX_GAP_DAYS = 7
 STORYLINE_MAX_GAP_DAYS = 92
 
-EVENT_MODEL = {"weights": [9.441, 8.025, 6.401, 5.2, -1.814, -5.567, 9.578], "bias": -13.745, "tau_days": 2.0}
-STORYLINE_MODEL = {"weights": [7.574, 2.898, 4.446, -0.745, -2.537, 0.0, 0.0], "bias": -4.958, "tau_days": 30.0}
-# dev: ECB+ dev event BCubed F1 0.806, MEANTIME en+it 0.946 (mean 0.876); ECB+ dev storyline BCubed 0.981
+EVENT_MODEL = {"weights": [5.993, 8.954, 6.049, 4.528, -1.327, -6.604, 11.167, 3.353], "bias": -13.807,
+               "tau_days": 2.0}
+STORYLINE_MODEL = {"weights": [5.0, 2.365, 4.101, -0.737, -2.726, 0.0, 0.0, 4.556], "bias": -5.774,
+                   "tau_days": 30.0}
+# dev: ECB+ dev event BCubed F1 0.812, MEANTIME en+it 0.936 (mean 0.874); ECB+ dev storyline BCubed 0.981
 EVENT_THRESHOLD = 0.3
 STORYLINE_THRESHOLD = 0.1
