@@ -8,9 +8,12 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TALKS_ARTICLE = "002_d533b4fb4a957440"  # one of the three same-day reports of the talks in Belarus
 
 
-def _shot(page, name):
+def _shot(page, name, element=None):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if element is not None:
+        element.screenshot(path=str(SHOTS / f"{name}.png"))
+    else:
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def _console_errors(page):
@@ -58,11 +61,13 @@ def test_home_to_talks_event(browser, live_server, seed_db):
     located = [e for e in api.get("/api/entities", params={"event": talks["id"]}).json()
                if e.get("lat") is not None] if api.get("/api/entities").status_code == 200 else []
     _shot(page, "event")
+    _shot(page, "event-figures", page.locator("#figures"))
     if located:
         map_svg = page.locator("#map svg.map")
         assert map_svg.count() == 1, page.locator("#map").inner_text()
         assert map_svg.locator("path.land").count() >= 1
         assert map_svg.locator("g.place").count() == len(located)
+        _shot(page, "event-map", page.locator("#map"))
 
     entity_links = page.locator("#entities a")
     if entity_links.count():

@@ -150,7 +150,7 @@ def event_page(event_id: str, store: Store = Depends(get_store)):
     quotes, quotes_note = _section(data.list_quotes, conn, event=event_id, limit=200, offset=0)
     by_speaker: dict[str, list] = defaultdict(list)
     for q in quotes:
-        by_speaker[q.get("speaker") or "unattributed"].append(q)
+        by_speaker[q.get("speaker") or ""].append(q)
     figures, figures_note = _section(data.list_figures, conn, event=event_id, limit=200, offset=0)
     disagreements, _ = _section(data.list_disagreements, conn, event=event_id, limit=100, offset=0)
     disputed = {f for d in disagreements for f in d.get("figures", [])}
@@ -159,7 +159,9 @@ def event_page(event_id: str, store: Store = Depends(get_store)):
     sid = data.storyline_id(event["storyline"])
     line = views.storyline_row(conn, sid) if sid is not None else None
     return render("event.html", event=event, articles=articles, by_id=by_id, summary=summary,
-                  by_speaker=sorted(by_speaker.items(), key=lambda kv: -len(kv[1])), quotes_note=quotes_note,
+                  # Most-quoted speakers first; quotes without a speaker last.
+                  by_speaker=sorted(by_speaker.items(), key=lambda kv: (kv[0] == "", -len(kv[1]))),
+                  quotes_note=quotes_note,
                   figures=figures, figures_note=figures_note, disagreements=disagreements, disputed=disputed,
                   entities=entities, entities_note=entities_note,
                   map=map_svg_data(places) if places else None, line=line)
