@@ -35,6 +35,8 @@ def bench(
     no_cache: bool = typer.Option(False, "--no-cache", help="--scale: run the models on every replayed copy"),
     rows: Optional[Path] = typer.Option(None, help="--scale: rows file to write (JSON Lines)"),
     from_rows: Optional[Path] = typer.Option(None, help="--scale: only plot and report an existing rows file"),
+    cache_file: Optional[Path] = typer.Option(None, help="--scale: keep the model cache in this file (reused "
+                                                         "when it exists; only a file this command wrote)"),
     keep_db: Optional[Path] = typer.Option(None, help="Keep the benchmark database at this path"),
     docs: Optional[Path] = typer.Option(None, help="Write plots and a section of docs/benchmarks-speed.md here "
                                                    "(default: docs/ with --scale, nothing otherwise)"),
@@ -51,7 +53,7 @@ def bench(
     try:
         if scale:
             _scale(root, target, every, not no_cache, rows, from_rows, keep_db, docs or REPO / "docs", as_json,
-                   command)
+                   command, cache_file)
             return
         total = count_inputs(corpus, root)
     except CorpusMissing as exc:
@@ -105,7 +107,7 @@ def _print_result(r: dict) -> None:
 
 
 def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path], from_rows: Optional[Path],
-           keep_db: Optional[Path], docs: Path, as_json: bool, command: str) -> None:
+           keep_db: Optional[Path], docs: Path, as_json: bool, command: str, cache_file: Optional[Path]) -> None:
     from storyline.bench.plots import write_plots
     from storyline.bench.report import replace_section, scaling_markdown
     from storyline.bench.scaling import load_rows, run_scaling
@@ -123,7 +125,7 @@ def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path
             with _progress() as bar:
                 task = bar.add_task("replay", total=target)
                 run = run_scaling(db, root, target, every=every, cache=cache, out_path=out,
-                                  progress=lambda k: bar.advance(task, k), command=command)
+                                  progress=lambda k: bar.advance(task, k), command=command, cache_file=cache_file)
     plots = write_plots(run, docs)
     replace_section(docs / "benchmarks-speed.md", "scale", scaling_markdown(run, command, [p.name for p in plots]))
     if as_json:

@@ -34,6 +34,23 @@ class ModelCache:
         self.ner: dict[tuple[str, str], list] = {}
         self.misses = {"embed": 0, "ner": 0}
 
+    def save(self, path: Path) -> None:
+        import pickle
+
+        with open(path, "wb") as fh:
+            pickle.dump({"emb": self.emb, "ner": self.ner}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: Path) -> "ModelCache":
+        import pickle
+
+        # Only a file this bench wrote itself (see ``--cache-file``): pickle runs code from the file.
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+        cache = cls()
+        cache.emb, cache.ner = data["emb"], data["ner"]
+        return cache
+
     def embed_wrapper(self, embed):
         def cached(texts):
             texts = list(texts)
@@ -127,14 +144,16 @@ def _db_bytes(db_path: str) -> int:
 def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, batch_size: int = 200,
                 cache: bool = True, out_path: Path | None = None,
                 progress: Callable[[int], None] | None = None,
-                on_row: Callable[[dict], None] | None = None, command: str | None = None) -> dict:
+                on_row: Callable[[dict], None] | None = None, command: str | None = None,
+                cache_file: Path | None = None) -> dict:
     """Grow a store at ``db_path`` to ``target`` articles; a row per ``every`` articles (also to ``out_path``)."""
     from storyline.ingest.pipeline import Ingester
     from storyline.pipeline import default_stages, make_batch_handler
     from storyline.store import Store
 
     records = base_records(root)
-    model_cache = ModelCache() if cache else None
+    reuse = bool(cache and cache_file and Path(cache_file).exists())
+    model_cache = (ModelCache.load(cache_file) if reuse else ModelCache()) if cache else None
     header = {"kind": "header", "target": target, "every": every, "batch_size": batch_size,
               "cache": cache, "base_articles": len(records), "machine": machine(),
               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "commit": _git_commit(),
@@ -144,6 +163,9 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
         warm_models()
         if model_cache is not None:
             header["cache_fill"] = fill_cache(model_cache, records, batch_size)
+            header["cache_fill"]["reused_file"] = str(cache_file) if reuse else None
+            if cache_file and not reuse:
+                model_cache.save(Path(cache_file))
     out = open(out_path, "w", encoding="utf-8") if out_path else None
 
     def emit(row: dict) -> None:
@@ -153,6 +175,14 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
         if on_row:
             on_row(row)
 
+    # One consistent run: NER stays as installed at the start even if a model lands meanwhile.
+    try:
+        from storyline.enrich import ner as ner_module
+
+        ner_langs = list(ner_module.available_languages())
+    except ImportError:
+        ner_module, ner_langs = None, []
+    header["ner_languages"] = ner_langs
     emit(header)
     store = Store(db_path)
     stages = default_stages()
@@ -169,6 +199,7 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
             now = time.perf_counter()
             window_n = state["n"] - state.get("last_n", 0)
             lat = probe.latencies[state["lat_from"]:]
+            cpu_lat = probe.cpu_latencies[state["lat_from"]:]
             stage_window = {k: round((v - state["timings"].get(k, 0.0)) / window_n * 1000.0, 3)
                             for k, v in timings.items()}
             row = {"kind": "row", "articles": state["n"],
@@ -178,6 +209,7 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
                    "stage_ms_per_article": stage_window,
                    "assign_p50_ms": percentile_ms(lat, 50), "assign_p99_ms": percentile_ms(lat, 99),
                    "assign_max_ms": percentile_ms(lat, 100),
+                   "assign_cpu_p50_ms": percentile_ms(cpu_lat, 50), "assign_cpu_p99_ms": percentile_ms(cpu_lat, 99),
                    "rss_mb": round(current_rss_mb(), 1), "peak_rss_mb": round(peak_rss_mb(), 1),
                    "db_mb": round(_db_bytes(db_path) / 2**20, 2),
                    "cache_misses": dict(model_cache.misses) if model_cache else None,
@@ -195,8 +227,15 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
                     text_filter=unperturb if model_cache else None):
             state["t0"] = state["t"] = time.perf_counter()
             state["cpu"] = cpu_seconds()
-            summary = Ingester(store, batch_size=batch_size).ingest(replay(records, target), on_batch=on_batch,
-                                                                     progress=progress)
+            frozen = ner_module.available_languages if ner_module else None
+            if ner_module:
+                ner_module.available_languages = lambda: list(ner_langs)
+            try:
+                summary = Ingester(store, batch_size=batch_size).ingest(replay(records, target), on_batch=on_batch,
+                                                                         progress=progress)
+            finally:
+                if ner_module:
+                    ner_module.available_languages = frozen
     store.close()
     footer = {"kind": "footer", "summary": summary.to_json() | {"errors": summary.errors[:5]},
               "seconds": round(time.perf_counter() - state["t0"], 1), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
