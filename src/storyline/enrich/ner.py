@@ -68,7 +68,7 @@ _TOKEN_RE = re.compile(
     r"https?://\S+[^\s.,;:!?)\]\"'”’]"  # urls
     r"|(?:[^\W\d_]\.){2,}"  # dotted abbreviations: o.a. U.S. d.w.z.
     r"|" + _ABBREV + r"(?!\w)"
-    r"|[A-ZÀ-ÖØ-Þ]\.(?=\s+[A-ZÀ-ÖØ-Þ])"  # initials: J. Smit
+    r"|[A-ZÀ-ÖØ-Þ]\.(?=\s+\w)"  # initials: J. Smit, J. de Vries
     r"|'\d\d(?!\d)"  # '81
     r"|\d+(?:[.,:]\d+)*(?:[-–]\w+)?"  # numbers 3,5 10.30 1.000.000 20-jarige
     r"|\w+(?:[-'’&]\w+)*"  # words, hyphenated words, zo'n, AT&T
