@@ -278,7 +278,11 @@ def read_feed(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
     except ValueError as exc:
         yield ReadError(where, str(exc))
         return
-    feed = feedparser.parse(data)
+    try:
+        feed = feedparser.parse(data)
+    except Exception as exc:  # feedparser itself trips over e.g. "&#xD800;" or a junk encoding name
+        yield ReadError(where, f"malformed feed (feedparser failed: {type(exc).__name__})")
+        return
     if feed.bozo and not feed.entries:
         yield ReadError(where, f"malformed feed ({type(feed.bozo_exception).__name__})")
         return

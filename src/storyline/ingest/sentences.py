@@ -67,7 +67,9 @@ def _split_paragraph(paragraph: str) -> list[str]:
 
 
 def _is_abbreviation(before: str) -> bool:
-    m = _TOKEN_BEFORE.search(before)
+    # Only the tail can hold the token: searching all of ``before`` made long unsplit runs
+    # ("J. J. J. ...") quadratic. No abbreviation is anywhere near 40 characters long.
+    m = _TOKEN_BEFORE.search(before[-40:])
     if not m:
         return False
     token = m.group(1).lstrip("(\"'“‘„«[").lower()

@@ -59,7 +59,10 @@ def fold_query(query: str, language: str = "nl") -> str:
         if word == "or":
             pending_or = True
             continue
-        term = '"' + _lemma(word, language).replace('"', "") + '"'
+        # The index holds a hyphenated word's parts (see search_document), so the query must too.
+        parts = [p for p in word.split("-") if p] if "-" in word else [word]
+        quoted = ['"' + _lemma(p, language).replace('"', "") + '"' for p in parts]
+        term = quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")"
         if pending_or and terms:
             terms[-1] = f"({terms[-1]} OR {term})"
         else:
