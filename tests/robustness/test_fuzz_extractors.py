@@ -102,17 +102,23 @@ def test_quotes(text, lang):
             assert 0 <= q.speaker_start <= q.speaker_end <= len(text)
 
 
-def _ner_or_skip():
+def _ner_languages() -> tuple[object, list[str]]:
     ner = importlib.import_module("storyline.enrich.ner")
-    if not ner.available_languages():
+    # Read the model files ourselves: available_languages() cut "ner-nl.crfsuite" to "n" (reported).
+    return ner, sorted(p.name[len("ner-"):-len(".crfsuite")] for p in ner.MODEL_DIR.glob("ner-*.crfsuite"))
+
+
+def _ner_or_skip():
+    ner, langs = _ner_languages()
+    if not langs:
         pytest.skip("no NER model installed (make train-ner): storyline.enrich.ner.extract_entities not fuzzed")
-    return ner
+    return ner, langs
 
 
 def test_entities_fuzz():
-    ner = _ner_or_skip()
+    ner, languages = _ner_or_skip()
 
-    @given(any_text, st.sampled_from(ner.available_languages() + [None, "xx"]))
+    @given(any_text, st.sampled_from(languages + [None, "xx"]))
     @fuzz(ci=100, campaign=1500)
     @counted
     def run(text, lang):
@@ -134,10 +140,24 @@ def _extractors():
     out = {"timex": lambda t: find_time_expressions(t, "2022-02-28", "nl"),
            "figures": lambda t: extract_figures(t, "nl"),
            "quotes": lambda t: extract_quotes(t, "nl")}
-    ner = importlib.import_module("storyline.enrich.ner")
-    if ner.available_languages():
-        out["entities"] = lambda t: ner.extract_entities(t, ner.available_languages()[0])
+    ner, languages = _ner_languages()
+    if languages:
+        out["entities"] = lambda t: ner.extract_entities(t, languages[0])
     return out
+
+
+# Reported to the quotes owner: extract_quotes is quadratic on a run of reporting verbs
+# ("zei " * 2_500: 0.6 s, * 5_000: 2.4 s, * 10_000: 11 s); excluded below, tracked by the xfail.
+KNOWN_SLOW = {("quotes", "zei ")}
+
+
+@pytest.mark.xfail(strict=True, reason="extract_quotes is quadratic on repeated reporting verbs (reported)")
+def test_known_slow_quotes_on_repeated_reporting_verb():
+    from storyline.enrich.quotes import extract_quotes
+
+    t0 = time.perf_counter()
+    extract_quotes("zei " * 5_000, "nl")  # 20 kB, like the other runs in make test
+    assert time.perf_counter() - t0 < 1
 
 
 @pytest.mark.parametrize("name", ["timex", "figures", "quotes", "entities"])
@@ -149,6 +169,8 @@ def test_pathological_text_is_linear_enough(name):
     fn = extractors[name]
     slow = {}
     for text in PATHOLOGICAL:
+        if (name, text[:4]) in KNOWN_SLOW:
+            continue
         t0 = time.perf_counter()
         fn(text)
         elapsed = time.perf_counter() - t0
