@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -25,7 +26,7 @@ __all__ = ["create_app"]
 
 
 def create_app(db_path: str, token: str | None = None, read_open: bool = True,
-               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, warm: bool = True) -> FastAPI:
     """Build the app over one database.
 
     Args:
@@ -33,6 +34,8 @@ def create_app(db_path: str, token: str | None = None, read_open: bool = True,
         token: required to POST articles (and to read when ``read_open`` is False); None disables posting.
         read_open: whether GET endpoints and pages are open to anyone.
         max_body_bytes: larger request bodies get 413.
+        warm: load the sentence encoder and the map outlines in the background now, so the
+            first event page does not pay for them.
 
     Raises:
         StoreError: the database cannot be opened or is not a Storyline database.
@@ -86,7 +89,20 @@ def create_app(db_path: str, token: str | None = None, read_open: bool = True,
         return response
 
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    if warm:
+        threading.Thread(target=_warm_up, name="storyline-warm-up", daemon=True).start()
     return app
+
+
+def _warm_up() -> None:
+    from storyline.api.geo import world_countries
+    from storyline.summarize.summary import warm_up
+
+    try:
+        warm_up()
+        world_countries()
+    except Exception:  # a failed warm-up only means the first page loads these itself
+        LOGGER.warning("warm-up failed", exc_info=True)
 
 
 def _mount_docs(app: FastAPI) -> None:

@@ -88,6 +88,52 @@ def _embed(texts: list[str], encoder: str) -> np.ndarray:
     return _normalise(matrix)
 
 
+_VECTOR_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+_VECTOR_CACHE_SIZE = 5000  # articles; a few MB of float32 sentence vectors
+
+
+def _vectors(articles: list[dict[str, Any]], candidates: list[Sentence], encoder: str) -> np.ndarray:
+    """Sentence vectors for ``candidates`` (taken from ``articles`` in order), cached per article text.
+
+    A storyline page summarises each event against the previous one, so the same
+    articles come back again and again; with USE the vectors do not depend on the
+    other sentences, so they are computed once per article.
+    """
+    if encoder != "use":
+        return _embed([c["sentence"] for c in candidates], encoder)
+    by_article: dict[str, list[Sentence]] = OrderedDict()
+    for c in candidates:
+        by_article.setdefault(c["article"], []).append(c)
+    keys = {a["id"]: (a["id"], hash(a.get("text") or "")) for a in articles}
+    missing = [aid for aid in by_article if keys.get(aid) not in _VECTOR_CACHE]
+    if missing:
+        texts = [c["sentence"] for aid in missing for c in by_article[aid]]
+        fresh = _embed(texts, encoder)
+        row = 0
+        for aid in missing:
+            n = len(by_article[aid])
+            _VECTOR_CACHE[keys[aid]] = fresh[row:row + n]
+            row += n
+            if len(_VECTOR_CACHE) > _VECTOR_CACHE_SIZE:
+                _VECTOR_CACHE.popitem(last=False)
+    parts = []
+    for aid, cands in by_article.items():
+        vecs = _VECTOR_CACHE.get(keys[aid])
+        if vecs is None or len(vecs) != len(cands):  # evicted meanwhile: recompute this one
+            vecs = _embed([c["sentence"] for c in cands], encoder)
+        parts.append(vecs)
+    # candidates are grouped by article in input order, so concatenation keeps their order
+    return np.vstack(parts) if parts else np.zeros((0, 1))
+
+
+def warm_up() -> None:
+    """Load the sentence encoder now (a server calls this at start so the first page is not slow)."""
+    try:
+        _use_model()
+    except ImportError:
+        pass
+
+
 def _normalise(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -120,9 +166,13 @@ def summarize_articles(articles: Iterable[dict[str, Any]], *, previous: Iterable
         outlets = {a.get("source") or a["id"] for a in originals}  # an unnamed outlet counts per article
         max_sentences = min(5, 2 + len(outlets))
         max_sentences = max(3, max_sentences)
-    prev_sentences = [s["sentence"] for a in previous for s in candidate_sentences(a)]
-    vectors = _embed([c["sentence"] for c in candidates] + prev_sentences, encoder)
-    cand_vecs, prev_vecs = vectors[:len(candidates)], vectors[len(candidates):]
+    prev_candidates = [s for a in previous for s in candidate_sentences(a)]
+    cand_vecs = _vectors(originals, candidates, encoder)
+    prev_vecs = _vectors(list(previous), prev_candidates, encoder) if prev_candidates else np.zeros((0, 1))
+    if encoder != "use" and len(prev_vecs):
+        # TF-IDF spaces differ per fit: embed both sides together so they are comparable.
+        both = _embed([c["sentence"] for c in candidates] + [c["sentence"] for c in prev_candidates], encoder)
+        cand_vecs, prev_vecs = both[:len(candidates)], both[len(candidates):]
 
     centroid = cand_vecs.mean(axis=0)
     norm = np.linalg.norm(centroid)
