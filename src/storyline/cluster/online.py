@@ -121,7 +121,7 @@ def article_keys(sig: Signals) -> list[str]:
 
 
 # --------------------------------------------------------------------------- scoring
-FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross", "emb_max")
+FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross", "emb_max", "lex_names", "emb_names")
 
 
 def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
@@ -136,7 +136,9 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     # Another language than all members: lexical overlap cannot be expected, the embedding must carry it.
     cross = 1.0 if (sig.language and cluster.languages and sig.language not in cluster.languages) else 0.0
     emb_max = max((float(sig.emb @ m.astype(np.float32)) for m in cluster.members), default=emb)
-    return np.array([emb, lex, names, time, has_time, cross, emb * cross, emb_max], dtype=np.float64)
+    # Agreement of two signals counts for more than either alone (a shared name and shared wording).
+    return np.array([emb, lex, names, time, has_time, cross, emb * cross, emb_max, lex * names, emb * names],
+                    dtype=np.float64)
 
 
 def _certainty(interval, cluster: Cluster, tau_days: float) -> float:

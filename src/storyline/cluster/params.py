@@ -15,10 +15,11 @@ MAX_CANDIDATES = 30
 EVENT_MAX_GAP_DAYS = 7
 STORYLINE_MAX_GAP_DAYS = 92
 
-EVENT_MODEL = {"weights": [5.993, 8.954, 6.049, 4.528, -1.327, -6.604, 11.167, 3.353], "bias": -13.807,
+EVENT_MODEL = {"weights": [4.675, 7.5, 2.422, 5.573, -2.173, -4.875, 8.919, 3.064, 2.811, 4.32], "bias": -12.397,
                "tau_days": 2.0}
-STORYLINE_MODEL = {"weights": [5.0, 2.365, 4.101, -0.737, -2.726, 0.0, 0.0, 4.556], "bias": -5.774,
+STORYLINE_MODEL = {"weights": [4.945, 2.192, 3.642, -0.714, -2.682, 0.0, 0.0, 4.466, 0.634, 2.06], "bias": -5.72,
                    "tau_days": 30.0}
-# dev: ECB+ dev event BCubed F1 0.812, MEANTIME en+it 0.936 (mean 0.874); ECB+ dev storyline BCubed 0.981
+# dev (in-memory replay): ECB+ dev event BCubed F1 0.814, MEANTIME en+it 0.946 (mean 0.880);
+# ECB+ dev storyline BCubed 0.981
 EVENT_THRESHOLD = 0.3
 STORYLINE_THRESHOLD = 0.1
