@@ -94,3 +94,25 @@ def eval_timeline(
             if s:
                 table.add_row(m, lang, f"{s['ar1_f']:.3f}", f"{s['ar2_f']:.3f}", f"{s['date_f1']:.3f}")
     console.print(table)
+
+
+@app.command()
+def summary(event: str = typer.Argument(..., help="An event id (E12)"),
+            sentences: Optional[int] = typer.Option(None, min=1, max=10, help="How many (default 3–5 by outlets)"),
+            as_json: bool = typer.Option(False, "--json")):
+    """The cited summary of one event: sentences from its articles, each with article id and outlet."""
+    from storyline.api.data import event_id, event_json
+    from storyline.cli import console, open_store, print_json
+    from storyline.summarize.summary import summarize_event
+
+    store = open_store()
+    if event_json(store.conn, event) is None:
+        err_console.print(f"error: no event with id {event!r} (see `storyline events`)")
+        raise typer.Exit(1)
+    result = summarize_event(store.conn, event_id(event), max_sentences=sentences)
+    if as_json:
+        print_json(result)
+        return
+    for i, s in enumerate(result, 1):
+        console.print(f"{i}. {s['sentence']} [dim]\\[{s['source'] or 'unknown'} · {s['article']}][/dim]",
+                      highlight=False)
