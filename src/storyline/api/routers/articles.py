@@ -17,9 +17,12 @@ router = APIRouter(prefix="/api/articles", tags=["articles"])
 def list_articles(p: Page = Depends(page), f: Filters = Depends(filters), store: Store = Depends(get_store)):
     """Articles in stream order, in the CLI's ``articles --json`` contract."""
     if f.entity is not None:
-        ids = set(views.articles_for_entity(store.conn, f.entity))
-        rows = [a for a in store.list_articles(source=f.source, language=f.language, since=f.since, until=f.until)
-                if a.id in ids][p.offset:p.offset + p.limit]
+        ids = views.articles_for_entity(store.conn, f.entity)  # in arrival order
+        if any((f.source, f.language, f.since, f.until)):
+            allowed = set(views.article_ids_matching(store.conn, since=f.since, until=f.until, source=f.source,
+                                                     language=f.language))
+            ids = [i for i in ids if i in allowed]
+        rows = store.get_articles(ids[p.offset:p.offset + p.limit])
     else:
         rows = store.list_articles(limit=p.limit, offset=p.offset, source=f.source, language=f.language,
                                    since=f.since, until=f.until)
