@@ -68,3 +68,20 @@ def test_entity_page_when_entities_exist(client):
 def test_unknown_pages_are_html_404s(client):
     r = client.get("/events/E999999")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+
+
+def test_event_page_maps_located_entities(client, monkeypatch):
+    """The map section draws every entity that has coordinates (entities stubbed: the stage is tested elsewhere)."""
+    from storyline.api import data
+
+    event = max(_events(client), key=lambda e: len(e["articles"]))
+    places = [{"id": 1, "name": "Minsk", "type": "LOC", "variants": [], "articles": event["articles"],
+               "lat": 53.9, "lon": 27.57},
+              {"id": 2, "name": "Zelensky", "type": "PER", "variants": [], "articles": [], "lat": None, "lon": None},
+              {"id": 3, "name": "<Kyiv>", "type": "LOC", "variants": [], "articles": [], "lat": 50.45, "lon": 30.52}]
+    monkeypatch.setattr(data, "list_entities", lambda conn, **kw: places)
+    html = client.get(f"/events/{event['id']}").text
+    svg = html.split('<svg class="map"')[1].split("</svg>")[0]
+    assert svg.count('<g class="place">') == 2 and "Minsk" in svg and "&lt;Kyiv&gt;" in svg
+    assert 'cx="27.57" cy="-53.9"' in svg
+    assert "<title>Belarus</title>" in svg  # the country outline around Minsk
