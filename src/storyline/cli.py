@@ -53,8 +53,10 @@ def print_json(data) -> None:
 @app.command()
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, directories, globs, or - for JSON Lines on stdin"),
-    max_article_bytes: int = typer.Option(10 * 1024 * 1024, help="Skip articles larger than this"),
-    max_file_bytes: int = typer.Option(512 * 1024 * 1024, help="Skip input files (and feeds) larger than this"),
+    max_article_bytes: int = typer.Option(10 * 1024 * 1024, min=1, envvar="STORYLINE_MAX_ARTICLE_BYTES",
+                                          help="Skip articles larger than this"),
+    max_file_bytes: int = typer.Option(512 * 1024 * 1024, min=1, envvar="STORYLINE_MAX_FILE_BYTES",
+                                       help="Skip input files (and feeds) larger than this"),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
 ):
     """Read articles, store each once, link near-copies, and run enrichment and event clustering."""

@@ -182,8 +182,13 @@ def read_plain_text(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
         yield ReadError(where, str(exc))
 
 
-def read_json_lines(lines: Iterable[bytes | str], where: str, max_bytes: int) -> Iterator[Item]:
+def read_json_lines(lines: Iterable[bytes | str | ReadError], where: str, max_bytes: int) -> Iterator[Item]:
     for lineno, line in enumerate(lines, start=1):
+        if isinstance(line, ReadError):  # from bounded_lines: an overlong line or too much data
+            yield ReadError(f"{where}:{lineno}", line.message)
+            if line.empty:
+                return
+            continue
         if isinstance(line, bytes):
             try:
                 line = decode_bytes(line, where)
@@ -201,6 +206,36 @@ def read_json_lines(lines: Iterable[bytes | str], where: str, max_bytes: int) ->
             yield article_from_record(record, f"{where}:{lineno}", max_bytes)
         except (ValueError, TypeError) as exc:
             yield ReadError(f"{where}:{lineno}", str(exc), empty=isinstance(exc, EmptyRecord))
+
+
+def bounded_lines(stream, max_bytes: int, max_total: int) -> Iterator[bytes | ReadError]:
+    """Lines of a binary stream, never holding more than one bounded line in memory.
+
+    A line longer than any article within ``max_bytes`` could be (JSON escapes take up to six bytes
+    per character) is skipped; reading stops after ``max_total`` bytes, which bounds a gzip bomb
+    or an endless stdin. Yields a ReadError in place of a skipped line (``empty`` set when stopping).
+    """
+    line_limit = 6 * max_bytes + 65536
+    total = 0
+    while True:
+        line = stream.readline(line_limit + 1)
+        if not line:
+            return
+        total += len(line)
+        if total > max_total:
+            yield ReadError("", f"input larger than the limit of {max_total} bytes; stopped reading", empty=True)
+            return
+        if len(line) > line_limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the overlong line
+                line = stream.readline(line_limit + 1)
+                total += len(line)
+                if total > max_total:
+                    yield ReadError("", f"input larger than the limit of {max_total} bytes; stopped reading",
+                                    empty=True)
+                    return
+            yield ReadError("", f"line longer than {line_limit} bytes: larger than the article limit of {max_bytes} bytes")
+            continue
+        yield line
 
 
 def read_json(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
@@ -426,7 +461,7 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[Path | str]:
 def read_path(path: Path | str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
               max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Item]:
     if path == "-":
-        yield from read_json_lines(sys.stdin.buffer, "<stdin>", max_bytes)
+        yield from read_json_lines(bounded_lines(sys.stdin.buffer, max_bytes, max_file_bytes), "<stdin>", max_bytes)
         return
     path = Path(path)
     where = str(path)
@@ -456,7 +491,8 @@ def read_path(path: Path | str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
         if kind == "jsonl":
             opener = _open_maybe_gzip(path)
             with opener as fh:
-                yield from read_json_lines(fh, where, max_bytes)
+                # Bounded: a .gz passes the size check compressed but may inflate a thousandfold.
+                yield from read_json_lines(bounded_lines(fh, max_bytes, max_file_bytes), where, max_bytes)
             return
         data = path.read_bytes()
     except OSError as exc:
