@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,8 +78,9 @@ def _svg_path(geom) -> str:
 def map_svg_data(points: list[dict], *, margin: float = 4.0, min_span: float = 12.0) -> dict:
     """What the template needs to draw a map around ``points`` (dicts with lat, lon, name).
 
-    Returns ``{"viewbox", "countries": [(name, path)], "points": [...], "stroke"}``;
-    the view is the points' bounding box plus a margin, at least ``min_span`` degrees wide.
+    Returns ``{"viewbox", "xscale", "countries": [(name, path)], "points": [...], "radius", "font", "halo"}``:
+    outlines are in (lon, -lat) and drawn under ``scale(xscale, 1)``; points come already scaled.
+    The view is the points' bounding box plus a margin, at least ``min_span`` degrees wide.
     """
     pts = [p for p in points if p.get("lat") is not None and p.get("lon") is not None]
     if pts:
@@ -88,19 +90,25 @@ def map_svg_data(points: list[dict], *, margin: float = 4.0, min_span: float = 1
         y0, y1 = min(lats) - margin, max(lats) + margin
     else:
         x0, x1, y0, y1 = -180.0, 180.0, -60.0, 85.0
-    # Keep a pleasant aspect ratio (about 2:1) and a minimum extent so one city is not a blank square.
-    width = max(x1 - x0, min_span, (y1 - y0) * 1.6)
-    height = max(y1 - y0, width / 2.0)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    # Plate carrée stretched by cos(latitude) at the centre, so Belarus is not twice as wide
+    # as it should be; the outlines get the same factor through an SVG transform.
+    cy = (y0 + y1) / 2
+    k = max(0.2, math.cos(math.radians(cy)))
+    # A pleasant aspect ratio (about 2:1 on screen) and a minimum extent, so one city is not a blank square.
+    width = max(x1 - x0, min_span, (y1 - y0) * 2.0 / k)
+    height = max(y1 - y0, width * k / 2.0)
+    cx = (x0 + x1) / 2
     x0, x1 = cx - width / 2, cx + width / 2
     y0, y1 = cy - height / 2, cy + height / 2
     countries = [(c.name, c.path) for c in world_countries()
                  if not (c.bbox[2] < x0 or c.bbox[0] > x1 or c.bbox[3] < y0 or c.bbox[1] > y1)]
+    screen_w = width * k
     return {
-        "viewbox": f"{x0:.2f} {-y1:.2f} {width:.2f} {height:.2f}",
+        "viewbox": f"{x0 * k:.3f} {-y1:.3f} {screen_w:.3f} {height:.3f}",
+        "xscale": round(k, 5),
         "countries": countries,
-        "points": [dict(p, x=round(float(p["lon"]), 3), y=round(-float(p["lat"]), 3)) for p in pts],
-        "stroke": round(width / 800, 4),
-        "radius": round(width / 120, 4),
-        "font": round(width / 60, 4),
+        "points": [dict(p, x=round(float(p["lon"]) * k, 3), y=round(-float(p["lat"]), 3)) for p in pts],
+        "radius": round(screen_w / 120, 4),
+        "font": round(screen_w / 60, 4),
+        "halo": round(screen_w / 600, 4),
     }
