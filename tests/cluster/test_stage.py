@@ -115,3 +115,21 @@ def test_cli_lists_events_storylines_and_show(tmp_path):
     assert runner.invoke(app, ["--db", db, "timeline", storylines[0]["id"]]).exit_code == 0
     missing = runner.invoke(app, ["--db", db, "timeline", "S999"])
     assert missing.exit_code == 1
+
+
+def test_two_writers_on_one_store_do_not_overwrite_each_other(tmp_path):
+    path = tmp_path / "w.db"
+    first, second = Store(path), Store(path)
+    third = ("nu-9", "nu", "2022-02-28", "Onderhandelingen Rusland en Oekraïne in Belarus van start",
+             "Rusland en Oekraïne zijn maandag in Belarus begonnen met onderhandelingen. Reznikov leidt de "
+             "Oekraïense delegatie en Medinski de Russische; Kiev wil een staakt-het-vuren.")
+    _ingest(first, [TALKS[0]])
+    _ingest(second, [TALKS[1]])  # extends the event the first process has cached
+    _ingest(first, [third])
+    got = q.assignments(first.conn)
+    event = got["nos-1"][0]
+    stored_size = first.conn.execute("SELECT n_articles FROM events WHERE id = ?", (event,)).fetchone()[0]
+    first.close()
+    second.close()
+    assert got["ad-1"][0] == event == got["nu-9"][0]
+    assert stored_size == 3  # a stale cache would have written 2

@@ -114,6 +114,7 @@ class _State:
     def __init__(self, conn: sqlite3.Connection):
         self.backend = SqlBackend(conn)
         self.clusterer = OnlineClusterer(self.backend)
+        self.seq_seen: int | None = None  # the store's arrival counter after our last batch
 
 
 def _state(store, conn) -> _State:
@@ -151,6 +152,9 @@ def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
     df.load({t for c in counts for t in c} | {t.lower() for a in articles for t in _name_candidates(a)})
     embeddings = embed_texts([embedding_text(articles[i].title, articles[i].text) for i in order])
     seq = int(q.get_meta(conn, "seq", "0"))
+    if st.seq_seen is not None and seq != st.seq_seen:
+        # Another process clustered into this store since our last batch: cached clusters are stale.
+        st.backend.cache.clear()
     extra = _mention_names(conn, [a.id for a in articles])
     for emb, i in zip(embeddings, order):
         a, info = articles[i], infos[i]
@@ -163,6 +167,7 @@ def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
         _refine_date(store, conn, st, a, info, decision.event_id)
     df.flush()
     q.set_meta(conn, "seq", seq)
+    st.seq_seen = seq
     st.backend.trim()
 
 
