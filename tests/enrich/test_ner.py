@@ -151,3 +151,15 @@ def test_conll2002_testb_f1():
     assert set(res["per_type"]) == {"PER", "LOC", "ORG", "MISC"}
     assert res["tokens_per_s"] > 0
     assert conlleval.evaluate_conll is evaluate_conll
+
+
+@pytest.mark.skipif(not (ner.MODEL_DIR / "ner-en.crfsuite").exists(), reason="English NER model not trained (run `make train-ner`)")
+def test_extract_entities_english_weak_model():
+    # the English model is weak (partial silver training data, see docs/benchmarks-ner.md): only clear cases
+    text = "President Barack Obama met Angela Merkel on Monday. Apple said that Tim Cook will attend."
+    ents = extract_entities(text, lang="en")
+    found = {(m.text, m.type) for m in ents}
+    assert ("Barack Obama", "PER") in found
+    assert ("Apple", "ORG") in found
+    assert all(text[m.start : m.end] == m.text for m in ents)
+    assert ner.get_model("en-US") is ner.get_model("en")
