@@ -45,7 +45,7 @@ class BodySizeLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
+        except* BodyTooLarge:  # BaseHTTPMiddleware re-raises it inside an ExceptionGroup
             if not started:
                 await self._reject(send)
 

@@ -45,7 +45,7 @@ async def post_articles(request: Request, settings: ApiSettings = Depends(get_se
     """
     try:
         payload = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise HTTPException(400, f"body is not valid JSON: {exc}") from None
     records = payload if isinstance(payload, list) else [payload]
     from starlette.concurrency import run_in_threadpool
