@@ -1,7 +1,8 @@
 """Named-entity recognition (PER/LOC/ORG/MISC) with the project's own CRF models.
 
 The models are trained by ``make train-ner`` (see ``storyline.enrich.ner_train``)
-on CoNLL-2002 Dutch (and, for English, on proper-name mentions of MEANTIME/ECB+).
+on CoNLL-2002 Dutch (ned.testb F1 0.825) and, for English, on proper-name mentions of
+MEANTIME/ECB+ (a weak model). Figures: docs/benchmarks-ner.md.
 Each model is two files under ``src/storyline/models/``:
 
 * ``ner-<lang>.crfsuite`` — the linear-chain CRF (python-crfsuite);

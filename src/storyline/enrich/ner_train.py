@@ -13,7 +13,8 @@ Hyper-parameters were chosen on ``ned.testa``; ``ned.testb`` is only used for th
 final report.
 
 English: the same CRF on proper-name entity mentions (PER/LOC/ORG; PRO -> MISC) of
-MEANTIME-en (Wikinews) — small, see docs/benchmarks-ner.md.
+MEANTIME-en (Wikinews) and ECB+ — partial, silver-ish annotation, a weak model; see
+docs/benchmarks-ner.md.
 
 Usage::
 
