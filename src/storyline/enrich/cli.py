@@ -79,3 +79,35 @@ def eval_entities(
                       f"{r['b3']['f1']:.3f}", f"{r['ceafe']['f1']:.3f}", f"{r['conll_f1']:.3f}",
                       str(r["entities"]))
     console.print(table)
+
+
+@eval_app.command("ner")
+def eval_ner(
+    conll_file: Path = typer.Argument(..., help="A CoNLL-2002 file, e.g. ../shared/data/conll2002-nl/ned.testb"),
+    lang: str = typer.Option("nl", help="Model language"),
+    doc_level: bool = typer.Option(False, "--doc-level", help="Harmonise a name's type across its document"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Phrase-level NER precision/recall/F1 as conlleval computes them."""
+    from storyline.enrich.conlleval import evaluate_conll
+    from storyline.enrich.ner import ModelMissingError
+
+    if not conll_file.is_file():
+        err_console.print(f"error: no such file: {conll_file}")
+        raise typer.Exit(2)
+    try:
+        result = evaluate_conll(conll_file, lang=lang, doc_level=doc_level)
+    except ModelMissingError as exc:
+        err_console.print(f"error: {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"NER on {conll_file.name} ({lang})")
+    for col in ("type", "P", "R", "F1"):
+        table.add_column(col)
+    for name, scores in sorted(result["per_type"].items()):
+        table.add_row(name, f"{scores['p']:.3f}", f"{scores['r']:.3f}", f"{scores['f1']:.3f}")
+    table.add_row("all", f"{result['p']:.3f}", f"{result['r']:.3f}", f"{result['f1']:.3f}", style="bold")
+    console.print(table)
+    console.print(f"{result.get('tokens_per_s', 0):.0f} tokens/s")
