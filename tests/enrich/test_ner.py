@@ -163,3 +163,9 @@ def test_extract_entities_english_weak_model():
     assert ("Apple", "ORG") in found
     assert all(text[m.start : m.end] == m.text for m in ents)
     assert ner.get_model("en-US") is ner.get_model("en")
+
+
+def test_shipped_models_are_listed_by_language():
+    from storyline.enrich.ner import available_languages
+
+    assert {"nl", "en"} <= set(available_languages())

@@ -318,7 +318,7 @@ def _normalise_lang(lang: str | None) -> str:
 
 
 def available_languages() -> list[str]:
-    return sorted(p.name[4:-10] for p in MODEL_DIR.glob("ner-*.crfsuite"))
+    return sorted(p.name[len("ner-"):-len(".crfsuite")] for p in MODEL_DIR.glob("ner-*.crfsuite"))
 
 
 def get_model(lang: str = "nl") -> _Model:
