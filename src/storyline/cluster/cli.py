@@ -58,8 +58,6 @@ def storylines(limit: int = typer.Option(100), offset: int = typer.Option(0),
 def timeline(storyline_id: Optional[str] = typer.Argument(None, help="A storyline id (S3); default all"),
              as_json: bool = typer.Option(False, "--json")):
     """Events of a storyline (or of every storyline) in date order."""
-    from storyline.cluster.views import print_timeline
-
     store = open_store()
     if storyline_id is None:
         rows = q.list_storylines(store.conn)

@@ -20,7 +20,7 @@ from typing import Iterable, Protocol
 import numpy as np
 
 from storyline.cluster import params
-from storyline.cluster.signals import EMBED_DIM, Signals, interval_gap
+from storyline.cluster.signals import EMBED_DIM, Signals, interval_gap, sparse_cos
 
 CLUSTER_LEX_TERMS = 150
 CLUSTER_NAME_KEYS = 80
@@ -125,8 +125,6 @@ FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross", "em
 
 
 def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
-    from storyline.cluster.signals import sparse_cos
-
     emb = float(sig.emb @ cluster.centroid())
     lex = sparse_cos(sig.lex, cluster.lex)
     names = sparse_cos(sig.names, cluster.names)

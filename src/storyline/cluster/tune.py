@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.cluster import online, params
-from storyline.cluster.signals import PRIOR_PATH, DocFreq, article_terms, load_prior, prepare
+from storyline.cluster.signals import PRIOR_PATH, DocFreq, article_terms, load_prior, name_keys, prepare
 from storyline.eval import ecbplus, meantime
 from storyline.eval.metrics import bcubed, pairwise
 
@@ -49,9 +49,8 @@ def build_prior(data: Path) -> None:
     docs = read_dpg(data) + list(ecbplus.convert(data / "ecbplus", "train"))
     df: Counter = Counter()
     for r in docs:
-        df.update(set(article_terms(r.get("title"), r["text"], r.get("language"))))
-        from storyline.cluster.signals import name_keys
-        df.update(set(name_keys(r["text"])) - set(article_terms(None, r["text"], r.get("language"))))
+        terms = set(article_terms(r.get("title"), r["text"], r.get("language")))
+        df.update(terms | set(name_keys(r["text"])))
     kept = {t: n for t, n in df.items() if n >= 2}
     with gzip.open(PRIOR_PATH, "wt", encoding="utf-8") as fh:
         json.dump({"n": len(docs), "df": kept, "source": "DPG Media 2019 (1,438 nl) + ECB+ train topics (en)"}, fh)
