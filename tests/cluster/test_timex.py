@@ -43,3 +43,9 @@ def test_publication_date_estimated_from_text_within_the_known_month():
     assert estimate_publication_date("Op 27 februari en 3 maart sprak hij.", "2022-02") == "2022-02-27"
     assert estimate_publication_date("Hij sprak gisteren.", "2022-02") is None
     assert estimate_publication_date("Hij sprak.", "2022-02-10") is None  # already day-precise
+
+
+def test_expressions_past_the_ends_of_the_calendar_stay_unresolved():
+    assert resolve("morgen", "9999-12-31").date is None
+    assert resolve("gisteren", "0001-01-01").date is None
+    assert resolve("vorige maand", "0001-01-01").date is None

@@ -152,7 +152,7 @@ def find_time_expressions(text: str, ref_date: str | date | None = None, lang: s
     lang = _lang(lang)
     out = []
     for m in _pattern(lang).finditer(text or ""):
-        date_, precision, part = _resolve_match(m, ref_date, lang, anchors)
+        date_, precision, part = _safe_resolve(m, ref_date, lang, anchors)
         out.append(TimeExpression(m.group(0), m.start(), m.end(), date_, precision, part))
     return out
 
@@ -168,8 +168,16 @@ def resolve(expression: str, ref_date: str | date | None = None, lang: str | Non
         if parsed is None:
             return None
         return TimeExpression(expression, 0, len(expression), parsed.isoformat(), "day")
-    date_, precision, part = _resolve_match(m, ref_date, lang, anchors)
+    date_, precision, part = _safe_resolve(m, ref_date, lang, anchors)
     return TimeExpression(m.group(0), 0, len(expression), date_, precision, part)
+
+
+def _safe_resolve(m: re.Match, ref_date, lang: str, anchors):
+    try:
+        return _resolve_match(m, ref_date, lang, anchors)
+    except (OverflowError, ValueError):
+        # "morgen" on 9999-12-31 or "gisteren" on 0001-01-01: outside the calendar, so unresolvable.
+        return None, None, None
 
 
 def _preprocess(text: str, lang: str) -> str:
