@@ -1,0 +1,73 @@
+"""An outside test of the API: schemathesis generates requests for every operation of the app's own
+OpenAPI schema; no response may be a server error (5xx) or break the schema.
+
+In-process here (bounded examples per operation); ``make fuzz-api`` runs the same checks with the
+schemathesis CLI against ``storyline serve`` on 127.0.0.1, bounded in examples and time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from api_support import TOKEN, build_db, create_app_or_skip, seed_records
+from robustness_support import FUZZING, counted
+
+schemathesis = pytest.importorskip("schemathesis", reason="schemathesis not installed (pip install -e '.[dev]')")
+from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def api_schema(tmp_path_factory):
+    create_app = create_app_or_skip()
+    db = build_db(tmp_path_factory.mktemp("schema") / "schema.db", seed_records(12))
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(db, token=TOKEN, max_body_bytes=256 * 1024))
+
+
+# Findings reported to the API owner, each tracked by a strict xfail below.
+KNOWN = {("GET", "/api/entities/{entity_id}"): "too large to convert to SQLite INTEGER"}
+
+
+@pytest.mark.xfail(strict=True, reason="entity ids beyond SQLite's 64-bit range give a 500 (reported)")
+@pytest.mark.parametrize("path", ["/api/entities/99999999999999999999", "/entities/99999999999999999999"])
+def test_known_entity_id_overflow(api_schema, path):
+    from fastapi.testclient import TestClient
+
+    client = TestClient(api_schema.app, raise_server_exceptions=False)
+    assert client.get(path).status_code == 404
+
+
+def _operations(schema) -> list:
+    ops = []
+    for result in schema.get_all_operations():
+        ops.append(result.ok())  # an operation the schema cannot describe fails here, loudly
+    return ops
+
+
+def test_no_server_error_and_schema_holds(api_schema):
+    """Generated requests for every operation (pytest plugin of schemathesis 4.32 does not run on pytest 9:
+    the operations are driven through hypothesis directly)."""
+    from hypothesis import given, strategies as st
+
+    operations = _operations(api_schema)
+    assert {op.path for op in operations} >= {"/api/articles", "/api/search", "/api/events"}
+    failures = []
+    for op in operations:
+        @given(case=op.as_strategy())
+        @settings(max_examples=400 if FUZZING else 20, deadline=None, suppress_health_check=list(HealthCheck),
+                  derandomize=not FUZZING, database=None)
+        @counted
+        def run(case):
+            case.call_and_validate(headers=AUTH, checks=[not_a_server_error, response_schema_conformance])
+
+        try:
+            run()
+        except Exception as exc:  # collect every operation's failure, then report them together
+            known = KNOWN.get((op.method.upper(), op.path))
+            if known and known in str(exc):
+                continue  # tracked by test_known_entity_id_overflow
+            failures.append(f"{op.method.upper()} {op.path}: {str(exc)[:1500]}")
+    assert not failures, "\n\n".join(failures)
