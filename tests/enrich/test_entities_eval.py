@@ -21,7 +21,7 @@ def test_metrics_on_a_hand_checked_example():
 
 
 def test_meantime_linker_beats_exact_string_matching():
-    from conftest import data_path
+    from shared_data import data_path
 
     from storyline.enrich.entity_eval import evaluate_meantime
 

@@ -6,7 +6,7 @@ from storyline.enrich.ner import Mention
 from storyline.enrich.quotes import extract_quotes, normalise_quote, quote_similarity
 from storyline.models import Article
 
-from conftest import data_path
+from shared_data import data_path
 
 
 def _mentions(text, names):

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import data_path  # noqa: E402
+from shared_data import data_path  # noqa: E402
 
 from storyline.eval import ecbplus, meantime
 
