@@ -56,3 +56,14 @@ tune-clustering: setup
 BENCH_ARGS ?=
 bench: setup
 	$(BIN)/storyline bench --docs docs $(BENCH_ARGS)
+
+# Robustness fuzzing (docs/reliability.md): >= 10,000 generated cases over readers, extractors, search and
+# the API in-process, plus the SIGKILL crash test on 3,000 articles.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz STORYLINE_CRASH_ARTICLES=3000 $(BIN)/python -m pytest tests/robustness -p no:cacheprovider
+
+# Schemathesis against `storyline serve` on 127.0.0.1: every operation, bounded (examples per operation, seconds).
+FUZZ_API_EXAMPLES ?= 200
+FUZZ_API_SECONDS ?= 300
+fuzz-api: setup
+	FUZZ_API_EXAMPLES=$(FUZZ_API_EXAMPLES) FUZZ_API_SECONDS=$(FUZZ_API_SECONDS) $(BIN)/python tests/robustness/run_fuzz_api.py
