@@ -78,3 +78,37 @@ def test_cached_mentions_map_to_the_same_words_in_a_marked_text():
     mentions = [Mention("Mark Rutte", "PER", 15, 25, 0), Mention("Den Haag", "LOC", 29, 37, 0)]
     for m in _shift_mentions(mentions, mark_positions(marked), len(" _q")):
         assert marked[m.start:m.end] == m.text
+
+
+def test_cli_bad_input_gets_a_clear_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["bench", "--corpus", "nope"])
+    assert result.exit_code == 2 and "--corpus must be dpg, crisis or both" in result.output
+    result = runner.invoke(app, ["bench", "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "no dpgMedia2019-articles-*.jsonl" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    result = runner.invoke(app, ["bench", "--scale", "--from-rows", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 2 and "no rows file" in result.output
+
+
+def test_scaling_report_plots_and_replaces_its_own_section(tmp_path):
+    from storyline.bench.plots import write_plots
+    from storyline.bench.report import replace_section, scaling_markdown
+
+    rows = [{"kind": "row", "articles": n, "ms_per_article": 30.0 + i, "cpu_ms_per_article": 20.0,
+             "stage_ms_per_article": {"cluster": 10.0}, "assign_p50_ms": 5.0, "assign_p99_ms": 12.0 + i,
+             "rss_mb": 600.0 + i, "db_mb": n * 0.03, "load_average": 1.0} for i, n in enumerate((2000, 4000, 12000))]
+    run = {"header": {"cache": True, "target": 12000, "every": 2000}, "rows": rows, "footer": None}
+    plots = write_plots(run, tmp_path)
+    assert len(plots) == 3 and all(p.stat().st_size > 1000 for p in plots)
+    doc = tmp_path / "benchmarks-speed.md"
+    doc.write_text("# Speed\n\nhand-written analysis\n", encoding="utf-8")
+    for _ in range(2):
+        replace_section(doc, "scale", scaling_markdown(run, "storyline bench --scale", [p.name for p in plots]))
+    text = doc.read_text(encoding="utf-8")
+    assert "hand-written analysis" in text and text.count("<!-- bench:scale -->") == 1
+    assert "| 10,000" not in text and "| 12,000 |" in text and "partial run" in text
