@@ -138,3 +138,17 @@ def test_pages_escape_untrusted_text(tmp_path, ingest):
         assert "<script>window" not in html and "<img src=x" not in html and "<b onmouseover" not in html, url
         assert "script-src 'self'" in page.headers["content-security-policy"]
     assert "&lt;script&gt;window.__xss = 1;&lt;/script&gt;" in api.get("/articles/evil").text
+
+
+def test_ids_beyond_sqlite_range_are_not_found(client):
+    for path in ("/api/entities/99999999999999999999", "/entities/99999999999999999999",
+                 "/api/events/E99999999999999999999", "/events/99999999999999999999",
+                 "/api/storylines/S99999999999999999999/timeline"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/api/articles", params={"entity": 2 ** 64}).status_code == 422
+
+
+def test_a_filter_naming_no_event_matches_nothing(client):
+    for path in ("/api/entities", "/api/quotes", "/api/figures", "/api/disagreements"):
+        r = client.get(path, params={"event": "not-an-event"})
+        assert r.status_code == 501 or r.json() == [], path

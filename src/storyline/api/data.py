@@ -44,17 +44,24 @@ def stage_module(name: str, what: str, table: str | None = None, conn: sqlite3.C
 
 # --------------------------------------------------------------------------- events
 # The events stage's own JSON (storyline.store.events) is the contract; ids are labelled E<n> / S<n>.
+MAX_ID = 2 ** 63 - 1  # SQLite INTEGER range: a larger id cannot exist (and would not bind)
+
+
+def _in_range(value: int | None) -> int | None:
+    return value if value is not None and 0 <= value <= MAX_ID else None
+
+
 def event_id(text: str | int | None) -> int | None:
     """``E12``, ``e12`` or ``12`` -> 12; None when it is not an event id."""
     from storyline.store.events import parse_event_id
 
-    return text if isinstance(text, int) else parse_event_id(str(text or ""))
+    return _in_range(text if isinstance(text, int) else parse_event_id(str(text or "")))
 
 
 def storyline_id(text: str | int | None) -> int | None:
     from storyline.store.events import parse_storyline_id
 
-    return text if isinstance(text, int) else parse_storyline_id(str(text or ""))
+    return _in_range(text if isinstance(text, int) else parse_storyline_id(str(text or "")))
 
 
 def event_json(conn: sqlite3.Connection, event: str | int) -> dict[str, Any] | None:
@@ -126,8 +133,15 @@ def _page(items: list, kw: dict[str, Any]) -> list:
     return items[offset:offset + limit] if limit is not None else items[offset:]
 
 
+def _bad_event(kw: dict[str, Any]) -> bool:
+    """An event filter that names no possible event matches nothing (rather than everything)."""
+    return kw.get("event") is not None and event_id(kw["event"]) is None
+
+
 def list_entities(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
     mod = _entities_module(conn)
+    if _bad_event(kw):
+        return []
     allowed = _article_filter(conn, kw)
     if allowed is None:
         return mod.list_entities(conn, type_=kw.get("type"), event_id=event_id(kw.get("event")),
@@ -140,6 +154,8 @@ def entity_json(conn: sqlite3.Connection, entity_id: int) -> dict[str, Any] | No
     mod = _entities_module(conn)
     from storyline.store.entities import EntityRepo
 
+    if _in_range(entity_id) is None:
+        return None
     repo = EntityRepo(conn)
     row = repo.entity_row(entity_id)
     if row is None:
@@ -161,6 +177,8 @@ def _annotations(conn: sqlite3.Connection, what: str, table: str):
 
 def list_quotes(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
     mod = _annotations(conn, "quotes", "quotes")
+    if _bad_event(kw):
+        return []
     items = mod.list_quotes(conn, event_id=event_id(kw.get("event")))
     if kw.get("speaker") is not None:
         items = [q for q in items if q.get("speaker_id") == kw["speaker"]]
@@ -172,6 +190,8 @@ def list_quotes(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
 
 def list_figures(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
     mod = _annotations(conn, "figures", "figures")
+    if _bad_event(kw):
+        return []
     items = mod.list_figures(conn, event_id=event_id(kw.get("event")))
     allowed = _article_filter(conn, kw)
     if allowed is not None:
@@ -181,4 +201,6 @@ def list_figures(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
 
 def list_disagreements(conn: sqlite3.Connection, **kw: Any) -> list[dict[str, Any]]:
     mod = _annotations(conn, "disagreements", "disagreements")
+    if _bad_event(kw):
+        return []
     return _page(mod.list_disagreements(conn, event_id=event_id(kw.get("event"))), kw)

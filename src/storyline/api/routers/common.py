@@ -33,5 +33,6 @@ def filters(since: str | None = Query(None, pattern=DATE, description="On or aft
             until: str | None = Query(None, pattern=DATE, description="On or before"),
             source: str | None = Query(None, max_length=200, description="Only this outlet"),
             language: str | None = Query(None, max_length=12, description="Only this language (ISO 639-1)"),
-            entity: int | None = Query(None, ge=0, description="Only items mentioning this entity id")) -> Filters:
+            entity: int | None = Query(None, ge=0, le=2 ** 63 - 1,
+                                       description="Only items mentioning this entity id")) -> Filters:
     return Filters(since, until, source, language, entity)
