@@ -135,10 +135,11 @@ def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path
         print_json(run)
         return
     table = Table(title="scaling (see docs/benchmarks-speed.md)")
-    for col in ("articles", "wall ms/art", "CPU ms/art", "p50 ms", "p99 ms", "RSS MB", "DB MB"):
+    for col in ("articles", "wall ms/art", "CPU ms/art", "p50/p99 ms", "CPU p50/p99 ms", "RSS MB", "DB MB"):
         table.add_column(col)
     for r in run["rows"]:
         table.add_row(f"{r['articles']:,}", str(r["ms_per_article"]), str(r.get("cpu_ms_per_article")),
-                      str(r["assign_p50_ms"]), str(r["assign_p99_ms"]), str(r["rss_mb"]), str(r["db_mb"]))
+                      f"{r['assign_p50_ms']}/{r['assign_p99_ms']}",
+                      f"{r.get('assign_cpu_p50_ms')}/{r.get('assign_cpu_p99_ms')}", str(r["rss_mb"]), str(r["db_mb"]))
     console.print(table)
     console.print("plots: " + ", ".join(str(p) for p in plots))

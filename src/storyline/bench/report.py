@@ -65,8 +65,8 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
             "**Enrichment models cached**: NER and the sentence embedder ran once on the base corpus "
             f"({fill.get('seconds')} s, {fill.get('model_s')}; NER installed: {fill.get('ner_installed')}); "
             "replayed copies are answered from that cache. Everything else runs live.")
-    lines += ["", "| store size | wall ms/article | CPU ms/article | assign p50 ms | assign p99 ms | RSS MB | "
-                  "RSS kB/article | DB kB/article | load avg |",
+    lines += ["", "| store size | wall ms/article | CPU ms/article | assign p50 / p99 ms wall | "
+                  "assign p50 / p99 ms CPU | RSS MB | RSS growth kB/article | DB kB/article | load avg |",
               "|---|---|---|---|---|---|---|---|---|"]
     shown = []
     for target in CHECKPOINTS:
@@ -77,13 +77,19 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
         shown.append(rows[-1])
     if rows and rows[0] not in shown:
         shown.insert(0, rows[0])
+    from storyline.bench.plots import marginal_rss_kb
+
+    growth = dict(zip((r["articles"] for r in rows), marginal_rss_kb(rows)))
     for r in shown:
+        g = growth.get(r["articles"])
         lines.append(
-            f"| {r['articles']:,} | {r['ms_per_article']} | {r.get('cpu_ms_per_article')} | {r['assign_p50_ms']} | "
-            f"{r['assign_p99_ms']} | {r['rss_mb']} | {r['rss_mb'] * 1024 / r['articles']:.1f} | "
+            f"| {r['articles']:,} | {r['ms_per_article']} | {r.get('cpu_ms_per_article')} | {r['assign_p50_ms']} / "
+            f"{r['assign_p99_ms']} | {r.get('assign_cpu_p50_ms')} / {r.get('assign_cpu_p99_ms')} | {r['rss_mb']} | "
+            f"{'—' if g is None else round(g, 1)} | "
             f"{r['db_mb'] * 1024 / r['articles']:.1f} | {r.get('load_average')} |")
     lines.append("")
-    lines.append("Windows of the table are the last rows *ending* at or after each size.")
+    lines.append("Each row is the 2,000-article window ending at that store size (the first row at or after "
+                 "10k, 100k, 1M, plus the first and the last); RSS growth is over that window.")
     for name in plot_names:
         lines.append(f"![{name}]({name})")
     return "\n".join(lines) + "\n"
