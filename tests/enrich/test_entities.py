@@ -152,3 +152,42 @@ def test_name_keys_keep_different_names_apart():
     assert name_key("Rusland") != name_key("Wit-Rusland")
     assert name_key("Medinski") != name_key("Poetin")
     assert name_key("Loekasjenko") == name_key("Lukaschenko") == name_key("Lukashenko")
+
+
+def test_adjective_is_never_a_persons_surname(store):
+    # The NER glued a place adjective to a name ("vroeg Merkel Poolse boeren om ..."); the adjective's
+    # own MISC mentions must not become that "person", here or in a later article.
+    add_article(store, "a", "Gisteren vroeg Merkel Poolse boeren om hulp. Poolse boeren protesteerden. De Poolse regering zweeg.",
+                {"Merkel Poolse": "PER", "Poolse": "MISC"})
+    add_article(store, "b", "Poolse vrachtwagens stonden stil.", {"Poolse": "MISC"})
+    link(store, ["a", "b"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Poolse"]["type"] == "MISC" and ents["Poolse"]["id"] != ents["Merkel Poolse"]["id"]
+    assert set(ents["Poolse"]["articles"]) == {"a", "b"}
+
+
+def test_surname_without_its_particle_joins_the_full_name(store):
+    add_article(store, "a", "Analiste Marieke van Dam legt uit. Volgens Dam is dat onwaarschijnlijk.",
+                {"Marieke van Dam": "PER", "Dam": "PER"})
+    link(store, ["a"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Dam"]["id"] == ents["Marieke van Dam"]["id"]
+
+
+def test_compound_mentions_do_not_decide_the_type(store):
+    # "VN-chef" is a MISC compound; the organisation named in it is still an organisation.
+    add_article(store, "a", "De Verenigde Naties vergaderden. VN-chef sprak, VN-top volgt, "
+                            "VN-landen twijfelen. De VN zwijgt.",
+                {"Verenigde Naties": "ORG", "VN-chef": "MISC", "VN-top": "MISC", "VN-landen": "MISC", "VN": "ORG"})
+    link(store, ["a"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["VN"]["id"] == ents["Verenigde Naties"]["id"]
+    assert ents["VN"]["type"] == "ORG"
+
+
+def test_head_noun_of_an_organisation_joins_it(store):
+    add_article(store, "a", "De Afrikaanse Unie kwam bijeen. De Unie wil vrede.",
+                {"Afrikaanse Unie": "ORG", "Unie": "ORG"})
+    link(store, ["a"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Unie"]["id"] == ents["Afrikaanse Unie"]["id"]

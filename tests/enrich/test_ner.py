@@ -169,3 +169,48 @@ def test_shipped_models_are_listed_by_language():
     from storyline.enrich.ner import available_languages
 
     assert {"nl", "en"} <= set(available_languages())
+
+
+# ----------------------------------------------------------------------------- span repairs
+@pytest.mark.parametrize("word,expected", [
+    ("Poolse", True), ("Chinese", True), ("Wit-Russische", True), ("Noord-Italiaanse", True), ("Belgische", True),
+    ("Spaanse", True),  # from the dictionary's capitalised adjective
+    ("Malisse", False), ("Brossé", False), ("Vandenbussche", False), ("Hesse", False), ("Jansen", False),
+    ("poolse", False),  # not capitalised: not a Dutch place adjective
+])
+def test_place_adjectives_are_recognised_by_rule(word, expected):
+    from storyline.enrich.places import is_place_adjective
+
+    assert is_place_adjective(word) is expected
+
+
+@needs_nl_model
+def test_person_span_ending_in_place_adjective_is_split():
+    fx = ner.get_model("nl").fx
+    toks = "Gisteren vroeg Merkel Poolse boeren om hulp .".split()
+    tags = ["O", "O", "B-PER", "I-PER", "O", "O", "O", "O"]
+    assert ner.fix_spans(toks, tags, fx) == ["O", "O", "B-PER", "B-MISC", "O", "O", "O", "O"]
+    # a surname that merely ends in -se stays in the name
+    toks = "Gisteren won Xavier Malisse de finale .".split()
+    tags = ["O", "O", "B-PER", "I-PER", "O", "O", "O"]
+    assert ner.fix_spans(toks, tags, fx) == tags
+
+
+@needs_nl_model
+def test_title_compound_before_a_name_is_not_part_of_it():
+    fx = ner.get_model("nl").fx
+    toks = "Volgens Navowoordvoerder Jansen is dat onzin .".split()
+    tags = ["O", "B-PER", "I-PER", "O", "O", "O", "O"]
+    assert ner.fix_spans(toks, tags, fx) == ["O", "O", "B-PER", "O", "O", "O", "O"]
+    # a given name stays: "Mark" is a dictionary word itself, not a compound title
+    toks = "Volgens Mark Jansen is dat onzin .".split()
+    tags = ["O", "B-PER", "I-PER", "O", "O", "O", "O"]
+    assert ner.fix_spans(toks, tags, fx) == tags
+
+
+@needs_nl_model
+def test_extract_entities_skips_lower_case_spans():
+    text = "De separatisten en de Chinese diplomaten spraken in Peking met Xi Jinping."
+    mentions = extract_entities(text)
+    assert all(any(ch.isupper() for ch in m.text) for m in mentions)
+    assert not any(m.type == "PER" and m.text.endswith("Chinese") for m in mentions)

@@ -79,3 +79,25 @@ def test_metonymic_capital_typed_org_is_still_the_city(store, gaz):
     link(store, ["a", "b"], gazetteer=gaz)
     ents = by_variant(store)
     assert ents["Moskou"]["id"] == ents["Moscow"]["id"] and ents["Moskou"]["type"] == "LOC"
+
+
+def test_big_city_typed_person_is_the_city(store, gaz):
+    # The CRF sometimes types a city as a person ("tussen Odessa en Moskou"); a well-known place that is
+    # no person's name in the article is the place.
+    add_article(store, "a", "De haven van Odessa ligt stil. Odessa wacht op graan.", {"Odessa": "PER"})
+    add_article(store, "b", "Schepen verlieten Odesa gisteren.", {"Odesa": "LOC"})
+    link(store, ["a", "b"], gazetteer=gaz)
+    ents = by_variant(store)
+    assert ents["Odessa"]["id"] == ents["Odesa"]["id"]
+    assert ents["Odessa"]["type"] == "LOC" and ents["Odessa"]["country"] == "UA"
+
+
+def test_city_name_that_is_part_of_a_persons_name_stays_a_person(store, gaz):
+    add_article(store, "a", "Paris Hilton opende een winkel. Paris zei dat ze blij was.",
+                {"Paris Hilton": "PER", "Paris": "PER"})
+    # and a small village typed PER is not turned into a place
+    add_article(store, "b", "Volgens Vilcha klopt dat niet.", {"Vilcha": "PER"})
+    link(store, ["a", "b"], gazetteer=gaz)
+    ents = by_variant(store)
+    assert ents["Paris"]["type"] == "PER" and ents["Paris"]["lat"] is None
+    assert ents["Vilcha"]["type"] == "PER"

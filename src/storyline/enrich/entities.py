@@ -62,6 +62,11 @@ _COMPOUND_TAIL = re.compile(r"(?<=\w)-[a-zà-ÿ][a-zà-ÿ]+$")  # Airbus-machine
 _ACRONYM = re.compile(r"^[A-ZÀ-Þ](?:\.?\s?[A-ZÀ-Þ&]){1,6}\.?$")
 
 
+def _compound_mention(text: str) -> bool:
+    name = text.strip(_STRIP)
+    return bool(name[:1].isupper() and _COMPOUND_TAIL.search(name))
+
+
 def clean_name(text: str) -> str:
     """A mention's name without leading article, possessive ``'s``, quotes, edge punctuation, or
     a Dutch compound's common-noun tail (``Airbus-machines`` -> ``Airbus``)."""
@@ -120,6 +125,31 @@ def initials(name: str) -> set[str]:
     return out
 
 
+# Inflected adjectives (Oekraïense, Russische, Chinese, russisch): never a surname said alone.
+_ADJECTIVE_FORM = re.compile(r"(?:se|sche|isch|ische|ischen|ischer|ese)$")
+
+
+def can_be_person(text: str, type_: str) -> bool:
+    """May this mention be a person's surname said alone? PER mentions may; a mention the NER typed
+    otherwise only when it looks like a name: capitalised, not an inflected adjective or demonym
+    form, not a country (``Smith`` typed ORG may be Bernard Smith; ``Oekraïense`` typed MISC is not)."""
+    if type_ == "PER":
+        return True
+    name = clean_name(text)
+    if not name[:1].isupper() or " " in name:
+        return False
+    return not _ADJECTIVE_FORM.search(name.lower())
+
+
+def surname_core(surname: str) -> str:
+    """A surname key without its particles (``van nunen`` -> ``nunen``): the NER often leaves the
+    particle out of the span ("Carolien van Nunen ... Van Nunen zegt")."""
+    words = surname.split()
+    while len(words) > 1 and words[0] in PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def split_name(key: str) -> tuple[str, str]:
     """Split a person-name key into (given names, surname); given is '' for a surname alone.
 
@@ -166,7 +196,10 @@ class _Group:
 
     @property
     def types(self) -> Counter:
-        return Counter(m.type for m in self.mentions)
+        # The NER typed a compound ("VN-mensenrechtenchef" MISC), not the name in it: such mentions
+        # only vote when nothing else does.
+        votes = Counter(m.type for m in self.mentions if not _compound_mention(m.text))
+        return votes or Counter(m.type for m in self.mentions)
 
 
 class EntityLinker:
@@ -232,6 +265,8 @@ class EntityLinker:
                     if g is None:
                         g = persons[key] = _Group(key=key, person=True, surname=surname)
                         by_surname[surname].append(g)
+                        if surname_core(surname) != surname:
+                            by_surname[surname_core(surname)].append(g)
                     else:
                         persons[key] = g
                 g.mentions.append(m)
@@ -244,7 +279,7 @@ class EntityLinker:
                 persons[key].mentions.append(m)
                 continue
             given, surname = split_name(key)
-            owners = by_surname.get(key, []) if not given else []
+            owners = by_surname.get(key, []) if not given and can_be_person(m.text, m.type) else []
             if len(owners) == 1 and not self._is_country(m.text):
                 owners[0].mentions.append(m)
                 continue
@@ -280,6 +315,10 @@ class EntityLinker:
                 words = g.key.split()
                 majority = _majority(g.types)
                 owners = [f for f in full if f.key.split()[:len(words)] == words and _majority(f.types) == majority]
+                if not owners and majority == "ORG":
+                    # "de Unie" after "Europese Unie", "de Kamer" after "Tweede Kamer": the head noun
+                    # of one organisation named in full in the article
+                    owners = [f for f in full if f.key.split()[-1] == g.key and _majority(f.types) == "ORG"]
             if len(owners) == 1 and owners[0] is not g:
                 owner = owners[0]
                 owner.mentions.extend(g.mentions)
@@ -310,10 +349,12 @@ class EntityLinker:
                         if place:
                             places[id(g)] = place
                             context.add(place.country)
+            # words of the persons named in full here: "Paris" in an article on Paris Hilton stays a person
+            person_words = {w for g in groups if g.person for k in g.keys for w in k.split()}
             for g in groups:
                 if g.person or id(g) in places:
                     continue
-                place = self._place_for(g, context)
+                place = self._place_for(g, context, person_words)
                 if place is not None:
                     places[id(g)] = place
         event_id = self.repo.event_of(article_id) if self.use_events else None
@@ -333,11 +374,13 @@ class EntityLinker:
         self.repo.set_mention_entities(pairs)
         return len(pairs)
 
-    def _place_for(self, g: _Group, context: set[str]):
+    def _place_for(self, g: _Group, context: set[str], person_words: set[str] = frozenset()):
         gaz = self.gazetteer
         types = g.types
         majority = _majority(types)
-        if majority == "PER" or types.get("LOC", 0) == 0 and majority != "ORG":
+        if majority == "PER":
+            return self._place_typed_person(g, person_words)
+        if types.get("LOC", 0) == 0 and majority != "ORG":
             return None
         name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
         if acronym_of(name) and len(name) <= 5:  # "GM", "VS": an organisation or a country, not a city
@@ -348,6 +391,19 @@ class EntityLinker:
         if place and (place.country in context or place.population >= HUGE_CITY):
             return place
         return None
+
+    def _place_typed_person(self, g: _Group, person_words: set[str]):
+        """A one-word "person" that is a country or a big city (the CRF's "Kiev" PER) is that place,
+        unless the word is part of a person's full name in the article, or a known person's surname."""
+        names = {clean_name(m.text) for m in g.mentions}
+        if any(" " in n or "-" in n for n in names) or g.key in person_words:
+            return None
+        if any(e[2] and e[3] is None for e in self.repo.entities_by_key(g.key, "surname")):
+            return None
+        name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
+        if acronym_of(name):
+            return None
+        return self.gazetteer.well_known_place(name)
 
     # ------------------------------------------------------------------ resolution
     def _place_entity(self, place, g: _Group) -> int:
@@ -378,8 +434,10 @@ class EntityLinker:
                     break
         if entity_id is None:
             entity_id = self.repo.create_entity(g.key, "PER", g.key, multiword=True)
-        self.repo.add_keys(entity_id, [(k, "name") for k in g.keys] + [(surname, "surname")])
-        self._adopt_surname_entities(entity_id, surname)
+        surnames = {surname, surname_core(surname)}
+        self.repo.add_keys(entity_id, [(k, "name") for k in g.keys] + [(s, "surname") for s in sorted(surnames)])
+        for s in sorted(surnames):
+            self._adopt_surname_entities(entity_id, s)
         return entity_id
 
     def _adopt_surname_entities(self, entity_id: int, surname: str) -> None:
@@ -388,14 +446,17 @@ class EntityLinker:
         if full != {entity_id}:
             return
         for other_id, type_, multiword, geo_id in self.repo.entities_by_key(surname, "name"):
-            if other_id != entity_id and not multiword and geo_id is None and type_ in ("PER", "MISC", "LOC"):
+            if other_id == entity_id or multiword or geo_id is not None or type_ not in ("PER", "MISC", "LOC"):
+                continue
+            # its names as written (the entity's own name is only a key until finish() refreshes it)
+            if any(can_be_person(text, type_) for text, _ in self.repo.variants(other_id)):
                 self.repo.merge(other_id, entity_id)
                 self.touched.discard(other_id)
 
     def _other_entity(self, g: _Group, event_id: int | None) -> int:
         given, surname = split_name(g.key)
         entity_id = None
-        if not given and _majority(g.types) != "ORG":
+        if not given and _majority(g.types) != "ORG" and any(can_be_person(m.text, m.type) for m in g.mentions):
             persons = [e[0] for e in self.repo.entities_by_key(g.key, "surname") if e[2] and e[3] is None]
             if len(persons) > 1 and event_id is not None:
                 persons = self.repo.entities_in_event(event_id, persons)

@@ -40,6 +40,7 @@ __all__ = [
     "extract_entities_batch",
     "iob_to_spans",
     "harmonise_types",
+    "fix_spans",
 ]
 
 
@@ -305,7 +306,7 @@ class _Model:
         feats = self.fx.features(tokens)
         with self.lock:  # a crfsuite Tagger is not thread-safe
             tags = self.tagger.tag(feats)
-        return _repair_iob(tags)
+        return fix_spans(tokens, _repair_iob(tags), self.fx)
 
 
 _MODELS: dict[str, _Model] = {}
@@ -343,6 +344,51 @@ def _repair_iob(tags: list[str]) -> list[str]:
         out.append(t)
         prev = t
     return out
+
+
+_ROLE_TAIL_MIN = 6  # "woordvoerder", "voorzitter": long enough not to be the end of a given name
+
+
+def _role_compound(token: str, fx: FeatureExtractor) -> bool:
+    """A capitalised compound ending in a common noun (``Kremlinwoordvoerder``, ``Ruslandexperte``):
+    a title before a name, not part of it. The token itself must not be a dictionary word (given
+    names such as Roos or Mark are) and its tail must be a lower-case word of >= _ROLE_TAIL_MIN letters
+    that the unlabelled text rarely capitalises."""
+    if not token[:1].isupper() or not token[1:].islower():
+        return False
+    lower = token.lower()
+    if fx._known(lower):
+        return False
+    for i in range(3, len(lower) - _ROLE_TAIL_MIN + 1):
+        tail = lower[i:]
+        if fx._known(tail) and fx.caprat.get(tail, 0.0) < 0.3:
+            return True
+    return False
+
+
+def fix_spans(tokens: Sequence[str], tags: list[str], fx: FeatureExtractor | None = None) -> list[str]:
+    """Repair systematic CRF span errors with general rules:
+
+    * a person span ending in a place adjective (``Poetin Oekraïense`` in "vroeg Poetin Oekraïense
+      militairen om ...") ends before it; the adjective becomes MISC, as CoNLL tags it;
+    * a person span starting with a title compound (``Kremlinwoordvoerder Peskov``) starts after it.
+    """
+    from storyline.enrich.places import is_place_adjective
+
+    tags = list(tags)
+    lang = fx.lang if fx is not None else "nl"
+    for a, b, typ in iob_to_spans(tags):
+        if typ != "PER":
+            continue
+        if is_place_adjective(tokens[b - 1], lang):
+            tags[b - 1] = "B-MISC"
+            b -= 1
+        if b - a >= 2 and fx is not None and _role_compound(tokens[a], fx):
+            tags[a] = "O"
+            a += 1
+        if b > a:
+            tags[a] = "B-PER"
+    return tags
 
 
 def tag_tokens(tokens: list[str], lang: str = "nl") -> list[str]:
@@ -418,6 +464,9 @@ def extract_entities(text: str, lang: str = "nl", harmonise: bool = True) -> lis
         all_tags = harmonise_types([w for _, _, _, w in sents], all_tags)
     for (s_idx, s_start, toks, _), tags in zip(sents, all_tags):
         for a, b, typ in iob_to_spans(tags):
+            # CoNLL tags some lower-case words (groenen, neonazi's) MISC; a user wants names only
+            if not any(ch.isupper() or ch.isdigit() for _, x, y in toks[a:b] for ch in text[s_start + x:s_start + y]):
+                continue
             start = s_start + toks[a][1]
             end = s_start + toks[b - 1][2]
             mentions.append(Mention(text=text[start:end], type=typ, start=start, end=end, sentence=s_idx))

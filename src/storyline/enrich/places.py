@@ -22,6 +22,7 @@ from __future__ import annotations
 import gettext
 import logging
 import math
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,10 +32,11 @@ from storyline.enrich.translit import fold, key_of_folded, name_key
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Place", "Gazetteer", "get_gazetteer", "geocode"]
+__all__ = ["Place", "Gazetteer", "get_gazetteer", "geocode", "is_place_adjective", "is_well_known"]
 
 LANGUAGES = ("nl", "de", "fr", "en")
 FOREIGN_TOWN = 50_000
+WELL_KNOWN_CITY = 100_000  # a city this big (or a country) is what a bare capitalised word most likely names
 _CACHE_FORMAT = 2  # bump when the index layout or the matching rules change
 
 # Documented gaps of pycountry's translations (see shared/research/models.md §5):
@@ -220,6 +222,22 @@ class Gazetteer:
         ids = self._exact.get(fold(name)) or self._keyed.get(name_key(name)) or []
         return [self._places[i] for i in ids]
 
+    def well_known_names(self) -> list[str]:
+        """Folded names of countries and of cities >= WELL_KNOWN_CITY (all their Latin-script variants)."""
+        if getattr(self, "_well_known_names", None) is None:
+            self._well_known_names = [name for name, ids in self._exact.items()
+                                      if any(self._well_known(self._places[i]) for i in ids)]
+        return self._well_known_names
+
+    @staticmethod
+    def _well_known(place: Place) -> bool:
+        return place.kind == "country" or place.population >= WELL_KNOWN_CITY
+
+    def well_known_place(self, name: str) -> Place | None:
+        """The country, or city >= WELL_KNOWN_CITY, ``name`` denotes by one of its names, else None."""
+        place = self.resolve(name)
+        return place if place is not None and self._well_known(place) else None
+
     def is_country(self, name: str) -> bool:
         return fold(name) in self._countries or (fold(name) not in self._exact and name_key(name) in self._countries)
 
@@ -271,6 +289,78 @@ def get_gazetteer() -> Gazetteer:
             if _GAZETTEER is None:
                 _GAZETTEER = Gazetteer()
     return _GAZETTEER
+
+
+def is_well_known(name: str) -> Place | None:
+    """Shortcut: ``get_gazetteer().well_known_place(name)``."""
+    return get_gazetteer().well_known_place(name)
+
+
+# Adjective endings of place names: Dutch (Oekraïens-e, Russ-ische, Chin-ese, Amerik-aanse),
+# German (russ-isch, -ische/-ischen/-ischer/-isches). Only capitalised words count, as Dutch writes them.
+_ADJ_SUFFIXES = ("ischen", "ischer", "isches", "ische", "isch", "sche", "aanse", "ense", "ese", "se")
+_adj_prefixes: set[str] | None = None
+_ADJ_LOCK = threading.Lock()  # not _LOCK: get_gazetteer() takes that one
+
+
+def _adjective_prefixes() -> set[str]:
+    """Every prefix (>= 4 letters) of the words naming countries and cities >= WELL_KNOWN_CITY."""
+    global _adj_prefixes
+    if _adj_prefixes is None:
+        gazetteer = get_gazetteer()
+        with _ADJ_LOCK:
+            if _adj_prefixes is None:
+                table: set[str] = set()
+                for name in gazetteer.well_known_names():
+                    # the last word names the place: "wit-rusland", "verenigde staten"
+                    word = re.split(r"[\s\-,]+", name.strip(" ,"))[-1]
+                    table.update(word[:k] for k in range(4, len(word) + 1))
+                _adj_prefixes = table
+    return _adj_prefixes
+
+
+@lru_cache(maxsize=50_000)
+def is_place_adjective(word: str, lang: str = "nl") -> bool:
+    """Is ``word`` the adjective of a country or big city (``Oekraïense``, ``Wit-Russische``,
+    ``Amerikaanse``, ``Belarussische``)?
+
+    Two general sources, no list: (1) the word minus an adjective ending is the start (>= 4 letters)
+    of the name of a country or of a city of >= WELL_KNOWN_CITY people in one of our languages
+    (Oekraï-ense / Oekraïne, Russ-ische / Russia, Belarus-s-ische / Belarus); (2) simplemma's
+    dictionary lists the capitalised word as an inflection of a capitalised adjective
+    (Spaanse -> Spaans). Surnames such as Malisse, Brossé or Vandenbussche do not pass: what is
+    left of them after the ending starts no place name (Malis- is not Mali).
+    """
+    part = word.split("-")[-1]
+    if not part[:1].isupper():
+        return False
+    folded = fold(part)
+    table = None
+    for suffix in _ADJ_SUFFIXES:
+        # the ending as written, without accents: Brossé and Thérèse are names, not adjectives
+        if not folded.endswith(suffix) or not part.lower().endswith(suffix):
+            continue
+        stem = folded[: -len(suffix)]
+        # a doubled consonant before the ending: Belaruss-ische
+        for st in {stem, stem[:-1] if len(stem) > 1 and stem[-1] == stem[-2] else stem}:
+            if len(st) >= 4:
+                table = table if table is not None else _adjective_prefixes()
+                if st in table:
+                    return True
+    if table is None and not folded.endswith(_ADJ_SUFFIXES):
+        return False
+    lemma = _dictionary(lang).get(part)
+    return bool(lemma) and lemma != part and lemma[:1].isupper() and part.startswith(lemma)
+
+
+@lru_cache(maxsize=4)
+def _dictionary(lang: str) -> dict:
+    try:
+        from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+        return DefaultDictionaryFactory().get_dictionary(lang)
+    except Exception:  # pragma: no cover - simplemma missing, or no dictionary for the language
+        return {}
 
 
 def geocode(name: str, context: Iterable[str] = ()) -> Place | None:
