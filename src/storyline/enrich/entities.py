@@ -143,7 +143,7 @@ def can_be_person(text: str, type_: str) -> bool:
 
 def surname_core(surname: str) -> str:
     """A surname key without its particles (``van nunen`` -> ``nunen``): the NER often leaves the
-    particle out of the span ("Carolien van Nunen ... Van Nunen zegt")."""
+    particle out of the span ("Carolien van Nunen ... Van Nunen zegt"). Only used within an article."""
     words = surname.split()
     while len(words) > 1 and words[0] in PARTICLES:
         words = words[1:]
@@ -249,6 +249,7 @@ class EntityLinker:
     def _groups(self, mentions: list[MentionRow]) -> list[_Group]:
         persons: dict[str, _Group] = {}
         by_surname: dict[str, list[_Group]] = defaultdict(list)
+        by_core: dict[str, list[_Group]] = defaultdict(list)  # surnames without particles
         rest: list[tuple[MentionRow, str]] = []
         for m in mentions:
             cname = clean_name(m.text)
@@ -266,7 +267,7 @@ class EntityLinker:
                         g = persons[key] = _Group(key=key, person=True, surname=surname)
                         by_surname[surname].append(g)
                         if surname_core(surname) != surname:
-                            by_surname[surname_core(surname)].append(g)
+                            by_core[surname_core(surname)].append(g)
                     else:
                         persons[key] = g
                 g.mentions.append(m)
@@ -280,6 +281,10 @@ class EntityLinker:
                 continue
             given, surname = split_name(key)
             owners = by_surname.get(key, []) if not given and can_be_person(m.text, m.type) else []
+            if not owners and not given and m.type == "PER":
+                # "Nunen" after "Carolien van Nunen"; only a PER mention: "X van Boeing" is more
+                # often a person of a company than a person called Boeing
+                owners = by_core.get(key, [])
             if len(owners) == 1 and not self._is_country(m.text):
                 owners[0].mentions.append(m)
                 continue
@@ -434,10 +439,8 @@ class EntityLinker:
                     break
         if entity_id is None:
             entity_id = self.repo.create_entity(g.key, "PER", g.key, multiword=True)
-        surnames = {surname, surname_core(surname)}
-        self.repo.add_keys(entity_id, [(k, "name") for k in g.keys] + [(s, "surname") for s in sorted(surnames)])
-        for s in sorted(surnames):
-            self._adopt_surname_entities(entity_id, s)
+        self.repo.add_keys(entity_id, [(k, "name") for k in g.keys] + [(surname, "surname")])
+        self._adopt_surname_entities(entity_id, surname)
         return entity_id
 
     def _adopt_surname_entities(self, entity_id: int, surname: str) -> None:

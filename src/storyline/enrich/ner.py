@@ -346,6 +346,8 @@ def _repair_iob(tags: list[str]) -> list[str]:
     return out
 
 
+# Lower-case particles inside Dutch/German/French names (Carolien van Nunen, Ursula von der Leyen).
+_PARTICLES = frozenset("van von der den de ter ten te zu du".split())
 _ROLE_TAIL_MIN = 6  # "woordvoerder", "voorzitter": long enough not to be the end of a given name
 
 
@@ -366,23 +368,45 @@ def _role_compound(token: str, fx: FeatureExtractor) -> bool:
     return False
 
 
+def _is_place(word: str) -> bool:
+    from storyline.enrich.places import get_gazetteer
+
+    return bool(get_gazetteer().candidates(word))
+
+
 def fix_spans(tokens: Sequence[str], tags: list[str], fx: FeatureExtractor | None = None) -> list[str]:
     """Repair systematic CRF span errors with general rules:
 
     * a person span ending in a place adjective (``Poetin Oekraïense`` in "vroeg Poetin Oekraïense
       militairen om ...") ends before it; the adjective becomes MISC, as CoNLL tags it;
-    * a person span starting with a title compound (``Kremlinwoordvoerder Peskov``) starts after it.
+    * a person span starting with a title compound (``Kremlinwoordvoerder Peskov``) starts after it;
+    * a capitalised span, name particles, then a person span are one person (``Carolien`` MISC +
+      ``van`` + ``Nunen`` PER -> ``Carolien van Nunen``): particles only ever join names.
     """
     from storyline.enrich.places import is_place_adjective
 
     tags = list(tags)
     lang = fx.lang if fx is not None else "nl"
+    spans = iob_to_spans(tags)
+    for (a1, b1, t1), (a2, b2, t2) in zip(spans, spans[1:]):
+        gap = tokens[b1:a2]
+        if t2 != "PER" or t1 == "PER" or not 0 < len(gap) <= 2 or not all(w in _PARTICLES for w in gap):
+            continue
+        if b1 - a1 == 2 and fx is not None and _role_compound(tokens[a1], fx):
+            tags[a1] = "O"  # "Ruslandexperte Carolien van Nunen": the title is not part of the name
+            a1 += 1
+        # one capitalised word that is not itself a place ("de Fed Cup van Dokic", "Antwerpen van De Wever")
+        if b1 - a1 == 1 and tokens[a1][:1].isupper() and not _is_place(tokens[a1]):
+            tags[a1:b2] = ["B-PER"] + ["I-PER"] * (b2 - a1 - 1)
     for a, b, typ in iob_to_spans(tags):
         if typ != "PER":
             continue
         if is_place_adjective(tokens[b - 1], lang):
             tags[b - 1] = "B-MISC"
             b -= 1
+            while b > a and tokens[b - 1] in _PARTICLES:  # "Davenport de | Limburgse": no dangling "de"
+                tags[b - 1] = "O"
+                b -= 1
         if b - a >= 2 and fx is not None and _role_compound(tokens[a], fx):
             tags[a] = "O"
             a += 1
