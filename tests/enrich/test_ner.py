@@ -214,3 +214,15 @@ def test_extract_entities_skips_lower_case_spans():
     mentions = extract_entities(text)
     assert all(any(ch.isupper() for ch in m.text) for m in mentions)
     assert not any(m.type == "PER" and m.text.endswith("Chinese") for m in mentions)
+
+
+@needs_nl_model
+def test_given_name_particle_surname_become_one_person():
+    fx = ner.get_model("nl").fx
+    toks = "Volgens Marieke van Dijk is dat onzin .".split()
+    tags = ["O", "B-MISC", "O", "B-PER", "O", "O", "O", "O"]
+    assert ner.fix_spans(toks, tags, fx) == ["O", "B-PER", "I-PER", "I-PER", "O", "O", "O", "O"]
+    # an acronym title, or a company, before "van" is no given name
+    toks = "De CEO van Chrysler vertrekt .".split()
+    tags = ["O", "B-ORG", "O", "B-PER", "O", "O"]
+    assert ner.fix_spans(toks, tags, fx) == tags

@@ -395,8 +395,10 @@ def fix_spans(tokens: Sequence[str], tags: list[str], fx: FeatureExtractor | Non
         if b1 - a1 == 2 and fx is not None and _role_compound(tokens[a1], fx):
             tags[a1] = "O"  # "Ruslandexperte Carolien van Nunen": the title is not part of the name
             a1 += 1
-        # one capitalised word that is not itself a place ("de Fed Cup van Dokic", "Antwerpen van De Wever")
-        if b1 - a1 == 1 and tokens[a1][:1].isupper() and not _is_place(tokens[a1]):
+        # a given name and a surname: one title-case word that is not a place, then one word ("de Fed Cup
+        # van Dokic", "Antwerpen van De Wever", "CEO van General Motors" stay apart)
+        if (b1 - a1 == 1 and b2 - a2 == 1 and tokens[a1][:1].isupper() and tokens[a1][1:].islower()
+                and not _is_place(tokens[a1])):
             tags[a1:b2] = ["B-PER"] + ["I-PER"] * (b2 - a1 - 1)
     for a, b, typ in iob_to_spans(tags):
         if typ != "PER":
