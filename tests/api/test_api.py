@@ -146,6 +146,7 @@ def test_ids_beyond_sqlite_range_are_not_found(client):
                  "/api/storylines/S99999999999999999999/timeline"):
         assert client.get(path).status_code == 404, path
     assert client.get("/api/articles", params={"entity": 2 ** 64}).status_code == 422
+    assert client.get("/api/storylines", params={"offset": 2 ** 70}).status_code == 422
 
 
 def test_a_filter_naming_no_event_matches_nothing(client):

@@ -58,7 +58,7 @@ def test_home_to_talks_event(browser, live_server, seed_db):
     assert page.locator("#sources tbody tr").count() == len(talks["articles"])
     assert page.locator("#quotes q").count() >= 1
     assert page.locator("#figures table tbody tr").count() >= 1
-    located = [e for e in api.get("/api/entities", params={"event": talks["id"]}).json()
+    located = [e for e in api.get("/api/entities", params={"event": talks["id"], "limit": 100}).json()
                if e.get("lat") is not None] if api.get("/api/entities").status_code == 200 else []
     _shot(page, "event")
     _shot(page, "event-figures", page.locator("#figures"))

@@ -194,7 +194,7 @@ def article_page(article_id: str, store: Store = Depends(get_store)):
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(q: str = Query("", max_length=500), offset: int = Query(0, ge=0), store: Store = Depends(get_store)):
+def search_page(q: str = Query("", max_length=500), offset: int = Query(0, ge=0, le=100_000), store: Store = Depends(get_store)):
     hits, error = [], None
     if q.strip():
         try:

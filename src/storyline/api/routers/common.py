@@ -16,7 +16,7 @@ class Page:
 
 
 def page(limit: int = Query(50, ge=1, le=500, description="At most this many"),
-         offset: int = Query(0, ge=0, description="Skip this many")) -> Page:
+         offset: int = Query(0, ge=0, le=2 ** 63 - 1, description="Skip this many")) -> Page:
     return Page(limit, offset)
 
 
