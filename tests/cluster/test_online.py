@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from storyline.cluster.online import MemoryBackend, OnlineClusterer
-from storyline.cluster.signals import Signals, date_interval
+from storyline.cluster.online import FEATURES, MemoryBackend, OnlineClusterer, score
+from storyline.cluster.signals import Signals, date_interval, quote_shingles
 
 
 def _sig(direction, words, day=None, lang="nl"):
@@ -33,3 +33,39 @@ def test_same_content_far_apart_in_time_opens_a_new_event():
 def test_thresholds_are_checked():
     with pytest.raises(ValueError, match="thresholds"):
         OnlineClusterer(MemoryBackend(), event_threshold=1.5)
+
+
+def _features(sig, member):
+    from storyline.cluster.online import Cluster, features
+
+    c = Cluster(id=1, kind="event")
+    c.add(member, precise=member.interval is not None and member.interval[0] == member.interval[1])
+    return dict(zip(FEATURES, features(sig, c, 2.0)))
+
+
+def test_two_month_only_dates_weigh_about_as_little_as_no_date():
+    from storyline.cluster.params import EVENT_MODEL
+
+    words = ["storm", "limburg", "geul"]
+    undated = score(EVENT_MODEL, np.array(list(_features(_sig(0, words), _sig(0, words)).values())))
+    month = score(EVENT_MODEL, np.array(list(_features(_sig(0, words, "2022-02"), _sig(0, words, "2022-02")).values())))
+    same_day = score(EVENT_MODEL, np.array(list(_features(_sig(0, words, "2022-02-03"),
+                                                          _sig(0, words, "2022-02-03")).values())))
+    far = score(EVENT_MODEL, np.array(list(_features(_sig(0, words, "2022-02-03"),
+                                                     _sig(0, words, "2022-02-08")).values())))
+    # "Same month" is no evidence against a merge; the same day is evidence for it, five days apart against.
+    assert abs(month - undated) < 0.05
+    assert same_day > month > far
+
+
+def test_a_shared_direct_quote_counts_cut_differently_or_not():
+    quote = "We geloven niet echt in een goede uitkomst van deze ontmoeting, maar laten we het proberen"
+    a = _sig(0, ["overleg"])
+    a.quotes = quote_shingles([quote])
+    b = _sig(0, ["overleg"])
+    b.quotes = quote_shingles(["“Ik geloof niet echt in een goede uitkomst van deze ontmoeting”"])
+    other = _sig(0, ["overleg"])
+    other.quotes = quote_shingles(["Dit is een heel ander citaat over de begroting van volgend jaar"])
+    assert _features(b, a)["quote"] > 0.5
+    assert _features(other, a)["quote"] == 0.0
+    assert _features(_sig(0, ["overleg"]), a)["quote"] == 0.0  # no quotes: no evidence either way

@@ -133,3 +133,15 @@ def test_two_writers_on_one_store_do_not_overwrite_each_other(tmp_path):
     second.close()
     assert got["ad-1"][0] == event == got["nu-9"][0]
     assert stored_size == 3  # a stale cache would have written 2
+
+
+def test_cluster_stage_reads_quotes_and_entity_words_stored_by_enrich(store):
+    from storyline.cluster.stage import _direct_quotes, _mention_names
+
+    text = ("Premier Mark Rutte sprak dinsdag in Den Haag over de formatie. \"We gaan hier de komende weken heel "
+            "hard aan werken met alle partijen\", zei Rutte na afloop tegen verslaggevers.")
+    _ingest(store, [("q-1", "nos", "2022-02-28", "Rutte over de formatie", text)])
+    quotes = _direct_quotes(store.conn, ["q-1"])
+    assert any("komende weken heel hard" in t for t in quotes.get("q-1", []))
+    names = _mention_names(store.conn, ["q-1"])
+    assert "rutte" in names.get("q-1", {})

@@ -59,3 +59,18 @@ def test_eval_clustering_rejects_a_file_without_labels(tmp_path):
     gold.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
     result = CliRunner().invoke(app, ["eval", "clustering", str(gold)])
     assert result.exit_code == 2 and "event" in result.output
+
+
+def test_ecbplus_source_url_becomes_source_and_date_not_title():
+    lines = ["http: / / articles. washingtonpost. com / 2009 - 03 - 04 / news / 36879035 _ 1 _ bridge - project",
+             "Obama Reverses Bush on Species Protection Measure", "Body text."]
+    source, published, rest = ecbplus.split_url(lines)
+    assert (source, published) == ("articles.washingtonpost.com", "2009-03-04")
+    assert rest[0] == "Obama Reverses Bush on Species Protection Measure"
+    assert ecbplus.split_url(["A plain first sentence.", "x"]) == (None, None, ["A plain first sentence.", "x"])
+
+
+def test_ecbplus_titles_are_never_urls():
+    records = list(ecbplus.convert(data_path("ecbplus"), "dev"))
+    assert not [r["id"] for r in records if (r["title"] or "").startswith("http")]
+    assert sum(1 for r in records if r["source"]) > len(records) // 3

@@ -156,11 +156,13 @@ def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
         # Another process clustered into this store since our last batch: cached clusters are stale.
         st.backend.cache.clear()
     extra = _mention_names(conn, [a.id for a in articles])
+    quotes = _direct_quotes(conn, [a.id for a in articles])
     for emb, i in zip(embeddings, order):
         a, info = articles[i], infos[i]
         seq += 1
         df.add(counts[i])
-        sig = build_signals(a.title, a.text, a.language, emb, info.interval, df, counts[i], extra.get(a.id))
+        sig = build_signals(a.title, a.text, a.language, emb, info.interval, df, counts[i], extra.get(a.id),
+                            quotes.get(a.id))
         forced = q.event_of_article(conn, a.copy_of) if a.copy_of else None
         decision = st.clusterer.learn_one(sig, seq, info.precise, a.title, forced_event=forced)
         q.assign_article(conn, a.id, decision.event_id, decision.score)
@@ -194,7 +196,7 @@ def _name_candidates(a: Article):
 
 def _mention_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, int]]:
     """Entity mentions from the entities stage, when it has run (table ``mentions``); else nothing."""
-    from storyline.cluster.signals import fold
+    from storyline.cluster.signals import mention_keys
 
     try:
         cols = {r[1] for r in conn.execute("PRAGMA table_info(mentions)")}
@@ -206,11 +208,31 @@ def _mention_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[s
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ",".join("?" * len(chunk))
-        # The linked entity when the entities stage has resolved it (Zelensky = Zelenski), else the surface form.
-        for article_id, entity_id, text in conn.execute(
-                f"SELECT article_id, {'entity_id' if 'entity_id' in cols else 'NULL'}, text FROM mentions"
-                f" WHERE article_id IN ({marks})", chunk):
-            key = f"ent:{entity_id}" if entity_id is not None else "ent:" + fold(text)
+        # Surface words, not entity ids: entities are linked after clustering, and the weights were fitted
+        # on words (see ``signals.mention_keys``).
+        for article_id, text in conn.execute(
+                f"SELECT article_id, text FROM mentions WHERE article_id IN ({marks})", chunk):
             bag = out.setdefault(article_id, {})
-            bag[key] = bag.get(key, 0) + 1
+            for key in mention_keys(text or ""):
+                bag[key] = bag.get(key, 0) + 1
+    return out
+
+
+def _direct_quotes(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[str]]:
+    """Direct quotes per article from the enrich stage (tables ``quotes``/``quote_articles``), when it ran."""
+    try:
+        cols = {r[1] for r in conn.execute("PRAGMA table_info(quote_articles)")}
+    except sqlite3.Error:
+        return {}
+    if not {"article_id", "text"} <= cols:
+        return {}
+    out: dict[str, list[str]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for article_id, text in conn.execute(
+                "SELECT qa.article_id, qa.text FROM quote_articles qa JOIN quotes q ON q.id = qa.quote_id"
+                f" WHERE q.kind = 'direct' AND qa.article_id IN ({marks}) ORDER BY qa.start", chunk):
+            if text:
+                out.setdefault(article_id, []).append(text)
     return out
