@@ -226,3 +226,15 @@ def test_given_name_particle_surname_become_one_person():
     toks = "De CEO van Chrysler vertrekt .".split()
     tags = ["O", "B-ORG", "O", "B-PER", "O", "O"]
     assert ner.fix_spans(toks, tags, fx) == tags
+
+
+@needs_nl_model
+def test_one_word_person_followed_by_its_country_is_a_place():
+    fx = ner.get_model("nl").fx
+    toks = "vlak bij het dorp Zalesje ( Polen ) en Minsk".split()
+    tags = ["O", "O", "O", "O", "B-PER", "O", "B-LOC", "O", "O", "B-LOC"]
+    assert ner.fix_spans(toks, tags, fx)[4] == "B-LOC"
+    # a bracketed party or age says nothing: "Jansen ( VVD )"
+    toks = "zei Jansen ( VVD ) gisteren".split()
+    tags = ["O", "B-PER", "O", "B-ORG", "O", "O"]
+    assert ner.fix_spans(toks, tags, fx) == tags

@@ -374,12 +374,22 @@ def _is_place(word: str) -> bool:
     return bool(get_gazetteer().candidates(word))
 
 
+def _country_in_brackets(tokens: Sequence[str], i: int) -> bool:
+    """``( Country )`` at token ``i``."""
+    if i + 2 >= len(tokens) or tokens[i] != "(" or tokens[i + 2] != ")":
+        return False
+    from storyline.enrich.places import get_gazetteer
+
+    return get_gazetteer().is_country(tokens[i + 1])
+
+
 def fix_spans(tokens: Sequence[str], tags: list[str], fx: FeatureExtractor | None = None) -> list[str]:
     """Repair systematic CRF span errors with general rules:
 
     * a person span ending in a place adjective (``Poetin Oekraïense`` in "vroeg Poetin Oekraïense
       militairen om ...") ends before it; the adjective becomes MISC, as CoNLL tags it;
     * a person span starting with a title compound (``Kremlinwoordvoerder Peskov``) starts after it;
+    * a one-word person followed by a country in brackets is a place (``Vilcha (Oekraïne)``);
     * a capitalised span, name particles, then a person span are one person (``Carolien`` MISC +
       ``van`` + ``Nunen`` PER -> ``Carolien van Nunen``): particles only ever join names.
     """
@@ -402,6 +412,9 @@ def fix_spans(tokens: Sequence[str], tags: list[str], fx: FeatureExtractor | Non
             tags[a1:b2] = ["B-PER"] + ["I-PER"] * (b2 - a1 - 1)
     for a, b, typ in iob_to_spans(tags):
         if typ != "PER":
+            continue
+        if b - a == 1 and _country_in_brackets(tokens, b):
+            tags[a] = "B-LOC"  # "de grensovergang Vilcha (Oekraïne)": a place, located by its country
             continue
         if is_place_adjective(tokens[b - 1], lang):
             tags[b - 1] = "B-MISC"
