@@ -69,3 +69,15 @@ def test_a_shared_direct_quote_counts_cut_differently_or_not():
     assert _features(b, a)["quote"] > 0.5
     assert _features(other, a)["quote"] == 0.0
     assert _features(_sig(0, ["overleg"]), a)["quote"] == 0.0  # no quotes: no evidence either way
+
+
+def test_reports_dated_in_different_months_count_as_dated_apart():
+    from storyline.cluster.params import EVENT_MODEL
+
+    def logit(a, b):
+        x = np.array(list(_features(_sig(0, words, a), _sig(0, words, b)).values()))
+        return float(np.dot(EVENT_MODEL["weights"], x))
+
+    words = ["storm", "limburg", "geul"]
+    # February vs March: surely different days, unlike two reports both dated February.
+    assert logit("2022-03", "2022-02") < logit("2022-02", "2022-02") - 1.0

@@ -137,10 +137,12 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     lex = sparse_cos(sig.lex, cluster.lex)
     names = sparse_cos(sig.names, cluster.names)
     gap = interval_gap(sig.interval, cluster.interval)
-    # How much the dates say: two month-only dates say about as little as no date (they used to take the
-    # full "both dated" weight while their proximity counted for ~6 %, i.e. they counted against a merge).
-    has_time = 0.0 if gap is None else _certainty(sig.interval, cluster, tau_days)
-    time = 0.0 if gap is None else math.exp(-gap / tau_days) * has_time
+    # How much the dates say. Overlapping coarse dates (two reports "in February") say about as little as no
+    # date: they used to take the full "both dated" weight while their proximity counted for ~6 %, so they
+    # counted against a merge. Dates that do not overlap (February vs March) surely differ: full weight.
+    certainty = 0.0 if gap is None else _certainty(sig.interval, cluster, tau_days)
+    has_time = 0.0 if gap is None else (certainty if gap == 0 else 1.0)
+    time = 0.0 if gap is None else math.exp(-gap / tau_days) * certainty
     # Another language than all members: lexical overlap cannot be expected, the embedding must carry it.
     cross = 1.0 if (sig.language and cluster.languages and sig.language not in cluster.languages) else 0.0
     emb_max = max((float(sig.emb @ m.astype(np.float32)) for m in cluster.members), default=emb)
