@@ -31,14 +31,19 @@ def e2e_markdown(result: dict, command: str) -> str:
         f"{result['duplicates']}, copies {result['copies']}) |",
         f"| wall seconds | {result['seconds']} |",
         f"| **articles/s end-to-end** | **{result['articles_per_s']}** |",
-        f"| CPU seconds (pipeline process) | {result.get('cpu_s')} |",
+        f"| CPU seconds (pipeline process) / articles per CPU second | {result.get('cpu_s')} / "
+        f"{result.get('cpu_articles_per_s')} |",
         f"| models alone: seconds | {result.get('models_only_s')} |",
-        f"| models alone: articles/s | {result.get('models_only_articles_per_s')} |",
+        f"| models alone: articles/s | {result.get('models_only_articles_per_s')} (CPU seconds "
+        f"{result.get('models_only_cpu_s')}) |",
         f"| slowest model | {result.get('slowest_model')} ({result.get('slowest_model_articles_per_s')} articles/s) |",
         f"| **ratio pipeline / models** | **{result.get('ratio')}** (vs slowest model alone: "
-        f"{result.get('ratio_vs_slowest')}) |",
+        f"{result.get('ratio_vs_slowest')}); **in CPU seconds: {result.get('cpu_ratio')}** |",
         f"| model seconds inside the pipeline | {result.get('models_in_pipeline_s')} |",
-        f"| assignment latency p50 / p99 (ms) | {result['assignment_ms']['p50']} / {result['assignment_ms']['p99']} |",
+        f"| assignment latency p50 / p99 (ms) | wall {result['assignment_ms']['p50']} / "
+        f"{result['assignment_ms']['p99']}; CPU {result['assignment_ms'].get('cpu_p50')} / "
+        f"{result['assignment_ms'].get('cpu_p99')} |",
+        f"| start-up (models, dictionaries; not in the figures above) | {result.get('startup_s')} s |",
         f"| peak RSS (MB) | {result['peak_rss_mb']} (models-alone process: {result.get('models_only_peak_rss_mb')}) |",
     ]
     if result.get("models_note"):
