@@ -31,8 +31,10 @@ def write_plots(run: dict, out_dir: Path) -> list[Path]:
         return []
     out_dir.mkdir(parents=True, exist_ok=True)
     x = [r["articles"] for r in rows]
-    cached = (run.get("header") or {}).get("cache")
-    note = " (NER + embeddings cached)" if cached else ""
+    header = run.get("header") or {}
+    ner_ran = (header.get("cache_fill") or {}).get("ner_installed")
+    note = ((" (NER + embeddings cached)" if ner_ran else " (embeddings cached; no NER model in this run)")
+            if header.get("cache") else "")
     written: list[Path] = []
 
     def finish(fig, ax, name, ylabel, title):

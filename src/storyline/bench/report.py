@@ -69,7 +69,9 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
         lines.append(
             "**Enrichment models cached**: NER and the sentence embedder ran once on the base corpus "
             f"({fill.get('seconds')} s, {fill.get('model_s')}; NER installed: {fill.get('ner_installed')}); "
-            "replayed copies are answered from that cache. Everything else runs live.")
+            "replayed copies are answered from that cache. Everything else runs live."
+            + ("" if fill.get("ner_installed") else " **No NER model was found when this run started**, so no "
+               "entity mentions were stored or linked in it."))
     lines += ["", "| store size | wall ms/article | CPU ms/article | assign p50 / p99 ms wall | "
                   "assign p50 / p99 ms CPU | RSS MB | RSS growth kB/article | DB kB/article | load avg |",
               "|---|---|---|---|---|---|---|---|---|"]
