@@ -17,7 +17,10 @@ _SCOPE = """
     JOIN events e2 ON e2.id = e1.id OR (e1.storyline_id IS NOT NULL AND e2.storyline_id = e1.storyline_id)
     JOIN event_articles ea2 ON ea2.event_id = e2.id
     WHERE ea1.article_id = ?1 AND ea2.article_id != ?1
+    ORDER BY ea2.rowid DESC LIMIT 400
 """
+# The scope is bounded to the storyline's latest 400 articles (arrival order): same-quote and disagreement
+# matches are recent, and an unbounded storyline made the link stage grow with the store (bench scaling).
 
 
 # --------------------------------------------------------------------------- writing
