@@ -535,6 +535,7 @@ def main(argv=None):
                     help="skip the English leave-one-topic-out estimate (4 extra trainings)")
     ap.add_argument("--report", default=None, help="write a JSON report here")
     args = ap.parse_args(argv)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
     report = {}
     if args.lang in ("nl", "all"):
         report["nl"] = train_nl(args)
