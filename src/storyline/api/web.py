@@ -84,8 +84,10 @@ def timeline_chart(items: list[dict[str, Any]], width: int = 900) -> dict[str, A
     for n, (day, item) in enumerate(sorted(dated, key=lambda p: p[0])):
         x = width / 2 if first == last else pad + (width - 2 * pad) * (day - first).days / span
         lane = n % 3  # stagger labels over three lanes so neighbours do not overlap
+        # Labels near an edge grow inwards, or they are cut off by the chart's border.
+        anchor = "start" if x < width * 0.2 else "end" if x > width * 0.8 else "middle"
         dots.append({"x": round(x, 1), "y": 110, "r": round(5 + 3 * math.sqrt(item.get("articles") or 1), 1),
-                     "label_y": 40 + 22 * lane, "item": item})
+                     "label_y": 40 + 22 * lane, "anchor": anchor, "item": item})
     return {"width": width, "height": 160, "ticks": ticks, "dots": dots, "axis_y": 135}
 
 
