@@ -41,7 +41,7 @@ test: setup
 clean:
 	rm -rf $(VENV) $(DEMO_DB) *.egg-info
 
-# Train the NER models (CRF; ~5 min on 2 cores) into src/storyline/models/. DATA defaults to ../shared/data.
+# Train the NER models (CRF; ~5 min on 2 cores) into src/storyline/trained_models/. DATA defaults to ../shared/data.
 NER_DATA ?= $(or $(STORYLINE_DATA),$(abspath ../shared/data))
 train-ner: setup
 	$(BIN)/python -m storyline.enrich.ner_train --data $(NER_DATA) --lang all --include-dev

@@ -3,7 +3,7 @@
 The models are trained by ``make train-ner`` (see ``storyline.enrich.ner_train``)
 on CoNLL-2002 Dutch (ned.testb F1 0.825) and, for English, on proper-name mentions of
 MEANTIME/ECB+ (a weak model). Figures: docs/benchmarks-ner.md.
-Each model is two files under ``src/storyline/models/``:
+Each model is two files under ``src/storyline/trained_models/``:
 
 * ``ner-<lang>.crfsuite`` — the linear-chain CRF (python-crfsuite);
 * ``ner-<lang>.res.json.gz`` — feature resources computed at training time:
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+MODEL_DIR = Path(__file__).resolve().parent.parent / "trained_models"
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 GAZ_MAX_LEN = 4
 

@@ -1,4 +1,4 @@
-"""Training recipe for the NER models in ``src/storyline/models/`` (run: ``make train-ner``).
+"""Training recipe for the NER models in ``src/storyline/trained_models/`` (run: ``make train-ner``).
 
 Dutch: a linear-chain CRF (python-crfsuite, L-BFGS, L1+L2) on CoNLL-2002 ``ned.train``
 (+ ``ned.testa`` with ``--include-dev``), with
