@@ -58,6 +58,8 @@ def ingest(
     max_file_bytes: int = typer.Option(512 * 1024 * 1024, min=1, envvar="STORYLINE_MAX_FILE_BYTES",
                                        help="Skip input files (and feeds) larger than this"),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
+    prefetch: bool = typer.Option(True, "--prefetch/--no-prefetch", help="Run the models of the next batch in "
+                                  "a worker process while this one is stored (same results, both cores)"),
 ):
     """Read articles, store each once, link near-copies, and run enrichment and event clustering."""
     from storyline.ingest.pipeline import Ingester
@@ -78,7 +80,16 @@ def ingest(
                 yield from read_path(path, max_bytes=max_article_bytes, max_file_bytes=max_file_bytes)
                 bar.advance(task)
 
-        summary = ingester.ingest(items(), on_batch=handler)
+        worker = None
+        if prefetch:
+            from storyline.prefetch import Prefetcher
+
+            worker = Prefetcher()
+        try:
+            summary = ingester.ingest(items(), on_batch=handler, prefetch=worker)
+        finally:
+            if worker is not None:
+                worker.close()
     if as_json:
         print_json(summary.to_json())
     else:

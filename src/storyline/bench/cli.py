@@ -40,6 +40,8 @@ def bench(
     keep_db: Optional[Path] = typer.Option(None, help="Keep the benchmark database at this path"),
     embed_threads: Optional[int] = typer.Option(None, min=1, help="Experiment: BLAS threads of the sentence "
                                                                   "embedder (default: the cluster stage's own)"),
+    prefetch: bool = typer.Option(True, "--prefetch/--no-prefetch", help="Run the models of the next batch "
+                                  "in a worker process while this one is stored (same results)"),
     docs: Optional[Path] = typer.Option(None, help="Write plots and a section of docs/benchmarks-speed.md here "
                                                    "(default: docs/ with --scale, nothing otherwise)"),
 ):
@@ -75,7 +77,8 @@ def bench(
             items = itertools.islice(items, limit)
         with _progress() as bar:
             task = bar.add_task(f"bench {corpus}", total=total)
-            result = run_bench(items, db, progress=lambda k: bar.advance(task, k), embed_threads=embed_threads)
+            result = run_bench(items, db, progress=lambda k: bar.advance(task, k), embed_threads=embed_threads,
+                               prefetch=prefetch)
     result["corpus"] = corpus
     result["command"] = command
     if docs:

@@ -42,6 +42,12 @@ def cpu_seconds() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def children_cpu_seconds() -> float:
+    """User plus system CPU seconds of this process's exited children (the prefetch worker, once closed)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def load_average() -> float | None:
     try:
         return round(os.getloadavg()[0], 2)
@@ -265,8 +271,9 @@ def models_alone(articles: list[Article], batch_size: int = 200, embed_threads: 
 # --------------------------------------------------------------------------- end to end
 def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
                  progress: Callable[[int], None] | None = None, keep_articles: bool = True,
-                 stages=None) -> dict:
-    """Ingest ``items`` into a new store at ``db_path`` through every stage; timings and the articles."""
+                 stages=None, prefetch: bool = False) -> dict:
+    """Ingest ``items`` into a new store at ``db_path`` through every stage; timings and the articles.
+    With ``prefetch`` the models run ahead in a worker process (``storyline.prefetch``, lever 2)."""
     from storyline.ingest.pipeline import Ingester
     from storyline.pipeline import default_stages, make_batch_handler
     from storyline.store import Store
@@ -287,17 +294,32 @@ def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_si
         warnings.simplefilter("always")
         t_warm = time.perf_counter()
         ready = warm_models()
+        worker = None
+        if prefetch:
+            from storyline.prefetch import Prefetcher
+
+            names = {n for n, _ in stages}
+            worker = Prefetcher(ner="enrich" in names, embed="cluster" in names)
+            worker.wait_ready()  # model loading is start-up, as warm_models above
         startup = time.perf_counter() - t_warm
-        with probes(probe):
-            load_start = load_average()
-            t0, c0 = time.perf_counter(), cpu_seconds()
-            summary = Ingester(store, batch_size=batch_size).ingest(items, on_batch=on_batch, progress=progress)
-            total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+        try:
+            with probes(probe):
+                load_start = load_average()
+                t0, c0, w0 = time.perf_counter(), cpu_seconds(), children_cpu_seconds()
+                summary = Ingester(store, batch_size=batch_size).ingest(items, on_batch=on_batch, progress=progress,
+                                                                        prefetch=worker)
+                total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+        finally:
+            if worker is not None:
+                worker.close()
+        # The worker's CPU is only counted once it has exited (RUSAGE_CHILDREN).
+        worker_cpu = children_cpu_seconds() - w0 if worker is not None else 0.0
     store.close()
     stage_s = {"ingest": max(0.0, total - sum(timings.values()))}
     stage_s.update(timings)
     return {
-        "summary": summary, "seconds": total, "cpu_s": cpu, "startup_s": startup, "load_average_start": load_start,
+        "summary": summary, "seconds": total, "cpu_s": cpu, "worker_cpu_s": worker_cpu, "prefetch": bool(prefetch),
+        "prefetch_batches": worker.hits if worker is not None else 0, "startup_s": startup, "load_average_start": load_start,
         "load_average_end": load_average(), "stages": stage_s, "stage_names": [n for n, _ in stages],
         "probe": probe, "articles": kept, "models_ready": ready,
         "warnings": sorted({str(w.message) for w in caught}),
@@ -306,10 +328,10 @@ def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_si
 
 def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
           progress: Callable[[int], None] | None = None, models: bool = True, stages=None,
-          embed_threads: int | None = None) -> dict:
+          embed_threads: int | None = None, prefetch: bool = False) -> dict:
     """The ``storyline bench`` measurement: pipeline throughput, per-stage seconds, models alone, ratio."""
     set_embed_threads(embed_threads)
-    run = run_pipeline(items, db_path, batch_size=batch_size, progress=progress, stages=stages)
+    run = run_pipeline(items, db_path, batch_size=batch_size, progress=progress, stages=stages, prefetch=prefetch)
     summary, probe = run["summary"], run["probe"]
     n = summary.new
     seconds = run["seconds"]
@@ -321,6 +343,10 @@ def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int
         "failed": summary.failed,
         "seconds": round(seconds, 3),
         "cpu_s": round(run["cpu_s"], 3),
+        # Lever 2: the models ran in a worker process; its CPU is not in cpu_s.
+        "prefetch": run["prefetch"],
+        "prefetch_batches": run["prefetch_batches"],
+        "worker_cpu_s": round(run["worker_cpu_s"], 3),
         "cpu_articles_per_s": round(n / run["cpu_s"], 3) if run["cpu_s"] > 0 else None,
         "startup_s": round(run["startup_s"], 3),
         "load_average_start": run["load_average_start"],
@@ -352,7 +378,7 @@ def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int
             "ratio_vs_slowest": round(seconds / parts[slowest], 3) if slowest else None,
             "models_only_cpu_s": round(alone["cpu_s"], 3),
             # The same ratio in CPU seconds: steadier when other processes share the machine.
-            "cpu_ratio": round(run["cpu_s"] / alone["cpu_s"], 3) if alone["cpu_s"] else None,
+            "cpu_ratio": round((run["cpu_s"] + run["worker_cpu_s"]) / alone["cpu_s"], 3) if alone["cpu_s"] else None,
             "models_note": alone.get("ner_note"),
             "models_only_peak_rss_mb": round(alone["peak_rss_mb"], 1),
         })

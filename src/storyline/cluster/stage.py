@@ -15,6 +15,7 @@ import sqlite3
 from datetime import date
 
 from storyline.cluster.online import Cluster, OnlineClusterer
+from storyline import prefetch
 from storyline.cluster.signals import DocFreq, article_dates, article_terms, build_signals, embed_texts, \
     embedding_text
 from storyline.models import Article
@@ -138,19 +139,32 @@ def cluster_batch(store, conn: sqlite3.Connection, articles: list[Article]) -> N
         raise
 
 
-def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
-    infos = [article_dates(a.published, a.text, a.title, a.language) for a in articles]
-
+def _order(articles: list[Article], infos) -> list[int]:
     def order_key(i: int):
         a, info = articles[i], infos[i]
         when = a.published if a.published and len(a.published) >= 10 else info.estimated or a.published
         return (when or "9999", i)
 
-    order = sorted(range(len(articles)), key=order_key)
+    return sorted(range(len(articles)), key=order_key)
+
+
+def embedding_inputs(articles: list[Article]) -> list[str]:
+    """The texts ``cluster_batch`` embeds for this batch, in its order (a prefetch worker embeds the same call:
+    the encoder pads to the longest text of a call, so only the same call gives bit-identical vectors)."""
+    infos = [article_dates(a.published, a.text, a.title, a.language) for a in articles]
+    return [embedding_text(articles[i].title, articles[i].text) for i in _order(articles, infos)]
+
+
+def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
+    infos = [article_dates(a.published, a.text, a.title, a.language) for a in articles]
+    order = _order(articles, infos)
     counts = [article_terms(a.title, a.text, a.language) for a in articles]
     df = StoreDocFreq(conn)
     df.load({t for c in counts for t in c} | {t.lower() for a in articles for t in _name_candidates(a)})
-    embeddings = embed_texts([embedding_text(articles[i].title, articles[i].text) for i in order])
+    texts = [embedding_text(articles[i].title, articles[i].text) for i in order]
+    embeddings = prefetch.take_embeddings(texts)  # computed ahead by a worker process (storyline.prefetch)
+    if embeddings is None:
+        embeddings = embed_texts(texts)
     seq = int(q.get_meta(conn, "seq", "0"))
     if st.seq_seen is not None and seq != st.seq_seen:
         # Another process clustered into this store since our last batch: cached clusters are stale.

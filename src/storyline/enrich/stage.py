@@ -86,7 +86,12 @@ def enrich_batch(store, conn: sqlite3.Connection, articles: list[Article]) -> No
     if not articles:
         return
     repo = EntityRepo(conn)
-    mentions = _recognise(articles)
+    from storyline import prefetch
+
+    # Mentions computed ahead by a worker process (storyline.prefetch); the rest recognised here.
+    mentions, missing = prefetch.take_mentions(articles)
+    if missing:
+        mentions.update(_recognise(missing))
     repo.delete_mentions([a.id for a in articles if a.id in mentions])  # re-enrichment replaces
     for a in articles:
         if a.id in mentions:

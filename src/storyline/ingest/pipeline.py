@@ -44,9 +44,24 @@ class Ingester:
 
     def ingest(self, items: Iterable[Article | ReadError], summary: IngestSummary | None = None,
                on_batch: Callable[[list[Article]], None] | None = None,
-               progress: Callable[[int], None] | None = None) -> IngestSummary:
+               progress: Callable[[int], None] | None = None, prefetch=None) -> IngestSummary:
+        """With ``prefetch`` (a :class:`storyline.prefetch.Prefetcher`), the models of the next batch run in
+        its worker while this one is stored; results are the same as without."""
         summary = summary or IngestSummary()
         batch: list[Article] = []
+        pending: list[tuple[list[Article], object]] = []
+
+        def flush(batch: list[Article]) -> None:
+            if prefetch is None:
+                self._flush(batch, summary, on_batch)
+                return
+            # Hand this batch to the worker, then store the previous one while the worker runs.
+            ahead = {a.id for a in pending[0][0]} if pending else set()
+            future = prefetch.submit(self._expected_new(batch, ahead))
+            if pending:
+                self._flush_prefetched(*pending.pop(), summary, on_batch, prefetch)
+            pending.append((batch, future))
+
         for item in items:
             if progress:
                 progress(1)
@@ -61,11 +76,31 @@ class Ingester:
             summary.read += 1
             batch.append(item)
             if len(batch) >= self.batch_size:
-                self._flush(batch, summary, on_batch)
+                flush(batch)
                 batch = []
         if batch:
-            self._flush(batch, summary, on_batch)
+            flush(batch)
+        if pending:
+            self._flush_prefetched(*pending.pop(), summary, on_batch, prefetch)
         return summary
+
+    def _expected_new(self, batch: list[Article], ahead: set[str]) -> list[Article]:
+        """The articles ``_flush`` will store, given that the ids in ``ahead`` are stored before it."""
+        seen: set[str] = set()
+        out: list[Article] = []
+        for article in batch:
+            if article.id in seen or article.id in ahead or self.store.find_existing(article):
+                continue
+            seen.add(article.id)
+            out.append(article)
+        return out
+
+    def _flush_prefetched(self, batch, future, summary, on_batch, prefetch) -> None:
+        prefetch.install(future)
+        try:
+            self._flush(batch, summary, on_batch)
+        finally:
+            prefetch.install(None)  # clears: outputs are never reused across batches
 
     def _flush(self, batch: list[Article], summary: IngestSummary,
                on_batch: Callable[[list[Article]], None] | None) -> None:
