@@ -191,20 +191,9 @@ def cooccurring_entities(conn: sqlite3.Connection, entity_id: int, limit: int = 
 
 def article_ids_matching(conn: sqlite3.Connection, *, since: str | None = None, until: str | None = None,
                          source: str | None = None, language: str | None = None) -> list[str]:
-    clauses, params = [], []
-    if source:
-        clauses.append("source = ?")
-        params.append(source)
-    if language:
-        clauses.append("language = ?")
-        params.append(language)
-    if since:
-        clauses.append("COALESCE(published, estimated_date) >= ?")
-        params.append(since)
-    if until:
-        clauses.append("COALESCE(published, estimated_date) <= ?")
-        params.append(until + "\uffff")
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    from storyline.store.sqlite import _article_filters
+
+    where, params = _article_filters(source=source, language=language, since=since, until=until)
     return [r[0] for r in conn.execute(f"SELECT id FROM articles {where}", params)]
 
 
