@@ -173,21 +173,25 @@ def _shift(day: str | None, days: int) -> str | None:
         return day
 
 
-def replay(records: list[dict], n: int, shift_days: int | None = None) -> Iterator[Article | ReadError]:
-    """``n`` articles: the base records, then copies ``k = 1, 2, …`` with dates moved ``k * shift_days``
-    on, ids suffixed ``~r<k>``, and texts perturbed. The default shift is the corpus span plus a day, so
-    the replayed stream is continuous in time."""
+def replay_shift_days(records: list[dict]) -> int:
+    """The default shift between copies: the corpus span plus a day (a stream continuous in time)."""
+    days = sorted(r.get("published_at") or r.get("published") or "" for r in records)
+    days = [d for d in days if d]
+    return ((date.fromisoformat(days[-1][:10]) - date.fromisoformat(days[0][:10])).days if days else 0) + 1
+
+
+def replay(records: list[dict], n: int, shift_days: int | None = None, start: int = 0) -> Iterator[Article | ReadError]:
+    """Articles ``start`` to ``n - 1`` of the replayed stream: the base records, then copies ``k = 1, 2, …``
+    with dates moved ``k * shift_days`` on, ids suffixed ``~r<k>``, and texts perturbed. ``start`` continues
+    a stream whose first ``start`` articles a store already holds."""
     if not records:
         return
     if shift_days is None:
-        days = sorted(r.get("published_at") or r.get("published") or "" for r in records)
-        days = [d for d in days if d]
-        span = (date.fromisoformat(days[-1][:10]) - date.fromisoformat(days[0][:10])).days if days else 0
-        shift_days = span + 1
-    k = 0
-    produced = 0
+        shift_days = replay_shift_days(records)
+    k, skip = divmod(start, len(records))
+    produced = start
     while produced < n:
-        for rec in records:
+        for rec in records[skip:]:
             if produced >= n:
                 return
             rec2 = dict(rec)
@@ -203,3 +207,4 @@ def replay(records: list[dict], n: int, shift_days: int | None = None) -> Iterat
             except ValueError as exc:
                 yield ReadError(f"replay:{k}:{rec.get('id')}", str(exc))
         k += 1
+        skip = 0

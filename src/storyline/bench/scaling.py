@@ -25,6 +25,8 @@ from storyline.bench.harness import (Probe, cpu_seconds, current_rss_mb, load_av
                                      percentile_ms, probes, warm_models)
 from storyline.ingest.readers import article_from_record
 
+CLONE_META = "bench_clone"  # cluster_meta key: how a store was grown by cloning (see bench/clone.py)
+
 
 class ModelCache:
     """Embeddings by embedding text, NER mentions by (language, text); offsets remapped for marked texts."""
@@ -183,13 +185,21 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
     except ImportError:
         ner_module, ner_langs = None, []
     header["ner_languages"] = ner_langs
-    emit(header)
     store = Store(db_path)
+    # An existing store continues the stream where it stopped (e.g. one grown by ``bench.clone``).
+    start = store.count_articles()
+    header["start_articles"] = start
+    with store.transaction() as conn:
+        from storyline.store import events as q
+
+        clone = q.get_meta(conn, CLONE_META) if q.has_event_tables(conn) else None
+    header["clone"] = json.loads(clone) if clone else None
+    emit(header)
     stages = default_stages()
     timings: dict[str, float] = {}
     handler = make_batch_handler(store, stages, timings=timings)
     probe = Probe()
-    state = {"n": 0, "next": every, "t": 0.0, "lat_from": 0, "timings": {}}
+    state = {"n": start, "last_n": start, "next": start + every, "t": 0.0, "lat_from": 0, "timings": {}}
     rows: list[dict] = []
 
     def on_batch(batch):
@@ -197,7 +207,7 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
         state["n"] += len(batch)
         if state["n"] >= state["next"]:
             now = time.perf_counter()
-            window_n = state["n"] - state.get("last_n", 0)
+            window_n = state["n"] - state["last_n"]
             lat = probe.latencies[state["lat_from"]:]
             cpu_lat = probe.cpu_latencies[state["lat_from"]:]
             stage_window = {k: round((v - state["timings"].get(k, 0.0)) / window_n * 1000.0, 3)
@@ -231,7 +241,8 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
             if ner_module:
                 ner_module.available_languages = lambda: list(ner_langs)
             try:
-                summary = Ingester(store, batch_size=batch_size).ingest(replay(records, target), on_batch=on_batch,
+                summary = Ingester(store, batch_size=batch_size).ingest(replay(records, target, start=start),
+                                                                         on_batch=on_batch,
                                                                          progress=progress)
             finally:
                 if ner_module:

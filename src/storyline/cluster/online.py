@@ -175,7 +175,8 @@ def score(model: dict, x: np.ndarray) -> float:
 
 # --------------------------------------------------------------------------- backends
 class Backend(Protocol):
-    def candidates(self, kind: str, keys: list[str], seq: int, window: int, limit: int) -> list[int]: ...
+    def candidates(self, kind: str, keys: list[str], seq: int, window: int, limit: int,
+                   min_day: int | None = None) -> list[int]: ...
     def get(self, kind: str, cluster_id: int) -> Cluster | None: ...
     def create(self, kind: str) -> Cluster: ...
     def save(self, cluster: Cluster) -> None: ...
@@ -190,10 +191,13 @@ class MemoryBackend:
         self.next_id = {"event": 1, "storyline": 1}
         self.indexed: dict[tuple[str, int], set[str]] = {}
 
-    def candidates(self, kind, keys, seq, window, limit):
+    def candidates(self, kind, keys, seq, window, limit, min_day=None):
         hits: dict[int, int] = {}
         for key in keys:
             for cid, last in self.postings.get((kind, key), {}).items():
+                span = self.clusters[(kind, cid)].interval
+                if min_day is not None and span is not None and span[1] < min_day:
+                    continue  # ends before the hard gate: never joinable (as the store's index)
                 if last >= seq - window:
                     hits[cid] = hits.get(cid, 0) + 1
         return [cid for cid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]]
@@ -245,7 +249,10 @@ class OnlineClusterer:
     def best(self, kind: str, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
         model = self.event_model if kind == "event" else self.storyline_model
         best, best_score = None, 0.0
-        for cid in self.backend.candidates(kind, keys, seq, self.window, self.max_candidates):
+        # Clusters ending more than the hard gate before this article are left out by the index itself.
+        gate = params.STORYLINE_MAX_GAP_DAYS if kind == "storyline" else params.EVENT_MAX_GAP_DAYS
+        min_day = int(sig.interval[0] - gate) if sig.interval is not None else None
+        for cid in self.backend.candidates(kind, keys, seq, self.window, self.max_candidates, min_day):
             cluster = self.backend.get(kind, cid)
             if cluster is None:
                 continue

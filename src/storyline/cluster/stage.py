@@ -33,8 +33,8 @@ class SqlBackend:
         self.cache: dict[tuple[str, int], Cluster] = {}
         self.dirty: set[tuple[str, int]] = set()
 
-    def candidates(self, kind, keys, seq, window, limit):
-        return q.candidates(self.conn, kind, keys, seq - window, limit)
+    def candidates(self, kind, keys, seq, window, limit, min_day=None):
+        return q.candidates(self.conn, kind, keys, seq - window, limit, min_day)
 
     def get(self, kind, cluster_id):
         if cluster_id is None:

@@ -45,20 +45,44 @@ def from_bytes(data: bytes) -> LeanMinHash:
     return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
 
 
-class NearDuplicateIndex:
-    """In-memory LSH over stored signatures; ``find`` returns the earliest near-copy's id."""
+# Signatures kept in memory: the latest this many stored articles. Near copies (wire reprints, an outlet's
+# updated version) arrive within days, well inside this at a national stream's few thousand articles a
+# day; the index then costs a bounded ~6 KB x WINDOW of memory (LSH buckets + signatures) and a bounded
+# load time, however large the store grows. Exact copies are found by content hash in the store at any age.
+WINDOW = 50_000
 
-    def __init__(self, threshold: float = THRESHOLD):
+
+class NearDuplicateIndex:
+    """In-memory LSH over the latest ``window`` signatures; ``find`` returns the earliest near-copy's id.
+
+    Older signatures are evicted in arrival order (``None``: keep all).
+    """
+
+    def __init__(self, threshold: float = THRESHOLD, window: int | None = WINDOW):
+        if window is not None and window < 1:
+            raise ValueError("window must be at least 1 article")
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.order: dict[str, int] = {}
+        self.window = window
+        self.order: dict[str, int] = {}  # id -> arrival number; dicts keep insertion order (eviction order)
         self.signatures: dict[str, MinHash] = {}
+        self._next = 0
+
+    def __len__(self) -> int:
+        return len(self.order)
 
     def add(self, article_id: str, m: MinHash) -> None:
         if article_id in self.order:
             return
-        self.order[article_id] = len(self.order)
+        self.order[article_id] = self._next
+        self._next += 1
         self.signatures[article_id] = m
         self.lsh.insert(article_id, m)
+        if self.window is not None:
+            while len(self.order) > self.window:
+                oldest = next(iter(self.order))
+                del self.order[oldest]
+                del self.signatures[oldest]
+                self.lsh.remove(oldest)
 
     def find(self, m: MinHash, threshold: float = THRESHOLD) -> str | None:
         best = None

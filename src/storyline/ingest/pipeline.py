@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from storyline.ingest.dedup import NearDuplicateIndex, from_bytes, minhash, to_bytes
+from storyline.ingest.dedup import WINDOW, NearDuplicateIndex, from_bytes, minhash, to_bytes
 from storyline.ingest.readers import ReadError
 from storyline.models import Article
 from storyline.store import Store
@@ -34,11 +34,12 @@ class IngestSummary:
 class Ingester:
     """Stores articles; keeps one near-duplicate index for the life of the object."""
 
-    def __init__(self, store: Store, batch_size: int = 200):
+    def __init__(self, store: Store, batch_size: int = 200, dedup_window: int | None = WINDOW):
         self.store = store
         self.batch_size = batch_size
-        self.index = NearDuplicateIndex()
-        for article_id, signature in store.iter_signatures():
+        self.index = NearDuplicateIndex(window=dedup_window)
+        # Only the latest window of signatures: opening a large store stays fast and its memory bounded.
+        for article_id, signature in store.iter_signatures(last=self.index.window):
             self.index.add(article_id, from_bytes(signature))
         self._seen_in_batch: dict[str, str] = {}
 

@@ -39,20 +39,42 @@ def has_event_tables(conn: sqlite3.Connection) -> bool:
 
 
 # --------------------------------------------------------------------------- clustering state
-def candidates(conn: sqlite3.Connection, kind: str, keys: Iterable[str], min_seq: int, limit: int) -> list[int]:
-    """Clusters sharing the most index keys with an article, among those active since ``min_seq``.
+def candidates(conn: sqlite3.Connection, kind: str, keys: Iterable[str], min_seq: int, limit: int,
+               min_day: int | None = None) -> list[int]:
+    """Clusters sharing the most index keys with an article, among those active since ``min_seq`` and, with
+    ``min_day`` (a day ordinal), whose date span reaches that day.
 
-    One indexed range read per key, at most ``_PAGE`` rows each: cost does not grow with the store.
+    ``min_day`` is the article's first day minus the clusterer's hard gap: a cluster ending before it could
+    never be joined, so leaving it out changes no decision, while keeping postings per key bounded by time
+    in any stream (a replayed or republished article shares all its keys with copies months old). One
+    indexed range read per key, newest days first, at most ``_PAGE`` rows each: cost does not grow with
+    the store.
     """
     table, col = ("event_keys", "event_id") if kind == "event" else ("storyline_keys", "storyline_id")
+    day = _NO_DAY_BOUND if min_day is None else int(min_day)
     hits: dict[int, int] = {}
+    sql = (f"SELECT {col} FROM {table} WHERE key = ? AND last_day >= ? AND last_seq >= ?"
+           f" ORDER BY last_day DESC, last_seq DESC LIMIT {_PAGE}")
     for key in keys:
-        for (cid,) in conn.execute(
-            f"SELECT {col} FROM {table} WHERE key = ? AND last_seq >= ? ORDER BY last_seq DESC LIMIT {_PAGE}",
-            (key, min_seq),
-        ):
+        for (cid,) in conn.execute(sql, (key, day, min_seq)):
             hits[cid] = hits.get(cid, 0) + 1
     return [cid for cid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]]
+
+
+# ``last_day`` of a cluster with no dated member: later than any real day, so a time bound never drops it
+# (an undated cluster passes every date gate of the clusterer). ``_NO_DAY_BOUND`` admits every row.
+UNDATED_DAY = 99_999_999
+_NO_DAY_BOUND = 0
+
+
+def day_ordinal(iso: str | None) -> int:
+    """``YYYY-MM-DD…`` -> proleptic Gregorian ordinal (``date.toordinal``); :data:`UNDATED_DAY` without one."""
+    if not iso:
+        return UNDATED_DAY
+    try:
+        return date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return UNDATED_DAY
 
 
 def load_cluster(conn: sqlite3.Connection, kind: str, cluster_id: int) -> sqlite3.Row | None:
@@ -85,9 +107,10 @@ def save_cluster(conn: sqlite3.Connection, kind: str, cluster_id: int, *, title:
             " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
             (title, blob, first_date, last_date, last_seq, cluster_id))
         table, col = "storyline_keys", "storyline_id"
+    last_day = day_ordinal(last_date)
     conn.execute(f"DELETE FROM {table} WHERE {col} = ?", (cluster_id,))
-    conn.executemany(f"INSERT INTO {table} (key, {col}, last_seq) VALUES (?,?,?)",
-                     [(k, cluster_id, last_seq) for k in keys])
+    conn.executemany(f"INSERT INTO {table} (key, {col}, last_seq, last_day) VALUES (?,?,?,?)",
+                     [(k, cluster_id, last_seq, last_day) for k in keys])
 
 
 def assign_article(conn: sqlite3.Connection, article_id: str, event_id: int, score: float) -> None:

@@ -198,4 +198,21 @@ MIGRATIONS: list[str] = [
     CREATE INDEX positions_article ON positions(article_id);
     CREATE INDEX positions_actor ON positions(actor_id);
     """,
+    # 5: time bound on candidate postings. ``last_day`` is the day ordinal (``date.toordinal``) a cluster's
+    # date span ends on, 99999999 when it has none; the clusterer reads postings by key from the newest
+    # day down to the article's day minus its hard gap (store/events.py: candidates).
+    """
+    ALTER TABLE event_keys ADD COLUMN last_day INTEGER NOT NULL DEFAULT 99999999;
+    ALTER TABLE storyline_keys ADD COLUMN last_day INTEGER NOT NULL DEFAULT 99999999;
+    -- julianday() - 1721424.5 is the proleptic Gregorian ordinal of an ISO date.
+    UPDATE event_keys SET last_day = COALESCE((SELECT CAST(julianday(e.last_date) - 1721424.5 AS INTEGER)
+        FROM events e WHERE e.id = event_keys.event_id), 99999999);
+    UPDATE storyline_keys SET last_day = COALESCE((SELECT CAST(julianday(s."end") - 1721424.5 AS INTEGER)
+        FROM storylines s WHERE s.id = storyline_keys.storyline_id), 99999999);
+    CREATE INDEX event_keys_day ON event_keys(key, last_day, last_seq);
+    CREATE INDEX storyline_keys_day ON storyline_keys(key, last_day, last_seq);
+    -- The (key, last_seq) indexes served the previous query only; dropping them saves a write per posting.
+    DROP INDEX event_keys_recent;
+    DROP INDEX storyline_keys_recent;
+    """,
 ]

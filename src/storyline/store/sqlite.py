@@ -126,8 +126,14 @@ class Store:
         conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
                      (estimated, precision, article_id))
 
-    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
-        for row in self.conn.execute("SELECT article_id, signature FROM minhashes"):
+    def iter_signatures(self, last: int | None = None) -> Iterator[tuple[str, bytes]]:
+        """Near-duplicate signatures in storage order; with ``last``, only the latest ``last`` of them."""
+        if last is None:
+            rows = self.conn.execute("SELECT article_id, signature FROM minhashes ORDER BY rowid")
+        else:
+            rows = self.conn.execute("SELECT article_id, signature FROM (SELECT rowid AS r, article_id, signature"
+                                     " FROM minhashes ORDER BY rowid DESC LIMIT ?) ORDER BY r", (int(last),))
+        for row in rows:
             yield row["article_id"], row["signature"]
 
     def get_article(self, article_id: str) -> Article | None:
