@@ -37,7 +37,12 @@ def bench(
     from_rows: Optional[Path] = typer.Option(None, help="--scale: only plot and report an existing rows file"),
     cache_file: Optional[Path] = typer.Option(None, help="--scale: keep the model cache in this file (reused "
                                                          "when it exists; only a file this command wrote)"),
-    keep_db: Optional[Path] = typer.Option(None, help="Keep the benchmark database at this path"),
+    keep_db: Optional[Path] = typer.Option(None, help="Keep the benchmark database at this path (--scale: an "
+                                                       "existing store is continued)"),
+    clone_from: Optional[Path] = typer.Option(None, help="--scale: first grow --keep-db by SQL cloning of this "
+                                                         "live-replayed store (see storyline.bench.clone)"),
+    copies: int = typer.Option(10, min=2, help="--scale --clone-from: the cloned store holds this many copies"),
+    append_rows: bool = typer.Option(False, "--append-rows", help="--scale: add this run to the rows file"),
     embed_threads: Optional[int] = typer.Option(None, min=1, help="Experiment: BLAS threads of the sentence "
                                                                   "embedder (default: the cluster stage's own)"),
     prefetch: bool = typer.Option(True, "--prefetch/--no-prefetch", help="Run the models of the next batch "
@@ -57,7 +62,7 @@ def bench(
     try:
         if scale:
             _scale(root, target, every, not no_cache, rows, from_rows, keep_db, docs or REPO / "docs", as_json,
-                   command, cache_file)
+                   command, cache_file, clone_from, copies, append_rows)
             return
         total = count_inputs(corpus, root)
     except CorpusMissing as exc:
@@ -113,7 +118,8 @@ def _print_result(r: dict) -> None:
 
 
 def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path], from_rows: Optional[Path],
-           keep_db: Optional[Path], docs: Path, as_json: bool, command: str, cache_file: Optional[Path]) -> None:
+           keep_db: Optional[Path], docs: Path, as_json: bool, command: str, cache_file: Optional[Path],
+           clone_from: Optional[Path] = None, copies: int = 10, append_rows: bool = False) -> None:
     from storyline.bench.plots import write_plots
     from storyline.bench.report import replace_section, scaling_markdown
     from storyline.bench.scaling import load_rows, run_scaling
@@ -125,13 +131,18 @@ def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path
         run = load_rows(from_rows)
         command = (run.get("header") or {}).get("command") or command
     else:
+        if clone_from:
+            _clone(root, clone_from, keep_db, copies, target)
         with tempfile.TemporaryDirectory(prefix="storyline-scale-") as tmp:
             db = str(keep_db) if keep_db else str(Path(tmp) / "scale.db")
             out = rows or Path(tmp) / "rows.jsonl"
             with _progress() as bar:
                 task = bar.add_task("replay", total=target)
                 run = run_scaling(db, root, target, every=every, cache=cache, out_path=out,
-                                  progress=lambda k: bar.advance(task, k), command=command, cache_file=cache_file)
+                                  progress=lambda k: bar.advance(task, k), command=command, cache_file=cache_file,
+                                  append=append_rows)
+        if append_rows and rows:
+            run = load_rows(rows)
     plots = write_plots(run, docs)
     replace_section(docs / "benchmarks-speed.md", "scale", scaling_markdown(run, command, [p.name for p in plots]))
     if as_json:
@@ -146,3 +157,34 @@ def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path
                       f"{r.get('assign_cpu_p50_ms')}/{r.get('assign_cpu_p99_ms')}", str(r["rss_mb"]), str(r["db_mb"]))
     console.print(table)
     console.print("plots: " + ", ".join(str(p) for p in plots))
+
+
+def _clone(root: Path, source: Path, keep_db: Optional[Path], copies: int, target: int) -> None:
+    from storyline.bench.clone import CloneError, clone_store
+    from storyline.bench.corpus import base_records, replay_shift_days
+
+    if not keep_db:
+        err_console.print("error: --clone-from needs --keep-db (the cloned store to write)")
+        raise typer.Exit(2)
+    if not source.exists():
+        err_console.print(f"error: no store at {source}")
+        raise typer.Exit(2)
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as conn:
+            n = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.Error as exc:
+        err_console.print(f"error: {source} is not a Storyline store ({exc})")
+        raise typer.Exit(2)
+    if n * copies >= target:
+        err_console.print(f"error: --target {target} must exceed the cloned store's {n * copies} articles "
+                          "(the live window is measured above it)")
+        raise typer.Exit(2)
+    records = base_records(root)
+    try:
+        clone_store(source, keep_db, copies, len(records), replay_shift_days(records),
+                    progress=lambda m: err_console.print(m))
+    except CloneError as exc:
+        err_console.print(f"error: {exc}")
+        raise typer.Exit(2)

@@ -74,31 +74,42 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
             "replayed copies are answered from that cache. Everything else runs live."
             + ("" if fill.get("ner_installed") else " **No NER model was found when this run started**, so no "
                "entity mentions were stored or linked in it."))
-    lines += ["", "| store size | wall ms/article | CPU ms/article | assign p50 / p99 ms wall | "
+    lines += ["", "| store size | grown | wall ms/article | CPU ms/article | assign p50 / p99 ms wall | "
                   "assign p50 / p99 ms CPU | RSS MB | RSS growth kB/article | DB kB/article | load avg |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    live = [r for r in rows if r.get("grown", "live") == "live"]
     shown = []
     for target in CHECKPOINTS:
-        near = [r for r in rows if r["articles"] >= target]
+        near = [r for r in live if r["articles"] >= target]
         if near:
             shown.append(near[0])
-    if rows and rows[-1] not in shown:
-        shown.append(rows[-1])
-    if rows and rows[0] not in shown:
-        shown.insert(0, rows[0])
+    if live and live[-1] not in shown:
+        shown.append(live[-1])
+    if live and live[0] not in shown:
+        shown.insert(0, live[0])
+    shown += [r for r in rows if r.get("grown") == "cloned"]  # every window measured on a cloned store
     from storyline.bench.plots import marginal_rss_kb
 
-    growth = dict(zip((r["articles"] for r in rows), marginal_rss_kb(rows)))
+    growth = {id(r): g for r, g in zip(rows, marginal_rss_kb(rows))}
     for r in shown:
-        g = growth.get(r["articles"])
+        g = growth.get(id(r))
         lines.append(
-            f"| {r['articles']:,} | {r['ms_per_article']} | {r.get('cpu_ms_per_article')} | {r['assign_p50_ms']} / "
-            f"{r['assign_p99_ms']} | {r.get('assign_cpu_p50_ms')} / {r.get('assign_cpu_p99_ms')} | {r['rss_mb']} | "
-            f"{'—' if g is None else round(g, 1)} | "
+            f"| {r['articles']:,} | {r.get('grown', 'live')} | {r['ms_per_article']} | {r.get('cpu_ms_per_article')} | "
+            f"{r['assign_p50_ms']} / {r['assign_p99_ms']} | {r.get('assign_cpu_p50_ms')} / "
+            f"{r.get('assign_cpu_p99_ms')} | {r['rss_mb']} | {'—' if g is None else round(g, 1)} | "
             f"{r['db_mb'] * 1024 / r['articles']:.1f} | {r.get('load_average')} |")
     lines.append("")
-    lines.append("Each row is the 2,000-article window ending at that store size (the first row at or after "
-                 "10k, 100k, 1M, plus the first and the last); RSS growth is over that window.")
+    lines.append("Each row is the window of live-replayed articles ending at that store size (every "
+                 f"{header.get('every'):,} articles of the live run: the first row at or after 10k, 100k, 1M, plus "
+                 "the first and the last). *live*: the store was grown to that size by the live replay; *cloned*: "
+                 "the store was grown by SQL cloning of a live-replayed store (`storyline.bench.clone`: every table, "
+                 "ids and dates shifted per copy, full-text index filled), then this window was replayed live on it. "
+                 "RSS growth is over the window, within one run.")
+    for seg in (run.get("segments") or [])[1:]:
+        c = seg.get("clone") or {}
+        lines.append(f"- run `{seg.get('command')}` at {seg.get('started')}: "
+                     + (f"store of {c.get('articles'):,} articles cloned from {c.get('source_articles'):,} live ones "
+                        f"({c.get('copies')} copies, {c.get('seconds')} s)" if c else "continued a live store"))
     for name in plot_names:
         lines.append(f"![{name}]({name})")
     return "\n".join(lines) + "\n"

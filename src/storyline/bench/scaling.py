@@ -147,7 +147,7 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
                 cache: bool = True, out_path: Path | None = None,
                 progress: Callable[[int], None] | None = None,
                 on_row: Callable[[dict], None] | None = None, command: str | None = None,
-                cache_file: Path | None = None) -> dict:
+                cache_file: Path | None = None, append: bool = False) -> dict:
     """Grow a store at ``db_path`` to ``target`` articles; a row per ``every`` articles (also to ``out_path``)."""
     from storyline.ingest.pipeline import Ingester
     from storyline.pipeline import default_stages, make_batch_handler
@@ -168,7 +168,7 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
             header["cache_fill"]["reused_file"] = str(cache_file) if reuse else None
             if cache_file and not reuse:
                 model_cache.save(Path(cache_file))
-    out = open(out_path, "w", encoding="utf-8") if out_path else None
+    out = open(out_path, "a" if append else "w", encoding="utf-8") if out_path else None
 
     def emit(row: dict) -> None:
         if out:
@@ -257,16 +257,26 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
 
 
 def load_rows(path: Path) -> dict:
-    header, rows, footer = None, [], None
+    """A rows file: one or more runs (header, rows, footer), e.g. a live replay then windows on cloned stores.
+
+    Each row gets ``segment`` (its run's number) and ``grown`` (``live``, or ``cloned`` when its run continued
+    a store grown by :mod:`storyline.bench.clone`); ``header`` is the first run's, ``segments`` all headers.
+    """
+    headers: list[dict] = []
+    rows: list[dict] = []
+    footer = None
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
             row = json.loads(line)
             if row["kind"] == "header":
-                header = row
+                headers.append(row)
             elif row["kind"] == "row":
+                head = headers[-1] if headers else {}
+                row["segment"] = len(headers) - 1
+                row["grown"] = "cloned" if head.get("clone") else "live"
                 rows.append(row)
             else:
                 footer = row
-    return {"header": header, "rows": rows, "footer": footer}
+    return {"header": headers[0] if headers else None, "segments": headers, "rows": rows, "footer": footer}
