@@ -81,3 +81,46 @@ def test_reports_dated_in_different_months_count_as_dated_apart():
     words = ["storm", "limburg", "geul"]
     # February vs March: surely different days, unlike two reports both dated February.
     assert logit("2022-03", "2022-02") < logit("2022-02", "2022-02") - 1.0
+
+
+def test_numbers_and_years_of_the_lead_are_read_as_stated():
+    from storyline.cluster.signals import number_keys
+
+    numbers, years = number_keys("Marine pakt 23 piraten", "In 2008 zijn 1.200 mensen en 4,5 ton gered.")
+    assert numbers == {"23", "1200", "45"} and years == {"2008"}
+    # Separators differ between languages; the value is the key.
+    assert number_keys(None, "1,200 people")[0] == number_keys(None, "1.200 mensen")[0]
+
+
+def test_stated_numbers_and_years_tell_similar_events_apart():
+    from storyline.cluster.params import EVENT_MODEL
+
+    def sig(numbers, years=()):
+        s = _sig(0, ["piraat", "marine", "golf"], "2022-02-03")
+        s.numbers, s.years = set(numbers), set(years)
+        return s
+
+    def z(article):  # the model's linear score: the logistic saturates on these identical toy texts
+        x = np.array(list(_features(article, sig({"23"}, {"2008"})).values()))
+        return float(np.dot(EVENT_MODEL["weights"], x))
+
+    agree = z(sig({"23"}, {"2008"}))
+    assert agree > z(sig({"26"}, {"2008"}))  # another count: another raid
+    assert agree > z(sig({"23"}, {"2011"}))  # another year: another raid
+    # Numbers and years that all differ speak against a merge; an article stating none is neutral.
+    assert z(sig({"26"}, {"2011"})) < z(sig(set())) < agree
+
+
+def test_cluster_state_keeps_numbers_and_years_across_a_store_round_trip():
+    from storyline.cluster.online import Cluster
+
+    c = Cluster(id=7, kind="event")
+    s = _sig(0, ["piraat"], "2022-02-03")
+    s.numbers, s.years = {"23"}, {"2008"}
+    c.add(s, precise=True)
+    back = Cluster.from_state(7, "event", c.to_state())
+    assert back.numbers == c.numbers and back.years == {"2008"}
+    # States written before numbers existed still load.
+    old = c.to_state()
+    del old["numbers"], old["years"]
+    assert Cluster.from_state(7, "event", old).numbers == {}

@@ -74,3 +74,24 @@ def test_ecbplus_titles_are_never_urls():
     records = list(ecbplus.convert(data_path("ecbplus"), "dev"))
     assert not [r["id"] for r in records if (r["title"] or "").startswith("http")]
     assert sum(1 for r in records if r["source"]) > len(records) // 3
+
+
+def test_eval_clustering_threshold_option_trades_merges_for_precision(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    records = [r for r in meantime.convert(data_path("meantime-cdcr-processed"), ("en", "nl"))
+               if r["storyline"] == "airbus"][:12]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    runs = {}
+    for t in ("0.05", "0.95"):
+        result = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--json", "--cluster-only",
+                                          "--event-threshold", t])
+        assert result.exit_code == 0, result.output
+        runs[t] = json.loads(result.stdout)
+        assert runs[t]["event_threshold"] == float(t)
+    assert runs["0.05"]["events"]["clusters"] <= runs["0.95"]["events"]["clusters"]
+    bad = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--event-threshold", "1.5"])
+    assert bad.exit_code != 0

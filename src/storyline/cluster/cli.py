@@ -81,12 +81,19 @@ def timeline(storyline_id: Optional[str] = typer.Argument(None, help="A storylin
 @eval_app.command("clustering")
 def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article records plus 'event' (and 'storyline')"),
                     cluster_only: bool = typer.Option(False, help="Run only the cluster stage (skip enrichment)"),
+                    event_threshold: Optional[float] = typer.Option(
+                        None, min=0.01, max=0.99,
+                        help="Join threshold for this run (default: the tuned one in cluster/params.py)"),
                     as_json: bool = typer.Option(False, "--json")):
     """Cluster gold articles online in a temporary store; pairwise and BCubed scores for events and storylines."""
+    from storyline.cluster import params
     from storyline.eval.clustering import GoldError, evaluate
 
+    if event_threshold is not None:
+        params.EVENT_THRESHOLD = event_threshold  # read by every clusterer this process builds
     try:
         result = evaluate(gold, cluster_only=cluster_only)
+        result["event_threshold"] = params.EVENT_THRESHOLD
     except GoldError as exc:
         err_console.print(f"error: {exc}")
         raise typer.Exit(2)
@@ -109,21 +116,23 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
 
 
 @eval_app.command("convert")
-def eval_convert(corpus: str = typer.Argument(..., help="ecbplus or meantime"),
+def eval_convert(corpus: str = typer.Argument(..., help="ecbplus, meantime or dpg (the project's silver event labels)"),
                  path: Path = typer.Argument(..., help="The corpus folder (e.g. ../shared/data/ecbplus)"),
-                 split: str = typer.Option("test", help="ECB+: train, dev, test or all"),
+                 split: str = typer.Option("test", help="ECB+: train, dev, test or all; dpg: dev, test or all"),
                  languages: str = typer.Option("en,nl", help="MEANTIME: languages, comma-separated"),
                  output: Optional[Path] = typer.Option(None, "-o", "--output", help="File (default stdout)")):
     """Convert a gold corpus into clustering GOLD JSON Lines (article records plus 'event' and 'storyline')."""
-    from storyline.eval import ecbplus, meantime
+    from storyline.eval import dpg, ecbplus, meantime
 
     try:
         if corpus == "ecbplus":
             records = list(ecbplus.convert(path, split))
         elif corpus == "meantime":
             records = list(meantime.convert(path, tuple(x.strip() for x in languages.split(",") if x.strip())))
+        elif corpus == "dpg":
+            records = list(dpg.convert(path, split))
         else:
-            err_console.print(f"error: unknown corpus {corpus!r}; use ecbplus or meantime")
+            err_console.print(f"error: unknown corpus {corpus!r}; use ecbplus, meantime or dpg")
             raise typer.Exit(2)
     except (FileNotFoundError, ValueError) as exc:
         err_console.print(f"error: {exc}")

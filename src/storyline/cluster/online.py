@@ -29,6 +29,7 @@ ARTICLE_KEYS_NAMES = 8
 CLUSTER_KEYS = 40
 MEMBER_EMBEDDINGS = 8
 CLUSTER_QUOTE_SHINGLES = 300
+CLUSTER_NUMBERS = 60
 
 
 @dataclass
@@ -51,6 +52,8 @@ class Cluster:
     # Embeddings of the latest members: the best single match catches reports the centroid drifted from.
     members: list = field(default_factory=list)
     quotes: list = field(default_factory=list)  # quote shingles of members, latest last (bounded)
+    numbers: dict = field(default_factory=dict)  # number -> members stating it (the most stated kept)
+    years: set = field(default_factory=set)
 
     @property
     def interval(self) -> tuple[int, int] | None:
@@ -66,6 +69,9 @@ class Cluster:
         if sig.quotes:
             seen = set(self.quotes)
             self.quotes = (self.quotes + sorted(q for q in sig.quotes if q not in seen))[-CLUSTER_QUOTE_SHINGLES:]
+        if sig.numbers:
+            self.numbers = _add_sparse(self.numbers, dict.fromkeys(sig.numbers, 1), CLUSTER_NUMBERS)
+        self.years |= sig.years
         self.lex = _add_sparse(self.lex, sig.lex, CLUSTER_LEX_TERMS)
         self.names = _add_sparse(self.names, sig.names, CLUSTER_NAME_KEYS)
         self.n += 1
@@ -87,6 +93,7 @@ class Cluster:
             "names": {k: round(v, 5) for k, v in self.names.items()},
             "members": [base64.b64encode(m.astype(np.float16).tobytes()).decode("ascii") for m in self.members],
             "quotes": list(self.quotes),
+            "numbers": self.numbers, "years": sorted(self.years),
             "n": self.n, "day": self.day, "coarse": self.coarse, "languages": sorted(self.languages),
         }
 
@@ -99,6 +106,7 @@ class Cluster:
                 languages=set(state.get("languages") or []),
                 members=[np.frombuffer(base64.b64decode(m), dtype=np.float16).copy() for m in state.get("members", [])],
                 quotes=list(state.get("quotes") or []),
+                numbers=dict(state.get("numbers") or {}), years=set(state.get("years") or []),
                 **extra)
         top_lex = sorted(c.lex, key=lambda k: -c.lex[k])[:CLUSTER_KEYS]
         top_names = sorted(c.names, key=lambda k: -c.names[k])[:CLUSTER_KEYS // 2]
@@ -129,7 +137,7 @@ def article_keys(sig: Signals) -> list[str]:
 
 # --------------------------------------------------------------------------- scoring
 FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross", "emb_max", "lex_names", "emb_names",
-            "quote")
+            "quote", "number_share", "number_conflict", "year_conflict", "year_shared")
 
 
 def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
@@ -150,9 +158,19 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     quote = 0.0
     if sig.quotes and cluster.quotes:
         quote = len(sig.quotes & set(cluster.quotes)) / len(sig.quotes)
+    # Stated numbers and years: shared ones support a merge, wholly different ones speak against it.
+    number_share = number_conflict = 0.0
+    if sig.numbers and cluster.numbers:
+        shared = sum(1 for v in sig.numbers if v in cluster.numbers)
+        number_share = shared / len(sig.numbers)
+        number_conflict = 0.0 if shared else 1.0
+    year_conflict = year_shared = 0.0
+    if sig.years and cluster.years:
+        year_shared = 1.0 if sig.years & cluster.years else 0.0
+        year_conflict = 1.0 - year_shared
     # Agreement of two signals counts for more than either alone (a shared name and shared wording).
     return np.array([emb, lex, names, time, has_time, cross, emb * cross, emb_max, lex * names, emb * names,
-                     quote], dtype=np.float64)
+                     quote, number_share, number_conflict, year_conflict, year_shared], dtype=np.float64)
 
 
 def _certainty(interval, cluster: Cluster, tau_days: float) -> float:

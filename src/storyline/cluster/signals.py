@@ -187,6 +187,8 @@ class Signals:
     language: str | None = None
     terms: set[str] = field(default_factory=set)
     quotes: set[str] = field(default_factory=set)  # word 5-gram shingles of direct quotes
+    numbers: set[str] = field(default_factory=set)  # numbers in the title and lead (not years)
+    years: set[str] = field(default_factory=set)  # years named in the title and lead
 
 
 def article_terms(title: str | None, text: str, language: str | None) -> dict[str, int]:
@@ -218,6 +220,29 @@ def quote_shingles(quotes: list[str] | None) -> set[str]:
     return out
 
 
+_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?!\w)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def number_keys(title: str | None, text: str) -> tuple[set[str], set[str]]:
+    """Numbers and years stated in the title and lead: the counts and dates that tell one event from a similar one.
+
+    Two reports of "23 pirates captured" agree, "26 pirates" is another raid; an earthquake "in 2009" is not
+    the one "in 2013". Separators are dropped so "1.200" and "1,200" meet. As name keys these numbers hurt
+    (they tie unrelated reports with the same small counts); as agreement/conflict features they helped on
+    both dev sets (docs/benchmarks-clustering.md).
+    """
+    numbers: set[str] = set()
+    years: set[str] = set()
+    for m in _NUMBER.finditer(embedding_text(title, text)):
+        value = m.group(1)
+        if _YEAR.fullmatch(value):
+            years.add(value)
+        else:
+            numbers.add(value.replace(".", "").replace(",", ""))
+    return numbers, years
+
+
 def build_signals(title: str | None, text: str, language: str | None, emb: np.ndarray,
                   interval: tuple[int, int] | None, df: DocFreq, counts: dict[str, int] | None = None,
                   extra_names: dict[str, int] | None = None, quotes: list[str] | None = None) -> Signals:
@@ -230,8 +255,10 @@ def build_signals(title: str | None, text: str, language: str | None, emb: np.nd
     for k, v in (extra_names or {}).items():
         names_raw[k] = names_raw.get(k, 0) + v
     names = {k: (1.0 + math.log(c)) * df.idf(k) for k, c in names_raw.items()}
+    numbers, years = number_keys(title, text)
     return Signals(emb=emb, lex=_normalise(top), names=_normalise(names), interval=interval,
-                   language=language, terms=set(counts), quotes=quote_shingles(quotes))
+                   language=language, terms=set(counts), quotes=quote_shingles(quotes), numbers=numbers,
+                   years=years)
 
 
 def _normalise(vec: dict[str, float]) -> dict[str, float]:
