@@ -12,15 +12,20 @@ from typing import Any, Iterable
 
 # Articles that share an event or a storyline with article ?1.
 _SCOPE = """
-    SELECT ea2.article_id FROM event_articles ea1
-    JOIN events e1 ON e1.id = ea1.event_id
-    JOIN events e2 ON e2.id = e1.id OR (e1.storyline_id IS NOT NULL AND e2.storyline_id = e1.storyline_id)
-    JOIN event_articles ea2 ON ea2.event_id = e2.id
-    WHERE ea1.article_id = ?1 AND ea2.article_id != ?1
+    SELECT ea2.article_id FROM event_articles ea2
+    WHERE ea2.event_id IN (
+        SELECT ea1.event_id FROM event_articles ea1 WHERE ea1.article_id = ?1
+        UNION ALL
+        SELECT id FROM (SELECT e2.id FROM events e2 WHERE e2.storyline_id = (
+            SELECT e1.storyline_id FROM event_articles ea1 JOIN events e1 ON e1.id = ea1.event_id
+            WHERE ea1.article_id = ?1) ORDER BY e2.id DESC LIMIT 400))
+      AND ea2.article_id != ?1
     ORDER BY ea2.rowid DESC LIMIT 400
 """
 # The scope is bounded to the storyline's latest 400 articles (arrival order): same-quote and disagreement
 # matches are recent, and an unbounded storyline made the link stage grow with the store (bench scaling).
+# Read through the article's own event and the storyline's latest 400 events (an events_storyline index
+# range), so a storyline of thousands of events is not visited in full before the LIMIT.
 
 
 # --------------------------------------------------------------------------- writing
@@ -126,7 +131,8 @@ def candidate_figures(conn: sqlite3.Connection, article_id: str, what: str) -> l
     """Figures of the same kind in articles of the same event or storyline."""
     return conn.execute(
         f"SELECT {_FIGURE_COLS} FROM figures f JOIN articles a ON a.id = f.article_id"
-        " WHERE f.what = ?2 AND f.article_id IN (" + _SCOPE + ")", (article_id, what)).fetchall()
+        # `+f.what`: read figures per scope article (figures_article), never every figure of a kind in the store.
+        " WHERE +f.what = ?2 AND f.article_id IN (" + _SCOPE + ")", (article_id, what)).fetchall()
 
 
 def article_scope(conn: sqlite3.Connection, article_id: str) -> tuple[int | None, int | None]:
