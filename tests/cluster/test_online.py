@@ -124,3 +124,20 @@ def test_cluster_state_keeps_numbers_and_years_across_a_store_round_trip():
     old = c.to_state()
     del old["numbers"], old["years"]
     assert Cluster.from_state(7, "event", old).numbers == {}
+
+
+def test_a_recurring_series_title_on_another_day_does_not_join_the_earlier_item():
+    c = OnlineClusterer(MemoryBackend())
+
+    def item(day, words):
+        s = _sig(0, words, day)
+        from storyline.cluster.signals import title_key
+        s.title_key = title_key("Toos & Henk")
+        return s
+
+    monday = c.learn_one(item("2019-04-01", ["toos", "henk", "strip"]), 1, True, "Toos & Henk")
+    tuesday = c.learn_one(item("2019-04-02", ["toos", "henk", "strip"]), 2, True, "Toos & Henk")
+    assert tuesday.event_id != monday.event_id
+    # The same title on the same day (two outlets' headlines alike) may still join.
+    same_day = c.learn_one(item("2019-04-02", ["toos", "henk", "strip"]), 3, True, "Toos & Henk")
+    assert same_day.event_id == tuesday.event_id

@@ -30,6 +30,7 @@ CLUSTER_KEYS = 40
 MEMBER_EMBEDDINGS = 8
 CLUSTER_QUOTE_SHINGLES = 300
 CLUSTER_NUMBERS = 60
+CLUSTER_TITLES = 20
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Cluster:
     quotes: list = field(default_factory=list)  # quote shingles of members, latest last (bounded)
     numbers: dict = field(default_factory=dict)  # number -> members stating it (the most stated kept)
     years: set = field(default_factory=set)
+    titles: list = field(default_factory=list)  # [folded title, first day] of the latest members
 
     @property
     def interval(self) -> tuple[int, int] | None:
@@ -72,6 +74,8 @@ class Cluster:
         if sig.numbers:
             self.numbers = _add_sparse(self.numbers, dict.fromkeys(sig.numbers, 1), CLUSTER_NUMBERS)
         self.years |= sig.years
+        if sig.title_key:
+            self.titles = (self.titles + [[sig.title_key, sig.interval[0] if sig.interval else None]])[-CLUSTER_TITLES:]
         self.lex = _add_sparse(self.lex, sig.lex, CLUSTER_LEX_TERMS)
         self.names = _add_sparse(self.names, sig.names, CLUSTER_NAME_KEYS)
         self.n += 1
@@ -93,7 +97,7 @@ class Cluster:
             "names": {k: round(v, 5) for k, v in self.names.items()},
             "members": [base64.b64encode(m.astype(np.float16).tobytes()).decode("ascii") for m in self.members],
             "quotes": list(self.quotes),
-            "numbers": self.numbers, "years": sorted(self.years),
+            "numbers": self.numbers, "years": sorted(self.years), "titles": self.titles,
             "n": self.n, "day": self.day, "coarse": self.coarse, "languages": sorted(self.languages),
         }
 
@@ -107,6 +111,7 @@ class Cluster:
                 members=[np.frombuffer(base64.b64decode(m), dtype=np.float16).copy() for m in state.get("members", [])],
                 quotes=list(state.get("quotes") or []),
                 numbers=dict(state.get("numbers") or {}), years=set(state.get("years") or []),
+                titles=[list(t) for t in state.get("titles") or []],
                 **extra)
         top_lex = sorted(c.lex, key=lambda k: -c.lex[k])[:CLUSTER_KEYS]
         top_names = sorted(c.names, key=lambda k: -c.names[k])[:CLUSTER_KEYS // 2]
@@ -278,6 +283,8 @@ class OnlineClusterer:
                 continue
             if kind == "event" and not _within(sig.interval, cluster.interval, params.EVENT_MAX_GAP_DAYS):
                 continue
+            if kind == "event" and _series_clash(sig, cluster):
+                continue
             s = score(model, features(sig, cluster, model["tau_days"]))
             if s > best_score:
                 best, best_score = cluster, s
@@ -308,6 +315,19 @@ class OnlineClusterer:
             cluster.last_seq = seq
             self.backend.save(cluster)
         return Decision(event.id, storyline.id, ev_score, new_event)
+
+
+def _series_clash(sig: Signals, cluster: Cluster) -> bool:
+    """The article's title is a member's title on another day: a recurring series, not one event.
+
+    Comics, letters pages, news-in-brief bundles and named columns repeat their title daily, and their
+    pages look alike; republished copies of one report (same title, same text) never get here, they join
+    their original's event as near-duplicates first.
+    """
+    if not sig.title_key or sig.interval is None:
+        return False
+    day = sig.interval[0]
+    return any(t == sig.title_key and d is not None and d != day for t, d in cluster.titles)
 
 
 def _within(a, b, max_gap: float) -> bool:

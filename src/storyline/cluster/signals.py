@@ -189,6 +189,7 @@ class Signals:
     quotes: set[str] = field(default_factory=set)  # word 5-gram shingles of direct quotes
     numbers: set[str] = field(default_factory=set)  # numbers in the title and lead (not years)
     years: set[str] = field(default_factory=set)  # years named in the title and lead
+    title_key: str | None = None  # the folded title: recurring series titles (comics, letters) are not events
 
 
 def article_terms(title: str | None, text: str, language: str | None) -> dict[str, int]:
@@ -243,6 +244,11 @@ def number_keys(title: str | None, text: str) -> tuple[set[str], set[str]]:
     return numbers, years
 
 
+def title_key(title: str | None) -> str | None:
+    words = re.findall(r"\w+", fold(title or ""))
+    return " ".join(words) or None
+
+
 def build_signals(title: str | None, text: str, language: str | None, emb: np.ndarray,
                   interval: tuple[int, int] | None, df: DocFreq, counts: dict[str, int] | None = None,
                   extra_names: dict[str, int] | None = None, quotes: list[str] | None = None) -> Signals:
@@ -256,7 +262,7 @@ def build_signals(title: str | None, text: str, language: str | None, emb: np.nd
         names_raw[k] = names_raw.get(k, 0) + v
     names = {k: (1.0 + math.log(c)) * df.idf(k) for k, c in names_raw.items()}
     numbers, years = number_keys(title, text)
-    return Signals(emb=emb, lex=_normalise(top), names=_normalise(names), interval=interval,
+    return Signals(title_key=title_key(title), emb=emb, lex=_normalise(top), names=_normalise(names), interval=interval,
                    language=language, terms=set(counts), quotes=quote_shingles(quotes), numbers=numbers,
                    years=years)
 
