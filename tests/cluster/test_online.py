@@ -141,3 +141,13 @@ def test_a_recurring_series_title_on_another_day_does_not_join_the_earlier_item(
     # The same title on the same day (two outlets' headlines alike) may still join.
     same_day = c.learn_one(item("2019-04-02", ["toos", "henk", "strip"]), 3, True, "Toos & Henk")
     assert same_day.event_id == tuesday.event_id
+
+
+def test_a_copy_joins_its_original_event_only_within_the_event_window():
+    c = OnlineClusterer(MemoryBackend())
+    words = ["anton", "dingeman", "strip"]
+    first = c.learn_one(_sig(0, words, "2019-03-05"), 1, True, "Anton Dingeman")
+    next_day = c.learn_one(_sig(0, words, "2019-03-06"), 2, True, "Anton Dingeman", forced_event=first.event_id)
+    weeks_later = c.learn_one(_sig(0, words, "2019-04-10"), 3, True, "Anton Dingeman", forced_event=first.event_id)
+    assert next_day.event_id == first.event_id
+    assert weeks_later.event_id != first.event_id

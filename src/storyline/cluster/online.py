@@ -294,6 +294,10 @@ class OnlineClusterer:
                   forced_event: int | None = None) -> Decision:
         keys = article_keys(sig)
         event = self.backend.get("event", forced_event) if forced_event is not None else None
+        if event is not None and not _within(sig.interval, event.interval, params.EVENT_MAX_GAP_DAYS):
+            # A "copy" weeks later is a rerun (a comic strip or a caption with the same short text), not a
+            # report of the original's event: it is clustered like any other article.
+            event = None
         ev_score = 1.0 if event is not None else 0.0
         if event is None:
             event, ev_score = self.best("event", sig, keys, seq)
