@@ -271,12 +271,30 @@ def _adjective_like(lower: str, L: _Lang) -> bool:
     return lower.endswith(_ADJ_ENDINGS[L.code])
 
 
-def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang) -> int:
+_CLAUSE_MARKS = (",", ";", ":", "(", "–", "—")
+
+
+def _clause_marks_before(tokens: list[tuple[str, int, int]]) -> list[int]:
+    """For each token index, the index of the last clause mark before it (-1 for none): one pass, so that
+    looking up every reporting verb's clause start stays linear (a run of verbs without punctuation made
+    the walk back quadratic)."""
+    out, last = [], -1
+    for i, tok in enumerate(tokens):
+        out.append(last)
+        if tok[0] in _CLAUSE_MARKS:
+            last = i
+    return out
+
+
+def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: list[int] | None = None) -> int:
     """Start index of a noun phrase that ends right before token ``k`` and begins a clause, or -1."""
     # Walk back to the clause start (sentence start or a comma), skipping an apposition ", ... ,".
-    j = k - 1
-    while j >= 0 and tokens[j][0] not in (",", ";", ":", "(", "–", "—"):
-        j -= 1
+    if marks is not None:
+        j = marks[k]
+    else:
+        j = k - 1
+        while j >= 0 and tokens[j][0] not in _CLAUSE_MARKS:
+            j -= 1
     start = j + 1
     if start >= k:
         # "X, de woordvoerder van Y, zei": the phrase before the apposition
@@ -593,11 +611,12 @@ def _speaker_before(text: str, s_start: int, q_start: int, L: _Lang) -> tuple[in
     toks = _tokens(text, s_start, q_start)
     if not toks:
         return None
+    marks = _clause_marks_before(toks)
     for k in range(len(toks) - 1, -1, -1):
         w = toks[k][0]
         lw = w.lower()
         if lw in L.verbs and (lw not in L.needs_particle or _has_particle(toks, k, L)):
-            st = _np_ending_at(toks, k, L)
+            st = _np_ending_at(toks, k, L, marks)
             if st >= 0:
                 e = _np_at(toks, st, L)
                 return toks[st][1], toks[e - 1][2], w
@@ -664,6 +683,7 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                 return s, m.start(), sub[0][1], sub[ne - 1][2], m.group("verb")
     # 3. "Dat meldt X." — the report is the previous sentence; handled by the caller as a plain cue here
     # 4. "X zegt/sagte (, ) dat ..." with the subject before the verb (V2) or after it (inversion)
+    marks = _clause_marks_before(toks)
     for k, (w, ws, we) in enumerate(toks):
         lw = w.lower()
         if lw not in L.verbs:
@@ -679,7 +699,7 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                 break
             if tj in (".", ";", ":") or (tj in L.verbs and j > k + 1):
                 break
-        st = _np_ending_at(toks, k, L)
+        st = _np_ending_at(toks, k, L, marks)
         sp = None
         if st >= 0:
             ne = _np_at(toks, st, L)
