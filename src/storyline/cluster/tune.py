@@ -3,9 +3,12 @@
 * Prior document frequencies (``df_prior.json.gz``): unlabelled DPG Media 2019 texts (Dutch) and the ECB+
   training topics (English).
 * Event and storyline scoring models: logistic regression on (article, candidate) pairs collected by
-  replaying ECB+ training topics (1-35 minus the dev topics), MEANTIME en/es/it (the Dutch part is
-  kept out: it is the cross-lingual target) and the dev weeks of the project's silver DPG labels (real Dutch
-  news, ``storyline.eval.dpg``) with gold clusters.
+  replaying ECB+ training topics (1-35 minus the dev topics) and MEANTIME en/es/it (the Dutch part is
+  kept out: it is the cross-lingual target) with gold clusters. The project's silver DPG labels
+  (``storyline.eval.dpg``) are not fitted on: DPG is where Storyline is judged on labels we do not have, so
+  its dev weeks only choose the two thresholds below (a product choice for Dutch news), and its test weeks
+  are only reported. (Fitting the weights on the dev weeks too was measured: DPG test weeks pairwise F1
+  0.550 either way.)
 * Event threshold: a grid search of the online clusterer on mean *pairwise* F1 over ECB+ dev topics,
   MEANTIME en+it and DPG dev weeks (pairwise first: in real news most articles stand alone, where BCubed
   flatters a clusterer that merges little); the highest threshold within ``PLATEAU`` of the best mean. Storyline threshold: mean storyline BCubed over ECB+ dev topics and DPG dev weeks.
@@ -156,23 +159,20 @@ def main(argv=None) -> int:
     train_sets = {
         "ecb_train": list(ecbplus.convert(args.data / "ecbplus", "train")),
         "meantime_en_es_it": list(meantime.convert(args.data / "meantime-cdcr-processed", ("en", "es", "it"))),
-        "dpg_dev": dpg_dev,
     }
     dev_sets = {
         "ecb_dev": list(ecbplus.convert(args.data / "ecbplus", "dev")),
         "meantime_en_it": list(meantime.convert(args.data / "meantime-cdcr-processed", ("en", "it"))),
         "dpg_dev": dpg_dev,
     }
-    preps = {name: prepared(recs) for name, recs in {**train_sets, **dev_sets}.items()}  # dpg_dev once
+    preps = {name: prepared(recs) for name, recs in {**train_sets, **dev_sets}.items()}
     print(f"signals ready in {time.time() - t0:.0f}s", file=sys.stderr)
     models = {}
     for kind in ("event", "storyline"):
         X, y = [], []
         for name, recs in train_sets.items():
-            if kind == "storyline" and not name.startswith("ecb"):
-                # MEANTIME "storylines" are whole corpora spanning years; the DPG storylines are cut at the
-                # dev/test border and most are one event: the ECB+ topics teach the storyline model.
-                continue
+            if kind == "storyline" and name.startswith("meantime"):
+                continue  # MEANTIME "storylines" are whole corpora spanning years, not stories
             xs, ys = collect_pairs(recs, preps[name], kind)
             X += xs
             y += ys
