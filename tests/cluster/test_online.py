@@ -92,23 +92,19 @@ def test_numbers_and_years_of_the_lead_are_read_as_stated():
     assert number_keys(None, "1,200 people")[0] == number_keys(None, "1.200 mensen")[0]
 
 
-def test_stated_numbers_and_years_tell_similar_events_apart():
-    from storyline.cluster.params import EVENT_MODEL
-
+def test_stated_numbers_and_years_are_compared_as_agreement_or_conflict():
     def sig(numbers, years=()):
         s = _sig(0, ["piraat", "marine", "golf"], "2022-02-03")
         s.numbers, s.years = set(numbers), set(years)
         return s
 
-    def z(article):  # the model's linear score: the logistic saturates on these identical toy texts
-        x = np.array(list(_features(article, sig({"23"}, {"2008"})).values()))
-        return float(np.dot(EVENT_MODEL["weights"], x))
-
-    agree = z(sig({"23"}, {"2008"}))
-    assert agree > z(sig({"26"}, {"2008"}))  # another count: another raid
-    assert agree > z(sig({"23"}, {"2011"}))  # another year: another raid
-    # Numbers and years that all differ speak against a merge; an article stating none is neutral.
-    assert z(sig({"26"}, {"2011"})) < z(sig(set())) < agree
+    member = sig({"23", "4"}, {"2008"})
+    agree = _features(sig({"23"}, {"2008"}), member)
+    assert agree["number_share"] == 1.0 and agree["year_shared"] == 1.0 and agree["number_conflict"] == 0.0
+    other = _features(sig({"26"}, {"2011"}), member)  # another raid: another count, another year
+    assert other["number_conflict"] == 1.0 and other["year_conflict"] == 1.0 and other["number_share"] == 0.0
+    silent = _features(sig(set()), member)
+    assert silent["number_share"] == silent["number_conflict"] == silent["year_conflict"] == 0.0
 
 
 def test_cluster_state_keeps_numbers_and_years_across_a_store_round_trip():
