@@ -107,7 +107,8 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
                  "RSS growth is over the window, within one run.")
     for seg in (run.get("segments") or [])[1:]:
         c = seg.get("clone") or {}
-        lines.append(f"- run `{seg.get('command')}` at {seg.get('started')}: "
+        lines.append(f"- run `{seg.get('command')}` at {seg.get('started')} (commit {seg.get('commit')}), from "
+                     f"{seg.get('start_articles', 0):,} articles: "
                      + (f"store of {c.get('articles'):,} articles cloned from {c.get('source_articles'):,} live ones "
                         f"({c.get('copies')} copies, {c.get('seconds')} s)" if c else "continued a live store"))
     for name in plot_names:
