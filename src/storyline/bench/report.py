@@ -79,9 +79,9 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
               "|---|---|---|---|---|---|---|---|---|---|"]
     live = [r for r in rows if r.get("grown", "live") == "live"]
     shown = []
-    for target in CHECKPOINTS:
+    for target in _checkpoints(live[-1]["articles"] if live else 0):
         near = [r for r in live if r["articles"] >= target]
-        if near:
+        if near and near[0] not in shown:
             shown.append(near[0])
     if live and live[-1] not in shown:
         shown.append(live[-1])
@@ -100,8 +100,8 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
             f"{r['db_mb'] * 1024 / r['articles']:.1f} | {r.get('load_average')} |")
     lines.append("")
     lines.append("Each row is the window of live-replayed articles ending at that store size (every "
-                 f"{header.get('every'):,} articles of the live run: the first row at or after 10k, 100k, 1M, plus "
-                 "the first and the last). *live*: the store was grown to that size by the live replay; *cloned*: "
+                 f"{header.get('every'):,} articles of the live run: the first row at or after every 10k up to 100k and "
+                 "every 100k up to 1M, plus the first and the last). *live*: the store was grown to that size by the live replay; *cloned*: "
                  "the store was grown by SQL cloning of a live-replayed store (`storyline.bench.clone`: every table, "
                  "ids and dates shifted per copy, full-text index filled), then this window was replayed live on it. "
                  "RSS growth is over the window, within one run.")
@@ -114,6 +114,12 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
     for name in plot_names:
         lines.append(f"![{name}]({name})")
     return "\n".join(lines) + "\n"
+
+
+def _checkpoints(last: int) -> list[int]:
+    """Store sizes to show: every 10k up to 100k, every 100k up to 1M, and the headline sizes."""
+    steps = [n for n in range(10_000, 100_001, 10_000)] + [n for n in range(200_000, 1_000_001, 100_000)]
+    return sorted({n for n in steps if n <= last} | set(CHECKPOINTS))
 
 
 def replace_section(path: Path, name: str, body: str) -> None:
