@@ -85,6 +85,9 @@ def test_eval_clustering_threshold_option_trades_merges_for_precision(tmp_path):
                if r["storyline"] == "airbus"][:12]
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    from storyline.cluster import params
+
+    shipped = params.EVENT_THRESHOLD
     runs = {}
     for t in ("0.05", "0.95"):
         result = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--json", "--cluster-only",
@@ -93,5 +96,8 @@ def test_eval_clustering_threshold_option_trades_merges_for_precision(tmp_path):
         runs[t] = json.loads(result.stdout)
         assert runs[t]["event_threshold"] == float(t)
     assert runs["0.05"]["events"]["clusters"] <= runs["0.95"]["events"]["clusters"]
+    from storyline.cluster import params
+
+    assert params.EVENT_THRESHOLD == shipped  # the option does not leak into later work in this process
     bad = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--event-threshold", "1.5"])
     assert bad.exit_code != 0

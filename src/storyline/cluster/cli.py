@@ -89,14 +89,17 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
     from storyline.cluster import params
     from storyline.eval.clustering import GoldError, evaluate
 
+    shipped = params.EVENT_THRESHOLD
     if event_threshold is not None:
-        params.EVENT_THRESHOLD = event_threshold  # read by every clusterer this process builds
+        params.EVENT_THRESHOLD = event_threshold  # read by every clusterer built during this evaluation
     try:
         result = evaluate(gold, cluster_only=cluster_only)
         result["event_threshold"] = params.EVENT_THRESHOLD
     except GoldError as exc:
         err_console.print(f"error: {exc}")
         raise typer.Exit(2)
+    finally:
+        params.EVENT_THRESHOLD = shipped  # the library in this process keeps the tuned value
     if as_json:
         print_json(result)
         return
