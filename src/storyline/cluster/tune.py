@@ -39,17 +39,10 @@ from storyline.eval.metrics import bcubed, pairwise
 
 
 def read_dpg(data: Path) -> list[dict]:
-    path = data / "dpgmedia2019-partisan-nl" / "dpgMedia2019-articles-byarticle-all.jsonl"
-    out, seen = [], set()
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            if r["id"] in seen:
-                continue
-            seen.add(r["id"])
-            out.append({"id": str(r["id"]), "title": r.get("title"), "text": r.get("text") or "",
-                        "published": (r.get("published_at") or "")[:10] or None, "language": "nl"})
-    return out
+    """The DPG texts, unlabelled (prior document frequencies)."""
+    return [{"id": article_id, "title": r.get("title"), "text": r.get("text") or "",
+             "published": (r.get("published_at") or "")[:10] or None, "language": "nl"}
+            for article_id, r in dpg.read_articles(data).items()]
 
 
 def build_prior(data: Path) -> None:

@@ -55,17 +55,19 @@ def split_of(published: str | None) -> str:
     return "test" if week >= TEST_FROM_WEEK else "dev"
 
 
-def convert(path: str | Path, split: str = "all", labels_path: str | Path = LABELS_PATH) -> Iterator[dict]:
-    """Labelled DPG articles in publication order (ties by id), as ingest records plus ``event``/``storyline``."""
-    if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}; use {', '.join(SPLITS)}")
+def corpus_root(path: str | Path) -> Path:
+    """Accept the shared data folder or the DPG folder itself."""
     root = Path(path)
     if (root / "dpgmedia2019-partisan-nl").is_dir():
         root = root / "dpgmedia2019-partisan-nl"
     if not (root / ARTICLE_FILES[0]).exists():
         raise FileNotFoundError(f"missing {root / ARTICLE_FILES[0]}")
-    labels = load_labels(labels_path)
-    publishers = _publishers(root)
+    return root
+
+
+def read_articles(path: str | Path) -> dict[str, dict]:
+    """The corpus rows by id, in file order (a repeated id keeps its first row)."""
+    root = corpus_root(path)
     articles: dict[str, dict] = {}
     for name in ARTICLE_FILES:
         file = root / name
@@ -75,6 +77,17 @@ def convert(path: str | Path, split: str = "all", labels_path: str | Path = LABE
             for line in fh:
                 row = json.loads(line)
                 articles.setdefault(str(row["id"]), row)
+    return articles
+
+
+def convert(path: str | Path, split: str = "all", labels_path: str | Path = LABELS_PATH) -> Iterator[dict]:
+    """Labelled DPG articles in publication order (ties by id), as ingest records plus ``event``/``storyline``."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; use {', '.join(SPLITS)}")
+    root = corpus_root(path)
+    labels = load_labels(labels_path)
+    publishers = _publishers(root)
+    articles = read_articles(root)
     records = []
     for article_id, label in labels.items():
         row = articles.get(article_id)
