@@ -83,28 +83,37 @@ def test_reports_dated_in_different_months_count_as_dated_apart():
     assert logit("2022-03", "2022-02") < logit("2022-02", "2022-02") - 1.0
 
 
-def test_numbers_and_years_of_the_lead_are_read_as_stated():
+def test_counts_are_read_with_what_they_count_and_years_apart():
     from storyline.cluster.signals import number_keys
 
-    numbers, years = number_keys("Marine pakt 23 piraten", "In 2008 zijn 1.200 mensen en 4,5 ton gered.")
-    assert numbers == {"23", "1200", "45"} and years == {"2008"}
-    # Separators differ between languages; the value is the key.
-    assert number_keys(None, "1,200 people")[0] == number_keys(None, "1.200 mensen")[0]
+    numbers, years = number_keys("Marine pakt 23 piraten", "In 2008 vluchtten 4 miljoen mensen.", "nl")
+    assert {"piraat=23", "mens=4miljoen"} <= numbers and years == {"2008"}
+    # Separators differ between outlets and languages; the value is the key.
+    assert number_keys(None, "1,200 mensen", "nl")[0] == number_keys(None, "1.200 mensen", "nl")[0]
+    # Ordinals name one of a series: the 81st ceremony is not the 86th.
+    assert number_keys("Jackman to host 81st Academy Awards", "", "en")[0] != \
+        number_keys("DeGeneres to host 86th Academy Awards", "", "en")[0]
 
 
-def test_stated_numbers_and_years_are_compared_as_agreement_or_conflict():
+def test_counts_of_the_same_thing_are_compared_as_agreement_or_conflict():
     def sig(numbers, years=()):
         s = _sig(0, ["piraat", "marine", "golf"], "2022-02-03")
         s.numbers, s.years = set(numbers), set(years)
         return s
 
-    member = sig({"23", "4"}, {"2008"})
-    agree = _features(sig({"23"}, {"2008"}), member)
+    member = sig({"piraat=23", "schip=4"}, {"2008"})
+    agree = _features(sig({"piraat=23"}, {"2008"}), member)
     assert agree["number_share"] == 1.0 and agree["year_shared"] == 1.0 and agree["number_conflict"] == 0.0
-    other = _features(sig({"26"}, {"2011"}), member)  # another raid: another count, another year
+    other = _features(sig({"piraat=26"}, {"2011"}), member)  # another raid: another count, another year
     assert other["number_conflict"] == 1.0 and other["year_conflict"] == 1.0 and other["number_share"] == 0.0
+    # A count of something the event never counted (an age, a score) says nothing either way.
+    unrelated = _features(sig({"jaar=43"}), member)
+    assert unrelated["number_share"] == unrelated["number_conflict"] == 0.0
     silent = _features(sig(set()), member)
     assert silent["number_share"] == silent["number_conflict"] == silent["year_conflict"] == 0.0
+    # Event states stored before counts were keyed (bare numbers) are read without error and say nothing.
+    old_state = sig({"23"})
+    assert _features(sig({"piraat=23"}), old_state)["number_share"] == 0.0
 
 
 def test_cluster_state_keeps_numbers_and_years_across_a_store_round_trip():
@@ -112,7 +121,7 @@ def test_cluster_state_keeps_numbers_and_years_across_a_store_round_trip():
 
     c = Cluster(id=7, kind="event")
     s = _sig(0, ["piraat"], "2022-02-03")
-    s.numbers, s.years = {"23"}, {"2008"}
+    s.numbers, s.years = {"piraat=23"}, {"2008"}
     c.add(s, precise=True)
     back = Cluster.from_state(7, "event", c.to_state())
     assert back.numbers == c.numbers and back.years == {"2008"}

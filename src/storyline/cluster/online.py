@@ -163,12 +163,9 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     quote = 0.0
     if sig.quotes and cluster.quotes:
         quote = len(sig.quotes & set(cluster.quotes)) / len(sig.quotes)
-    # Stated numbers and years: shared ones support a merge, wholly different ones speak against it.
-    number_share = number_conflict = 0.0
-    if sig.numbers and cluster.numbers:
-        shared = sum(1 for v in sig.numbers if v in cluster.numbers)
-        number_share = shared / len(sig.numbers)
-        number_conflict = 0.0 if shared else 1.0
+    # Counts of the same thing ("23 piraten"): agreeing ones support a merge, wholly different ones speak
+    # against it. Things counted on one side only say nothing.
+    number_share, number_conflict = _count_agreement(sig.numbers, cluster.numbers)
     year_conflict = year_shared = 0.0
     if sig.years and cluster.years:
         year_shared = 1.0 if sig.years & cluster.years else 0.0
@@ -176,6 +173,27 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     # Agreement of two signals counts for more than either alone (a shared name and shared wording).
     return np.array([emb, lex, names, time, has_time, cross, emb * cross, emb_max, lex * names, emb * names,
                      quote, number_share, number_conflict, year_conflict, year_shared], dtype=np.float64)
+
+
+def _counted(keys) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for key in keys:
+        thing, sep, value = key.partition("=")
+        if sep:  # bare numbers in event states written before counts were keyed by what they count
+            out.setdefault(thing, set()).add(value)
+    return out
+
+
+def _count_agreement(article_keys, cluster_keys) -> tuple[float, float]:
+    """(share of the things counted on both sides whose counts agree, 1.0 when none agrees)."""
+    if not article_keys or not cluster_keys:
+        return 0.0, 0.0
+    mine, theirs = _counted(article_keys), _counted(cluster_keys)
+    both = mine.keys() & theirs.keys()
+    if not both:
+        return 0.0, 0.0
+    agree = sum(1 for thing in both if mine[thing] & theirs[thing])
+    return agree / len(both), (0.0 if agree else 1.0)
 
 
 def _certainty(interval, cluster: Cluster, tau_days: float) -> float:

@@ -187,7 +187,7 @@ class Signals:
     language: str | None = None
     terms: set[str] = field(default_factory=set)
     quotes: set[str] = field(default_factory=set)  # word 5-gram shingles of direct quotes
-    numbers: set[str] = field(default_factory=set)  # numbers in the title and lead (not years)
+    numbers: set[str] = field(default_factory=set)  # counts in the title and lead, "lemma=value"
     years: set[str] = field(default_factory=set)  # years named in the title and lead
     title_key: str | None = None  # the folded title: recurring series titles (comics, letters) are not events
 
@@ -221,26 +221,47 @@ def quote_shingles(quotes: list[str] | None) -> set[str]:
     return out
 
 
-_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?!\w)")
+_NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|ste|de|e)?(?!\w)|[^\W\d_]+")
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)(st|nd|rd|th|ste|de|e)?", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# Scale and unit words between a number and what it counts belong to the value ("4 miljoen vluchtelingen").
+_NUMBER_UNITS = frozenset("""procent percent euro dollar pond miljoen miljard duizend honderd million billion
+thousand hundred millones mil milioni miliardi meter kilometer km kilo ton""".split())
+# A clock time ("om 10.30 uur") is not a count; reports of one event give different times for different moments.
+_CLOCK_WORDS = frozenset("uur u hour hours am pm h ore horas heures".split())
 
 
-def number_keys(title: str | None, text: str) -> tuple[set[str], set[str]]:
-    """Numbers and years stated in the title and lead: the counts and dates that tell one event from a similar one.
+def number_keys(title: str | None, text: str, language: str | None = None) -> tuple[set[str], set[str]]:
+    """Counts stated in the title and lead, each with what it counts, and the years named there.
 
-    Two reports of "23 pirates captured" agree, "26 pirates" is another raid; an earthquake "in 2009" is not
-    the one "in 2013". Separators are dropped so "1.200" and "1,200" meet. As name keys these numbers hurt
-    (they tie unrelated reports with the same small counts); as agreement/conflict features they helped on
-    both dev sets (docs/benchmarks-clustering.md).
+    "23 pirates captured" and "26 pirates" tell two raids apart; the 81st and the 86th Academy Awards are two
+    ceremonies. A bare number compared with any other bare number did not generalise: in Dutch follow-up
+    reports the ages, times, scores and percentages differ from one report to the next, and "no shared number"
+    hurt Dutch news (docs/benchmarks-clustering.md). Keys are ``lemma=value`` (ordinals marked ``o``, scale
+    words kept: ``vluchteling=4miljoen``), so only counts of the same thing are compared. Separators are
+    dropped so "1.200" and "1,200" meet.
     """
     numbers: set[str] = set()
     years: set[str] = set()
-    for m in _NUMBER.finditer(embedding_text(title, text)):
-        value = m.group(1)
-        if _YEAR.fullmatch(value):
-            years.add(value)
-        else:
-            numbers.add(value.replace(".", "").replace(",", ""))
+    tokens = _NUMBER_TOKEN.findall(embedding_text(title, text))
+    for i, token in enumerate(tokens):
+        m = _NUMBER.fullmatch(token)
+        if not m:
+            continue
+        if _YEAR.fullmatch(m.group(1)) and not m.group(2):
+            years.add(m.group(1))
+            continue
+        value = m.group(1).replace(".", "").replace(",", "") + ("o" if m.group(2) else "")
+        j = i + 1
+        while j < len(tokens) and j <= i + 2 and tokens[j].lower() in _NUMBER_UNITS:
+            value += tokens[j].lower()
+            j += 1
+        if j < len(tokens) and tokens[j].lower() in _CLOCK_WORDS:
+            continue
+        if j < len(tokens) and not _NUMBER.fullmatch(tokens[j]):
+            counted = lemmas(tokens[j], language)
+            if counted and len(counted[0]) >= 3 and not _STOP.match(counted[0]):
+                numbers.add(f"{counted[0]}={value}")
     return numbers, years
 
 
@@ -261,7 +282,7 @@ def build_signals(title: str | None, text: str, language: str | None, emb: np.nd
     for k, v in (extra_names or {}).items():
         names_raw[k] = names_raw.get(k, 0) + v
     names = {k: (1.0 + math.log(c)) * df.idf(k) for k, c in names_raw.items()}
-    numbers, years = number_keys(title, text)
+    numbers, years = number_keys(title, text, language)
     return Signals(title_key=title_key(title), emb=emb, lex=_normalise(top), names=_normalise(names), interval=interval,
                    language=language, terms=set(counts), quotes=quote_shingles(quotes), numbers=numbers,
                    years=years)
