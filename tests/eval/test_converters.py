@@ -101,3 +101,37 @@ def test_eval_clustering_threshold_option_trades_merges_for_precision(tmp_path):
     assert params.EVENT_THRESHOLD == shipped  # the option does not leak into later work in this process
     bad = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--event-threshold", "1.5"])
     assert bad.exit_code != 0
+
+
+def test_publication_order_shuffles_only_within_a_date():
+    from storyline.eval.clustering import publication_order
+
+    records = [{"id": str(i), "published": d} for i, d in
+               enumerate(["2019-03-02", "2019-03-01", None, "2019-03-01", "2019-03-01", "2019-03-02", None])]
+    assert [r["id"] for r in publication_order(records)] == ["1", "3", "4", "0", "5", "2", "6"]
+    orders = [[r["id"] for r in publication_order(records, seed)] for seed in range(1, 9)]
+    for order in orders:
+        assert sorted(order[:3]) == ["1", "3", "4"] and sorted(order[3:5]) == ["0", "5"]
+        assert sorted(order[5:]) == ["2", "6"]
+    assert len({tuple(o) for o in orders}) > 1
+    assert orders[0] == [r["id"] for r in publication_order(records, 1)]  # reproducible
+
+
+def test_eval_clustering_over_several_orders_reports_means_and_spread(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    records = [r for r in meantime.convert(data_path("meantime-cdcr-processed"), ("en", "nl"))
+               if r["storyline"] == "airbus"][:10]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--json", "--cluster-only", "--orders", "3"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["orders"] == 3
+    assert set(data["events"]) == {"pairwise", "bcubed", "clusters", "gold_clusters"}
+    assert 0.0 <= data["events"]["bcubed"]["f1"] <= 1.0
+    assert set(data["spread"]) >= {"events_pairwise_f1_sd", "events_bcubed_f1_sd"}
+    bad = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--orders", "0"])
+    assert bad.exit_code == 2

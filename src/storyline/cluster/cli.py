@@ -84,16 +84,19 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
                     event_threshold: Optional[float] = typer.Option(
                         None, min=0.01, max=0.99,
                         help="Join threshold for this run (default: the tuned one in cluster/params.py)"),
+                    orders: int = typer.Option(
+                        1, min=1, max=50,
+                        help="Arrival orders to average over (same-day articles shuffled): means and spread"),
                     as_json: bool = typer.Option(False, "--json")):
     """Cluster gold articles online in a temporary store; pairwise and BCubed scores for events and storylines."""
     from storyline.cluster import params
-    from storyline.eval.clustering import GoldError, evaluate
+    from storyline.eval.clustering import GoldError, evaluate_orders
 
     shipped = params.EVENT_THRESHOLD
     if event_threshold is not None:
         params.EVENT_THRESHOLD = event_threshold  # read by every clusterer built during this evaluation
     try:
-        result = evaluate(gold, cluster_only=cluster_only)
+        result = evaluate_orders(gold, orders, cluster_only=cluster_only)
         result["event_threshold"] = params.EVENT_THRESHOLD
     except GoldError as exc:
         err_console.print(f"error: {exc}")
@@ -105,7 +108,8 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
         return
     from rich.table import Table
 
-    table = Table(title=f"{gold.name}: {result['articles']} articles, {result['articles_per_s']} articles/s")
+    runs = f", mean of {orders} arrival orders" if orders > 1 else ""
+    table = Table(title=f"{gold.name}: {result['articles']} articles, {result['articles_per_s']} articles/s{runs}")
     for col in ("level", "pairwise P", "pairwise R", "pairwise F1", "BCubed P", "BCubed R", "BCubed F1",
                 "clusters", "gold"):
         table.add_column(col)
@@ -116,6 +120,8 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
         table.add_row(level, *(f"{m['pairwise'][k]:.3f}" for k in ("p", "r", "f1")),
                       *(f"{m['bcubed'][k]:.3f}" for k in ("p", "r", "f1")), str(m["clusters"]), str(m["gold_clusters"]))
     console.print(table)
+    if result.get("spread"):
+        console.print("standard deviation over orders: " + ", ".join(f"{k} {v:.3f}" for k, v in result["spread"].items()))
 
 
 @eval_app.command("convert")
