@@ -148,6 +148,15 @@ def test_a_recurring_series_title_on_another_day_does_not_join_the_earlier_item(
     assert same_day.event_id == tuesday.event_id
 
 
+def test_series_titles_match_across_spellings_of_and():
+    from storyline.cluster.signals import title_key
+
+    assert title_key("Toos & Henk") == title_key("Toos en Henk") == title_key("TOOS EN HENK")
+    assert title_key("Tom and Jerry") == title_key("Tom & Jerry")
+    assert title_key("Toos & Henk") != title_key("Toos & Jan")
+    assert title_key("&") is None
+
+
 def test_a_copy_joins_its_original_event_only_within_the_event_window():
     c = OnlineClusterer(MemoryBackend())
     words = ["anton", "dingeman", "strip"]

@@ -265,8 +265,13 @@ def number_keys(title: str | None, text: str, language: str | None = None) -> tu
     return numbers, years
 
 
+# "Toos & Henk" on one day is "Toos en Henk" on the next: the series rule compares titles without these.
+_TITLE_CONNECTORS = frozenset("en and und et y e".split())
+
+
 def title_key(title: str | None) -> str | None:
-    words = re.findall(r"\w+", fold(title or ""))
+    """The folded title, for the recurring-series rule (``online._series_clash``); "&" and "and" dropped."""
+    words = [w for w in re.findall(r"\w+", fold(title or "")) if w not in _TITLE_CONNECTORS]
     return " ".join(words) or None
 
 
