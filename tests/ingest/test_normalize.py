@@ -47,3 +47,16 @@ def test_short_items_get_no_guessed_language_and_dutch_is_not_afrikaans():
     assert identify_language("Toos en Henk") is None
     assert identify_language("De kinderen van de asielzoekers mogen blijven, zegt de staatssecretaris.") == "nl"
     assert identify_language("Uit de kom: Ruben Oppenheimer tekent de week") == "nl"
+
+
+def test_a_title_made_from_a_long_first_sentence_ends_at_a_word():
+    from storyline.ingest.normalize import first_sentence_title
+
+    sentence = "De hoop dat de onderhandelingen tussen Kiev en Moskou iets van een adempauze zouden brengen " \
+               "werd woensdag hard de grond ingeslagen met een reeks nieuwe luchtaanvallen op de buitenwijken."
+    title = first_sentence_title(sentence + " Tweede zin.", max_chars=160)
+    assert len(title) <= 160 and title.endswith("…")
+    assert sentence.startswith(title[:-1]) and sentence[len(title) - 1] == " "
+    # Short first lines and first sentences are kept whole.
+    assert first_sentence_title("Korte kop\nTekst.") == "Korte kop"
+    assert first_sentence_title("Eerste zin. Daarna volgt " + "nog meer tekst " * 20, max_chars=40) == "Eerste zin."

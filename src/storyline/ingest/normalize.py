@@ -94,5 +94,11 @@ def first_sentence_title(text: str, max_chars: int = 160) -> str:
     if len(first_line) <= max_chars:
         return first_line.strip()
     sents = split_sentences(first_line)
-    title = sents[0] if sents else first_line
-    return title[:max_chars].rstrip()
+    title = (sents[0] if sents else first_line).strip()
+    if len(title) <= max_chars:
+        return title
+    # A long first sentence is cut at a word boundary and marked, not mid-word.
+    cut = title[:max_chars - 1]
+    if " " in cut and not title[max_chars - 1].isspace():
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
