@@ -8,6 +8,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from storyline.ingest.normalize import shorten as short
 from storyline.store import events as q
 
 
@@ -43,7 +44,7 @@ def show_event(store, item_id: str, as_json: bool = False, console: Console | No
         table.add_column(col, overflow="fold")
     for a in store.get_articles(event["articles"]):
         when = a.published or (f"~{a.estimated_date}" if a.estimated_date else "—")
-        table.add_row(a.id, a.source or "—", when, a.copy_of or "", (a.title or "")[:90])
+        table.add_row(a.id, a.source or "—", when, a.copy_of or "", short(a.title, 90))
     console.print(table)
     return True
 
@@ -57,7 +58,7 @@ def events_table(events: list[dict], title: str) -> Table:
         if e["date_precision"] not in (None, "day"):
             date += f" ({e['date_precision']})"
         table.add_row(e["id"], date, str(len(e["articles"])), str(e["independent_sources"]), e["storyline"] or "—",
-                      (e["title"] or "")[:80])
+                      short(e["title"], 80))
     return table
 
 
@@ -69,7 +70,7 @@ def print_timeline(store, storyline: dict, console: Console) -> None:
         date = e["date"] or "undated"
         if e["date_precision"] not in (None, "day"):
             date += f" ({e['date_precision']})"
-        console.print(f"  [bold]{date:>20}[/bold]  {e['id']:>6}  {(e['title'] or '')[:80]}  "
+        console.print(f"  [bold]{date:>20}[/bold]  {e['id']:>6}  {short(e['title'], 80)}  "
                       f"[dim]{len(e['articles'])} article(s), {e['independent_sources']} source(s)[/dim]",
                       highlight=False)
 

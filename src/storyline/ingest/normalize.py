@@ -97,8 +97,15 @@ def first_sentence_title(text: str, max_chars: int = 160) -> str:
     title = (sents[0] if sents else first_line).strip()
     if len(title) <= max_chars:
         return title
-    # A long first sentence is cut at a word boundary and marked, not mid-word.
-    cut = title[:max_chars - 1]
-    if " " in cut and not title[max_chars - 1].isspace():
+    return shorten(title, max_chars)  # a long first sentence is cut at a word, not mid-word
+
+
+def shorten(text: str | None, max_chars: int) -> str:
+    """``text`` cut to ``max_chars`` at a word boundary, marked with an ellipsis when cut."""
+    text = text or ""
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars - 1]
+    if " " in cut and not text[max_chars - 1].isspace():
         cut = cut[:cut.rindex(" ")]
     return cut.rstrip(" ,;:-") + "…"
