@@ -87,10 +87,11 @@ def fold_query(query: str, language: str = "nl") -> str:
 
 def matching_sentence(article, query: str, max_chars: int = 220) -> str:
     """The first sentence of the article (title first) that contains a query lemma, for display."""
+    from storyline.ingest.normalize import shorten
     from storyline.ingest.sentences import split_sentences
 
     wanted = {_fold(t) for t in lemmas(query, article.language)} - {"or"}
     for sentence in [article.title or ""] + split_sentences(article.text):
         if wanted & {_fold(t) for t in lemmas(sentence, article.language)}:
-            return sentence if len(sentence) <= max_chars else sentence[: max_chars - 1] + "…"
-    return (article.text[: max_chars - 1] + "…") if len(article.text) > max_chars else article.text
+            return shorten(sentence, max_chars)
+    return shorten(article.text, max_chars)
