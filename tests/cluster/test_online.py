@@ -165,3 +165,29 @@ def test_a_copy_joins_its_original_event_only_within_the_event_window():
     weeks_later = c.learn_one(_sig(0, words, "2019-04-10"), 3, True, "Anton Dingeman", forced_event=first.event_id)
     assert next_day.event_id == first.event_id
     assert weeks_later.event_id != first.event_id
+
+
+def _flat_model(p):
+    """A model that scores every pair ``p``: only the thresholds decide."""
+    return {"weights": [0.0] * len(FEATURES), "bias": float(np.log(p / (1 - p))), "tau_days": 1.0}
+
+
+@pytest.mark.parametrize("day, joins", [("2022-02-03", True), ("2022-02", False), (None, False)])
+def test_dates_that_agree_lower_the_join_threshold_and_silent_dates_do_not(day, joins):
+    c = OnlineClusterer(MemoryBackend(), event_model=_flat_model(0.35), event_threshold=0.3,
+                        event_threshold_undated=0.4)
+    words = ["overleg", "belarus", "delegatie"]
+    first = c.learn_one(_sig(0, words, day), 1, day is not None and len(day) == 10)
+    second = c.learn_one(_sig(0, words, day), 2, day is not None and len(day) == 10)
+    assert (second.event_id == first.event_id) is joins
+    assert second.score == pytest.approx(0.35)  # the pair's score is kept even when it opens a new event
+
+
+def test_undated_threshold_is_never_below_the_dated_one():
+    from storyline.cluster import params
+
+    assert OnlineClusterer(MemoryBackend(), event_threshold=0.7).event_threshold_undated == 0.7
+    low = OnlineClusterer(MemoryBackend(), event_threshold=0.1)
+    assert low.event_threshold_undated == params.EVENT_THRESHOLD_UNDATED
+    with pytest.raises(ValueError, match="thresholds"):
+        OnlineClusterer(MemoryBackend(), event_threshold_undated=1.0)

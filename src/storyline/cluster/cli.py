@@ -83,7 +83,9 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
                     cluster_only: bool = typer.Option(False, help="Run only the cluster stage (skip enrichment)"),
                     event_threshold: Optional[float] = typer.Option(
                         None, min=0.01, max=0.99,
-                        help="Join threshold for this run (default: the tuned one in cluster/params.py)"),
+                        help="Join threshold for same-day reports in this run (default: the tuned one in "
+                             "cluster/params.py); pairs whose dates say nothing keep at least "
+                             "params.EVENT_THRESHOLD_UNDATED"),
                     orders: int = typer.Option(
                         1, min=1, max=50,
                         help="Arrival orders to average over (same-day articles shuffled): means and spread"),

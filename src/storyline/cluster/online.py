@@ -145,6 +145,9 @@ FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross", "em
             "quote", "number_share", "number_conflict", "year_conflict", "year_shared")
 
 
+_TIME = FEATURES.index("time")
+
+
 def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     emb = float(sig.emb @ cluster.centroid())
     lex = sparse_cos(sig.lex, cluster.lex)
@@ -275,21 +278,42 @@ class OnlineClusterer:
 
     def __init__(self, backend: Backend, event_model: dict | None = None, storyline_model: dict | None = None,
                  event_threshold: float | None = None, storyline_threshold: float | None = None,
-                 window: int = params.CANDIDATE_WINDOW, max_candidates: int = params.MAX_CANDIDATES):
+                 window: int = params.CANDIDATE_WINDOW, max_candidates: int = params.MAX_CANDIDATES,
+                 event_threshold_undated: float | None = None):
         self.backend = backend
         self.event_model = event_model or params.EVENT_MODEL
         self.storyline_model = storyline_model or params.STORYLINE_MODEL
         self.event_threshold = params.EVENT_THRESHOLD if event_threshold is None else event_threshold
+        # Without dates that say anything, a pair needs at least as much evidence from the text as with them.
+        self.event_threshold_undated = (max(self.event_threshold, params.EVENT_THRESHOLD_UNDATED)
+                                        if event_threshold_undated is None else event_threshold_undated)
         self.storyline_threshold = (params.STORYLINE_THRESHOLD if storyline_threshold is None
                                     else storyline_threshold)
-        if not 0.0 < self.event_threshold < 1.0 or not 0.0 < self.storyline_threshold < 1.0:
+        if not all(0.0 < t < 1.0 for t in (self.event_threshold, self.event_threshold_undated,
+                                           self.storyline_threshold)):
             raise ValueError("thresholds must be in (0, 1)")
         self.window = window
         self.max_candidates = max_candidates
 
+    def event_threshold_for(self, x: np.ndarray) -> float:
+        """The join threshold for one (article, event) pair: lower as far as the dates agree.
+
+        Same-day reports in a newspaper cover one happening from many sides, and a date that agrees is evidence
+        the text similarity cannot give; with no dates, two that say only "this month", or days apart, a wrong
+        merge has nothing to check it. The ``time`` feature runs from 0 (undated, same month, a week apart) to 1
+        (the same day, both day-precise).
+        """
+        agreement = float(x[_TIME])
+        return self.event_threshold_undated - (self.event_threshold_undated - self.event_threshold) * agreement
+
     def best(self, kind: str, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
+        """The best candidate and its score; for events, best by margin over the pair's own threshold.
+
+        An event is returned only if its score clears its threshold (else None, with the highest score seen); a
+        storyline is returned with its score and the caller applies ``storyline_threshold``.
+        """
         model = self.event_model if kind == "event" else self.storyline_model
-        best, best_score = None, 0.0
+        best, best_score, best_margin, top_score = None, 0.0, 0.0, 0.0
         # Clusters ending more than the hard gate before this article are left out by the index itself.
         gate = params.STORYLINE_MAX_GAP_DAYS if kind == "storyline" else params.EVENT_MAX_GAP_DAYS
         min_day = int(sig.interval[0] - gate) if sig.interval is not None else None
@@ -303,10 +327,17 @@ class OnlineClusterer:
                 continue
             if kind == "event" and _series_clash(sig, cluster):
                 continue
-            s = score(model, features(sig, cluster, model["tau_days"]))
-            if s > best_score:
-                best, best_score = cluster, s
-        return best, best_score
+            x = features(sig, cluster, model["tau_days"])
+            s = score(model, x)
+            if kind == "storyline":
+                if s > best_score:
+                    best, best_score = cluster, s
+                continue
+            top_score = max(top_score, s)
+            margin = s - self.event_threshold_for(x)
+            if margin >= 0.0 and (best is None or margin > best_margin):
+                best, best_score, best_margin = cluster, s, margin
+        return best, (best_score if best is not None else top_score)
 
     def learn_one(self, sig: Signals, seq: int, precise_date: bool, title: str | None = None,
                   forced_event: int | None = None) -> Decision:
@@ -319,8 +350,6 @@ class OnlineClusterer:
         ev_score = 1.0 if event is not None else 0.0
         if event is None:
             event, ev_score = self.best("event", sig, keys, seq)
-            if event is not None and ev_score < self.event_threshold:
-                event = None
         new_event = event is None
         if new_event:
             storyline, sl_score = self.best("storyline", sig, keys, seq)

@@ -218,6 +218,8 @@ def main(argv=None) -> int:
         print(f"{kind} model from {len(y)} pairs ({sum(y)} positive): {models[kind]}", file=sys.stderr)
 
     means = {}
+    # The grid moves the same-day threshold; pairs whose dates say nothing keep params.EVENT_THRESHOLD_UNDATED
+    # (or the grid value where that is higher), see OnlineClusterer.event_threshold_for.
     for th in [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]:
         scores = {}
         for name, recs in dev_sets.items():
