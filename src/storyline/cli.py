@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from storyline.ingest.normalize import shorten
 from storyline.store import Store, default_db_path
 from storyline.store.sqlite import StoreError
 
@@ -128,7 +129,7 @@ def articles(
     for a in rows:
         date = a.published or (f"~{a.estimated_date}" if a.estimated_date else "—")
         copy_note = f"copy of {a.copy_of}" if a.copy_of else str(copies.get(a.id, 0))
-        table.add_row(a.id, a.source or "—", date, a.language or "?", copy_note, (a.title or "")[:90])
+        table.add_row(a.id, a.source or "—", date, a.language or "?", copy_note, shorten(a.title, 90))
     console.print(table)
 
 
@@ -180,7 +181,7 @@ def search(query: str = typer.Argument(...), limit: int = typer.Option(20), offs
     for col in ("id", "source", "published", "title", "match"):
         table.add_column(col, overflow="fold")
     for a, _, snippet in hits:
-        table.add_row(a.id, a.source or "—", a.published or "—", (a.title or "")[:70], snippet)
+        table.add_row(a.id, a.source or "—", a.published or "—", shorten(a.title, 70), snippet)
     console.print(table)
 
 

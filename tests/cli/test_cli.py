@@ -68,3 +68,18 @@ def test_stdin_jsonl_show_search_export(tmp_path):
     jsonl = run(db, "export", "--format", "jsonl").stdout.strip().splitlines()
     assert [json.loads(l)["id"] for l in jsonl] == ["x1", "x2"]
     assert run(db, "export", "--format", "xml").exit_code == 2
+
+
+def test_long_titles_in_tables_are_cut_at_a_word(tmp_path):
+    db = tmp_path / "s.db"
+    title = ("Kabinet presenteert plannen voor woningbouw in Utrecht en omgeving met duizenden nieuwe huizen "
+             "langs het spoor richting Amersfoort")
+    record = {"id": "w1", "published": "2022-03-01", "title": title,
+              "text": "Het kabinet wil duizenden woningen bouwen langs het spoor tussen Utrecht en Amersfoort."}
+    assert run(db, "ingest", "-", input=json.dumps(record)).exit_code == 0
+    for args in (["articles"], ["search", "woningen"]):
+        out = runner.invoke(app, ["--db", str(db), *args], env={"COLUMNS": "400"}).output
+        row = next(line for line in out.splitlines() if "w1" in line)
+        shown = row[row.index("Kabinet"):].split("…")[0]
+        assert "…" in row and title.startswith(shown)
+        assert shown.split()[-1] in title.split()  # the last word shown is whole
