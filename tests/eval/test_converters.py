@@ -95,6 +95,8 @@ def test_eval_clustering_threshold_option_trades_merges_for_precision(tmp_path):
         assert result.exit_code == 0, result.output
         runs[t] = json.loads(result.stdout)
         assert runs[t]["event_threshold"] == float(t)
+        # pairs whose dates say nothing never get a lower threshold than dated ones
+        assert runs[t]["event_threshold_undated"] == max(float(t), params.EVENT_THRESHOLD_UNDATED)
     assert runs["0.05"]["events"]["clusters"] <= runs["0.95"]["events"]["clusters"]
     from storyline.cluster import params
 

@@ -100,6 +100,8 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
     try:
         result = evaluate_orders(gold, orders, cluster_only=cluster_only)
         result["event_threshold"] = params.EVENT_THRESHOLD
+        # What the clusterers of this run used for pairs whose dates say nothing (OnlineClusterer.__init__).
+        result["event_threshold_undated"] = max(params.EVENT_THRESHOLD, params.EVENT_THRESHOLD_UNDATED)
     except GoldError as exc:
         err_console.print(f"error: {exc}")
         raise typer.Exit(2)
