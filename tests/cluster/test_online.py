@@ -157,6 +157,26 @@ def test_series_titles_match_across_spellings_of_and():
     assert title_key("&") is None
 
 
+@pytest.mark.parametrize("first, later, series", [
+    ("Kort nieuws", "Kort nieuws Amsterdam", True),        # an edition added
+    ("Uit de kom Ruben L. Oppenheimer", "Uit de kom", True),  # the author dropped
+    ("Brexit", "Brexit chaos in het Lagerhuis", False),    # one word says too little
+    ("Rutte moet", "Rutte moeten bellen", False),           # words, not characters
+])
+def test_series_titles_with_an_edition_or_author_added(first, later, series):
+    from storyline.cluster.signals import title_key
+
+    c = OnlineClusterer(MemoryBackend(), event_model=_flat_model(0.99))
+    words = ["strip", "krant", "rubriek"]
+    a = _sig(0, words, "2019-04-01")
+    a.title_key = title_key(first)
+    b = _sig(0, words, "2019-04-02")
+    b.title_key = title_key(later)
+    one = c.learn_one(a, 1, True, first)
+    two = c.learn_one(b, 2, True, later)
+    assert (two.event_id != one.event_id) is series
+
+
 def test_a_copy_joins_its_original_event_only_within_the_event_window():
     c = OnlineClusterer(MemoryBackend())
     words = ["anton", "dingeman", "strip"]

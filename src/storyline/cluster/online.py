@@ -378,7 +378,17 @@ def _series_clash(sig: Signals, cluster: Cluster) -> bool:
     if not sig.title_key or sig.interval is None:
         return False
     day = sig.interval[0]
-    return any(t == sig.title_key and d is not None and d != day for t, d in cluster.titles)
+    return any(_same_series(t, sig.title_key) and d is not None and d != day for t, d in cluster.titles)
+
+
+def _same_series(a: str, b: str) -> bool:
+    """Two folded titles of one series: equal, or one is the other plus words ("kort nieuws" / "kort nieuws
+    amsterdam", "toos henk" / "toos henk paul kusters": an edition or the author added). The shorter needs two
+    words; on the DPG weeks every such pair on different days is a comic, a letters page or a news-in-brief."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return short.count(" ") >= 1 and long.startswith(short + " ")
 
 
 def _within(a, b, max_gap: float) -> bool:
