@@ -162,6 +162,8 @@ def test_series_titles_match_across_spellings_of_and():
     ("Uit de kom Ruben L. Oppenheimer", "Uit de kom", True),  # the author dropped
     ("Brexit", "Brexit chaos in het Lagerhuis", False),    # one word says too little
     ("Rutte moet", "Rutte moeten bellen", False),           # words, not characters
+    ("6.1-magnitude quake strikes Indonesia's Aceh province",  # a lead cut differently: one event
+     "6.1-magnitude quake strikes Indonesia's Aceh province in region hit by 2004 tsunami", False),
 ])
 def test_series_titles_with_an_edition_or_author_added(first, later, series):
     from storyline.cluster.signals import title_key

@@ -383,12 +383,16 @@ def _series_clash(sig: Signals, cluster: Cluster) -> bool:
 
 def _same_series(a: str, b: str) -> bool:
     """Two folded titles of one series: equal, or one is the other plus words ("kort nieuws" / "kort nieuws
-    amsterdam", "toos henk" / "toos henk paul kusters": an edition or the author added). The shorter needs two
-    words; on the DPG weeks every such pair on different days is a comic, a letters page or a news-in-brief."""
+    amsterdam", "toos henk" / "toos henk paul kusters": an edition or the author added).
+
+    The shorter is a rubric's name, two to four words: on the DPG weeks every such pair on different days is a
+    comic, a letters page or a news-in-brief. Longer prefixes are headlines or first sentences cut differently by
+    two outlets ("6.1-magnitude quake strikes Indonesia's Aceh province [in region hit ...]", ECB+): one event.
+    """
     if a == b:
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return short.count(" ") >= 1 and long.startswith(short + " ")
+    return 1 <= short.count(" ") <= 3 and long.startswith(short + " ")
 
 
 def _within(a, b, max_gap: float) -> bool:
