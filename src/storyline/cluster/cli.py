@@ -92,6 +92,7 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
                     as_json: bool = typer.Option(False, "--json")):
     """Cluster gold articles online in a temporary store; pairwise and BCubed scores for events and storylines."""
     from storyline.cluster import params
+    from storyline.cluster.online import undated_threshold
     from storyline.eval.clustering import GoldError, evaluate_orders
 
     shipped = params.EVENT_THRESHOLD
@@ -100,8 +101,7 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
     try:
         result = evaluate_orders(gold, orders, cluster_only=cluster_only)
         result["event_threshold"] = params.EVENT_THRESHOLD
-        # What the clusterers of this run used for pairs whose dates say nothing (OnlineClusterer.__init__).
-        result["event_threshold_undated"] = max(params.EVENT_THRESHOLD, params.EVENT_THRESHOLD_UNDATED)
+        result["event_threshold_undated"] = undated_threshold(params.EVENT_THRESHOLD)  # what this run's clusterers used
     except GoldError as exc:
         err_console.print(f"error: {exc}")
         raise typer.Exit(2)
@@ -125,7 +125,8 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
                       *(f"{m['bcubed'][k]:.3f}" for k in ("p", "r", "f1")), str(m["clusters"]), str(m["gold_clusters"]))
     console.print(table)
     if result.get("spread"):
-        console.print("standard deviation over orders: " + ", ".join(f"{k} {v:.3f}" for k, v in result["spread"].items()))
+        spread = ", ".join(f"{k} {v:.3f}" for k, v in result["spread"].items())
+        console.print(f"standard deviation over orders: {spread}")
 
 
 @eval_app.command("convert")

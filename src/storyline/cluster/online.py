@@ -212,6 +212,12 @@ def _certainty(interval, cluster: Cluster, tau_days: float) -> float:
     return 2 * tau_days / (2 * tau_days + max(0, spread - 2))
 
 
+def undated_threshold(event_threshold: float) -> float:
+    """The default threshold for pairs whose dates say nothing: the tuned one, never below the same-day one
+    (without dates, a pair needs at least as much evidence from the text as with them)."""
+    return max(event_threshold, params.EVENT_THRESHOLD_UNDATED)
+
+
 def score(model: dict, x: np.ndarray) -> float:
     z = float(np.dot(model["weights"], x) + model["bias"])
     return 1.0 / (1.0 + math.exp(-z))
@@ -284,9 +290,8 @@ class OnlineClusterer:
         self.event_model = event_model or params.EVENT_MODEL
         self.storyline_model = storyline_model or params.STORYLINE_MODEL
         self.event_threshold = params.EVENT_THRESHOLD if event_threshold is None else event_threshold
-        # Without dates that say anything, a pair needs at least as much evidence from the text as with them.
-        self.event_threshold_undated = (max(self.event_threshold, params.EVENT_THRESHOLD_UNDATED)
-                                        if event_threshold_undated is None else event_threshold_undated)
+        self.event_threshold_undated = (undated_threshold(self.event_threshold) if event_threshold_undated is None
+                                        else event_threshold_undated)
         self.storyline_threshold = (params.STORYLINE_THRESHOLD if storyline_threshold is None
                                     else storyline_threshold)
         if not all(0.0 < t < 1.0 for t in (self.event_threshold, self.event_threshold_undated,
