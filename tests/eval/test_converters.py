@@ -33,6 +33,24 @@ def test_meantime_pairs_each_dutch_document_with_its_english_original():
     assert all(r["published"] for r in records)  # dates read from the documents' date line
 
 
+def test_meantime_spanish_and_italian_documents_are_dated_like_their_english_original():
+    records = list(meantime.convert(data_path("meantime-cdcr-processed"), ("en", "es", "it")))
+    english = {r["event"]: r["published"] for r in records if r["language"] == "en"}
+    translated = [r for r in records if r["language"] in ("es", "it")]
+    dated = [r for r in translated if r["published"]]
+    assert len(dated) >= 0.95 * len(translated)  # "1 marzo 2008", "1 de marzo de 2008"
+    same_day = sum(1 for r in dated if r["published"] == english[r["event"]])
+    assert same_day >= 0.9 * len(dated)  # a few translations carry another day than their original
+
+
+def test_meantime_date_line_in_the_documents_language():
+    assert meantime.parse_date_line("1 marzo 2008", "it") == "2008-03-01"
+    assert meantime.parse_date_line("1 de marzo de 2008", "es") == "2008-03-01"
+    assert meantime.parse_date_line("March 01 , 2008", "en") == "2008-03-01"
+    assert meantime.parse_date_line("marzo 2008", "it") is None  # a month is not a publication day
+    assert meantime.parse_date_line("", "it") is None
+
+
 def test_eval_clustering_cli_on_a_small_gold_file(tmp_path):
     from typer.testing import CliRunner
 
