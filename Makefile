@@ -48,8 +48,11 @@ train-ner: setup
 
 # Fit the event clusterer's weights and thresholds on training data only (ECB+ train/dev topics, MEANTIME
 # en/es/it, unlabelled DPG texts; ~2 min); prints the values recorded in src/storyline/cluster/params.py.
+# Default: keep the fitted models in params.py, derive the undated-pair model and print the grids (what
+# params.py holds). TUNE_ARGS= refits everything (prior, both models; see the note in params.py).
+TUNE_ARGS ?= --skip-prior --refine-only
 tune-clustering: setup
-	$(BIN)/python -m storyline.cluster.tune --data $(or $(STORYLINE_DATA),$(abspath ../shared/data))
+	$(BIN)/python -m storyline.cluster.tune --data $(or $(STORYLINE_DATA),$(abspath ../shared/data)) $(TUNE_ARGS)
 
 # Speed: end-to-end ingest of the DPG corpus (enrichment, clustering, store) against the models alone
 # (< 10 min). BENCH_ARGS="--scale --target 100000" for the scaling curve (plots into docs/).

@@ -213,3 +213,26 @@ def test_undated_threshold_is_never_below_the_dated_one():
     assert low.event_threshold_undated == params.EVENT_THRESHOLD_UNDATED
     with pytest.raises(ValueError, match="thresholds"):
         OnlineClusterer(MemoryBackend(), event_threshold_undated=1.0)
+
+
+@pytest.mark.parametrize("first_day, second_day, undated_model_decides", [
+    (None, None, True),                 # neither report dated: the text must carry it all
+    ("2022-02-03", None, True),         # one side without a date says nothing about the day
+    ("2022-02-03", "2022-02-03", False),
+    ("2022-02", "2022-02", False),      # a shared month is a (weak) date: the dated model
+])
+def test_pairs_without_dates_are_scored_by_their_own_weights(first_day, second_day, undated_model_decides):
+    c = OnlineClusterer(MemoryBackend(), event_model=_flat_model(0.2), event_model_undated=_flat_model(0.9),
+                        event_threshold=0.3, event_threshold_undated=0.4)
+    words = ["overleg", "belarus", "delegatie"]
+    first = c.learn_one(_sig(0, words, first_day), 1, first_day is not None and len(first_day) == 10)
+    second = c.learn_one(_sig(0, words, second_day), 2, second_day is not None and len(second_day) == 10)
+    assert second.score == pytest.approx(0.9 if undated_model_decides else 0.2)
+    assert (second.event_id == first.event_id) is undated_model_decides
+
+
+def test_an_event_model_given_alone_scores_every_pair():
+    c = OnlineClusterer(MemoryBackend(), event_model=_flat_model(0.2))
+    assert c.event_model_undated is c.event_model
+    default = OnlineClusterer(MemoryBackend())
+    assert default.event_model_undated is not default.event_model

@@ -7,7 +7,8 @@ the same way to a storyline (or opens one). Nothing is ever re-assigned, so ids 
 
 The score is a logistic model over a few signals (embedding cosine, lexical TF-IDF cosine, name
 cosine, time proximity with decay, a cross-lingual flag); its weights and thresholds live in
-``params.py`` with a note on the training data they came from.
+``params.py`` with a note on the training data they came from. A pair without dates (one side has none) is
+scored by its own weights: there the text must carry all the evidence, and it weighs differently.
 """
 
 from __future__ import annotations
@@ -146,6 +147,7 @@ FEATURES = ("emb", "lex", "names", "time", "has_time", "cross", "emb_cross", "em
 
 
 _TIME = FEATURES.index("time")
+_HAS_TIME = FEATURES.index("has_time")
 
 
 def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
@@ -285,9 +287,13 @@ class OnlineClusterer:
     def __init__(self, backend: Backend, event_model: dict | None = None, storyline_model: dict | None = None,
                  event_threshold: float | None = None, storyline_threshold: float | None = None,
                  window: int = params.CANDIDATE_WINDOW, max_candidates: int = params.MAX_CANDIDATES,
-                 event_threshold_undated: float | None = None):
+                 event_threshold_undated: float | None = None, event_model_undated: dict | None = None):
         self.backend = backend
         self.event_model = event_model or params.EVENT_MODEL
+        # An event model given without an undated one (tuning, tests) scores every pair.
+        if event_model_undated is None:
+            event_model_undated = event_model or params.EVENT_MODEL_UNDATED
+        self.event_model_undated = event_model_undated
         self.storyline_model = storyline_model or params.STORYLINE_MODEL
         self.event_threshold = params.EVENT_THRESHOLD if event_threshold is None else event_threshold
         self.event_threshold_undated = (undated_threshold(self.event_threshold) if event_threshold_undated is None
@@ -311,6 +317,10 @@ class OnlineClusterer:
         agreement = float(x[_TIME])
         return self.event_threshold_undated - (self.event_threshold_undated - self.event_threshold) * agreement
 
+    def event_score(self, x: np.ndarray) -> float:
+        """The join score of one (article, event) pair; a pair without dates has its own weights."""
+        return score(self.event_model_undated if x[_HAS_TIME] == 0.0 else self.event_model, x)
+
     def best(self, kind: str, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
         """The best candidate and its score; for events, best by margin over the pair's own threshold.
 
@@ -333,11 +343,12 @@ class OnlineClusterer:
             if kind == "event" and _series_clash(sig, cluster):
                 continue
             x = features(sig, cluster, model["tau_days"])
-            s = score(model, x)
             if kind == "storyline":
+                s = score(model, x)
                 if s > best_score:
                     best, best_score = cluster, s
                 continue
+            s = self.event_score(x)
             top_score = max(top_score, s)
             margin = s - self.event_threshold_for(x)
             if margin >= 0.0 and (best is None or margin > best_margin):
