@@ -31,11 +31,12 @@ def pair_report(records: list[dict], days: int = 3) -> dict:
            if day[i] is None or day[j] is None or abs(day[i] - day[j]) <= days]
     y = np.array([records[i]["event"] == records[j]["event"] for i, j in idx])
 
+    clusterer = online.OnlineClusterer(online.MemoryBackend())  # scores a pair as the stream would
+
     def model_score(i: int, j: int) -> float:
         c = online.Cluster(id=1, kind="event")
         c.add(prep[i][0], prep[i][1].precise)
-        m = params.EVENT_MODEL
-        return online.score(m, online.features(prep[j][0], c, m["tau_days"]))
+        return clusterer.event_score(online.features(prep[j][0], c, params.EVENT_MODEL["tau_days"]))
 
     signals = {
         "embedding": [float(prep[i][0].emb @ prep[j][0].emb) for i, j in idx],
