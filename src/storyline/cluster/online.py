@@ -321,39 +321,42 @@ class OnlineClusterer:
         """The join score of one (article, event) pair; a pair without dates has its own weights."""
         return score(self.event_model_undated if x[_HAS_TIME] == 0.0 else self.event_model, x)
 
-    def best(self, kind: str, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
-        """The best candidate and its score; for events, best by margin over the pair's own threshold.
-
-        An event is returned only if its score clears its threshold (else None, with the highest score seen); a
-        storyline is returned with its score and the caller applies ``storyline_threshold``.
-        """
-        model = self.event_model if kind == "event" else self.storyline_model
-        best, best_score, best_margin, top_score = None, 0.0, 0.0, 0.0
-        # Clusters ending more than the hard gate before this article are left out by the index itself.
+    def _scored_candidates(self, kind: str, sig: Signals, keys: list[str], seq: int):
+        """(cluster, features) of the indexed candidates that pass the hard gates."""
         gate = params.STORYLINE_MAX_GAP_DAYS if kind == "storyline" else params.EVENT_MAX_GAP_DAYS
+        tau = (self.event_model if kind == "event" else self.storyline_model)["tau_days"]
+        # Clusters ending more than the hard gate before this article are left out by the index itself.
         min_day = int(sig.interval[0] - gate) if sig.interval is not None else None
         for cid in self.backend.candidates(kind, keys, seq, self.window, self.max_candidates, min_day):
             cluster = self.backend.get(kind, cid)
-            if cluster is None:
-                continue
-            if kind == "storyline" and not _within(sig.interval, cluster.interval, params.STORYLINE_MAX_GAP_DAYS):
-                continue
-            if kind == "event" and not _within(sig.interval, cluster.interval, params.EVENT_MAX_GAP_DAYS):
+            if cluster is None or not _within(sig.interval, cluster.interval, gate):
                 continue
             if kind == "event" and _series_clash(sig, cluster):
                 continue
-            x = features(sig, cluster, model["tau_days"])
-            if kind == "storyline":
-                s = score(model, x)
-                if s > best_score:
-                    best, best_score = cluster, s
-                continue
+            yield cluster, features(sig, cluster, tau)
+
+    def best_event(self, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
+        """The event to join, best by margin over each pair's own threshold, and its score.
+
+        None when no candidate clears its threshold; the score is then the highest seen (kept with the decision).
+        """
+        best, best_score, best_margin, top_score = None, 0.0, 0.0, 0.0
+        for cluster, x in self._scored_candidates("event", sig, keys, seq):
             s = self.event_score(x)
             top_score = max(top_score, s)
             margin = s - self.event_threshold_for(x)
             if margin >= 0.0 and (best is None or margin > best_margin):
                 best, best_score, best_margin = cluster, s, margin
         return best, (best_score if best is not None else top_score)
+
+    def best_storyline(self, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
+        """The highest-scoring storyline and its score; the caller applies ``storyline_threshold``."""
+        best, best_score = None, 0.0
+        for cluster, x in self._scored_candidates("storyline", sig, keys, seq):
+            s = score(self.storyline_model, x)
+            if s > best_score:
+                best, best_score = cluster, s
+        return best, best_score
 
     def learn_one(self, sig: Signals, seq: int, precise_date: bool, title: str | None = None,
                   forced_event: int | None = None) -> Decision:
@@ -365,10 +368,10 @@ class OnlineClusterer:
             event = None
         ev_score = 1.0 if event is not None else 0.0
         if event is None:
-            event, ev_score = self.best("event", sig, keys, seq)
+            event, ev_score = self.best_event(sig, keys, seq)
         new_event = event is None
         if new_event:
-            storyline, sl_score = self.best("storyline", sig, keys, seq)
+            storyline, sl_score = self.best_storyline(sig, keys, seq)
             if storyline is None or sl_score < self.storyline_threshold:
                 storyline = self.backend.create("storyline")
                 storyline.title = title
