@@ -47,7 +47,7 @@ train-ner: setup
 	$(BIN)/python -m storyline.enrich.ner_train --data $(NER_DATA) --lang all --include-dev
 
 # Fit the event clusterer's weights and thresholds on training data only (ECB+ train/dev topics, MEANTIME
-# en/es/it, unlabelled DPG texts; ~2 min); prints the values recorded in src/storyline/cluster/params.py.
+# en/es/it, unlabelled DPG texts; about 10 min); prints the values recorded in src/storyline/cluster/params.py.
 # Default: keep the fitted models in params.py, derive the undated-pair model and print the grids (what
 # params.py holds). TUNE_ARGS= refits everything (prior, both models; see the note in params.py).
 TUNE_ARGS ?= --skip-prior --refine-only

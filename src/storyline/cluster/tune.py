@@ -26,6 +26,7 @@ record in ``params.py``.
 from __future__ import annotations
 
 import argparse
+import copy
 import gzip
 import json
 import sys
@@ -157,8 +158,6 @@ def refine_undated(model: dict, sets: dict, orders: int = 3, steps=(2.0, 1.0, 0.
     0.877 (session 5). The pair likelihood weighs the many easy negatives; the clustering objective weighs the
     few borderline joins that decide the clusters. The time features are left alone (they are 0 here).
     """
-    import copy
-
     streams = [stream_orders(recs, prep, orders) for recs, prep in sets.values()]
 
     def objective(m: dict) -> float:
