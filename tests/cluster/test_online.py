@@ -143,6 +143,7 @@ def test_a_recurring_series_title_on_another_day_does_not_join_the_earlier_item(
     monday = c.learn_one(item("2019-04-01", ["toos", "henk", "strip"]), 1, True, "Toos & Henk")
     tuesday = c.learn_one(item("2019-04-02", ["toos", "henk", "strip"]), 2, True, "Toos & Henk")
     assert tuesday.event_id != monday.event_id
+    assert tuesday.storyline_id != monday.storyline_id  # a daily strip is not a story either
     # The same title on the same day (two outlets' headlines alike) may still join.
     same_day = c.learn_one(item("2019-04-02", ["toos", "henk", "strip"]), 3, True, "Toos & Henk")
     assert same_day.event_id == tuesday.event_id

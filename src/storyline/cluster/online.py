@@ -329,9 +329,7 @@ class OnlineClusterer:
         min_day = int(sig.interval[0] - gate) if sig.interval is not None else None
         for cid in self.backend.candidates(kind, keys, seq, self.window, self.max_candidates, min_day):
             cluster = self.backend.get(kind, cid)
-            if cluster is None or not _within(sig.interval, cluster.interval, gate):
-                continue
-            if kind == "event" and _series_clash(sig, cluster):
+            if cluster is None or not _within(sig.interval, cluster.interval, gate) or _series_clash(sig, cluster):
                 continue
             yield cluster, features(sig, cluster, tau)
 
@@ -388,11 +386,13 @@ class OnlineClusterer:
 
 
 def _series_clash(sig: Signals, cluster: Cluster) -> bool:
-    """The article's title is a member's title on another day: a recurring series, not one event.
+    """The article's title is a member's title on another day: a recurring series, not one event or story.
 
     Comics, letters pages, news-in-brief bundles and named columns repeat their title daily, and their
     pages look alike; republished copies of one report (same title, same text) never get here, they join
-    their original's event as near-duplicates first.
+    their original's event as near-duplicates first. Nor does a series make a storyline (a daily strip is not a
+    story of events): applied to storylines too since session 5, the DPG dev weeks' storyline BCubed rose 0.902 ->
+    0.910 (pairwise precision 0.562 -> 0.574), the test weeks' 0.932 -> 0.937; ECB+ unchanged.
     """
     if not sig.title_key or sig.interval is None:
         return False
