@@ -50,7 +50,7 @@ train-ner: setup
 # en/es/it, unlabelled DPG texts; about 10 min); prints the values recorded in src/storyline/cluster/params.py.
 # Default: keep the fitted models in params.py, derive the undated-pair model and print the grids (what
 # params.py holds). TUNE_ARGS= refits everything (prior, both models; see the note in params.py).
-TUNE_ARGS ?= --skip-prior --refine-only
+TUNE_ARGS ?= --skip-prior --undated-only
 tune-clustering: setup
 	$(BIN)/python -m storyline.cluster.tune --data $(or $(STORYLINE_DATA),$(abspath ../shared/data)) $(TUNE_ARGS)
 

@@ -198,7 +198,7 @@ def _flat_model(p):
 @pytest.mark.parametrize("day, joins", [("2022-02-03", True), ("2022-02", False), (None, False)])
 def test_dates_that_agree_lower_the_join_threshold_and_silent_dates_do_not(day, joins):
     c = OnlineClusterer(MemoryBackend(), event_model=_flat_model(0.35), event_threshold=0.3,
-                        event_threshold_undated=0.4)
+                        event_threshold_undated=0.4, undated_pair_model=_flat_model(0.35), undated_pair_threshold=0.4)
     words = ["overleg", "belarus", "delegatie"]
     first = c.learn_one(_sig(0, words, day), 1, day is not None and len(day) == 10)
     second = c.learn_one(_sig(0, words, day), 2, day is not None and len(day) == 10)
@@ -216,24 +216,77 @@ def test_undated_threshold_is_never_below_the_dated_one():
         OnlineClusterer(MemoryBackend(), event_threshold_undated=1.0)
 
 
-@pytest.mark.parametrize("first_day, second_day, undated_model_decides", [
-    (None, None, True),                 # neither report dated: the text must carry it all
-    ("2022-02-03", None, True),         # one side without a date says nothing about the day
-    ("2022-02-03", "2022-02-03", False),
-    ("2022-02", "2022-02", False),      # a shared month is a (weak) date: the dated model
+@pytest.mark.parametrize("first_day, second_day, from_text, pair_model_decides", [
+    (None, None, False, True),                 # neither report dated: the text must carry it all
+    ("2022-02-03", None, False, True),         # one side without a date says nothing about the day
+    ("2022-02-03", "2022-02-03", True, True),  # a day read from the text is not a publication date
+    ("2022-02-03", "2022-02-03", False, False),
+    ("2022-02", "2022-02", False, False),      # a shared month is a (weak) date: the dated model
 ])
-def test_pairs_without_dates_are_scored_by_their_own_weights(first_day, second_day, undated_model_decides):
-    c = OnlineClusterer(MemoryBackend(), event_model=_flat_model(0.2), event_model_undated=_flat_model(0.9),
-                        event_threshold=0.3, event_threshold_undated=0.4)
+def test_pairs_without_publication_dates_are_scored_member_by_member(first_day, second_day, from_text,
+                                                                     pair_model_decides):
+    c = OnlineClusterer(MemoryBackend(), event_model=_flat_model(0.2), undated_pair_model=_flat_model(0.9),
+                        event_threshold=0.3, event_threshold_undated=0.4, undated_pair_threshold=0.5)
     words = ["overleg", "belarus", "delegatie"]
     first = c.learn_one(_sig(0, words, first_day), 1, first_day is not None and len(first_day) == 10)
-    second = c.learn_one(_sig(0, words, second_day), 2, second_day is not None and len(second_day) == 10)
-    assert second.score == pytest.approx(0.9 if undated_model_decides else 0.2)
-    assert (second.event_id == first.event_id) is undated_model_decides
+    later = _sig(0, words, second_day)
+    later.date_from_text = from_text
+    second = c.learn_one(later, 2, second_day is not None and len(second_day) == 10)
+    assert second.score == pytest.approx(0.9 if pair_model_decides else 0.2)
+    assert (second.event_id == first.event_id) is pair_model_decides
 
 
-def test_an_event_model_given_alone_scores_every_pair():
-    c = OnlineClusterer(MemoryBackend(), event_model=_flat_model(0.2))
-    assert c.event_model_undated is c.event_model
-    default = OnlineClusterer(MemoryBackend())
-    assert default.event_model_undated is not default.event_model
+def _reports(year, words, n):
+    """``n`` undated reports of one happening that name its year (different wording each, same topic)."""
+    out = []
+    for i in range(n):
+        sig = _sig(0, words + [f"detail{year}{i}"])
+        sig.emb = sig.emb.copy()
+        sig.emb[1 + i % 3] = 0.6
+        sig.emb /= np.linalg.norm(sig.emb)
+        sig.years = {str(year)}
+        out.append(sig)
+    return out
+
+
+def test_without_dates_an_article_is_scored_against_each_member_and_averaged():
+    # A lexical-only pair model: the article repeats one member's words and none of the other's. Member by
+    # member that is one sure match and one miss (mean 0.5); against the running sums it would be one blur.
+    lex_only = {"weights": [0.0] * len(FEATURES), "bias": -5.0, "tau_days": 1.0}
+    lex_only["weights"][FEATURES.index("lex")] = 10.0
+    c = OnlineClusterer(MemoryBackend(), undated_pair_model=lex_only, undated_pair_threshold=0.45)
+    one = c.learn_one(_sig(0, ["quake", "sonoma", "geysers"]), 1, False)
+    two = c.learn_one(_sig(0, ["quake", "sonoma", "geysers"]), 2, False)
+    assert two.event_id == one.event_id
+    c.backend.get("event", one.event_id).add(_sig(0, ["apple", "macbook", "keynote"]), False)
+    probe = c.learn_one(_sig(0, ["quake", "sonoma", "geysers"]), 3, False)
+    sure, miss = 1 / (1 + np.exp(-5.0)), 1 / (1 + np.exp(5.0))
+    assert probe.score == pytest.approx((2 * sure + miss) / 3, abs=1e-3)
+
+
+def test_without_dates_a_year_that_differs_counts_against_a_merge():
+    from storyline.cluster import params
+    from storyline.cluster.online import features, member_view
+
+    words = ["earthquake", "sonoma", "county", "magnitude", "geysers"]
+    member = _reports(2009, words, 1)[0]
+    same_year, other_year = _reports(2009, words, 2)[1], _reports(2013, words, 2)[1]
+    view = member_view(member, False)
+    p_same = score(params.UNDATED_PAIR_MODEL, features(same_year, view, 1.0))
+    p_other = score(params.UNDATED_PAIR_MODEL, features(other_year, view, 1.0))
+    assert p_other < p_same
+
+
+def test_event_members_survive_a_store_round_trip():
+    from storyline.cluster.online import Cluster, MEMBER_VIEWS, features
+
+    c = Cluster(id=3, kind="event")
+    sigs = _reports(2009, ["earthquake", "sonoma", "county"], MEMBER_VIEWS + 2)
+    for sig in sigs:
+        c.add(sig, precise=False)
+    back = Cluster.from_state(3, "event", c.to_state())
+    assert len(back.views) == MEMBER_VIEWS  # the latest members only: the state stays bounded
+    probe = _reports(2009, ["earthquake", "sonoma", "county"], 5)[4]
+    for before, after in zip(c.views, back.views):
+        assert features(probe, after, 1.0) == pytest.approx(features(probe, before, 1.0), abs=1e-3)
+    assert not back.views[0].views and back.views[0].kind == "member"

@@ -102,6 +102,7 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
         result = evaluate_orders(gold, orders, cluster_only=cluster_only)
         result["event_threshold"] = params.EVENT_THRESHOLD
         result["event_threshold_undated"] = undated_threshold(params.EVENT_THRESHOLD)  # what this run's clusterers used
+        result["undated_pair_threshold"] = params.UNDATED_PAIR_THRESHOLD
     except GoldError as exc:
         err_console.print(f"error: {exc}")
         raise typer.Exit(2)

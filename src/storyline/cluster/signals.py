@@ -190,6 +190,7 @@ class Signals:
     numbers: set[str] = field(default_factory=set)  # counts in the title and lead, "lemma=value"
     years: set[str] = field(default_factory=set)  # years named in the title and lead
     title_key: str | None = None  # the folded title: recurring series titles (comics, letters) are not events
+    date_from_text: bool = False  # no publication date; ``interval`` was read from the text
 
 
 def article_terms(title: str | None, text: str, language: str | None) -> dict[str, int]:
@@ -345,5 +346,6 @@ def prepare(records: list[dict], df: DocFreq) -> list[tuple[Signals, DateInfo]]:
         df.add(counts)
         sig = build_signals(r.get("title"), r.get("text") or "", r.get("language"), emb, info.interval, df,
                             counts, r.get("names"), r.get("quotes"))
+        sig.date_from_text = info.precision == "text"
         out.append((sig, info))
     return out

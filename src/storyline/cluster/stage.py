@@ -177,6 +177,7 @@ def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
         df.add(counts[i])
         sig = build_signals(a.title, a.text, a.language, emb, info.interval, df, counts[i], extra.get(a.id),
                             quotes.get(a.id))
+        sig.date_from_text = info.precision == "text"
         forced = q.event_of_article(conn, a.copy_of) if a.copy_of else None
         decision = st.clusterer.learn_one(sig, seq, info.precise, a.title, forced_event=forced)
         q.assign_article(conn, a.id, decision.event_id, decision.score)

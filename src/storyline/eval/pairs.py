@@ -36,7 +36,7 @@ def pair_report(records: list[dict], days: int = 3) -> dict:
     def model_score(i: int, j: int) -> float:
         c = online.Cluster(id=1, kind="event")
         c.add(prep[i][0], prep[i][1].precise)
-        return clusterer.event_score(online.features(prep[j][0], c, params.EVENT_MODEL["tau_days"]))
+        return clusterer.event_score(prep[j][0], c, online.features(prep[j][0], c, params.EVENT_MODEL["tau_days"]))
 
     signals = {
         "embedding": [float(prep[i][0].emb @ prep[j][0].emb) for i, j in idx],
