@@ -72,8 +72,10 @@ class Cluster:
         return self.emb_sum / norm if norm > 0 else self.emb_sum
 
     def add(self, sig: Signals, precise: bool) -> None:
-        if self.kind == "event":
-            self.views = (self.views + [member_view(sig, precise)])[-MEMBER_VIEWS:]
+        if self.kind == "event" and self.n >= 1:
+            # Until a second member joins, the event is its one member: no copy is kept (most events stay single).
+            first = self.views or [self._as_member()]
+            self.views = (first + [member_view(sig, precise)])[-MEMBER_VIEWS:]
         self.emb_sum = self.emb_sum + sig.emb
         self.members = (self.members + [sig.emb.astype(np.float16)])[-MEMBER_EMBEDDINGS:]
         if sig.quotes:
@@ -98,6 +100,11 @@ class Cluster:
         top_lex = sorted(self.lex, key=lambda k: -self.lex[k])[:CLUSTER_KEYS]
         top_names = sorted(self.names, key=lambda k: -self.names[k])[:CLUSTER_KEYS // 2]
         self.keys = {"l:" + k for k in top_lex} | {"n:" + k for k in top_names}
+
+    def _as_member(self) -> "Cluster":
+        return Cluster(id=0, kind="member", emb_sum=self.emb_sum.copy(), lex=dict(self.lex), names=dict(self.names),
+                       n=self.n, day=self.day, coarse=self.coarse, languages=set(self.languages),
+                       quotes=list(self.quotes), numbers=dict(self.numbers), years=set(self.years))
 
     # The state blob: JSON (portable to another SQL backend), the embedding sum as base64 float32.
     def to_state(self) -> dict:
@@ -366,7 +373,7 @@ class OnlineClusterer:
         if not _by_members(sig, x):
             return score(self.event_model, x)
         tau = self.event_model["tau_days"]
-        views = cluster.views or [cluster]  # event states written before session 6 keep no members
+        views = cluster.views or [cluster]  # one member: the event itself (and states from before session 6)
         return float(np.mean([score(self.undated_pair_model, features(sig, v, tau)) for v in views]))
 
     def _scored_candidates(self, kind: str, sig: Signals, keys: list[str], seq: int):
