@@ -14,6 +14,7 @@ scored by its own weights: there the text must carry all the evidence, and it we
 from __future__ import annotations
 
 import base64
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
@@ -61,7 +62,10 @@ class Cluster:
     numbers: dict = field(default_factory=dict)  # number -> members stating it (the most stated kept)
     years: set = field(default_factory=set)
     titles: list = field(default_factory=list)  # [folded title, first day] of the latest members
-    views: list = field(default_factory=list)  # events: the latest members, each a one-article Cluster
+    # Events: the latest members, each a one-article Cluster, or its state as JSON text until first needed (a
+    # member never changes, so it is serialised once; dated news never reads it back).
+    views: list = field(default_factory=list)
+    _json: str | None = field(default=None, repr=False, compare=False)  # a member's state, serialised once
 
     @property
     def interval(self) -> tuple[int, int] | None:
@@ -110,12 +114,26 @@ class Cluster:
     def to_state(self) -> dict:
         state = self._signal_state()
         if self.views:
-            state["views"] = [v._signal_state() for v in self.views]
+            state["views"] = [v if isinstance(v, str) else json.dumps(v, separators=(",", ":")) if isinstance(v, dict)
+                              else v._view_json() for v in self.views]
         if self.kind != "member":
             state["members"] = [base64.b64encode(m.astype(np.float16).tobytes()).decode("ascii")
                                 for m in self.members]
             state["titles"] = self.titles
         return state
+
+    def member_views(self) -> list["Cluster"]:
+        """The members as one-article clusters (read from their JSON text on first use)."""
+        if any(not isinstance(v, Cluster) for v in self.views):
+            self.views = [v if isinstance(v, Cluster) else
+                          Cluster.from_state(0, "member", json.loads(v), _json=v) if isinstance(v, str) else
+                          Cluster.from_state(0, "member", v) for v in self.views]
+        return self.views
+
+    def _view_json(self) -> str:
+        if self._json is None:
+            self._json = json.dumps(self._signal_state(), separators=(",", ":"))
+        return self._json
 
     def _signal_state(self) -> dict:
         return {
@@ -137,7 +155,7 @@ class Cluster:
                 quotes=list(state.get("quotes") or []),
                 numbers=dict(state.get("numbers") or {}), years=set(state.get("years") or []),
                 titles=[list(t) for t in state.get("titles") or []],
-                views=[cls.from_state(0, "member", v) for v in state.get("views") or []],
+                views=list(state.get("views") or []),
                 **extra)
         if kind == "member":
             return c
@@ -373,7 +391,7 @@ class OnlineClusterer:
         if not _by_members(sig, x):
             return score(self.event_model, x)
         tau = self.event_model["tau_days"]
-        views = cluster.views or [cluster]  # one member: the event itself (and states from before session 6)
+        views = cluster.member_views() or [cluster]  # one member: the event itself (and states from before session 6)
         return float(np.mean([score(self.undated_pair_model, features(sig, v, tau)) for v in views]))
 
     def _scored_candidates(self, kind: str, sig: Signals, keys: list[str], seq: int):
