@@ -145,3 +145,29 @@ def test_cluster_stage_reads_quotes_and_entity_words_stored_by_enrich(store):
     assert any("komende weken heel hard" in t for t in quotes.get("q-1", []))
     names = _mention_names(store.conn, ["q-1"])
     assert "rutte" in names.get("q-1", {})
+
+
+def test_undated_reports_join_an_event_stored_by_an_earlier_ingest(tmp_path):
+    # Without dates an article is scored against each stored member of an event: the members must come back
+    # from the store in a new process.
+    undated = [(i, s, None, t, x) for i, s, _, t, x in TALKS]
+    third = ("nrc-1", "nrc", None, "Onderhandelingen Rusland en Oekraïne in Belarus van start",
+             "Rusland en Oekraïne zijn maandag in Belarus begonnen met onderhandelingen. De Oekraïense delegatie "
+             "onder leiding van Reznikov eist een staakt-het-vuren; Medinski leidt de Russische delegatie.")
+    path = tmp_path / "s.db"
+    store = Store(path)
+    _ingest(store, undated + [(FLOOD[0], FLOOD[1], None, FLOOD[3], FLOOD[4])])
+    before = q.assignments(store.conn)
+    assert before["nos-1"][0] == before["ad-1"][0] != before["rtl-1"][0]
+    store.close()
+    store = Store(path)
+    from storyline.cluster.stage import SqlBackend
+
+    members = SqlBackend(store.conn).get("event", before["nos-1"][0]).member_views()
+    assert len(members) == 2 and all(m.lex and m.n == 1 for m in members)
+    _ingest(store, [third])
+    after = q.assignments(store.conn)
+    event = q.get_event(store.conn, after["nrc-1"][0])
+    store.close()
+    assert after["nrc-1"][0] == before["nos-1"][0]
+    assert set(event["articles"]) == {"nos-1", "ad-1", "nrc-1"}
