@@ -137,11 +137,12 @@ def collect_pairs(records: list[dict], prep, kind: str) -> tuple[list, list]:
 EXCLUDED_FEATURES = ("number_share", "number_conflict", "year_conflict", "year_shared")
 
 
-def fit(X, y, tau: float) -> dict:
+def fit(X, y, tau: float, excluded=EXCLUDED_FEATURES, C: float = 10.0, max_iter: int = 2000) -> dict:
+    """Logistic regression over ``online.FEATURES`` minus ``excluded`` (their weights 0)."""
     from sklearn.linear_model import LogisticRegression
 
-    keep = [i for i, name in enumerate(online.FEATURES) if name not in EXCLUDED_FEATURES]
-    lr = LogisticRegression(C=10.0, max_iter=2000)
+    keep = [i for i, name in enumerate(online.FEATURES) if name not in excluded]
+    lr = LogisticRegression(C=C, max_iter=max_iter)
     lr.fit(np.array(X)[:, keep], np.array(y))
     weights = [0.0] * len(online.FEATURES)
     for i, w in zip(keep, lr.coef_[0]):
@@ -177,17 +178,9 @@ def fit_undated_pairs(records: list[dict], prep) -> dict:
     one laptop); summed over an event's members they blur (session 5 measured them on the sums: no gain).
     Dutch news is dated, so what cost it there (follow-ups naming other counts) does not reach it here.
     """
-    from sklearn.linear_model import LogisticRegression
-
     X, y = undated_pairs(records, prep)
-    keep = [i for i, name in enumerate(online.FEATURES) if name not in UNDATED_PAIR_EXCLUDED]
-    lr = LogisticRegression(C=1.0, max_iter=3000)
-    lr.fit(np.array(X)[:, keep], np.array(y))
-    weights = [0.0] * len(online.FEATURES)
-    for i, w in zip(keep, lr.coef_[0]):
-        weights[i] = round(float(w), 3)
     print(f"undated pair model from {len(y)} pairs ({sum(y)} positive)", file=sys.stderr)
-    return {"weights": weights, "bias": round(float(lr.intercept_[0]), 3), "tau_days": params.EVENT_MODEL["tau_days"]}
+    return fit(X, y, params.EVENT_MODEL["tau_days"], excluded=UNDATED_PAIR_EXCLUDED, C=1.0, max_iter=3000)
 
 
 def run(records, prep, **kw):
