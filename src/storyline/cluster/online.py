@@ -78,6 +78,7 @@ class Cluster:
     def add(self, sig: Signals, precise: bool) -> None:
         if self.kind == "event" and self.n >= 1:
             # Until a second member joins, the event is its one member: no copy is kept (most events stay single).
+            # (An event stored before session 6 keeps no members: its sums become its first.)
             first = self.views or [self._as_member()]
             self.views = (first + [member_view(sig, precise)])[-MEMBER_VIEWS:]
         self.emb_sum = self.emb_sum + sig.emb
