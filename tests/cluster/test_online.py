@@ -266,6 +266,25 @@ def test_without_dates_an_article_is_scored_against_each_member_and_averaged():
     assert probe.score == pytest.approx((2 * sure + miss) / 3, abs=1e-3)
 
 
+@pytest.mark.parametrize("day, by_members", [("2022-02", True), ("2022-02-28", False)])
+def test_dates_that_say_little_score_against_each_member_not_the_running_sums(day, by_members):
+    # Two reports on one topic, and a third that shares the topic words but not their details. Against the
+    # running sums it looks closer than against either report; with only "February" to go by, that pull of
+    # the sums is what merged an earlier announcement into the talks it announced.
+    lex_only = {"weights": [0.0] * len(FEATURES), "bias": -6.15, "tau_days": 1.0}
+    lex_only["weights"][FEATURES.index("lex")] = 10.0
+    c = OnlineClusterer(MemoryBackend(), event_model=lex_only, event_threshold=0.3, event_threshold_undated=0.5)
+    precise = len(day) == 10
+    first = c.learn_one(_sig(0, ["talks", "belarus", "delegation", "minsk", "helicopter"], day), 1, precise)
+    second = c.learn_one(_sig(0, ["talks", "belarus", "delegation", "minsk", "border"], day), 2, precise)
+    assert second.event_id == first.event_id
+    third = c.learn_one(_sig(0, ["talks", "belarus", "delegation", "kremlin", "peskov"], day), 3, precise)
+    # lemma cosine 3/5 with each report, 6 / (sqrt(5) * sqrt(18)) with their sums
+    member, sums = 1 / (1 + np.exp(-(10 * 0.6 - 6.15))), 1 / (1 + np.exp(-(10 * 6 / np.sqrt(90) - 6.15)))
+    assert third.score == pytest.approx(member if by_members else sums, abs=1e-3)
+    assert (third.event_id == first.event_id) is (not by_members)
+
+
 def test_without_dates_a_year_that_differs_counts_against_a_merge():
     from storyline.cluster import params
     from storyline.cluster.online import features, member_view

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
@@ -10,10 +11,18 @@ from storyline.cli import app
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 
 
-def test_example_corpus_events_storyline_and_estimated_date(tmp_path):
+def _rotated(files, k):
+    return files[k:] + files[:k]
+
+
+# The result must not hang on the order the files arrive in: within a month nothing orders them.
+@pytest.mark.parametrize("arrange", [None, lambda f: f[::-1], lambda f: _rotated(f, 2)],
+                         ids=["directory", "reversed", "rotated"])
+def test_example_corpus_events_storyline_and_estimated_date(tmp_path, arrange):
     runner = CliRunner()
     db = str(tmp_path / "seeds.db")
-    assert runner.invoke(app, ["--db", db, "ingest", str(SEEDS)]).exit_code == 0
+    paths = [str(SEEDS)] if arrange is None else arrange(sorted(str(f) for f in SEEDS.glob("*.txt")))
+    assert runner.invoke(app, ["--db", db, "ingest", *paths]).exit_code == 0
     events = json.loads(runner.invoke(app, ["--db", db, "events", "--json"]).stdout)
     storylines = json.loads(runner.invoke(app, ["--db", db, "storylines", "--json"]).stdout)
     articles = {a["id"]: a for a in json.loads(runner.invoke(app, ["--db", db, "articles", "--json"]).stdout)}
