@@ -7,8 +7,9 @@ the same way to a storyline (or opens one). Nothing is ever re-assigned, so ids 
 
 The score is a logistic model over a few signals (embedding cosine, lexical TF-IDF cosine, name
 cosine, time proximity with decay, a cross-lingual flag); its weights and thresholds live in
-``params.py`` with a note on the training data they came from. A pair without dates (one side has none) is
-scored by its own weights: there the text must carry all the evidence, and it weighs differently.
+``params.py`` with a note on the training data they came from. A pair without a publication date, or whose
+dates say little (the same month), is scored against each of the event's latest members instead of its
+running sums (``OnlineClusterer.event_score``).
 """
 
 from __future__ import annotations
@@ -34,9 +35,8 @@ CLUSTER_QUOTE_SHINGLES = 300
 CLUSTER_NUMBERS = 60
 CLUSTER_TITLES = 20
 # Events keep their latest members one by one too: a pair without dates is scored member by member (see
-# OnlineClusterer.event_score). Terms per member: its most weighted lemmas.
+# OnlineClusterer.event_score).
 MEMBER_VIEWS = 16
-MEMBER_VIEW_LEX_TERMS = 150
 
 
 @dataclass
@@ -115,8 +115,7 @@ class Cluster:
     def to_state(self) -> dict:
         state = self._signal_state()
         if self.views:
-            state["views"] = [v if isinstance(v, str) else json.dumps(v, separators=(",", ":")) if isinstance(v, dict)
-                              else v._view_json() for v in self.views]
+            state["views"] = [v if isinstance(v, str) else v._view_json() for v in self.views]
         if self.kind != "member":
             state["members"] = [base64.b64encode(m.astype(np.float16).tobytes()).decode("ascii")
                                 for m in self.members]
@@ -125,10 +124,9 @@ class Cluster:
 
     def member_views(self) -> list["Cluster"]:
         """The members as one-article clusters (read from their JSON text on first use)."""
-        if any(not isinstance(v, Cluster) for v in self.views):
-            self.views = [v if isinstance(v, Cluster) else
-                          Cluster.from_state(0, "member", json.loads(v), _json=v) if isinstance(v, str) else
-                          Cluster.from_state(0, "member", v) for v in self.views]
+        if any(isinstance(v, str) for v in self.views):
+            self.views = [Cluster.from_state(0, "member", json.loads(v), _json=v) if isinstance(v, str) else v
+                          for v in self.views]
         return self.views
 
     def _view_json(self) -> str:
@@ -167,11 +165,9 @@ class Cluster:
 
 
 def member_view(sig: Signals, precise: bool) -> Cluster:
-    """One member as a one-article cluster (its most weighted lemmas only)."""
+    """One member as a one-article cluster (its most weighted lemmas, as an event keeps them)."""
     view = Cluster(id=0, kind="member")
     view.add(sig, precise)
-    if len(view.lex) > MEMBER_VIEW_LEX_TERMS:
-        view.lex = dict(sorted(view.lex.items(), key=lambda kv: -kv[1])[:MEMBER_VIEW_LEX_TERMS])
     view.members = []  # its embedding is its centroid
     return view
 
