@@ -44,7 +44,7 @@ clean:
 # Train the NER models (CRF; ~5 min on 2 cores) into src/storyline/trained_models/. DATA defaults to ../shared/data.
 NER_DATA ?= $(or $(STORYLINE_DATA),$(abspath ../shared/data))
 train-ner: setup
-	$(BIN)/python -m storyline.enrich.ner_train --data $(NER_DATA) --lang all --include-dev
+	$(BIN)/python -m storyline.eval.train_ner --data $(NER_DATA) --lang all --include-dev
 
 # Fit the event clusterer's weights and thresholds on training data only (ECB+ train/dev topics, MEANTIME
 # en/es/it, unlabelled DPG texts; about 10 min); prints the values recorded in src/storyline/cluster/params.py.
@@ -52,7 +52,7 @@ train-ner: setup
 # params.py holds). TUNE_ARGS= refits everything (prior, both models; see the note in params.py).
 TUNE_ARGS ?= --skip-prior --undated-only
 tune-clustering: setup
-	$(BIN)/python -m storyline.cluster.tune --data $(or $(STORYLINE_DATA),$(abspath ../shared/data)) $(TUNE_ARGS)
+	$(BIN)/python -m storyline.eval.tune_clustering --data $(or $(STORYLINE_DATA),$(abspath ../shared/data)) $(TUNE_ARGS)
 
 # Speed: end-to-end ingest of the DPG corpus (enrichment, clustering, store) against the models alone
 # (< 10 min). BENCH_ARGS="--scale --target 100000" for the scaling curve (plots into docs/).

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable
 
-from storyline.models import Article
+from storyline.records import Article
 from storyline.store import Store
 
 Stage = Callable[[Store, sqlite3.Connection, list[Article]], None]

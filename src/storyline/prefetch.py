@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.models import Article
+from storyline.records import Article
 
 LOGGER = logging.getLogger(__name__)
 

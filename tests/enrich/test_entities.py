@@ -12,7 +12,7 @@ import pytest
 
 from storyline.enrich.entities import entity_for_name, link_mentions, list_entities
 from storyline.enrich.translit import name_key
-from storyline.models import Article
+from storyline.records import Article
 from storyline.store.entities import EntityRepo
 
 

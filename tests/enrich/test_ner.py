@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from storyline.enrich import conlleval, ner
-from storyline.enrich.conlleval import chunks, evaluate_conll, read_conll, score
+from storyline.enrich import ner
+from storyline.eval import conlleval
+from storyline.eval.conlleval import chunks, evaluate_conll, read_conll, score
 from storyline.enrich.ner import Mention, extract_entities, extract_entities_batch, tag_tokens, tokenize
 
 DATA = Path(os.environ.get("STORYLINE_DATA") or Path(__file__).resolve().parents[2].parent / "shared" / "data")

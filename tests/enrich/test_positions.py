@@ -5,7 +5,7 @@ import pytest
 from storyline.enrich.ner import Mention
 from storyline.enrich.positions import extract_positions
 from storyline.enrich.quotes import extract_quotes
-from storyline.models import Article
+from storyline.records import Article
 
 
 def _mentions(text, names, type_="PER"):

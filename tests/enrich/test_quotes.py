@@ -4,7 +4,7 @@ import pytest
 
 from storyline.enrich.ner import Mention
 from storyline.enrich.quotes import extract_quotes, normalise_quote, quote_similarity
-from storyline.models import Article
+from storyline.records import Article
 
 from shared_data import data_path
 
@@ -126,7 +126,7 @@ def test_one_quote_from_three_outlets_is_one_quote_with_three_articles(store):
 
 
 def test_german_quotation_set_dev_split_scores():
-    from storyline.enrich.quotes_eval import evaluate
+    from storyline.eval.quotes import evaluate
 
     folder = data_path("german-news-quotation-attribution", "data")
     result = evaluate(folder, "dev", limit=60)

@@ -3,7 +3,7 @@ import io
 import json
 
 from storyline.ingest.readers import ReadError, read_inputs, read_path
-from storyline.models import Article
+from storyline.records import Article
 
 
 def articles_and_errors(items):

@@ -45,7 +45,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 def check_items(items, max_bytes: int) -> list:
     """Invariants of any reader's output: Articles fit to store, or ReadErrors that say what and where."""
     from storyline.ingest.readers import ReadError
-    from storyline.models import Article
+    from storyline.records import Article
 
     items = list(items)
     for item in items:

@@ -1,7 +1,7 @@
 """Disagreements: same figure, same event and window, different sources, materially different values."""
 
 from storyline.enrich.annotations import annotate_article, link_articles
-from storyline.models import Article
+from storyline.records import Article
 from storyline.store import annotations as db
 from storyline.summarize.disagreements import materially_different, within_window
 

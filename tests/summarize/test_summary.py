@@ -95,7 +95,7 @@ def test_summarize_event_from_the_store(tmp_path, seeds):
     from storyline.summarize.summary import summarize_event
 
     store = Store(tmp_path / "s.db")
-    from storyline.models import Article
+    from storyline.records import Article
 
     with store.transaction() as conn:
         for a in seeds:

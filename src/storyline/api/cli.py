@@ -55,7 +55,7 @@ def eval_timeline(
     from rich.table import Table
 
     from storyline.cli import console, print_json
-    from storyline.summarize.tls_run import SYSTEMS, mean_scores, run_topic
+    from storyline.eval.timeline_run import SYSTEMS, mean_scores, run_topic
 
     root = Path(data) if data else Path(os.environ.get("STORYLINE_DATA") or Path.cwd().parent / "shared" / "data") / "ml-crisis-tls"
     if not (root / "es" / "reference").is_dir() and not any((root / l / "reference").is_dir() for l in langs.split(",")):

@@ -12,20 +12,12 @@ import importlib
 import sqlite3
 from typing import Any
 
+from storyline.errors import NotAvailable
 from storyline.store import views
 
 __all__ = ["NotAvailable", "event_json", "list_events", "storyline_json", "list_storylines", "stage_module",
            "event_id", "storyline_id", "list_entities", "entity_json", "cooccurring_entities", "list_quotes",
            "list_figures", "list_disagreements"]
-
-
-class NotAvailable(Exception):
-    """A section whose pipeline stage is not installed or has not created its tables yet."""
-
-    def __init__(self, what: str, module: str):
-        super().__init__(f"{what} are not available: the stage providing them ({module}) is not installed "
-                         f"or this database was built without it; re-ingest after installing it.")
-        self.what = what
 
 
 def stage_module(name: str, what: str, table: str | None = None, conn: sqlite3.Connection | None = None):

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-
-
-class BodyTooLarge(Exception):
-    pass
+from storyline.errors import BodyTooLarge
 
 
 class BodySizeLimit:

@@ -25,14 +25,11 @@ from pathlib import Path
 from typing import Callable
 
 from storyline.store import Store
+from storyline.errors import CloneError
 
 CLONE_META = "bench_clone"
 _RID = re.compile(r"~r(\d+)$")
 _UNDATED = 99_999_999
-
-
-class CloneError(ValueError):
-    """The source store cannot be cloned as asked."""
 
 
 def _aid(article_id: str | None, plus: int) -> str | None:

@@ -19,16 +19,13 @@ from pathlib import Path
 from typing import Iterator
 
 from storyline.ingest.readers import ReadError, article_from_record, finish_article, read_path
-from storyline.models import Article
+from storyline.records import Article
+from storyline.errors import CorpusMissing
 
 DPG_DIR = "dpgmedia2019-partisan-nl"
 DPG_GLOB = "dpgMedia2019-articles-*.jsonl"  # the labels files carry no text
 CRISIS_DIR = "ml-crisis-tls"
 CRISIS_LANGS = ("es", "fr", "it")
-
-
-class CorpusMissing(FileNotFoundError):
-    """A benchmark corpus is not where the data directory says."""
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from storyline.ingest.readers import ReadError
-from storyline.models import Article
+from storyline.records import Article
 
 LOGGER = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = "nl"

@@ -1,6 +1,6 @@
 """Tuned parameters of the online clusterer.
 
-Produced by ``make tune-clustering`` (``python -m storyline.cluster.tune --data ../shared/data --skip-prior``) on
+Produced by ``make tune-clustering`` (``python -m storyline.eval.tune_clustering --data ../shared/data --skip-prior``) on
 2026-11-24: logistic-regression weights fitted on (article, candidate) pairs replayed from ECB+ training topics
 (1-35 minus dev) and MEANTIME en/es/it, without the stated-count/year features (``tune.EXCLUDED_FEATURES``: they
 help the English sets and cost Dutch news precision; session 3 keyed counts by what they count and measured

@@ -18,7 +18,7 @@ from storyline.cluster.online import Cluster, OnlineClusterer
 from storyline import prefetch
 from storyline.cluster.signals import DocFreq, article_dates, article_terms, build_signals, embed_texts, \
     embedding_text
-from storyline.models import Article
+from storyline.records import Article
 from storyline.store import events as q
 
 LOGGER = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from typing import Sequence
 
 from storyline.enrich.figures import extract_figures
 from storyline.enrich.quotes import QuoteHit, extract_quotes, normalise_quote, quote_similarity
-from storyline.models import Article
+from storyline.records import Article
 from storyline.store import annotations as db
 
 LOGGER = logging.getLogger(__name__)

@@ -59,7 +59,7 @@ def eval_entities(
     as_json: bool = typer.Option(False, "--json"),
 ):
     """Cross-document entity coreference on MEANTIME: MUC, B³, CEAF-e and CoNLL F1 on gold name mentions."""
-    from storyline.enrich.entity_eval import EvalDataError, default_meantime_path, evaluate_meantime
+    from storyline.eval.entities import EvalDataError, default_meantime_path, evaluate_meantime
 
     path = data or default_meantime_path()
     try:
@@ -89,7 +89,7 @@ def eval_ner(
     as_json: bool = typer.Option(False, "--json"),
 ):
     """Phrase-level NER precision/recall/F1 as conlleval computes them."""
-    from storyline.enrich.conlleval import evaluate_conll
+    from storyline.eval.conlleval import evaluate_conll
     from storyline.enrich.ner import ModelMissingError
 
     if not conll_file.is_file():

@@ -1,6 +1,6 @@
 """Named-entity recognition (PER/LOC/ORG/MISC) with the project's own CRF models.
 
-The models are trained by ``make train-ner`` (see ``storyline.enrich.ner_train``)
+The models are trained by ``make train-ner`` (see ``storyline.eval.train_ner``)
 on CoNLL-2002 Dutch (ned.testb F1 0.825) and, for English, on proper-name mentions of
 MEANTIME/ECB+ (a weak model). Figures: docs/benchmarks-ner.md.
 Each model is two files under ``src/storyline/trained_models/``:
@@ -26,6 +26,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
+from storyline.errors import ModelMissingError
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "trained_models"
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
@@ -42,10 +43,6 @@ __all__ = [
     "harmonise_types",
     "fix_spans",
 ]
-
-
-class ModelMissingError(FileNotFoundError):
-    """Raised when the NER model for a language has not been trained/installed."""
 
 
 @dataclass(frozen=True)
@@ -290,7 +287,7 @@ class _Model:
             raise ModelMissingError(
                 f"NER model for language {lang!r} not found ({model_path.name} / {res_path.name} in "
                 f"{MODEL_DIR}). Train it with `make train-ner` "
-                f"(python -m storyline.enrich.ner_train)."
+                f"(python -m storyline.eval.train_ner)."
             )
         with gzip.open(res_path, "rt", encoding="utf-8") as fh:
             resources = json.load(fh)

@@ -17,7 +17,7 @@ import warnings
 from collections import defaultdict
 from types import ModuleType
 
-from storyline.models import Article
+from storyline.records import Article
 from storyline.store.entities import EntityRepo
 
 LOGGER = logging.getLogger(__name__)

@@ -12,10 +12,7 @@ import time
 from pathlib import Path
 
 from storyline.eval.metrics import report
-
-
-class GoldError(ValueError):
-    pass
+from storyline.errors import GoldError
 
 
 def read_gold(path: str | Path) -> list[dict]:

@@ -23,7 +23,7 @@ def pair_report(records: list[dict], days: int = 3) -> dict:
 
     from storyline.cluster import online, params
     from storyline.cluster.signals import sparse_cos
-    from storyline.cluster.tune import prepared
+    from storyline.eval.tune_clustering import prepared
 
     prep = prepared(records)
     day = [sig.interval[0] if sig.interval else None for sig, _ in prep]

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 from storyline.ingest.dedup import WINDOW, NearDuplicateIndex, from_bytes, minhash, to_bytes
 from storyline.ingest.readers import ReadError
-from storyline.models import Article
+from storyline.records import Article
 from storyline.store import Store
 
 

@@ -19,15 +19,12 @@ from typing import Iterable, Iterator
 
 from storyline.ingest.dates import parse_published
 from storyline.ingest.normalize import clean_text, first_sentence_title, identify_language, normalize_text
-from storyline.models import Article
+from storyline.records import Article
+from storyline.errors import EmptyRecord
 
 DEFAULT_MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
 MIN_HTML_WORDS = 8
-
-
-class EmptyRecord(ValueError):
-    """A well-formed record with neither title nor text."""
 
 
 @dataclass

@@ -14,17 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from storyline.models import Article
+from storyline.records import Article
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.search import fold_query, matching_sentence, search_document
+from storyline.errors import StoreError
 
 
 def default_db_path() -> str:
     return os.environ.get("STORYLINE_DB") or "storyline.db"
-
-
-class StoreError(Exception):
-    pass
 
 
 _ARTICLE_COLUMNS = (

@@ -101,7 +101,7 @@ def eval_quotes(data: Optional[Path] = typer.Option(None, help="Folder with trai
                 split: str = typer.Option("test", help="train, dev or test"),
                 as_json: bool = _JSON):
     """Quote span (exact, partial) and speaker accuracy on the German news quotation attribution set."""
-    from storyline.enrich.quotes_eval import default_data_dir, evaluate
+    from storyline.eval.quotes import default_data_dir, evaluate
 
     folder = data or default_data_dir()
     if not (folder / split).is_dir():

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from storyline.cluster.signals import date_interval
-from storyline.cluster.tune import stream_orders
+from storyline.eval.tune_clustering import stream_orders
 
 
 def _prep(days):

@@ -4,7 +4,7 @@ Setup follows news-tls (Ghalandari & Ifrim 2020): per topic, the input is the
 articles published within the reference timeline's span; the system is told how
 many dates to produce (the reference's number of dates) and how many sentences per
 date (the reference's average, rounded); scores are the alignment-based ROUGE
-(align+ m:1, "AR-1/AR-2 F") and date F1 from :mod:`storyline.summarize.tls_eval`,
+(align+ m:1, "AR-1/AR-2 F") and date F1 from :mod:`storyline.eval.timeline`,
 averaged over topics.
 
 Two systems:
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from storyline.summarize.tls_eval import Timeline, evaluate, evaluate_dates, read_reference, tokenize
+from storyline.eval.timeline import Timeline, evaluate, evaluate_dates, read_reference, tokenize
 
 LOGGER = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@
 ECB+ test topics 36-45, MEANTIME nl and the DPG test weeks (14-15) are never read here. Prints the values to
 record in ``params.py``.
 
-    python -m storyline.cluster.tune --data ../shared/data
+    python -m storyline.eval.tune_clustering --data ../shared/data
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ def root():
 
 
 def test_topic_inputs_stay_within_the_reference_span(root):
-    from storyline.summarize.tls_run import load_topic
+    from storyline.eval.timeline_run import load_topic
 
     reference, records = load_topic(root, "es", "yemen")
     first, last = min(reference).isoformat(), max(reference).isoformat()

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from storyline.summarize.tls_eval import evaluate, evaluate_dates, read_reference, tokenize
+from storyline.eval.timeline import evaluate, evaluate_dates, read_reference, tokenize
 
 D = lambda d: date(2010, 1, d)  # noqa: E731
 

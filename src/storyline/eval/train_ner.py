@@ -18,7 +18,7 @@ docs/benchmarks-ner.md.
 
 Usage::
 
-    python -m storyline.enrich.ner_train [--data DIR] [--lang nl|en|all] [--c1 .. --c2 .. --iters ..]
+    python -m storyline.eval.train_ner [--data DIR] [--lang nl|en|all] [--c1 .. --c2 .. --iters ..]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.enrich.conlleval import read_conll, score
+from storyline.eval.conlleval import read_conll, score
 from storyline.enrich.ner import MODEL_DIR, FeatureExtractor, tokenize
 
 DEFAULT_DATA = Path(os.environ.get("STORYLINE_DATA", "/work/shared/data"))

@@ -28,15 +28,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Hashable, Iterable
+from storyline.errors import EvalDataError
 
 __all__ = ["EvalDataError", "default_meantime_path", "evaluate_meantime", "muc", "b_cubed", "ceaf_e", "conll_f1"]
 
 TYPE_MAP = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}  # PRO, FIN, OTH -> MISC
 _LOWER_PARTS = {"van", "von", "der", "den", "de", "of", "and", "&", "-", "'s", "du", "la", "le", "del"}
-
-
-class EvalDataError(ValueError):
-    pass
 
 
 def default_meantime_path() -> Path:
@@ -227,7 +224,7 @@ def _link_in_store(texts: dict[str, str], mentions_by_doc: dict[str, list], lang
                    gazetteer) -> dict[tuple[str, int, int], int]:
     """Run the real linker on an in-memory store; returns (doc, start, end) -> entity id."""
     from storyline.enrich.entities import link_mentions
-    from storyline.models import Article
+    from storyline.records import Article
     from storyline.store import Store
     from storyline.store.entities import EntityRepo
 

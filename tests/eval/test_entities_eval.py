@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.enrich.entity_eval import b_cubed, ceaf_e, conll_f1, muc
+from storyline.eval.entities import b_cubed, ceaf_e, conll_f1, muc
 
 
 def test_metrics_on_a_hand_checked_example():
@@ -23,7 +23,7 @@ def test_metrics_on_a_hand_checked_example():
 def test_meantime_linker_beats_exact_string_matching():
     from shared_data import data_path
 
-    from storyline.enrich.entity_eval import evaluate_meantime
+    from storyline.eval.entities import evaluate_meantime
 
     result = evaluate_meantime(data_path("meantime-cdcr-processed"), language="nl")
     systems = result["systems"]
