@@ -1,0 +1,177 @@
+"""One settings object for every stage and surface; the only module that reads the environment.
+
+Values come, highest first, from: keyword arguments (the CLI's options), ``STORYLINE_<SECTION>__<NAME>``
+environment variables (``STORYLINE_CLUSTER__EVENT_THRESHOLD=0.2``), the short variables users already set
+(``STORYLINE_DB``, ``STORYLINE_DATA``, ``STORYLINE_TOKEN``, ``STORYLINE_CACHE``), a TOML file
+(``$STORYLINE_CONFIG``, else ``./storyline.toml`` when present), then the defaults below, which
+``default_config.toml`` documents section by section.
+
+    >>> s = Settings(cluster={"event_threshold": 0.2})
+    >>> s.cluster.event_threshold, s.cluster.event_threshold_undated
+    (0.2, 0.4)
+
+Evaluation overrides go through a copy (``settings.replace(cluster={...})``), never through module globals.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from storyline.errors import ConfigError
+
+__all__ = ["Settings", "StoreSettings", "IngestSettings", "EnrichSettings", "ClusterSettings", "ApiSettings",
+           "PathSettings", "get_settings", "load_settings", "data_dir", "cache_dir"]
+
+# The short variables of earlier releases, and where they land.
+_SHORT_ENV = {
+    "STORYLINE_DB": ("store", "db"),
+    "STORYLINE_DATA": ("paths", "data"),
+    "STORYLINE_CACHE": ("paths", "cache"),
+    "STORYLINE_TOKEN": ("api", "token"),
+    "STORYLINE_MAX_ARTICLE_BYTES": ("ingest", "max_article_bytes"),
+    "STORYLINE_MAX_FILE_BYTES": ("ingest", "max_file_bytes"),
+}
+_REPO_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreSettings(_Section):
+    db: str = "storyline.db"  # a path (SQLite) or ":memory:"
+    busy_timeout_s: float = Field(30.0, gt=0)
+
+
+class IngestSettings(_Section):
+    max_article_bytes: int = Field(10 * 1024 * 1024, ge=1)
+    max_file_bytes: int = Field(512 * 1024 * 1024, ge=1)
+    batch_size: int = Field(200, ge=1)
+    prefetch: bool = True  # run the next batch's models in a worker process (same results, both cores)
+
+
+class EnrichSettings(_Section):
+    default_language: str = "nl"
+    # Two reports of a quote are one quote from this similarity up (docs/benchmarks-quotes.md).
+    same_quote: float = Field(0.72, ge=0, le=1)
+
+
+class ClusterSettings(_Section):
+    """Gates and thresholds of the online clusterer; the fitted pair models stay in ``cluster/params.py``."""
+
+    candidate_window: int = Field(50_000, ge=1)
+    max_candidates: int = Field(30, ge=1)
+    event_max_gap_days: int = Field(7, ge=0)
+    storyline_max_gap_days: int = Field(92, ge=0)
+    event_threshold: float = Field(0.3, ge=0, le=1)
+    event_threshold_undated: float = Field(0.4, ge=0, le=1)
+    undated_pair_threshold: float = Field(0.25, ge=0, le=1)
+    storyline_threshold: float = Field(0.1, ge=0, le=1)
+
+
+class ApiSettings(_Section):
+    token: str | None = None
+    max_body_bytes: int = Field(16 * 1024 * 1024, ge=1)
+
+
+class PathSettings(_Section):
+    data: Path | None = None  # gold and benchmark data; default ../shared/data beside the repository
+    cache: Path | None = None  # gazetteer cache; default $XDG_CACHE_HOME/storyline
+
+    @field_validator("data", "cache", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+class _ShortEnvSource(PydanticBaseSettingsSource):
+    def get_field_value(self, field, field_name):  # pragma: no cover - __call__ does the work
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        out: dict[str, dict[str, Any]] = {}
+        for name, (section, key) in _SHORT_ENV.items():
+            if os.environ.get(name):
+                out.setdefault(section, {})[key] = os.environ[name]
+        return out
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STORYLINE_", env_nested_delimiter="__", extra="ignore",
+                                      frozen=True)
+
+    store: StoreSettings = StoreSettings()
+    ingest: IngestSettings = IngestSettings()
+    enrich: EnrichSettings = EnrichSettings()
+    cluster: ClusterSettings = ClusterSettings()
+    api: ApiSettings = ApiSettings()
+    paths: PathSettings = PathSettings()
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        sources = [init_settings, env_settings, _ShortEnvSource(settings_cls)]
+        config = _config_file()
+        if config is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config))
+        return tuple(sources)
+
+    def replace(self, **sections: dict[str, Any]) -> "Settings":
+        """A copy with some values of some sections changed: ``s.replace(cluster={"event_threshold": 0.2})``."""
+        data = self.model_dump()
+        for section, values in sections.items():
+            if section not in data:
+                raise ConfigError(f"no settings section {section!r}; sections: {', '.join(data)}")
+            data[section].update(values)
+        try:
+            return type(self).model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(f"invalid settings: {exc}") from None
+
+
+def _config_file() -> Path | None:
+    named = os.environ.get("STORYLINE_CONFIG")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} (STORYLINE_CONFIG) not found")
+        return path
+    local = Path("storyline.toml")
+    return local if local.is_file() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and config file, with ``overrides`` (sections as dicts) on top."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once (tests call ``get_settings.cache_clear()`` after changing the env)."""
+    return load_settings()
+
+
+def data_dir(explicit: str | os.PathLike | None = None, settings: Settings | None = None) -> Path:
+    """Gold and benchmark data: ``explicit``, else the settings' ``paths.data``, else ../shared/data."""
+    if explicit:
+        return Path(explicit)
+    configured = (settings or get_settings()).paths.data
+    return Path(configured) if configured else _REPO_DATA
+
+
+def cache_dir(settings: Settings | None = None) -> Path:
+    """Where derived files (the gazetteer index) are cached."""
+    configured = (settings or get_settings()).paths.cache
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "storyline"
