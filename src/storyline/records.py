@@ -44,3 +44,19 @@ class Article:
             "text": self.text,
             "copy_of": self.copy_of,
         }
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where the clusterer put one article: its event, that event's storyline, and a date it refined.
+
+    ``estimated_date``/``date_precision`` are set when the clusterer dated an article from its text or its
+    event (the store keeps them on the article); None leaves the article's dates as they are.
+    """
+
+    article_id: str
+    event_id: int
+    storyline_id: int | None = None
+    score: float | None = None
+    estimated_date: str | None = None
+    date_precision: str | None = None
