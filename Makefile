@@ -7,10 +7,11 @@ DEMO_DB ?= demo.db
 
 .PHONY: setup browser demo test bench train-ner tune-clustering fuzz fuzz-api clean
 
+# dev: the test tools; eval: what evaluation and benchmarks import (scipy, nltk, matplotlib), for make test and make bench.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,eval]'
 	touch $(STAMP)
 
 setup: $(STAMP) browser

@@ -21,6 +21,7 @@ from typing import Iterator
 from storyline.ingest.readers import ReadError, article_from_record, finish_article, read_path
 from storyline.records import Article
 from storyline.errors import CorpusMissing
+from storyline import settings
 
 DPG_DIR = "dpgmedia2019-partisan-nl"
 DPG_GLOB = "dpgMedia2019-articles-*.jsonl"  # the labels files carry no text
@@ -29,12 +30,8 @@ CRISIS_LANGS = ("es", "fr", "it")
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """``explicit``, else ``$STORYLINE_DATA``, else ``../shared/data`` next to the repository."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get("STORYLINE_DATA"):
-        return Path(os.environ["STORYLINE_DATA"])
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data"
+    """``explicit``, else ``$STORYLINE_DATA`` (settings ``paths.data``), else ``../shared/data`` next to the repository."""
+    return settings.data_dir(explicit)
 
 
 def dpg_files(root: Path) -> list[Path]:

@@ -33,7 +33,7 @@ def e2e_markdown(result: dict, command: str) -> str:
         f"| **articles/s end-to-end** | **{result['articles_per_s']}** |",
         f"| CPU seconds (pipeline process) / articles per CPU second | {result.get('cpu_s')} / "
         f"{result.get('cpu_articles_per_s')} |",
-        f"| models ahead in a worker process (lever 2, `--prefetch`) | {'yes' if result.get('prefetch') else 'no'}"
+        f"| models ahead in a worker process (`--prefetch`) | {'yes' if result.get('prefetch') else 'no'}"
         f" ({result.get('prefetch_batches', 0)} batches; worker CPU seconds {result.get('worker_cpu_s', 0)}) |",
         f"| models alone: seconds | {result.get('models_only_s')} |",
         f"| models alone: articles/s | {result.get('models_only_articles_per_s')} (CPU seconds "

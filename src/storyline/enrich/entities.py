@@ -51,9 +51,13 @@ __all__ = ["EntityLinker", "link_mentions", "entity_for_name", "split_name", "li
 PARTICLES = frozenset("van von der den de del della di da das dos du la le ten ter te zu al el bin ben ibn "
                       "mac st".split())
 TYPE_ORDER = ("PER", "ORG", "LOC", "MISC")  # tie-break for majority votes
+# Caps and weights of the linker, set by hand against MEANTIME nl and the example corpus
+# (``storyline eval entities``; docs/benchmarks-entities.md, "Rules").
 BIG_CITY = 100_000       # a city named by a mention the NER did not call LOC must be at least this big
-HUGE_CITY = 1_000_000    # ... and in a country of the context, or at least this big
+HUGE_CITY = 1_000_000    # ... and in a country of the context, or at least this big ("Moskou eist ...")
+# Given names are compatible from this similarity up: Alekandr/Aleksandr join, Vitali/Wladimir Klitschko stay apart.
 GIVEN_NAME_SIMILARITY = 0.75
+MAX_CITY_ACRONYM_CHARS = 5  # an acronym this short ("GM", "VS") is an organisation or a country, never a city
 
 _STRIP = " \t\n\"'“”‘’„«»()[]{}.,;:!?*-–—`"
 # Articles a span may start with ("De Dow Jones", "het A380"): function words of nl/en/de/fr.
@@ -388,7 +392,7 @@ class EntityLinker:
         if types.get("LOC", 0) == 0 and majority != "ORG":
             return None
         name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
-        if acronym_of(name) and len(name) <= 5:  # "GM", "VS": an organisation or a country, not a city
+        if acronym_of(name) and len(name) <= MAX_CITY_ACRONYM_CHARS:
             return None
         if majority == "LOC" or types.get("LOC", 0) * 2 >= sum(types.values()):
             return gaz.resolve(name, context)

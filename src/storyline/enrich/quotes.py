@@ -34,6 +34,30 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 __all__ = ["QuoteHit", "extract_quotes", "normalise_quote", "quote_similarity", "tokens_of", "sentence_spans"]
 
+# Caps and weights of the rules. Set by hand on the German quotation set's dev split and the example corpus
+# (test split run once per version: docs/benchmarks-quotes.md); the windows count tokens unless named chars.
+MIN_UNATTRIBUTED_WORDS = 5    # a quoted run without a speaker shorter than this is a scare quote or headline bit
+MIN_CONTINUATION_WORDS = 3    # a later quote in the same paragraph keeps the speaker from this length up
+COVERED_SENTENCE = 0.5        # a sentence more than half inside direct quotes is not searched for reported speech
+MIN_REPORT_CHARS = 10         # "volgens X" / trailing "aldus X" reports shorter than this are not quotes
+TRAILING_ATTRIBUTION_TOKENS = 8   # "..., aldus X" closes the sentence: at most this many tokens after the name
+COMPLEMENTISER_WINDOW = 14    # "zei (...) dat": the complementiser within this many tokens after the verb
+DE_CONTENT_COMMA_WINDOW = 25  # German "So sagte X am Montag, ...": the comma within this many tokens
+SUBJECT_GAP_TOKENS = 3        # auxiliaries/adverbs between subject and verb ("Zelensky heeft eerder gezegd")
+SUBJECT_PP_TOKENS = 7         # a prepositional phrase between subject and verb ("Minister X von der Kanzlei ...")
+APPOSITION_TOKENS = 16        # "Filippo Grandi, hoge commissaris ... (VN), vertelde": apposition length
+ROLE_CHARS_BEFORE = 80        # a person's role: the words right before the name, within this many chars ...
+ROLE_WORDS_BEFORE = 4         # ... at most this many of them,
+ROLE_CHARS_AFTER = 100        # or an apposition after the name within this many chars,
+ROLE_WORDS_AFTER = 8          # at most this many words
+ROLE_WORDS_INITIAL = 4        # a sentence's subject given by its role: among its first words
+# Two reports of one quote (quote_similarity): overlap with the shorter quote, tempered by the longest shared
+# run (saturating at RUN_SATURATION words) so that common words alone do not match; the example corpus's
+# three wordings of one speech score 0.80-1.0 (docs/benchmarks-quotes.md).
+OVERLAP_WEIGHT = 0.6
+RUN_WEIGHT = 0.4
+RUN_SATURATION = 5
+
 
 @dataclass(frozen=True)
 class QuoteHit:
@@ -315,16 +339,16 @@ def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: l
     if e > start:
         # allow auxiliaries/adverbs between subject and verb ("Zelensky heeft eerder gezegd")
         gap = tokens[e:k]
-        if len(gap) <= 3 and all(t[0][:1].islower() for t in gap):
+        if len(gap) <= SUBJECT_GAP_TOKENS and all(t[0][:1].islower() for t in gap):
             return start
         # "Minister X von der Kanzlei des Ministerpräsidenten erklärte": a prepositional phrase
-        if gap and gap[0][0].lower() in _OF and len(gap) <= 7 and all(t[0][0].isalnum() for t in gap):
+        if gap and gap[0][0].lower() in _OF and len(gap) <= SUBJECT_PP_TOKENS and all(t[0][0].isalnum() for t in gap):
             return start
     # "Filippo Grandi, hoge commissaris ... (VN) vertelde": a clause-initial name before an apposition
     if start > 0:
         e0 = _np_at(tokens, 0, L)
         if 0 < e0 < len(tokens) and tokens[e0][0] == "," and e0 < k and tokens[0][0][:1].isupper() \
-                and any(t[0][:1].isupper() for t in tokens[:e0]) and k - e0 <= 16:
+                and any(t[0][:1].isupper() for t in tokens[:e0]) and k - e0 <= APPOSITION_TOKENS:
             return 0
     return -1
 
@@ -352,15 +376,15 @@ class _Context:
         # ("De Oekraïense president Volodimir Zelenski") or in an apposition after it.
         self.roles: list[tuple[set[str], str]] = []
         for m in self.persons:
-            before = text[max(0, m.start - 80):m.start]
+            before = text[max(0, m.start - ROLE_CHARS_BEFORE):m.start]
             sent_start = max(before.rfind(". "), before.rfind("\n"))
             before = before[sent_start + 1:] if sent_start >= 0 else before
-            words = [w.lower() for w in _WORD.findall(before)][-4:]
+            words = [w.lower() for w in _WORD.findall(before)][-ROLE_WORDS_BEFORE:]
             cut = [w for w in words if w.isalpha() or "-" in w]
-            after = text[m.end:m.end + 100]
+            after = text[m.end:m.end + ROLE_CHARS_AFTER]
             if after.startswith(","):
                 app = after[1:].split(",")[0]
-                cut += [w.lower() for w in _WORD.findall(app)][:8]
+                cut += [w.lower() for w in _WORD.findall(app)][:ROLE_WORDS_AFTER]
             if cut:
                 self.roles.append((set(cut), self.name_of(m)))
         # the subject of each sentence: first person named (or a pronoun inherits the previous one)
@@ -391,7 +415,7 @@ class _Context:
     def _role_in(self, phrase: str, only_initial: bool = False) -> str | None:
         words = [w.lower() for w in _WORD.findall(phrase)]
         if only_initial:
-            words = words[:4]
+            words = words[:ROLE_WORDS_INITIAL]
         words = [w for w in words if w not in self.L.det]
         if not words or not self.roles:
             return None
@@ -501,12 +525,12 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             speaker_text = text[sp_s:sp_e]
             speaker, stype = ctx.resolve(sp_s, sp_e, si)
         elif (last_direct is not None and last_direct.speaker_text is not None
-              and "\n" not in text[last_direct.end:o_start] and n_words >= 3
+              and "\n" not in text[last_direct.end:o_start] and n_words >= MIN_CONTINUATION_WORDS
               and _starts_sentence(text, o_start, s_start)):
             # a quote that continues the previous one in the same paragraph keeps its speaker
             speaker, speaker_text, stype = last_direct.speaker, last_direct.speaker_text, last_direct.speaker_type
             sp_s, sp_e, cue = last_direct.speaker_start, last_direct.speaker_end, last_direct.cue
-        if speaker_text is None and n_words < 5:
+        if speaker_text is None and n_words < MIN_UNATTRIBUTED_WORDS:
             continue  # scare quotes and headline fragments without a speaker
         hit = QuoteHit(inner, o_start, o_end, "direct", speaker, speaker_text, sp_s, sp_e, stype, cue, si)
         hits.append(hit)
@@ -517,7 +541,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
     direct_by_sent = {h.sentence: h for h in hits if h.speaker_text is not None}
     prev_indirect: QuoteHit | None = None
     for si, (s, e) in enumerate(sents):
-        if any(a < e and b > s and (b - a) > 0.5 * (e - s) for a, b in covered):
+        if any(a < e and b > s and (b - a) > COVERED_SENTENCE * (e - s) for a, b in covered):
             prev_indirect = direct_by_sent.get(si)
             continue
         found = None
@@ -670,16 +694,16 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                 q_e = end_cut
             else:
                 q_s, q_e = s, end_cut
-            if q_e - q_s > 10:
+            if q_e - q_s > MIN_REPORT_CHARS:
                 return q_s, q_e, sp_s, sp_e, m.group()
     # German "X zufolge ..." is rare enough to leave out; 2. trailing "..., aldus X." / "..., sagte X."
     for m in L.trailing_re.finditer(text, s, e):
         sub = _tokens(text, m.end(), e)
         ne = _np_at(sub, 0, L)
-        if ne > 0 and m.start() - s > 10:
+        if ne > 0 and m.start() - s > MIN_REPORT_CHARS:
             rest = sub[ne:]
             # the attribution closes the sentence (only adverbials may follow)
-            if len(rest) <= 8:
+            if len(rest) <= TRAILING_ATTRIBUTION_TOKENS:
                 return s, m.start(), sub[0][1], sub[ne - 1][2], m.group("verb")
     # 3. "Dat meldt X." — the report is the previous sentence; handled by the caller as a plain cue here
     # 4. "X zegt/sagte (, ) dat ..." with the subject before the verb (V2) or after it (inversion)
@@ -692,7 +716,7 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
             continue
         # complementiser within a few tokens after the verb (past adverbs, the subject or an object)
         c = None
-        for j in range(k + 1, min(len(toks), k + 14)):
+        for j in range(k + 1, min(len(toks), k + COMPLEMENTISER_WINDOW)):
             tj = toks[j][0].lower()
             if tj in L.comp:
                 c = j
@@ -710,7 +734,7 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                 sp = (toks[k + 1][1], toks[ne - 1][2])
                 if c is None and L.code == "de":
                     # "So sagte X am Montag, die Astronauten würden ..." — content after the comma
-                    for j in range(ne, min(len(toks), ne + 25)):
+                    for j in range(ne, min(len(toks), ne + DE_CONTENT_COMMA_WINDOW)):
                         if toks[j][0] == ",":
                             if j + 1 < len(toks) and toks[j + 1][1] < end_cut:
                                 return toks[j + 1][1], end_cut, sp[0], sp[1], w
@@ -761,8 +785,8 @@ def quote_similarity(a: str, b: str) -> float:
     sa, sb = set(ta), set(tb)
     overlap = len(sa & sb) / min(len(sa), len(sb))
     run = _longest_common_run(ta, tb)
-    run_score = min(1.0, run / 5.0)
-    return 0.6 * overlap + 0.4 * run_score
+    run_score = min(1.0, run / RUN_SATURATION)
+    return OVERLAP_WEIGHT * overlap + RUN_WEIGHT * run_score
 
 
 def _longest_common_run(a: list[str], b: list[str]) -> int:

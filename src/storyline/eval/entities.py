@@ -22,13 +22,13 @@ missed it, so NER misses count against the score.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Hashable, Iterable
 from storyline.errors import EvalDataError
+from storyline.settings import data_dir
 
 __all__ = ["EvalDataError", "default_meantime_path", "evaluate_meantime", "muc", "b_cubed", "ceaf_e", "conll_f1"]
 
@@ -37,10 +37,7 @@ _LOWER_PARTS = {"van", "von", "der", "den", "de", "of", "and", "&", "-", "'s", "
 
 
 def default_meantime_path() -> Path:
-    base = os.environ.get("STORYLINE_DATA")
-    if base:
-        return Path(base) / "meantime-cdcr-processed"
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "meantime-cdcr-processed"
+    return data_dir() / "meantime-cdcr-processed"
 
 
 # --------------------------------------------------------------------------- metrics

@@ -16,20 +16,18 @@ gold speaker span.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import Counter
 from pathlib import Path
 
 from storyline.enrich.quotes import extract_quotes
+from storyline.settings import data_dir
 
 _EDGE = " \t\n,;:.!?…\"'“”„‘’‚«»‹›"
 
 
 def default_data_dir() -> Path:
-    base = os.environ.get("STORYLINE_DATA")
-    root = Path(base) if base else Path(__file__).resolve().parents[3].parent / "shared" / "data"
-    return root / "german-news-quotation-attribution" / "data"
+    return data_dir() / "german-news-quotation-attribution" / "data"
 
 
 def _gold(doc: dict) -> list[dict]:

@@ -27,7 +27,6 @@ import argparse
 import gettext
 import gzip
 import json
-import os
 import re
 import sys
 import time
@@ -38,9 +37,7 @@ import numpy as np
 
 from storyline.eval.conlleval import read_conll, score
 from storyline.enrich.ner import MODEL_DIR, FeatureExtractor, tokenize
-
-DEFAULT_DATA = Path(os.environ.get("STORYLINE_DATA", "/work/shared/data"))
-
+from storyline.settings import data_dir
 
 def log(*a):
     print(time.strftime("%H:%M:%S"), *a, file=sys.stderr, flush=True)
@@ -518,7 +515,8 @@ def train_en(args) -> dict:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(DEFAULT_DATA), help="shared data dir (contains conll2002-nl/)")
+    ap.add_argument("--data", default=None,
+                    help="shared data dir (contains conll2002-nl/); default: $STORYLINE_DATA, else ../shared/data")
     ap.add_argument("--lang", default="all", choices=["nl", "en", "all"])
     ap.add_argument("--out", default=str(MODEL_DIR))
     ap.add_argument("--c1", type=float, default=0.05)
@@ -535,6 +533,7 @@ def main(argv=None):
                     help="skip the English leave-one-topic-out estimate (4 extra trainings)")
     ap.add_argument("--report", default=None, help="write a JSON report here")
     args = ap.parse_args(argv)
+    args.data = str(data_dir(args.data))
     Path(args.out).mkdir(parents=True, exist_ok=True)
     report = {}
     if args.lang in ("nl", "all"):

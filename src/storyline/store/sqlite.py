@@ -18,10 +18,12 @@ from storyline.records import Article
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.search import fold_query, matching_sentence, search_document
 from storyline.errors import StoreError
+from storyline.settings import get_settings
 
 
 def default_db_path() -> str:
-    return os.environ.get("STORYLINE_DB") or "storyline.db"
+    """The configured database (settings ``store.db``: ``$STORYLINE_DB``, else ``storyline.db``)."""
+    return get_settings().store.db
 
 
 _ARTICLE_COLUMNS = (
