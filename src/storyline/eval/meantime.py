@@ -35,8 +35,8 @@ def parse_date_line(line: str, lang: str) -> str | None:
     """The document's date (ISO day) from its date line, or None.
 
     The project's time tagger reads the English and Dutch forms; the Spanish and Italian ones ("1 marzo 2008")
-    go to dateparser in the document's language (until session 5 they were left undated, so half of the
-    Spanish/Italian evaluation streamed without dates).
+    go to dateparser in the document's language (left undated, half of the Spanish/Italian evaluation would
+    stream without dates).
     """
     line = line.replace(" ,", ",").strip()
     if not line:
