@@ -1,8 +1,8 @@
 """Fitted pair models of the online clusterer (``make tune-clustering``, ``storyline.eval.tune_clustering``).
 
 Each is a logistic regression over ``online.FEATURES``, in that order. Thresholds, gates and the candidate search
-are settings (``storyline.settings.ClusterSettings``). How each value was chosen, and the grids: docs/benchmarks-
-clustering.md.
+are settings (``storyline.settings.ClusterSettings``). How each value was chosen, and the grids:
+docs/benchmarks-clustering.md.
 """
 
 # An article against an event's running sums, for dated pairs. Fitted on ECB+ train topics and MEANTIME en/es/it,

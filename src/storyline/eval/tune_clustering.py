@@ -15,9 +15,11 @@
   one (what ``make tune-clustering`` runs by default).
 * Gates, candidate search and the thresholds not searched come from the settings (``ClusterSettings``).
 * Event threshold: a grid search of the online clusterer on mean *pairwise* F1 (each set averaged over
-  ``--orders`` date-respecting stream orders) over ECB+ dev topics, MEANTIME en+it and DPG dev weeks (pairwise first: in real news most articles stand alone, where BCubed
-  flatters a clusterer that merges little): the grid is printed with the best mean as a suggestion; the
-  default ``ClusterSettings.event_threshold`` is chosen from the whole grid (docs/benchmarks-clustering.md). Storyline threshold: mean storyline BCubed over ECB+ dev topics and DPG dev weeks.
+  ``--orders`` date-respecting stream orders) over ECB+ dev topics, MEANTIME en+it and DPG dev weeks
+  (pairwise first: in real news most articles stand alone, where BCubed flatters a clusterer that merges
+  little): the grid is printed with the best mean as a suggestion; the default
+  ``ClusterSettings.event_threshold`` is chosen from the whole grid (docs/benchmarks-clustering.md).
+* Storyline threshold: mean storyline BCubed over ECB+ dev topics and DPG dev weeks.
 
 ECB+ test topics 36-45, MEANTIME nl and the DPG test weeks (14-15) are never read here. Prints the models to
 record in ``params.py`` and the thresholds for ``ClusterSettings``.
