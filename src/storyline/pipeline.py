@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
+from storyline import prefetch
 from storyline.cluster import EventClusterer, embedding_inputs
 from storyline.records import Article
 from storyline.settings import Settings, get_settings
@@ -42,8 +43,6 @@ class ClusterStage:
         mentions = {k: [_Text(t) for t in v] for k, v in store.article_mention_texts(ids).items()}
         quotes = {k: [_Text(t, "direct", n) for n, t in enumerate(v)]
                   for k, v in store.article_direct_quotes(ids).items()}
-        from storyline import prefetch
-
         embeddings = prefetch.take_embeddings(embedding_inputs(articles))  # computed ahead by a worker process
         store.save_assignments(self._clusterer.learn_many(articles, mentions, quotes, embeddings))
 

@@ -119,7 +119,7 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
             except ValueError as exc:
                 items.append(ReadError(f"{path}:{n}", str(exc)))
         t0 = time.perf_counter()
-        summary = Ingester(store, batch_size=batch_size).ingest(items, on_batch=make_batch_handler(store, stages, settings=settings))
+        summary = Ingester(store, batch_size=batch_size).ingest(items, on_batch=make_batch_handler(store, stages))
         elapsed = time.perf_counter() - t0
         assigned = q.assignments(store.conn)
         # Exact duplicates are stored once: they take the event of the stored copy.
