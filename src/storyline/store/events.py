@@ -297,6 +297,20 @@ class ClusterStore:
                 self.conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
                                   (a.estimated_date, a.date_precision, a.article_id))
 
+    def event_sizes(self) -> list[int]:
+        """Articles per event (events with at least one)."""
+        return [n for (n,) in self.conn.execute("SELECT n_articles FROM events WHERE n_articles > 0")]
+
+    def storyline_sizes(self) -> list[int]:
+        """Events per storyline (events with at least one article)."""
+        return [n for (n,) in self.conn.execute(
+            "SELECT COUNT(*) FROM events WHERE n_articles > 0 GROUP BY storyline_id")]
+
+    def event_ids(self, min_articles: int = 1) -> list[int]:
+        """Ids of the events with at least ``min_articles`` articles, in id order."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM events WHERE n_articles >= ? ORDER BY id",
+                                                (min_articles,))]
+
     def article_mention_texts(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
         """The entity mentions stored for each article, as their surface text, in the order stored."""
         out: dict[str, list[str]] = {}
