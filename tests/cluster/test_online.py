@@ -209,11 +209,13 @@ def test_dates_that_agree_lower_the_join_threshold_and_silent_dates_do_not(day, 
 
 
 def test_undated_threshold_is_never_below_the_dated_one():
-    from storyline.cluster import params
+    from storyline.settings import ClusterSettings
 
     assert OnlineClusterer(MemoryBackend(), event_threshold=0.7).event_threshold_undated == 0.7
     low = OnlineClusterer(MemoryBackend(), event_threshold=0.1)
-    assert low.event_threshold_undated == params.EVENT_THRESHOLD_UNDATED
+    assert low.event_threshold_undated == ClusterSettings().event_threshold_undated
+    from_settings = OnlineClusterer(MemoryBackend(), ClusterSettings(event_threshold=0.6))
+    assert from_settings.event_threshold == from_settings.event_threshold_undated == 0.6
     with pytest.raises(ValueError, match="thresholds"):
         OnlineClusterer(MemoryBackend(), event_threshold_undated=1.0)
 

@@ -136,15 +136,17 @@ def test_two_writers_on_one_store_do_not_overwrite_each_other(tmp_path):
 
 
 def test_cluster_stage_reads_quotes_and_entity_words_stored_by_enrich(store):
-    from storyline.cluster.stage import _direct_quotes, _mention_names
+    from storyline.cluster.stage import _direct_quote_texts, _mention_bag
+    from storyline.pipeline import _Text
 
     text = ("Premier Mark Rutte sprak dinsdag in Den Haag over de formatie. \"We gaan hier de komende weken heel "
             "hard aan werken met alle partijen\", zei Rutte na afloop tegen verslaggevers.")
     _ingest(store, [("q-1", "nos", "2022-02-28", "Rutte over de formatie", text)])
-    quotes = _direct_quotes(store.conn, ["q-1"])
+    quotes = store.article_direct_quotes(["q-1"])
     assert any("komende weken heel hard" in t for t in quotes.get("q-1", []))
-    names = _mention_names(store.conn, ["q-1"])
-    assert "rutte" in names.get("q-1", {})
+    assert _direct_quote_texts([_Text(t, "direct", n) for n, t in enumerate(quotes["q-1"])]) == quotes["q-1"]
+    names = _mention_bag(_Text(t) for t in store.article_mention_texts(["q-1"]).get("q-1", []))
+    assert "rutte" in names
 
 
 def test_undated_reports_join_an_event_stored_by_an_earlier_ingest(tmp_path):
@@ -163,7 +165,7 @@ def test_undated_reports_join_an_event_stored_by_an_earlier_ingest(tmp_path):
     store = Store(path)
     from storyline.cluster.stage import SqlBackend
 
-    members = SqlBackend(store.conn).get("event", before["nos-1"][0]).member_views()
+    members = SqlBackend(store).get("event", before["nos-1"][0]).member_views()
     assert len(members) == 2 and all(m.lex and m.n == 1 for m in members)
     _ingest(store, [third])
     after = q.assignments(store.conn)

@@ -6,8 +6,8 @@ the best one if a learned score clears a threshold, otherwise it opens a new eve
 the same way to a storyline (or opens one). Nothing is ever re-assigned, so ids shown to a user stay valid.
 
 The score is a logistic model over a few signals (embedding cosine, lexical TF-IDF cosine, name
-cosine, time proximity with decay, a cross-lingual flag); its weights and thresholds live in
-``params.py`` with a note on the training data they came from. A pair without a publication date, or whose
+cosine, time proximity with decay, a cross-lingual flag); its fitted weights live in ``params.py``, its
+thresholds and gates in the settings (``ClusterSettings``). A pair without a publication date, or whose
 dates say little (the same month), is scored against each of the event's latest members instead of its
 running sums (``OnlineClusterer.event_score``).
 """
@@ -24,6 +24,7 @@ import numpy as np
 
 from storyline.cluster import params
 from storyline.cluster.signals import EMBED_DIM, Signals, interval_gap, sparse_cos
+from storyline.settings import ClusterSettings
 
 CLUSTER_LEX_TERMS = 150
 CLUSTER_NAME_KEYS = 80
@@ -78,7 +79,7 @@ class Cluster:
     def add(self, sig: Signals, precise: bool) -> None:
         if self.kind == "event" and self.n >= 1:
             # Until a second member joins, the event is its one member: no copy is kept (most events stay single).
-            # (An event stored before session 6 keeps no members: its sums become its first.)
+            # (An event stored before member views existed keeps none: its sums become its first.)
             first = self.views or [self._as_member()]
             self.views = (first + [member_view(sig, precise)])[-MEMBER_VIEWS:]
         self.emb_sum = self.emb_sum + sig.emb
@@ -269,10 +270,10 @@ def _certainty(interval, cluster: Cluster, tau_days: float) -> float:
     return 2 * tau_days / (2 * tau_days + max(0, spread - 2))
 
 
-def undated_threshold(event_threshold: float) -> float:
-    """The default threshold for pairs whose dates say nothing: the tuned one, never below the same-day one
+def undated_threshold(event_threshold: float, tuned: float) -> float:
+    """The threshold for pairs whose dates say nothing: the ``tuned`` one, never below the same-day one
     (without dates, a pair needs at least as much evidence from the text as with them)."""
-    return max(event_threshold, params.EVENT_THRESHOLD_UNDATED)
+    return max(event_threshold, tuned)
 
 
 def score(model: dict, x: np.ndarray) -> float:
@@ -330,36 +331,57 @@ class MemoryBackend:
 
 @dataclass
 class Decision:
+    """Where ``learn_one`` put an article."""
+
     event_id: int
     storyline_id: int
     score: float
     new_event: bool
 
 
-class OnlineClusterer:
-    """``learn_one(signals, seq)`` assigns one article; state lives in the backend."""
+@dataclass(frozen=True)
+class Prediction:
+    """Where ``predict_one`` would put an article: ``event_id`` None for a new event, ``storyline_id`` None for a
+    new storyline; ``score`` as ``Decision.score``."""
 
-    def __init__(self, backend: Backend, event_model: dict | None = None, storyline_model: dict | None = None,
+    event_id: int | None
+    storyline_id: int | None
+    score: float
+
+
+class OnlineClusterer:
+    """``learn_one(signals, seq)`` assigns one article, ``predict_one`` says where it would go; state lives in the
+    backend.
+
+    Thresholds, gates and the candidate search come from ``settings`` (default: ``ClusterSettings()``); a keyword
+    given here overrides its setting (tuning grids). Pairs whose dates say nothing use
+    ``max(event_threshold, event_threshold_undated)`` unless ``event_threshold_undated`` is given.
+    """
+
+    def __init__(self, backend: Backend, settings: ClusterSettings | None = None, *,
+                 event_model: dict | None = None, storyline_model: dict | None = None,
                  event_threshold: float | None = None, storyline_threshold: float | None = None,
-                 window: int = params.CANDIDATE_WINDOW, max_candidates: int = params.MAX_CANDIDATES,
+                 window: int | None = None, max_candidates: int | None = None,
                  event_threshold_undated: float | None = None, undated_pair_model: dict | None = None,
                  undated_pair_threshold: float | None = None):
+        cfg = settings or ClusterSettings()
         self.backend = backend
         self.event_model = event_model or params.EVENT_MODEL
         self.undated_pair_model = undated_pair_model or params.UNDATED_PAIR_MODEL
         self.storyline_model = storyline_model or params.STORYLINE_MODEL
-        self.event_threshold = params.EVENT_THRESHOLD if event_threshold is None else event_threshold
-        self.event_threshold_undated = (undated_threshold(self.event_threshold) if event_threshold_undated is None
-                                        else event_threshold_undated)
-        self.undated_pair_threshold = (params.UNDATED_PAIR_THRESHOLD if undated_pair_threshold is None
+        self.event_threshold = cfg.event_threshold if event_threshold is None else event_threshold
+        self.event_threshold_undated = (undated_threshold(self.event_threshold, cfg.event_threshold_undated)
+                                        if event_threshold_undated is None else event_threshold_undated)
+        self.undated_pair_threshold = (cfg.undated_pair_threshold if undated_pair_threshold is None
                                        else undated_pair_threshold)
-        self.storyline_threshold = (params.STORYLINE_THRESHOLD if storyline_threshold is None
-                                    else storyline_threshold)
+        self.storyline_threshold = cfg.storyline_threshold if storyline_threshold is None else storyline_threshold
         if not all(0.0 < t < 1.0 for t in (self.event_threshold, self.event_threshold_undated,
                                            self.undated_pair_threshold, self.storyline_threshold)):
             raise ValueError("thresholds must be in (0, 1)")
-        self.window = window
-        self.max_candidates = max_candidates
+        self.window = cfg.candidate_window if window is None else window
+        self.max_candidates = cfg.max_candidates if max_candidates is None else max_candidates
+        self.event_max_gap_days = cfg.event_max_gap_days
+        self.storyline_max_gap_days = cfg.storyline_max_gap_days
 
     def event_threshold_for(self, sig: Signals, x: np.ndarray) -> float:
         """The join threshold for one (article, event) pair: lower as far as the dates agree.
@@ -386,7 +408,7 @@ class OnlineClusterer:
         events years apart (two quakes in one county, two launches of one laptop) share their topic words;
         member by member, the year that differs counts against every member. A date read from the text still
         keeps reports more than a week apart out (the hard gate), but it is weak evidence of when the article
-        appeared, so it does not lower the threshold either. Numbers: ``params`` and the benchmarks (session 6).
+        appeared, so it does not lower the threshold either. Numbers: docs/benchmarks-clustering.md.
 
         Dates that say little (two reports dated "February": ``has_time`` below ``WEAK_DATES``) are scored
         member by member too, by the event model: the running sums of two reports on one topic are closer to
@@ -401,12 +423,12 @@ class OnlineClusterer:
 
     def _member_mean(self, model: dict, sig: Signals, cluster: Cluster) -> float:
         tau = self.event_model["tau_days"]
-        views = cluster.member_views() or [cluster]  # one member: the event itself (and states from before session 6)
+        views = cluster.member_views() or [cluster]  # one member: the event itself (and states without member views)
         return float(np.mean([score(model, features(sig, v, tau)) for v in views]))
 
     def _scored_candidates(self, kind: str, sig: Signals, keys: list[str], seq: int):
         """(cluster, features) of the indexed candidates that pass the hard gates."""
-        gate = params.STORYLINE_MAX_GAP_DAYS if kind == "storyline" else params.EVENT_MAX_GAP_DAYS
+        gate = self.storyline_max_gap_days if kind == "storyline" else self.event_max_gap_days
         tau = (self.event_model if kind == "event" else self.storyline_model)["tau_days"]
         # Clusters ending more than the hard gate before this article are left out by the index itself.
         min_day = int(sig.interval[0] - gate) if sig.interval is not None else None
@@ -439,28 +461,44 @@ class OnlineClusterer:
                 best, best_score = cluster, s
         return best, best_score
 
-    def learn_one(self, sig: Signals, seq: int, precise_date: bool, title: str | None = None,
-                  forced_event: int | None = None) -> Decision:
-        keys = article_keys(sig)
+    def _choose(self, sig: Signals, keys: list[str], seq: int,
+                forced_event: int | None) -> tuple[Cluster | None, Cluster | None, float]:
+        """(event to join or None, storyline to join or None, score); reads the backend, changes nothing."""
         event = self.backend.get("event", forced_event) if forced_event is not None else None
-        if event is not None and not _within(sig.interval, event.interval, params.EVENT_MAX_GAP_DAYS):
+        if event is not None and not _within(sig.interval, event.interval, self.event_max_gap_days):
             # A "copy" weeks later is a rerun (a comic strip or a caption with the same short text), not a
             # report of the original's event: it is clustered like any other article.
             event = None
         ev_score = 1.0 if event is not None else 0.0
         if event is None:
             event, ev_score = self.best_event(sig, keys, seq)
+        if event is not None:
+            return event, self.backend.get("storyline", event.parent), ev_score
+        storyline, sl_score = self.best_storyline(sig, keys, seq)
+        if storyline is None or sl_score < self.storyline_threshold:
+            storyline = None
+        return None, storyline, ev_score
+
+    def predict_one(self, sig: Signals, seq: int, forced_event: int | None = None) -> Prediction:
+        """Where ``learn_one`` would put this article now, without changing any state."""
+        event, storyline, ev_score = self._choose(sig, article_keys(sig), seq, forced_event)
+        return Prediction(event.id if event is not None else None,
+                          storyline.id if storyline is not None else None, ev_score)
+
+    def learn_one(self, sig: Signals, seq: int, precise_date: bool, title: str | None = None,
+                  forced_event: int | None = None) -> Decision:
+        """Assign one article (``seq``: its place in the stream) to an event, opening one (and a storyline) if
+        none fits; ``forced_event``: the event of the article it copies."""
+        keys = article_keys(sig)
+        event, storyline, ev_score = self._choose(sig, keys, seq, forced_event)
         new_event = event is None
         if new_event:
-            storyline, sl_score = self.best_storyline(sig, keys, seq)
-            if storyline is None or sl_score < self.storyline_threshold:
+            if storyline is None:
                 storyline = self.backend.create("storyline")
                 storyline.title = title
             event = self.backend.create("event")
             event.title = title
             event.parent = storyline.id
-        else:
-            storyline = self.backend.get("storyline", event.parent)
         for cluster in (event, storyline):
             cluster.add(sig, precise_date)
             cluster.last_seq = seq
@@ -479,8 +517,7 @@ def _series_clash(sig: Signals, cluster: Cluster) -> bool:
     Comics, letters pages, news-in-brief bundles and named columns repeat their title daily, and their
     pages look alike; republished copies of one report (same title, same text) never get here, they join
     their original's event as near-duplicates first. Nor does a series make a storyline (a daily strip is not a
-    story of events): applied to storylines too since session 5, the DPG dev weeks' storyline BCubed rose 0.902 ->
-    0.910 (pairwise precision 0.562 -> 0.574), the test weeks' 0.932 -> 0.937; ECB+ unchanged.
+    story of events): applied to storylines too, it raised the DPG dev weeks' storyline BCubed 0.902 -> 0.910.
     """
     if not sig.title_key or sig.interval is None:
         return False

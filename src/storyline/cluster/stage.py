@@ -1,72 +1,81 @@
-"""The ``cluster`` pipeline stage: assign each stored article to an event and a storyline, online.
+"""The cluster stage: records in, assignments out; the clustering state in the store.
 
-``cluster_batch(store, conn, articles)`` runs inside the batch's transaction. Within a batch, articles are
-taken in publication order (published date, else a date read from the text; undated ones last, so they
-can join an event of the same batch). All state the clusterer needs is in the store (cluster state blobs,
-an inverted index over recent clusters, document frequencies), loaded lazily, so a second ingest into the
-same database continues the clustering.
+``EventClusterer(store, settings).learn_many(articles, mentions, quotes)`` assigns each article of a batch to an
+event (and its event to a storyline) and returns one :class:`~storyline.records.Assignment` per article; the
+runner persists them. It runs inside the batch's transaction. Within a batch, articles are taken in publication
+order (published date, else a date read from the text; undated ones last, so they can join an event of the same
+batch). All state the clusterer needs is in the store (cluster state documents, an inverted index over recent
+clusters, document frequencies), read through the store's record-level methods and cached here, so a second
+ingest into the same database continues the clustering.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import sqlite3
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, Iterable, Mapping, Sequence
 
-from storyline.cluster.online import Cluster, OnlineClusterer
-from storyline import prefetch
-from storyline.cluster.signals import DocFreq, article_dates, article_terms, build_signals, embed_texts, \
-    embedding_text
-from storyline.records import Article
-from storyline.store import events as q
+import numpy as np
+
+from storyline.cluster.online import Cluster, OnlineClusterer, Prediction
+from storyline.cluster.signals import DateInfo, DocFreq, Signals, article_dates, article_terms, build_signals, \
+    embed_texts, embedding_text, mention_keys, name_keys
+from storyline.records import Article, Assignment
+from storyline.settings import ClusterSettings
 
 LOGGER = logging.getLogger(__name__)
 _CACHE_LIMIT = 20_000  # clusters kept in memory between batches
 
+__all__ = ["EventClusterer", "SqlBackend", "StoreDocFreq", "cluster_date", "embedding_inputs"]
+
 
 class SqlBackend:
-    """Clusters in the store; a bounded in-memory cache of recently used ones."""
+    """Clusters in the store; a bounded in-memory cache of recently used ones.
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    ``store`` is any object with the store's clustering methods (``cluster_candidates``, ``load_cluster``,
+    ``create_cluster``, ``save_cluster``; see ``storyline.store.events.ClusterStore``).
+    """
+
+    def __init__(self, store):
+        self.store = store
         self.cache: dict[tuple[str, int], Cluster] = {}
         self.dirty: set[tuple[str, int]] = set()
 
     def candidates(self, kind, keys, seq, window, limit, min_day=None):
-        return q.candidates(self.conn, kind, keys, seq - window, limit, min_day)
+        return self.store.cluster_candidates(kind, keys, seq - window, limit, min_day)
 
     def get(self, kind, cluster_id):
         if cluster_id is None:
             return None
         key = (kind, cluster_id)
         if key not in self.cache:
-            row = q.load_cluster(self.conn, kind, cluster_id)
-            if row is None or row["state"] is None:
+            stored = self.store.load_cluster(kind, cluster_id)
+            if stored is None:
                 return None
-            self.cache[key] = Cluster.from_state(cluster_id, kind, json.loads(row["state"]), title=row["title"],
-                                                 parent=row["parent"], last_seq=row["last_seq"])
+            self.cache[key] = Cluster.from_state(cluster_id, kind, stored.state, title=stored.title,
+                                                 parent=stored.parent, last_seq=stored.last_seq)
         return self.cache[key]
 
     def create(self, kind):
-        cid = q.create_cluster(self.conn, kind)
+        cid = self.store.create_cluster(kind)
         c = Cluster(id=cid, kind=kind)
         self.cache[(kind, cid)] = c
         return c
 
     def save(self, cluster):
-        # Keys are written at once (later articles of the batch must find this cluster); the blob at flush.
+        # Written at once: later articles of the batch must find this cluster through the index.
         self.dirty.add((cluster.kind, cluster.id))
         self._write(cluster)
 
     def _write(self, c: Cluster) -> None:
-        day, coarse = c.day, c.coarse
-        first = q.iso_day((day or coarse)[0]) if (day or coarse) else None
-        last = q.iso_day((day or coarse)[1]) if (day or coarse) else None
+        span = c.day or c.coarse
+        first = _iso_day(span[0]) if span else None
+        last = _iso_day(span[1]) if span else None
         date_, precision = cluster_date(c)
-        q.save_cluster(self.conn, c.kind, c.id, title=c.title, parent=c.parent, state=c.to_state(),
-                       first_date=first, last_date=last, date_=date_, precision=precision, n=c.n,
-                       last_seq=c.last_seq, keys=c.keys)
+        self.store.save_cluster(c.kind, c.id, title=c.title, parent=c.parent, state=c.to_state(),
+                                first_date=first, last_date=last, date=date_, date_precision=precision, n=c.n,
+                                last_seq=c.last_seq, keys=c.keys)
 
     def trim(self) -> None:
         if len(self.cache) > _CACHE_LIMIT:
@@ -75,10 +84,14 @@ class SqlBackend:
         self.dirty.clear()
 
 
+def _iso_day(ordinal: int) -> str:
+    return date.fromordinal(int(ordinal)).isoformat()
+
+
 def cluster_date(c: Cluster) -> tuple[str | None, str | None]:
     """An event's date: its earliest day-precise report, else the month its reports are dated in."""
     if c.day:
-        return q.iso_day(c.day[0]), "day"
+        return _iso_day(c.day[0]), "day"
     if c.coarse:
         lo, hi = (date.fromordinal(int(x)) for x in c.coarse)
         if (lo.year, lo.month) == (hi.year, hi.month):
@@ -90,15 +103,15 @@ def cluster_date(c: Cluster) -> tuple[str | None, str | None]:
 class StoreDocFreq(DocFreq):
     """Prior counts plus this store's counts, read for the terms of the batch at hand."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, store):
         base = DocFreq.with_prior()
         super().__init__(base.prior, base.prior_n)
-        self.conn = conn
-        self.online_n = int(q.get_meta(conn, "docs", "0"))
+        self.store = store
+        self.online_n = int(store.cluster_meta("docs", "0"))
         self.pending: dict[str, int] = {}
 
     def load(self, terms) -> None:
-        self.online = q.get_df(self.conn, terms)
+        self.online = self.store.doc_freqs(terms)
 
     def add(self, terms) -> None:
         super().add(terms)
@@ -106,40 +119,22 @@ class StoreDocFreq(DocFreq):
             self.pending[t] = self.pending.get(t, 0) + 1
 
     def flush(self) -> None:
-        q.add_df(self.conn, self.pending)
-        q.set_meta(self.conn, "docs", self.online_n)
+        self.store.add_doc_freqs(self.pending)
+        self.store.set_cluster_meta("docs", self.online_n)
         self.pending = {}
 
 
-class _State:
-    def __init__(self, conn: sqlite3.Connection):
-        self.backend = SqlBackend(conn)
-        self.clusterer = OnlineClusterer(self.backend)
-        self.seq_seen: int | None = None  # the store's arrival counter after our last batch
+@dataclass
+class _Prepared:
+    """One batch, ready to cluster: per article (in input order) its dates and terms; the processing order."""
+
+    infos: list[DateInfo]
+    counts: list[dict[str, int]]
+    order: list[int]
+    df: StoreDocFreq
 
 
-def _state(store, conn) -> _State:
-    st = getattr(store, "_cluster_state", None)
-    if st is None or st.backend.conn is not conn:
-        st = _State(conn)
-        store._cluster_state = st
-    return st
-
-
-def cluster_batch(store, conn: sqlite3.Connection, articles: list[Article]) -> None:
-    """Assign each article of a stored batch to an event (and its event to a storyline)."""
-    if not articles:
-        return
-    st = _state(store, conn)
-    try:
-        _cluster(store, conn, st, articles)
-    except BaseException:
-        # The transaction rolls back: cached clusters may hold changes that never reached the store.
-        store._cluster_state = None
-        raise
-
-
-def _order(articles: list[Article], infos) -> list[int]:
+def _order(articles: Sequence[Article], infos: Sequence[DateInfo]) -> list[int]:
     def order_key(i: int):
         a, info = articles[i], infos[i]
         when = a.published if a.published and len(a.published) >= 10 else info.estimated or a.published
@@ -148,106 +143,179 @@ def _order(articles: list[Article], infos) -> list[int]:
     return sorted(range(len(articles)), key=order_key)
 
 
-def embedding_inputs(articles: list[Article]) -> list[str]:
-    """The texts ``cluster_batch`` embeds for this batch, in its order (a prefetch worker embeds the same call:
-    the encoder pads to the longest text of a call, so only the same call gives bit-identical vectors)."""
-    infos = [article_dates(a.published, a.text, a.title, a.language) for a in articles]
+def _dates(articles: Sequence[Article]) -> list[DateInfo]:
+    return [article_dates(a.published, a.text, a.title, a.language) for a in articles]
+
+
+def embedding_inputs(articles: Sequence[Article]) -> list[str]:
+    """The texts ``learn_many`` embeds for this batch, in its order. An executor that embeds ahead must make this
+    very call (``signals.embed_texts(embedding_inputs(batch))``): the encoder pads to the longest text of a call,
+    so only the same call gives bit-identical vectors."""
+    infos = _dates(articles)
     return [embedding_text(articles[i].title, articles[i].text) for i in _order(articles, infos)]
 
 
-def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
-    infos = [article_dates(a.published, a.text, a.title, a.language) for a in articles]
-    order = _order(articles, infos)
-    counts = [article_terms(a.title, a.text, a.language) for a in articles]
-    df = StoreDocFreq(conn)
-    df.load({t for c in counts for t in c} | {t.lower() for a in articles for t in _name_candidates(a)})
-    texts = [embedding_text(articles[i].title, articles[i].text) for i in order]
-    embeddings = prefetch.take_embeddings(texts)  # computed ahead by a worker process (storyline.prefetch)
-    if embeddings is None:
-        embeddings = embed_texts(texts)
-    seq = int(q.get_meta(conn, "seq", "0"))
-    if st.seq_seen is not None and seq != st.seq_seen:
-        # Another process clustered into this store since our last batch: cached clusters are stale.
-        st.backend.cache.clear()
-    extra = _mention_names(conn, [a.id for a in articles])
-    quotes = _direct_quotes(conn, [a.id for a in articles])
-    for emb, i in zip(embeddings, order):
-        a, info = articles[i], infos[i]
-        seq += 1
-        df.add(counts[i])
-        sig = build_signals(a.title, a.text, a.language, emb, info.interval, df, counts[i], extra.get(a.id),
-                            quotes.get(a.id))
+def _mention_bag(mentions: Iterable[Any] | None) -> dict[str, int] | None:
+    """Name keys of the entity mentions the enrich stage found (their surface words, as the weights were fitted:
+    ``signals.mention_keys``; entities are linked after clustering)."""
+    if mentions is None:
+        return None
+    bag: dict[str, int] = {}
+    for m in mentions:
+        for key in mention_keys(m.text or ""):
+            bag[key] = bag.get(key, 0) + 1
+    return bag
+
+
+def _direct_quote_texts(quotes: Iterable[Any] | None) -> list[str] | None:
+    """The texts of an article's direct quotes, in text order."""
+    if quotes is None:
+        return None
+    texts = [q.text for q in sorted((q for q in quotes if q.kind == "direct"), key=lambda q: q.start) if q.text]
+    return texts or None
+
+
+class EventClusterer:
+    """The online clusterer of one runner over one store: ``learn_many`` assigns, ``predict_one`` only looks.
+
+    Holds the clusters it has read or written (a bounded cache) and the store's arrival counter after its last
+    batch; when another process has clustered into the store since, the cache is dropped. After an exception
+    (the batch transaction rolls back) the whole state is dropped.
+
+    Args:
+        store: the store (its clustering methods, ``storyline.store.events.ClusterStore``).
+        settings: thresholds, gates and candidate search (``Settings().cluster``).
+    """
+
+    def __init__(self, store, settings: ClusterSettings):
+        self.store = store
+        self.settings = settings
+        self._backend: SqlBackend | None = None
+        self._clusterer: OnlineClusterer | None = None
+        self._seq_seen: int | None = None  # the store's arrival counter after our last batch
+
+    def _online(self) -> tuple[SqlBackend, OnlineClusterer]:
+        if self._backend is None or self._clusterer is None:
+            self._backend = SqlBackend(self.store)
+            self._clusterer = OnlineClusterer(self._backend, self.settings)
+        return self._backend, self._clusterer
+
+    def reset(self) -> None:
+        """Forget every cached cluster (the store may have changed under us)."""
+        self._backend = self._clusterer = None
+        self._seq_seen = None
+
+    def learn_many(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Any]] | None = None,
+                   quotes: Mapping[str, Sequence[Any]] | None = None,
+                   embeddings: np.ndarray | None = None) -> list[Assignment]:
+        """Assign each article of a stored batch to an event (and its event to a storyline).
+
+        Args:
+            articles: the batch, already stored; not changed.
+            mentions: article id -> the entity mentions the enrich stage found (``.text`` is read).
+            quotes: article id -> its quotes (``.kind``, ``.text``, ``.start``: direct ones are read).
+            embeddings: vectors for ``embedding_inputs(articles)``, row by row; computed here when None.
+
+        Returns:
+            One ``Assignment`` per article, in the order of ``articles``; ``estimated_date`` is set where the
+            clusterer dated an article from its text or its event.
+        """
+        if not articles:
+            return []
+        try:
+            return self._learn(articles, mentions or {}, quotes or {}, embeddings)
+        except BaseException:
+            # The transaction rolls back: cached clusters may hold changes that never reached the store.
+            self.reset()
+            raise
+
+    def predict_one(self, article: Article, mentions: Sequence[Any] | None = None,
+                    quotes: Sequence[Any] | None = None, embedding: np.ndarray | None = None) -> Prediction:
+        """The event (and storyline) the article would join if it came next; nothing is written or counted.
+
+        Args as ``learn_many`` for one article (``embedding``: one vector). ``Prediction.event_id`` is None when
+        it would open a new event.
+        """
+        backend, clusterer = self._online()
+        seq = int(self.store.cluster_meta("seq", "0"))
+        if self._seq_seen is not None and seq != self._seq_seen:
+            backend.cache.clear()  # another process clustered since: cached clusters are stale
+        prep = self._prepare([article])
+        if embedding is None:
+            embedding = embed_texts(embedding_inputs([article]))[0]
+        sig = self._signals(article, prep, 0, embedding, mentions, quotes)
+        forced = self._forced_event(article, {})
+        return clusterer.predict_one(sig, seq + 1, forced_event=forced)
+
+    # ------------------------------------------------------------------ internals
+    def _prepare(self, articles: Sequence[Article]) -> _Prepared:
+        infos = _dates(articles)
+        counts = [article_terms(a.title, a.text, a.language) for a in articles]
+        df = StoreDocFreq(self.store)
+        df.load({t for c in counts for t in c} | {t.lower() for a in articles for t in _name_candidates(a)})
+        return _Prepared(infos, counts, _order(articles, infos), df)
+
+    def _signals(self, a: Article, prep: _Prepared, i: int, emb: np.ndarray, mentions, quotes) -> Signals:
+        info = prep.infos[i]
+        prep.df.add(prep.counts[i])  # in memory; written by ``flush`` (learn_many only)
+        sig = build_signals(a.title, a.text, a.language, emb, info.interval, prep.df, prep.counts[i],
+                            _mention_bag(mentions), _direct_quote_texts(quotes))
         sig.date_from_text = info.precision == "text"
-        forced = q.event_of_article(conn, a.copy_of) if a.copy_of else None
-        decision = st.clusterer.learn_one(sig, seq, info.precise, a.title, forced_event=forced)
-        q.assign_article(conn, a.id, decision.event_id, decision.score)
-        _refine_date(store, conn, st, a, info, decision.event_id)
-    df.flush()
-    q.set_meta(conn, "seq", seq)
-    st.seq_seen = seq
-    st.backend.trim()
+        return sig
+
+    def _forced_event(self, a: Article, assigned: Mapping[str, int]) -> int | None:
+        """The event of the article this one copies: assigned earlier in this batch, else stored."""
+        if not a.copy_of:
+            return None
+        if a.copy_of in assigned:
+            return assigned[a.copy_of]
+        return self.store.event_of_article(a.copy_of)
+
+    def _learn(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Any]],
+               quotes: Mapping[str, Sequence[Any]], embeddings: np.ndarray | None) -> list[Assignment]:
+        backend, clusterer = self._online()
+        prep = self._prepare(articles)
+        if embeddings is None:
+            embeddings = embed_texts([embedding_text(articles[i].title, articles[i].text) for i in prep.order])
+        if len(embeddings) != len(articles):
+            raise ValueError(f"{len(embeddings)} embeddings for {len(articles)} articles: embed embedding_inputs(articles)")
+        seq = int(self.store.cluster_meta("seq", "0"))
+        if self._seq_seen is not None and seq != self._seq_seen:
+            # Another process clustered into this store since our last batch: cached clusters are stale.
+            backend.cache.clear()
+        out: list[Assignment | None] = [None] * len(articles)
+        assigned: dict[str, int] = {}
+        for emb, i in zip(embeddings, prep.order):
+            a = articles[i]
+            seq += 1
+            sig = self._signals(a, prep, i, emb, mentions.get(a.id), quotes.get(a.id))
+            decision = clusterer.learn_one(sig, seq, prep.infos[i].precise, a.title,
+                                           forced_event=self._forced_event(a, assigned))
+            assigned[a.id] = decision.event_id
+            # The event's date as it stands now: later articles of the batch may move it.
+            estimated, precision = _refined_date(a, prep.infos[i], backend.get("event", decision.event_id))
+            out[i] = Assignment(article_id=a.id, event_id=decision.event_id, storyline_id=decision.storyline_id,
+                                score=decision.score, estimated_date=estimated, date_precision=precision)
+        prep.df.flush()
+        self.store.set_cluster_meta("seq", seq)
+        self._seq_seen = seq
+        backend.trim()
+        return [a for a in out if a is not None]
 
 
-def _refine_date(store, conn, st: _State, a: Article, info, event_id: int) -> None:
+def _refined_date(a: Article, info: DateInfo, event: Cluster | None) -> tuple[str | None, str | None]:
+    """A date for an article without a day-precise one: read from its text, else its event's; (None, None)
+    leaves the article's dates as they are."""
     if info.estimated:
-        a.estimated_date, a.date_precision = info.estimated, info.precision
-        store.update_article_dates(conn, a.id, info.estimated, info.precision)
-        return
+        return info.estimated, info.precision
     if a.published and len(a.published) >= 10:
-        return
-    event = st.backend.get("event", event_id)
-    date_, precision = cluster_date(event)
+        return None, None
+    date_, precision = cluster_date(event) if event is not None else (None, None)
     # Only a date more precise than what the article has: a day from the event, or a month for an undated one.
     if date_ and (precision == "day" or not a.published) and date_ != a.published:
-        a.estimated_date, a.date_precision = date_, "estimated"
-        store.update_article_dates(conn, a.id, date_, "estimated")
+        return date_, "estimated"
+    return None, None
 
 
 def _name_candidates(a: Article):
-    from storyline.cluster.signals import name_keys
-
     return name_keys((a.title or "") + ".\n" + (a.text or ""))
-
-
-def _mention_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, int]]:
-    """Entity mentions from the entities stage, when it has run (table ``mentions``); else nothing."""
-    from storyline.cluster.signals import mention_keys
-
-    try:
-        cols = {r[1] for r in conn.execute("PRAGMA table_info(mentions)")}
-    except sqlite3.Error:
-        return {}
-    if not {"article_id", "text"} <= cols:
-        return {}
-    out: dict[str, dict[str, int]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        # Surface words, not entity ids: entities are linked after clustering, and the weights were fitted
-        # on words (see ``signals.mention_keys``).
-        for article_id, text in conn.execute(
-                f"SELECT article_id, text FROM mentions WHERE article_id IN ({marks})", chunk):
-            bag = out.setdefault(article_id, {})
-            for key in mention_keys(text or ""):
-                bag[key] = bag.get(key, 0) + 1
-    return out
-
-
-def _direct_quotes(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[str]]:
-    """Direct quotes per article from the enrich stage (tables ``quotes``/``quote_articles``), when it ran."""
-    try:
-        cols = {r[1] for r in conn.execute("PRAGMA table_info(quote_articles)")}
-    except sqlite3.Error:
-        return {}
-    if not {"article_id", "text"} <= cols:
-        return {}
-    out: dict[str, list[str]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        for article_id, text in conn.execute(
-                "SELECT qa.article_id, qa.text FROM quote_articles qa JOIN quotes q ON q.id = qa.quote_id"
-                f" WHERE q.kind = 'direct' AND qa.article_id IN ({marks}) ORDER BY qa.start", chunk):
-            if text:
-                out.setdefault(article_id, []).append(text)
-    return out

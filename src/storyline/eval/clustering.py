@@ -2,6 +2,8 @@
 order, cluster online with the real pipeline, and score events and storylines against the gold labels.
 
 GOLD is JSON Lines of article records (the ingest contract) plus ``event`` and optionally ``storyline``.
+Thresholds come from the settings passed in, e.g. ``evaluate(path, settings=get_settings().replace(cluster={
+"event_threshold": 0.2}))``; the result says which were used.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from storyline.eval.metrics import report
 from storyline.errors import GoldError
+from storyline.eval.metrics import report
+from storyline.settings import Settings, get_settings
 
 
 def read_gold(path: str | Path) -> list[dict]:
@@ -52,7 +55,7 @@ def publication_order(records: list[dict], seed: int | None = None) -> list[dict
     return [r for _, r in sorted(enumerate(records), key=key)]
 
 
-def evaluate_orders(path: str | Path, orders: int, **kwargs) -> dict:
+def evaluate_orders(path: str | Path, orders: int, settings: Settings | None = None, **kwargs) -> dict:
     """``evaluate`` over ``orders`` arrival orders (the file's own, then seeds 1, 2, ...): means, and the spread.
 
     Same shape as ``evaluate``; every F1, precision and recall is the mean over the runs, and ``spread`` gives
@@ -60,7 +63,7 @@ def evaluate_orders(path: str | Path, orders: int, **kwargs) -> dict:
     """
     import statistics
 
-    runs = [evaluate(path, seed=None if k == 0 else k, **kwargs) for k in range(orders)]
+    runs = [evaluate(path, seed=None if k == 0 else k, settings=settings, **kwargs) for k in range(orders)]
     if orders == 1:
         return runs[0]
     out = dict(runs[0])
@@ -80,17 +83,30 @@ def evaluate_orders(path: str | Path, orders: int, **kwargs) -> dict:
     return out
 
 
-def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200, seed: int | None = None) -> dict:
+def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200, seed: int | None = None,
+             settings: Settings | None = None) -> dict:
+    """Score one run: ``events``/``storylines`` (pairwise and BCubed), counts, speed, and the thresholds used.
+
+    Args:
+        path: the gold file.
+        cluster_only: run only the cluster stage (no enrichment: no mentions or quotes as signals).
+        batch_size: articles per ingest batch.
+        seed: shuffle the articles of each date with this seed (None: the file's order).
+        settings: the settings of the run (default ``get_settings()``); its ``cluster`` section sets the
+            thresholds.
+    """
+    from storyline.cluster.online import undated_threshold
     from storyline.ingest.pipeline import Ingester
     from storyline.ingest.readers import ReadError, article_from_record
     from storyline.pipeline import default_stages, make_batch_handler
     from storyline.store import Store
     from storyline.store import events as q
 
+    settings = settings or get_settings()
     records = publication_order(read_gold(path), seed)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "eval.db")
-        stages = default_stages()
+        stages = default_stages(settings)
         if cluster_only:
             stages = [(n, s) for n, s in stages if n == "cluster"]
         if not any(n == "cluster" for n, _ in stages):
@@ -134,6 +150,11 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
         "skipped": len(records) - len(gold_ev),
         "articles_per_s": round(len(records) / elapsed, 2) if elapsed > 0 else None,
         "stages": [n for n, _ in stages],
+        "event_threshold": settings.cluster.event_threshold,
+        # what this run's clusterer used for pairs whose dates say nothing
+        "event_threshold_undated": undated_threshold(settings.cluster.event_threshold,
+                                                     settings.cluster.event_threshold_undated),
+        "undated_pair_threshold": settings.cluster.undated_pair_threshold,
     }
     if summary.errors:
         result["errors"] = summary.errors[:10]

@@ -17,10 +17,8 @@ from storyline.store import events as q
 
 
 def stats(store: Store, sample: int = 0, seed: int = 0) -> dict:
-    conn = store.conn
-    ev_sizes = [n for (n,) in conn.execute("SELECT n_articles FROM events WHERE n_articles > 0")]
-    sl_sizes = [n for (n,) in conn.execute(
-        "SELECT COUNT(*) FROM events WHERE n_articles > 0 GROUP BY storyline_id")]
+    ev_sizes = store.event_sizes()
+    sl_sizes = store.storyline_sizes()
     out = {
         "articles": sum(ev_sizes), "events": len(ev_sizes), "storylines": len(sl_sizes),
         "articles_alone": sum(1 for n in ev_sizes if n == 1),
@@ -28,10 +26,10 @@ def stats(store: Store, sample: int = 0, seed: int = 0) -> dict:
         "events_per_storyline": dict(sorted(Counter(sl_sizes).items())),
     }
     if sample:
-        multi = [r[0] for r in conn.execute("SELECT id FROM events WHERE n_articles > 1 ORDER BY id")]
+        multi = store.event_ids(min_articles=2)
         chosen = random.Random(seed).sample(multi, min(sample, len(multi)))
         out["sample"] = [{"id": q.event_label(e), "titles": [a.title for a in store.get_articles(
-            q.get_event(conn, e)["articles"])]} for e in sorted(chosen)]
+            q.get_event(store.conn, e)["articles"])]} for e in sorted(chosen)]
     return out
 
 

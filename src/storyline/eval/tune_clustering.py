@@ -13,13 +13,16 @@
   regression on the article pairs of ECB+ train without dates, stated counts and years included; its threshold
   from a grid over ECB+ dev. ``--undated-only`` keeps the fitted models of ``params.py`` and derives only this
   one (what ``make tune-clustering`` runs by default).
+* Gates, candidate search and the thresholds not searched come from the settings (``ClusterSettings``).
 * Event threshold: a grid search of the online clusterer on mean *pairwise* F1 (each set averaged over
-  ``--orders`` date-respecting stream orders) over ECB+ dev topics, MEANTIME en+it and DPG dev weeks (pairwise first: in real news most articles stand alone, where BCubed
-  flatters a clusterer that merges little): the grid is printed with the best mean as a suggestion; the
-  value in ``params.py`` is chosen from the whole grid (see its note). Storyline threshold: mean storyline BCubed over ECB+ dev topics and DPG dev weeks.
+  ``--orders`` date-respecting stream orders) over ECB+ dev topics, MEANTIME en+it and DPG dev weeks
+  (pairwise first: in real news most articles stand alone, where BCubed flatters a clusterer that merges
+  little): the grid is printed with the best mean as a suggestion; the default
+  ``ClusterSettings.event_threshold`` is chosen from the whole grid (docs/benchmarks-clustering.md).
+* Storyline threshold: mean storyline BCubed over ECB+ dev topics and DPG dev weeks.
 
-ECB+ test topics 36-45, MEANTIME nl and the DPG test weeks (14-15) are never read here. Prints the values to
-record in ``params.py``.
+ECB+ test topics 36-45, MEANTIME nl and the DPG test weeks (14-15) are never read here. Prints the models to
+record in ``params.py`` and the thresholds for ``ClusterSettings``.
 
     python -m storyline.eval.tune_clustering --data ../shared/data
 """
@@ -40,6 +43,7 @@ from storyline.cluster import online, params
 from storyline.cluster.signals import PRIOR_PATH, DocFreq, article_terms, load_prior, name_keys, prepare
 from storyline.eval import dpg, ecbplus, meantime
 from storyline.eval.metrics import bcubed, pairwise
+from storyline.settings import ClusterSettings, get_settings
 
 
 def read_dpg(data: Path) -> list[dict]:
@@ -94,11 +98,12 @@ def prepared(records: list[dict]):
     return prepare(annotate(records), DocFreq.with_prior())
 
 
-def collect_pairs(records: list[dict], prep, kind: str) -> tuple[list, list]:
+def collect_pairs(records: list[dict], prep, kind: str, cfg: ClusterSettings | None = None) -> tuple[list, list]:
     """Replay the stream with gold clusters; features of each article against its candidates."""
+    cfg = cfg or ClusterSettings()
     backend = online.MemoryBackend()
     model = params.EVENT_MODEL if kind == "event" else params.STORYLINE_MODEL
-    gate = params.EVENT_MAX_GAP_DAYS if kind == "event" else params.STORYLINE_MAX_GAP_DAYS
+    gate = cfg.event_max_gap_days if kind == "event" else cfg.storyline_max_gap_days
     label_key = "event" if kind == "event" else "storyline"
     gold_ids: dict[str, int] = {}
     seen_events: set[str] = set()
@@ -109,7 +114,7 @@ def collect_pairs(records: list[dict], prep, kind: str) -> tuple[list, list]:
         seen_events.add(r["event"])
         if collect:
             keys = online.article_keys(sig)
-            cands = set(backend.candidates(kind, keys, seq, params.CANDIDATE_WINDOW, params.MAX_CANDIDATES))
+            cands = set(backend.candidates(kind, keys, seq, cfg.candidate_window, cfg.max_candidates))
             if label in gold_ids:
                 cands.add(gold_ids[label])
             for cid in cands:
@@ -127,13 +132,10 @@ def collect_pairs(records: list[dict], prep, kind: str) -> tuple[list, list]:
     return X, y
 
 
-# Computed and stored, but left out of the fitted models: stated counts and years. Bare numbers and years
-# (session 2) helped the English and Italian sets (in-memory, threshold 0.3: ECB+ dev pairwise 0.763 -> 0.781,
-# MEANTIME en+it 0.811 -> 0.897) and cost Dutch news more (DPG dev weeks 0.353 -> 0.277). Counts keyed by what
-# they count (session 3, ``signals.number_keys``) do better but still not for Dutch news: averaged over 8 orders
-# at 0.4, ECB+ test BCubed 0.756 -> 0.789 and dev 0.810 -> 0.817, while the Dutch dev weeks lose pairwise
-# precision at the same recall (0.860 -> 0.815, recall 0.212 -> 0.216): later developments join the event
-# (the arrest after a demonstration, the appeal after an election result). Dutch news is the main target.
+# Computed and stored, but left out of the fitted models: stated counts and years. They help the English and
+# Italian sets and cost Dutch news pairwise precision at the same recall (later developments join the event: the
+# arrest after a demonstration, the appeal after an election result); Dutch news is the main target. Figures:
+# docs/benchmarks-clustering.md.
 EXCLUDED_FEATURES = ("number_share", "number_conflict", "year_conflict", "year_shared")
 
 
@@ -175,7 +177,7 @@ def fit_undated_pairs(records: list[dict], prep) -> dict:
 
     An article against one earlier article, not against running sums: without dates the years and counts each
     report names, and its people, tell two same-kind events apart (two quakes in one county, two launches of
-    one laptop); summed over an event's members they blur (session 5 measured them on the sums: no gain).
+    one laptop); summed over an event's members they blur (measured on the sums: no gain).
     Dutch news is dated, so what cost it there (follow-ups naming other counts) does not reach it here.
     """
     X, y = undated_pairs(records, prep)
@@ -184,6 +186,7 @@ def fit_undated_pairs(records: list[dict], prep) -> dict:
 
 
 def run(records, prep, **kw):
+    """(event ids, storyline ids) of an in-memory clustering; ``kw`` as ``OnlineClusterer``."""
     items = [(sig, info.precise, r.get("title")) for r, (sig, info) in zip(records, prep)]
     decisions = online.cluster_in_memory(items, **kw)
     return [d.event_id for d in decisions], [d.storyline_id for d in decisions]
@@ -229,6 +232,7 @@ def main(argv=None) -> int:
     ap.add_argument("--undated-only", action="store_true",
                     help="keep the fitted models in params.py; fit only the model for pairs without dates, then the grids")
     args = ap.parse_args(argv)
+    cfg = get_settings().cluster
     t0 = time.time()
     if not args.skip_prior:
         build_prior(args.data)
@@ -250,7 +254,7 @@ def main(argv=None) -> int:
         for name, recs in train_sets.items():
             if kind == "storyline" and name.startswith("meantime"):
                 continue  # MEANTIME "storylines" are whole corpora spanning years, not stories
-            xs, ys = collect_pairs(recs, preps[name], kind)
+            xs, ys = collect_pairs(recs, preps[name], kind, cfg)
             X += xs
             y += ys
         tau = params.EVENT_MODEL["tau_days"] if kind == "event" else params.STORYLINE_MODEL["tau_days"]
@@ -261,7 +265,8 @@ def main(argv=None) -> int:
     print(f"model for pairs without dates: {models['undated_pairs']}", file=sys.stderr)
     pair_grid = {}
     for th in [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]:
-        b3, pw = mean_scores(dev_sets["ecb_dev"], preps["ecb_dev"], args.orders, event_model=models["event"],
+        b3, pw = mean_scores(dev_sets["ecb_dev"], preps["ecb_dev"], args.orders, settings=cfg,
+                             event_model=models["event"],
                              undated_pair_model=models["undated_pairs"], undated_pair_threshold=th)
         pair_grid[th] = round(b3, 4)
         print(f"threshold for pairs without dates {th}: ECB+ dev bcubed {b3:.4f} pairwise {pw:.4f}",
@@ -269,12 +274,12 @@ def main(argv=None) -> int:
     pair_th = max(pair_grid, key=lambda th: pair_grid[th])
 
     means = {}
-    # The grid moves the same-day threshold; pairs whose dates say nothing keep params.EVENT_THRESHOLD_UNDATED
+    # The grid moves the same-day threshold; pairs whose dates say nothing keep cfg.event_threshold_undated
     # (or the grid value where that is higher), see OnlineClusterer.event_threshold_for.
     for th in [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]:
         scores = {}
         for name, recs in dev_sets.items():
-            b3, pw = mean_scores(recs, preps[name], args.orders, event_model=models["event"],
+            b3, pw = mean_scores(recs, preps[name], args.orders, settings=cfg, event_model=models["event"],
                                  undated_pair_model=models["undated_pairs"], undated_pair_threshold=pair_th,
                                  storyline_model=models["storyline"], event_threshold=th)
             scores[name] = (round(b3, 4), round(pw, 4))
@@ -282,7 +287,7 @@ def main(argv=None) -> int:
         print(f"event threshold {th}: bcubed/pairwise {scores} mean pairwise {mean:.4f}", file=sys.stderr)
         means[th] = mean
     # On these small dev sets the curve is flat and noisy (steps of a few merges); the best mean is printed as a
-    # suggestion, and params.EVENT_THRESHOLD records the choice made from the whole grid (see the note there).
+    # suggestion; the default ClusterSettings.event_threshold is the choice made from the whole grid.
     event_th = max(means, key=lambda th: means[th])
     best = (means[event_th], event_th)
     best_s = None
@@ -291,11 +296,10 @@ def main(argv=None) -> int:
         fs = {}
         for name in ("ecb_dev", "dpg_dev"):
             recs = dev_sets[name]
-            b3, _ = mean_scores(recs, preps[name], args.orders, "storyline", event_model=models["event"],
+            b3, _ = mean_scores(recs, preps[name], args.orders, "storyline", settings=cfg,
+                                event_model=models["event"],
                                 undated_pair_model=models["undated_pairs"], undated_pair_threshold=pair_th,
-                                storyline_model=models["storyline"],
-                                event_threshold=params.EVENT_THRESHOLD,
-                                storyline_threshold=th)
+                                storyline_model=models["storyline"], storyline_threshold=th)
             fs[name] = round(b3, 4)
         f = float(np.mean(list(fs.values())))
         print(f"storyline threshold {th}: storyline bcubed {fs} mean {f:.4f}", file=sys.stderr)

@@ -2,7 +2,9 @@
 
 Event and storyline ids are shown to users as ``E<n>`` and ``S<n>`` so ``storyline show`` can tell
 them from article ids (which are often plain numbers); :func:`parse_event_id` accepts either form.
-All functions take a connection so they run inside the caller's transaction.
+The functions take a connection so they run inside the caller's transaction. :class:`ClusterStore` is the
+record-level face of the clustering state that ``storyline.cluster`` talks to: the SQLite ``Store`` mixes it in,
+and it runs on the store's own connection (inside the batch transaction the runner opened).
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Any, Iterable, Mapping
+
+from storyline.records import Assignment
 
 _PAGE = 200  # postings read per key: the most recently active clusters only
 
@@ -220,3 +225,113 @@ def assignments(conn: sqlite3.Connection) -> dict[str, tuple[int, int | None]]:
 
 def iso_day(ordinal: int) -> str:
     return date.fromordinal(int(ordinal)).isoformat()
+
+
+# --------------------------------------------------------------------------- the clusterer's store methods
+@dataclass(frozen=True)
+class StoredCluster:
+    """One event or storyline as the clusterer saved it: its state document and what sits beside it."""
+
+    id: int
+    kind: str  # "event" or "storyline"
+    title: str | None
+    parent: int | None  # an event's storyline
+    state: dict[str, Any]
+    last_seq: int
+
+
+class ClusterStore:
+    """Record-level methods of the clustering state and assignments (mixed into the SQLite ``Store``).
+
+    Expects ``self.conn``. Nothing here commits: the caller's transaction holds the batch.
+    """
+
+    conn: sqlite3.Connection
+
+    def cluster_candidates(self, kind: str, keys: Iterable[str], min_seq: int, limit: int,
+                           min_day: int | None = None) -> list[int]:
+        """Ids of the clusters sharing most index keys with an article (see :func:`candidates`)."""
+        return candidates(self.conn, kind, keys, min_seq, limit, min_day)
+
+    def load_cluster(self, kind: str, cluster_id: int) -> StoredCluster | None:
+        """A saved cluster, or None when there is none (or it was created and never saved)."""
+        row = load_cluster(self.conn, kind, cluster_id)
+        if row is None or row["state"] is None:
+            return None
+        return StoredCluster(id=row["id"], kind=kind, title=row["title"], parent=row["parent"],
+                             state=json.loads(row["state"]), last_seq=row["last_seq"])
+
+    def create_cluster(self, kind: str) -> int:
+        """A new, empty event or storyline; its id."""
+        return create_cluster(self.conn, kind)
+
+    def save_cluster(self, kind: str, cluster_id: int, *, title: str | None, parent: int | None, state: dict,
+                     first_date: str | None, last_date: str | None, date: str | None, date_precision: str | None,
+                     n: int, last_seq: int, keys: Iterable[str]) -> None:
+        """A cluster's state, dates and index keys (replacing its earlier keys)."""
+        save_cluster(self.conn, kind, cluster_id, title=title, parent=parent, state=state, first_date=first_date,
+                     last_date=last_date, date_=date, precision=date_precision, n=n, last_seq=last_seq, keys=keys)
+
+    def event_of_article(self, article_id: str) -> int | None:
+        return event_of_article(self.conn, article_id)
+
+    def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
+        """Document frequencies counted in this store, for the given terms (absent ones left out)."""
+        return get_df(self.conn, terms)
+
+    def add_doc_freqs(self, counts: Mapping[str, int]) -> None:
+        add_df(self.conn, dict(counts))
+
+    def cluster_meta(self, key: str, default: str | None = None) -> str | None:
+        """A counter of the clusterer (``seq``: articles clustered; ``docs``: documents counted)."""
+        return get_meta(self.conn, key, default)
+
+    def set_cluster_meta(self, key: str, value: Any) -> None:
+        set_meta(self.conn, key, value)
+
+    def save_assignments(self, assignments: Iterable[Assignment]) -> None:
+        """Each article's event (and score); a date the clusterer refined goes onto the article."""
+        for a in assignments:
+            assign_article(self.conn, a.article_id, a.event_id, a.score)
+            if a.estimated_date is not None:
+                self.conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
+                                  (a.estimated_date, a.date_precision, a.article_id))
+
+    def event_sizes(self) -> list[int]:
+        """Articles per event (events with at least one)."""
+        return [n for (n,) in self.conn.execute("SELECT n_articles FROM events WHERE n_articles > 0")]
+
+    def storyline_sizes(self) -> list[int]:
+        """Events per storyline (events with at least one article)."""
+        return [n for (n,) in self.conn.execute(
+            "SELECT COUNT(*) FROM events WHERE n_articles > 0 GROUP BY storyline_id")]
+
+    def event_ids(self, min_articles: int = 1) -> list[int]:
+        """Ids of the events with at least ``min_articles`` articles, in id order."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM events WHERE n_articles >= ? ORDER BY id",
+                                                (min_articles,))]
+
+    def article_mention_texts(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The entity mentions stored for each article, as their surface text, in the order stored."""
+        out: dict[str, list[str]] = {}
+        ids = list(article_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for article_id, text in self.conn.execute(
+                    f"SELECT article_id, text FROM mentions WHERE article_id IN ({marks})", chunk):
+                out.setdefault(article_id, []).append(text)
+        return out
+
+    def article_direct_quotes(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The direct quotes stored for each article, as the article words them, in text order."""
+        out: dict[str, list[str]] = {}
+        ids = list(article_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for article_id, text in self.conn.execute(
+                    "SELECT qa.article_id, qa.text FROM quote_articles qa JOIN quotes q ON q.id = qa.quote_id"
+                    f" WHERE q.kind = 'direct' AND qa.article_id IN ({marks}) ORDER BY qa.start", chunk):
+                out.setdefault(article_id, []).append(text)
+        return out

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from storyline.records import Article
+from storyline.store.events import ClusterStore
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.search import fold_query, matching_sentence, search_document
 from storyline.errors import StoreError
@@ -32,7 +33,7 @@ _ARTICLE_COLUMNS = (
 )
 
 
-class Store:
+class Store(ClusterStore):  # ClusterStore: the clusterer's record-level methods (store/events.py)
     def __init__(self, path: str | os.PathLike | None = None, *, readonly: bool = False):
         self.path = str(path or default_db_path())
         if self.path != ":memory:":
