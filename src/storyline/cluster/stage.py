@@ -1,6 +1,8 @@
-"""The ``cluster`` pipeline stage: assign each stored article to an event and a storyline, online.
+"""The ``cluster`` stage: assign each stored article to an event and a storyline, online.
 
-``cluster_batch(store, conn, articles)`` runs inside the batch's transaction. Within a batch, articles are
+:class:`EventClusterer` (``learn_many``) runs inside the batch's transaction, on the records the enrich
+stages produced (mentions, quotes) and returns one :class:`~storyline.records.Assignment` per article; the
+runner stores the dates it refined. Within a batch, articles are
 taken in publication order (published date, else a date read from the text; undated ones last, so they
 can join an event of the same batch). All state the clusterer needs is in the store (cluster state blobs,
 an inverted index over recent clusters, document frequencies), loaded lazily, so a second ingest into the
@@ -14,11 +16,12 @@ import logging
 import sqlite3
 from datetime import date
 
+import numpy as np
+
 from storyline.cluster.online import Cluster, OnlineClusterer
-from storyline import prefetch
 from storyline.cluster.signals import DocFreq, article_dates, article_terms, build_signals, embed_texts, \
-    embedding_text
-from storyline.records import Article
+    embedding_text, mention_keys
+from storyline.records import Article, Assignment, Mention, Quote
 from storyline.store import events as q
 
 LOGGER = logging.getLogger(__name__)
@@ -111,32 +114,46 @@ class StoreDocFreq(DocFreq):
         self.pending = {}
 
 
+class EventClusterer:
+    """Online event and storyline clustering over a store; one per runner (the clusterer's cache lives here).
+
+    Args:
+        store: the store holding the cluster state (read and written inside the batch's transaction).
+        settings: the ``cluster`` settings section (thresholds are read from ``cluster.params`` today).
+    """
+
+    def __init__(self, store, settings=None):
+        self.store = store
+        self.settings = settings
+        self._state: _State | None = None
+
+    def learn_many(self, articles: list[Article], mentions: dict[str, list[Mention]],
+                   quotes: dict[str, list[Quote]], embeddings: np.ndarray | None = None) -> list[Assignment]:
+        """Assign each article of a stored batch to an event (and its event to a storyline).
+
+        ``mentions``/``quotes``: what the enrich stage stored per article; ``embeddings``: the vectors of
+        ``embedding_inputs(articles)`` computed ahead, or None to compute them here. Article dates are not
+        written: each :class:`Assignment` carries the date refined for its article.
+        """
+        if not articles:
+            return []
+        conn = self.store.conn
+        if self._state is None or self._state.backend.conn is not conn:
+            self._state = _State(conn)
+        try:
+            return _cluster(conn, self._state, articles, _mention_names(mentions), _direct_quotes(quotes),
+                            embeddings)
+        except BaseException:
+            # The transaction rolls back: cached clusters may hold changes that never reached the store.
+            self._state = None
+            raise
+
+
 class _State:
     def __init__(self, conn: sqlite3.Connection):
         self.backend = SqlBackend(conn)
         self.clusterer = OnlineClusterer(self.backend)
         self.seq_seen: int | None = None  # the store's arrival counter after our last batch
-
-
-def _state(store, conn) -> _State:
-    st = getattr(store, "_cluster_state", None)
-    if st is None or st.backend.conn is not conn:
-        st = _State(conn)
-        store._cluster_state = st
-    return st
-
-
-def cluster_batch(store, conn: sqlite3.Connection, articles: list[Article]) -> None:
-    """Assign each article of a stored batch to an event (and its event to a storyline)."""
-    if not articles:
-        return
-    st = _state(store, conn)
-    try:
-        _cluster(store, conn, st, articles)
-    except BaseException:
-        # The transaction rolls back: cached clusters may hold changes that never reached the store.
-        store._cluster_state = None
-        raise
 
 
 def _order(articles: list[Article], infos) -> list[int]:
@@ -149,28 +166,26 @@ def _order(articles: list[Article], infos) -> list[int]:
 
 
 def embedding_inputs(articles: list[Article]) -> list[str]:
-    """The texts ``cluster_batch`` embeds for this batch, in its order (a prefetch worker embeds the same call:
+    """The texts ``learn_many`` embeds for this batch, in its order (an executor embeds the same call ahead:
     the encoder pads to the longest text of a call, so only the same call gives bit-identical vectors)."""
     infos = [article_dates(a.published, a.text, a.title, a.language) for a in articles]
     return [embedding_text(articles[i].title, articles[i].text) for i in _order(articles, infos)]
 
 
-def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
+def _cluster(conn, st: _State, articles: list[Article], extra: dict[str, dict[str, int]],
+             quotes: dict[str, list[str]], embeddings: np.ndarray | None) -> list[Assignment]:
     infos = [article_dates(a.published, a.text, a.title, a.language) for a in articles]
     order = _order(articles, infos)
     counts = [article_terms(a.title, a.text, a.language) for a in articles]
     df = StoreDocFreq(conn)
     df.load({t for c in counts for t in c} | {t.lower() for a in articles for t in _name_candidates(a)})
-    texts = [embedding_text(articles[i].title, articles[i].text) for i in order]
-    embeddings = prefetch.take_embeddings(texts)  # computed ahead by a worker process (storyline.prefetch)
     if embeddings is None:
-        embeddings = embed_texts(texts)
+        embeddings = embed_texts([embedding_text(articles[i].title, articles[i].text) for i in order])
     seq = int(q.get_meta(conn, "seq", "0"))
     if st.seq_seen is not None and seq != st.seq_seen:
         # Another process clustered into this store since our last batch: cached clusters are stale.
         st.backend.cache.clear()
-    extra = _mention_names(conn, [a.id for a in articles])
-    quotes = _direct_quotes(conn, [a.id for a in articles])
+    out: dict[str, Assignment] = {}
     for emb, i in zip(embeddings, order):
         a, info = articles[i], infos[i]
         seq += 1
@@ -181,26 +196,26 @@ def _cluster(store, conn, st: _State, articles: list[Article]) -> None:
         forced = q.event_of_article(conn, a.copy_of) if a.copy_of else None
         decision = st.clusterer.learn_one(sig, seq, info.precise, a.title, forced_event=forced)
         q.assign_article(conn, a.id, decision.event_id, decision.score)
-        _refine_date(store, conn, st, a, info, decision.event_id)
+        date_, precision = _refined_date(st, a, info, decision.event_id)
+        out[a.id] = Assignment(a.id, decision.event_id, decision.storyline_id, decision.score, date_, precision)
     df.flush()
     q.set_meta(conn, "seq", seq)
     st.seq_seen = seq
     st.backend.trim()
+    return [out[a.id] for a in articles]
 
 
-def _refine_date(store, conn, st: _State, a: Article, info, event_id: int) -> None:
+def _refined_date(st: _State, a: Article, info, event_id: int) -> tuple[str | None, str | None]:
     if info.estimated:
-        a.estimated_date, a.date_precision = info.estimated, info.precision
-        store.update_article_dates(conn, a.id, info.estimated, info.precision)
-        return
+        return info.estimated, info.precision
     if a.published and len(a.published) >= 10:
-        return
+        return None, None
     event = st.backend.get("event", event_id)
     date_, precision = cluster_date(event)
     # Only a date more precise than what the article has: a day from the event, or a month for an undated one.
     if date_ and (precision == "day" or not a.published) and date_ != a.published:
-        a.estimated_date, a.date_precision = date_, "estimated"
-        store.update_article_dates(conn, a.id, date_, "estimated")
+        return date_, "estimated"
+    return None, None
 
 
 def _name_candidates(a: Article):
@@ -209,45 +224,23 @@ def _name_candidates(a: Article):
     return name_keys((a.title or "") + ".\n" + (a.text or ""))
 
 
-def _mention_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, int]]:
-    """Entity mentions from the entities stage, when it has run (table ``mentions``); else nothing."""
-    from storyline.cluster.signals import mention_keys
-
-    try:
-        cols = {r[1] for r in conn.execute("PRAGMA table_info(mentions)")}
-    except sqlite3.Error:
-        return {}
-    if not {"article_id", "text"} <= cols:
-        return {}
+def _mention_names(mentions: dict[str, list[Mention]]) -> dict[str, dict[str, int]]:
+    """Surface words of each article's mentions, not entity ids: entities are linked after clustering, and
+    the weights were fitted on words (see ``signals.mention_keys``)."""
     out: dict[str, dict[str, int]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        # Surface words, not entity ids: entities are linked after clustering, and the weights were fitted
-        # on words (see ``signals.mention_keys``).
-        for article_id, text in conn.execute(
-                f"SELECT article_id, text FROM mentions WHERE article_id IN ({marks})", chunk):
+    for article_id, found in mentions.items():
+        for m in found or ():
             bag = out.setdefault(article_id, {})
-            for key in mention_keys(text or ""):
+            for key in mention_keys(m.text or ""):
                 bag[key] = bag.get(key, 0) + 1
     return out
 
 
-def _direct_quotes(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[str]]:
-    """Direct quotes per article from the enrich stage (tables ``quotes``/``quote_articles``), when it ran."""
-    try:
-        cols = {r[1] for r in conn.execute("PRAGMA table_info(quote_articles)")}
-    except sqlite3.Error:
-        return {}
-    if not {"article_id", "text"} <= cols:
-        return {}
+def _direct_quotes(quotes: dict[str, list[Quote]]) -> dict[str, list[str]]:
+    """Each article's direct quotes, in text order."""
     out: dict[str, list[str]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        for article_id, text in conn.execute(
-                "SELECT qa.article_id, qa.text FROM quote_articles qa JOIN quotes q ON q.id = qa.quote_id"
-                f" WHERE q.kind = 'direct' AND qa.article_id IN ({marks}) ORDER BY qa.start", chunk):
-            if text:
-                out.setdefault(article_id, []).append(text)
+    for article_id, found in quotes.items():
+        for quote in sorted((x for x in found or () if x.kind == "direct"), key=lambda x: x.start):
+            if quote.text:
+                out.setdefault(article_id, []).append(quote.text)
     return out

@@ -81,20 +81,15 @@ def evaluate_orders(path: str | Path, orders: int, **kwargs) -> dict:
 
 
 def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200, seed: int | None = None) -> dict:
-    from storyline.ingest.pipeline import Ingester
     from storyline.ingest.readers import ReadError, article_from_record
-    from storyline.pipeline import default_stages, make_batch_handler
+    from storyline.runner import Runner
     from storyline.store import Store
     from storyline.store import events as q
 
     records = publication_order(read_gold(path), seed)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "eval.db")
-        stages = default_stages()
-        if cluster_only:
-            stages = [(n, s) for n, s in stages if n == "cluster"]
-        if not any(n == "cluster" for n, _ in stages):
-            raise GoldError("the cluster stage is not available")
+        runner = Runner(store, steps=("cluster",) if cluster_only else ("enrich", "cluster", "link"))
         items, gold_ids = [], []
         for n, r in enumerate(records, 1):
             rec = {k: v for k, v in r.items() if k not in ("event", "storyline")}
@@ -103,7 +98,7 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
             except ValueError as exc:
                 items.append(ReadError(f"{path}:{n}", str(exc)))
         t0 = time.perf_counter()
-        summary = Ingester(store, batch_size=batch_size).ingest(items, on_batch=make_batch_handler(store, stages))
+        summary = runner.ingest(items, batch_size=batch_size)
         elapsed = time.perf_counter() - t0
         assigned = q.assignments(store.conn)
         # Exact duplicates are stored once: they take the event of the stored copy.
