@@ -282,11 +282,19 @@ class Runner:
 
     def ingest(self, items: Iterable[Article | ReadError], *, summary: IngestSummary | None = None,
                progress: Callable[[int], None] | None = None, batch_size: int | None = None,
-               dedup_window: int | None = WINDOW) -> IngestSummary:
-        """Store ``items`` in batches (one transaction each) and run the stages on every batch."""
+               dedup_window: int | None = WINDOW,
+               on_result: Callable[[BatchResult], None] | None = None) -> IngestSummary:
+        """Store ``items`` in batches (one transaction each) and run the stages on every batch;
+        ``on_result`` sees each batch's :class:`BatchResult` (inside its transaction)."""
         ingester = Ingester(self.store, batch_size=batch_size or self.settings.ingest.batch_size,
                             dedup_window=dedup_window)
-        return ingester.ingest(items, summary=summary, on_batch=self.run_batch, progress=progress,
+
+        def on_batch(stored: list[Article], models: ModelOutputs | None) -> None:
+            result = self.run_batch(stored, models)
+            if on_result is not None:
+                on_result(result)
+
+        return ingester.ingest(items, summary=summary, on_batch=on_batch, progress=progress,
                                executor=None if isinstance(self.executor, InlineExecutor) else self.executor)
 
     def _timed(self, step: str, since: float) -> float:

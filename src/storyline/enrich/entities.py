@@ -33,10 +33,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from storyline.enrich.translit import name_key, similar, strip_possessive
 from storyline.store import Store
@@ -552,7 +551,7 @@ def entity_for_name(store: Store, name: str, article_id: str | None = None) -> i
     return None
 
 
-def entity_json(row: sqlite3.Row, variants: list[str], articles: list[str]) -> dict:
+def entity_json(row: Any, variants: list[str], articles: list[str]) -> dict:
     """The entity JSON contract: id, name, type, variants, articles, lat, lon (+ country, mentions)."""
     return {
         "id": row["id"], "name": row["name"], "type": row["type"], "variants": variants, "articles": articles,
@@ -560,7 +559,7 @@ def entity_json(row: sqlite3.Row, variants: list[str], articles: list[str]) -> d
     }
 
 
-def list_entities(conn: sqlite3.Connection, *, type_: str | None = None, event_id: int | None = None,
+def list_entities(conn: Any, *, type_: str | None = None, event_id: int | None = None,
                   storyline_id: int | None = None, article_id: str | None = None,
                   limit: int | None = 100, offset: int = 0) -> list[dict]:
     """Entities as JSON records, most mentioned first (within the scope, when one is given)."""

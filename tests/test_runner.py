@@ -1,13 +1,15 @@
-"""Lever 2 (storyline.prefetch): models run ahead in a worker process; the store must be the same as without."""
+"""The runner: the same store inline and with the models computed ahead by a worker process (executor)."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from storyline.ingest.pipeline import Ingester
+import pytest
+
 from storyline.ingest.readers import finish_article
-from storyline.pipeline import make_batch_handler
-from storyline.prefetch import Prefetcher
+from storyline.records import Annotations, Assignment
+from storyline.runner import (STEPS, BatchResult, InlineExecutor, ModelOutputs, ProcessExecutor, Runner,
+                              compute_model_outputs, ingest)
 from storyline.store import Store
 
 PLACES = ["Amsterdam", "Rotterdam", "Utrecht", "Groningen", "Maastricht", "Zwolle", "Eindhoven"]
@@ -46,14 +48,12 @@ def _corpus() -> list:
 
 def _run(db, prefetch: bool) -> tuple[dict, list, list]:
     store = Store(str(db))
-    worker = Prefetcher() if prefetch else None
+    executor = ProcessExecutor() if prefetch else InlineExecutor()
     try:
-        summary = Ingester(store, batch_size=5).ingest(iter(_corpus()), on_batch=make_batch_handler(store),
-                                                       prefetch=worker)
-        hits = worker.hits if worker else 0
+        summary = Runner(store, executor=executor).ingest(iter(_corpus()), batch_size=5)
+        hits = executor.hits if prefetch else 0
     finally:
-        if worker:
-            worker.close()
+        executor.close()
         store.close()
     with sqlite3.connect(db) as conn:
         mentions = conn.execute('SELECT article_id, text, type, start, "end", sentence, entity_id FROM mentions '
@@ -84,11 +84,70 @@ def test_prefetch_stores_mentions_when_a_model_is_installed(tmp_path):
     assert {m[1] for m in mentions} >= {"Amsterdam", "Rotterdam"}
 
 
-def test_stages_compute_inline_when_nothing_was_prefetched(tmp_path):
-    from storyline import prefetch
-
-    prefetch.clear()
+def test_nothing_computed_ahead_means_everything_inline():
     articles = _corpus()[:4]
-    found, missing = prefetch.take_mentions(articles)
+    found, missing = ModelOutputs().mentions_for(articles)
     assert found == {} and missing == articles
-    assert prefetch.take_embeddings(["iets"]) is None
+    assert ModelOutputs().embeddings_for(articles) is None
+
+
+def test_model_outputs_are_values_for_exactly_their_articles():
+    articles = _corpus()[:3]
+    out = compute_model_outputs(articles, ner=False, embed=True)
+    assert out.embeddings is not None and out.embeddings.shape[0] == 3
+    assert out.embeddings_for(articles) is out.embeddings
+    assert out.embeddings_for(articles[:2]) is None  # another call would pad differently: not reused
+    assert out.mentions_for(articles) == ({}, articles)  # NER not asked for: computed inline
+
+
+def test_run_batch_returns_annotations_and_assignments_and_persists_dates(tmp_path):
+    store = Store(str(tmp_path / "r.db"))
+    try:
+        results: list[BatchResult] = []
+        summary = Runner(store).ingest(iter(_corpus()[:6]), batch_size=3, on_result=results.append)
+        assert summary.new == 5 and len(results) == 2
+        for result in results:
+            assert set(result.annotations) == {a.id for a in result.articles}
+            assert all(isinstance(x, Annotations) for x in result.annotations.values())
+            assert [x.article_id for x in result.assignments] == [a.id for a in result.articles]
+            assert all(isinstance(x, Assignment) for x in result.assignments)
+            for a, x in zip(result.articles, result.assignments):
+                stored = store.get_article(a.id)
+                if x.estimated_date is not None:
+                    assert (stored.estimated_date, a.estimated_date) == (x.estimated_date, x.estimated_date)
+    finally:
+        store.close()
+
+
+def test_the_ingest_function_is_the_runner_with_settings(tmp_path):
+    store = Store(str(tmp_path / "i.db"))
+    try:
+        summary = ingest(store, iter(_corpus()[:4]), prefetch=False)
+        assert summary.new == 3 and summary.duplicates == 1
+        assert store.count_articles() == 3
+    finally:
+        store.close()
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path, monkeypatch):
+    store = Store(str(tmp_path / "f.db"))
+    runner = Runner(store)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("link failed")
+
+    monkeypatch.setattr("storyline.runner.link_batch", broken)
+    with pytest.raises(RuntimeError):
+        runner.ingest(iter(_corpus()[:3]), batch_size=10)
+    assert store.count_articles() == 0
+    with sqlite3.connect(tmp_path / "f.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM event_articles").fetchone()[0] == 0
+        assert conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0] == 0
+    store.close()
+
+
+def test_runner_steps_are_checked():
+    with pytest.raises(ValueError, match="Unknown runner steps"):
+        Runner(Store(":memory:"), steps=("enrich", "summarise"))
+    assert Runner(Store(":memory:"), steps=("cluster",)).steps == ("cluster",)
+    assert STEPS == ("enrich", "cluster", "link")
