@@ -128,7 +128,7 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
         "articles": len(gold_ev),
         "skipped": len(records) - len(gold_ev),
         "articles_per_s": round(len(records) / elapsed, 2) if elapsed > 0 else None,
-        "stages": [n for n, _ in stages],
+        "stages": list(runner.steps),
     }
     if summary.errors:
         result["errors"] = summary.errors[:10]

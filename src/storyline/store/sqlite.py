@@ -102,9 +102,6 @@ class SQLiteStore(EntityRepo, AnnotationQueries, Store):
         ).fetchone()
         return row["id"] if row else None
 
-    def insert_article(self, conn: sqlite3.Connection, article: Article, signature: bytes | None = None) -> None:
-        self.save_article(article, signature)
-
     def save_article(self, article: Article, signature: bytes | None = None) -> None:
         conn = self.conn
         conn.execute(
@@ -126,10 +123,6 @@ class SQLiteStore(EntityRepo, AnnotationQueries, Store):
         )
         if signature is not None:
             conn.execute("INSERT INTO minhashes (article_id, signature) VALUES (?,?)", (article.id, signature))
-
-    def update_article_dates(self, conn: sqlite3.Connection, article_id: str, estimated: str | None,
-                             precision: str | None) -> None:
-        self.set_article_dates(article_id, estimated, precision)
 
     def set_article_dates(self, article_id: str, estimated: str | None, precision: str | None) -> None:
         self.conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
