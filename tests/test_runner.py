@@ -59,7 +59,13 @@ def _run(db, prefetch: bool) -> tuple[dict, list, list]:
         mentions = conn.execute('SELECT article_id, text, type, start, "end", sentence, entity_id FROM mentions '
                                 "ORDER BY id").fetchall()
         events = conn.execute("SELECT article_id, event_id, score FROM event_articles ORDER BY article_id").fetchall()
-    return {**summary.to_json(), "hits": hits}, mentions, events
+        rest = {}
+        for table in ("articles", "quotes", "quote_articles", "figures", "positions", "disagreements", "events",
+                      "storylines", "entities"):
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if not r[1].endswith("_at")]
+            select = ", ".join(f'"{c}"' for c in cols)
+            rest[table] = conn.execute(f"SELECT {select} FROM {table} ORDER BY rowid").fetchall()
+    return {**summary.to_json(), "hits": hits, "tables": rest}, mentions, events
 
 
 def test_prefetch_stores_identical_mentions_and_events(tmp_path):
@@ -71,6 +77,8 @@ def test_prefetch_stores_identical_mentions_and_events(tmp_path):
     # Same scores to the last bit: the embeddings are identical, not merely close.
     assert ahead_events == plain_events
     assert ahead_mentions == plain_mentions
+    for table, rows in plain["tables"].items():
+        assert ahead["tables"][table] == rows, table
 
 
 def test_prefetch_stores_mentions_when_a_model_is_installed(tmp_path):

@@ -71,6 +71,11 @@ def test_the_registry_lists_every_annotation_once_in_a_runnable_order():
         get_stage("sentiment")
 
 
+def test_a_stage_returning_the_wrong_shape_is_named():
+    with pytest.raises(TypeError, match="Stage 'quotes' must return a tuple of Quote"):
+        get_stage("quotes").check([])
+
+
 @pytest.mark.parametrize("spec", [s for s in STAGES if not s.batch], ids=lambda s: s.name)
 def test_each_stage_returns_what_it_assigns_without_touching_its_input(spec):
     article, inputs = copy.deepcopy(ARTICLE), _inputs(spec)

@@ -29,7 +29,7 @@ from typing import Callable, Sequence
 
 from storyline.enrich.stages import find_figures, find_positions, find_quotes, find_times, language_of, \
     recognise_mentions, reference_date
-from storyline.records import Annotations, Article, Mention
+from storyline.records import Annotations, Article, Figure, Mention, Position, Quote, TimeExpression
 
 __all__ = ["StageSpec", "STAGES", "get_stage", "stage_names", "annotate"]
 
@@ -40,7 +40,15 @@ class StageSpec:
     func: Callable
     requires: tuple[str, ...]
     assigns: str
+    record: type  # the value is a tuple of these
     batch: bool = False  # func(articles) -> {article id: value}, else func(article, **earlier) -> value
+
+    def check(self, value: object) -> tuple:
+        """The stage's output, if it is what the stage declares (a tuple of its records); else TypeError."""
+        if not isinstance(value, tuple) or not all(isinstance(x, self.record) for x in value):
+            raise TypeError(f"Stage {self.name!r} must return a tuple of {self.record.__name__} for "
+                            f"{self.assigns}, got {type(value).__name__}. Does it return a list or None?")
+        return value
 
     @property
     def field(self) -> str:
@@ -55,16 +63,16 @@ class StageSpec:
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("mentions", recognise_mentions, ("article.text", "article.language"), "annotations.mentions",
-              batch=True),
+              Mention, batch=True),
     StageSpec("quotes", find_quotes, ("article.text", "article.language", "annotations.mentions"),
-              "annotations.quotes"),
+              "annotations.quotes", Quote),
     StageSpec("time_expressions", find_times, ("article.text", "article.language", "article.published"),
-              "annotations.time_expressions"),
+              "annotations.time_expressions", TimeExpression),
     StageSpec("figures", find_figures, ("article.text", "article.language", "article.source", "article.published",
                                         "annotations.quotes", "annotations.time_expressions"),
-              "annotations.figures"),
+              "annotations.figures", Figure),
     StageSpec("positions", find_positions, ("article.text", "article.language", "annotations.mentions",
-                                            "annotations.quotes"), "annotations.positions"),
+                                            "annotations.quotes"), "annotations.positions", Position),
 )
 
 
@@ -85,6 +93,6 @@ def annotate(article: Article, mentions: Sequence[Mention] | None) -> Annotation
     found: dict[str, object] = {"mentions": tuple(mentions) if mentions is not None else ()}
     for spec in STAGES:
         if not spec.batch:
-            found[spec.field] = spec.func(article, **{name: found[name] for name in spec.inputs})
+            found[spec.field] = spec.check(spec.func(article, **{name: found[name] for name in spec.inputs}))
     found["mentions"] = tuple(mentions) if mentions is not None else None
     return Annotations(language=language_of(article), date=reference_date(article), **found)
