@@ -117,6 +117,8 @@ def compute_model_outputs(articles: Sequence[Article], ner: bool = True, embed: 
 class InlineExecutor:
     """Computes nothing ahead: the runner runs every model inline, batch by batch."""
 
+    ahead = False  # batches are stored as they are read, with no overlap
+
     def submit(self, articles: Sequence[Article]) -> None:
         return None
 
@@ -165,6 +167,8 @@ class ProcessExecutor:
     A worker that fails or dies costs nothing but time: that batch (and, with a broken pool, every later
     one) is computed inline, with the same results.
     """
+
+    ahead = True  # batch n+1 is handed over before batch n is stored
 
     def __init__(self, ner: bool = True, embed: bool = True):
         self.ner, self.embed = ner, embed
@@ -295,7 +299,7 @@ class Runner:
                 on_result(result)
 
         return ingester.ingest(items, summary=summary, on_batch=on_batch, progress=progress,
-                               executor=None if isinstance(self.executor, InlineExecutor) else self.executor)
+                               executor=self.executor if self.executor.ahead else None)
 
     def _timed(self, step: str, since: float) -> float:
         now = time.perf_counter()
