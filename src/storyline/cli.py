@@ -63,14 +63,11 @@ def ingest(
                                   "a worker process while this one is stored (same results, both cores)"),
 ):
     """Read articles, store each once, link near-copies, and run enrichment and event clustering."""
-    from storyline.ingest.pipeline import Ingester
     from storyline.ingest.readers import expand_inputs, read_path
-    from storyline.pipeline import make_batch_handler
+    from storyline.runner import ingest as run_ingest
 
     store = open_store()
     files = list(expand_inputs(paths))
-    ingester = Ingester(store)
-    handler = make_batch_handler(store)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, disable=as_json or not err_console.is_terminal) as bar:
         task = bar.add_task("ingesting", total=len(files))
@@ -81,16 +78,7 @@ def ingest(
                 yield from read_path(path, max_bytes=max_article_bytes, max_file_bytes=max_file_bytes)
                 bar.advance(task)
 
-        worker = None
-        if prefetch:
-            from storyline.prefetch import Prefetcher
-
-            worker = Prefetcher()
-        try:
-            summary = ingester.ingest(items(), on_batch=handler, prefetch=worker)
-        finally:
-            if worker is not None:
-                worker.close()
+        summary = run_ingest(store, items(), prefetch=prefetch)
     if as_json:
         print_json(summary.to_json())
     else:

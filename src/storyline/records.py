@@ -1,7 +1,21 @@
 """Typed records that flow between the pipeline stages.
 
-The JSON contracts in the issues are produced by the ``to_json`` methods here, so
-CLI, API and export share one definition.
+Every record is a frozen dataclass: a stage returns new records and never changes the ones it was given
+(``dataclasses.replace`` makes a changed copy). Offsets (``start``/``end``) are character offsets into
+``Article.text``.
+
+* :class:`Article` — one stored news article (ingest sets ``copy_of``, the clusterer refines dates).
+* :class:`Mention` — a named-entity span found by the NER.
+* :class:`Quote` — a direct or indirect quotation and its speaker.
+* :class:`TimeExpression` — a time expression, resolved against the article date where possible.
+* :class:`Figure` — a reported number (killed, injured, money, ...) with its reporter and date.
+* :class:`Position` — an actor's stance (demand, offer, accept, reject) on something.
+* :class:`Annotations` — everything the enrich stages found in one article.
+* :class:`Entity` — one real thing (person, place, organisation) that mentions link to.
+* :class:`Assignment` — where the clusterer put one article.
+
+The JSON contracts in the issues are produced by the ``to_json`` methods here, so CLI, API and export
+share one definition.
 """
 
 from __future__ import annotations
@@ -10,8 +24,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = ["Article", "Mention", "Quote", "TimeExpression", "Figure", "Position", "Annotations", "Entity",
+           "Assignment"]
 
-@dataclass
+
+@dataclass(frozen=True)
 class Article:
     id: str
     text: str
@@ -20,12 +37,13 @@ class Article:
     url: str | None = None
     # ISO ``YYYY-MM-DD`` or ``YYYY-MM`` (precision kept), or None when undated.
     published: str | None = None
+    # A lower-case primary language subtag (``nl``, ``en``), set once at ingest (``normalise_language``).
     language: str | None = None
     raw_text: str | None = None
     author: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict, hash=False)
     copy_of: str | None = None
-    # Filled in by the events stage: a date estimated from the text or the event.
+    # A date estimated from the text or the event (set by the clusterer's assignment).
     estimated_date: str | None = None
     date_precision: str | None = None
 
@@ -44,6 +62,110 @@ class Article:
             "text": self.text,
             "copy_of": self.copy_of,
         }
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named-entity mention: ``type`` is PER, LOC, ORG or MISC."""
+
+    text: str
+    type: str
+    start: int  # character offset into the article text
+    end: int  # exclusive
+    sentence: int  # index of the sentence (storyline.ingest.sentences.sentence_spans)
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    start: int
+    end: int
+    kind: str  # "direct" | "indirect"
+    speaker: str | None  # resolved name (full name of the person where known)
+    speaker_text: str | None  # the speaker as written next to the quote (may be a pronoun or a role)
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_type: str | None  # PER/ORG/LOC/MISC from NER, None when unknown
+    cue: str | None
+    sentence: int
+    # The words compared across outlets (``enrich.quotes.normalise_quote``); set by the quotes stage.
+    norm: str | None = None
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    text: str
+    start: int
+    end: int
+    date: str | None  # ISO: YYYY-MM-DD (day/week precision), YYYY-MM (month), YYYY (year); None if unresolvable
+    precision: str | None  # "day", "week", "month", "year" or None
+    part_of_day: str | None = None  # "morning", "afternoon", "evening", "night"
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "date": self.date,
+                "precision": self.precision, "part_of_day": self.part_of_day}
+
+
+@dataclass(frozen=True)
+class Figure:
+    what: str  # category: killed, injured, refugees, displaced, arrested, missing, money, distance, duration
+    subject: str | None  # who or what is counted: civilians, children, soldiers, people (None = unspecified)
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str | None
+    unit: str | None
+    reported_by: str | None
+    as_of: str | None
+    sentence: str
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.what} ({self.subject})" if self.subject else self.what
+
+
+@dataclass(frozen=True)
+class Position:
+    actor: str  # resolved name (or the phrase as written when it resolves to nothing better)
+    actor_text: str  # the subject as written (may be a pronoun or a role)
+    actor_type: str | None
+    stance: str  # demand | offer | accept | reject
+    object: str
+    cue: str
+    sentence: str  # the sentence, for display and tracing
+    start: int  # offset of the cue in the article text
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """What the enrich stages found in one article.
+
+    ``mentions`` is None when no NER model ran (the article's stored mentions are then left as they are);
+    ``language`` is the code the annotators used, ``date`` the article date positions are dated with.
+    """
+
+    language: str
+    date: str | None = None
+    mentions: tuple[Mention, ...] | None = None
+    quotes: tuple[Quote, ...] = ()
+    time_expressions: tuple[TimeExpression, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    positions: tuple[Position, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real thing mentions link to; places carry their gazetteer coordinates."""
+
+    id: int
+    name: str
+    type: str
+    mentions: int = 0
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,12 @@ SEEDS = REPO / "examples" / "seeds"
 
 
 def ingest_into(db_path, items) -> dict:
-    from storyline.ingest.pipeline import Ingester
-    from storyline.pipeline import make_batch_handler
+    from storyline.runner import ingest
     from storyline.store import Store
 
     store = Store(db_path)
     try:
-        return Ingester(store).ingest(items, on_batch=make_batch_handler(store)).to_json()
+        return ingest(store, items, prefetch=False).to_json()
     finally:
         store.close()
 

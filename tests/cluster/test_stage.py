@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from storyline.ingest.pipeline import Ingester
 from storyline.ingest.readers import article_from_record, read_path
-from storyline.pipeline import make_batch_handler
+from storyline.runner import Runner
 from storyline.store import Store
 from storyline.store import events as q
 
@@ -26,10 +25,10 @@ FLOOD = ("rtl-1", "rtl", "2022-02-28", "Zware overstromingen in Limburg na hevig
          "Valkenburg; bewoners worden geëvacueerd en de brandweer zet pompen in.")
 
 
-def _ingest(store, rows):
+def _ingest(store, rows, runner=None):
     items = [article_from_record({"id": i, "source": s, "published": d, "title": t, "text": x, "language": "nl"},
                                  "test") for i, s, d, t, x in rows]
-    return Ingester(store).ingest(items, on_batch=make_batch_handler(store))
+    return (runner or Runner(store)).ingest(items)
 
 
 def test_same_event_joins_other_event_stays_apart(store):
@@ -79,7 +78,7 @@ def test_dutch_and_english_reports_of_one_event_join(store):
                                  "t") for i, s, d, t, x in rows]
     items.append(article_from_record(dict(zip(("id", "source", "published", "title", "text"), en), language="en"),
                                      "t"))
-    Ingester(store).ingest(items, on_batch=make_batch_handler(store))
+    Runner(store).ingest(items)
     got = q.assignments(store.conn)
     assert got["bbc-1"][0] == got["nos-1"][0] != got["rtl-1"][0]
 
@@ -87,7 +86,7 @@ def test_dutch_and_english_reports_of_one_event_join(store):
 def test_seed_example_one_storyline_and_the_undated_article_gets_a_date(store):
     seeds = REPO / "examples" / "seeds"
     items = [a for p in sorted(seeds.iterdir()) for a in read_path(p)]
-    Ingester(store).ingest(items, on_batch=make_batch_handler(store))
+    Runner(store).ingest(items)
     got = q.assignments(store.conn)
     assert len(got) == 5
     assert len({sl for _, sl in got.values()}) == 1  # one story: run-up, talks, next round
@@ -120,12 +119,14 @@ def test_cli_lists_events_storylines_and_show(tmp_path):
 def test_two_writers_on_one_store_do_not_overwrite_each_other(tmp_path):
     path = tmp_path / "w.db"
     first, second = Store(path), Store(path)
+    # One runner per writer, kept across batches: its clusterer caches clusters between them.
+    one, two = Runner(first), Runner(second)
     third = ("nu-9", "nu", "2022-02-28", "Onderhandelingen Rusland en Oekraïne in Belarus van start",
              "Rusland en Oekraïne zijn maandag in Belarus begonnen met onderhandelingen. Reznikov leidt de "
              "Oekraïense delegatie en Medinski de Russische; Kiev wil een staakt-het-vuren.")
-    _ingest(first, [TALKS[0]])
-    _ingest(second, [TALKS[1]])  # extends the event the first process has cached
-    _ingest(first, [third])
+    _ingest(first, [TALKS[0]], one)
+    _ingest(second, [TALKS[1]], two)  # extends the event the first process has cached
+    _ingest(first, [third], one)
     got = q.assignments(first.conn)
     event = got["nos-1"][0]
     stored_size = first.conn.execute("SELECT n_articles FROM events WHERE id = ?", (event,)).fetchone()[0]
@@ -135,18 +136,19 @@ def test_two_writers_on_one_store_do_not_overwrite_each_other(tmp_path):
     assert stored_size == 3  # a stale cache would have written 2
 
 
-def test_cluster_stage_reads_quotes_and_entity_words_stored_by_enrich(store):
+def test_clusterer_reads_the_quotes_and_entity_words_the_enrich_stage_found(store):
     from storyline.cluster.stage import _direct_quote_texts, _mention_bag
-    from storyline.pipeline import _Text
 
     text = ("Premier Mark Rutte sprak dinsdag in Den Haag over de formatie. \"We gaan hier de komende weken heel "
             "hard aan werken met alle partijen\", zei Rutte na afloop tegen verslaggevers.")
-    _ingest(store, [("q-1", "nos", "2022-02-28", "Rutte over de formatie", text)])
-    quotes = store.article_direct_quotes(["q-1"])
-    assert any("komende weken heel hard" in t for t in quotes.get("q-1", []))
-    assert _direct_quote_texts([_Text(t, "direct", n) for n, t in enumerate(quotes["q-1"])]) == quotes["q-1"]
-    names = _mention_bag(_Text(t) for t in store.article_mention_texts(["q-1"]).get("q-1", []))
-    assert "rutte" in names
+    results = []
+    items = [article_from_record({"id": "q-1", "source": "nos", "published": "2022-02-28",
+                                  "title": "Rutte over de formatie", "text": text, "language": "nl"}, "test")]
+    Runner(store).ingest(items, on_result=results.append)
+    [annotations] = results[0].annotations.values()
+    quotes = _direct_quote_texts(annotations.quotes)
+    assert any("komende weken heel hard" in t for t in quotes)
+    assert "rutte" in _mention_bag(annotations.mentions or ())
 
 
 def test_undated_reports_join_an_event_stored_by_an_earlier_ingest(tmp_path):

@@ -13,7 +13,6 @@ import pytest
 from storyline.enrich.entities import entity_for_name, link_mentions, list_entities
 from storyline.enrich.translit import name_key
 from storyline.records import Article
-from storyline.store.entities import EntityRepo
 
 
 @dataclass(frozen=True)
@@ -33,14 +32,14 @@ def add_article(store, article_id: str, text: str, tagged: dict[str, str], langu
         for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
             if not any(o.start < m.end() and m.start() < o.end for o in mentions):
                 mentions.append(M(surface, type_, m.start(), m.end()))
-    with store.transaction() as conn:
-        store.insert_article(conn, article)
-        EntityRepo(conn).insert_mentions(article_id, sorted(mentions, key=lambda m: m.start))
+    with store.transaction():
+        store.save_article(article)
+        store.insert_mentions(article_id, sorted(mentions, key=lambda m: m.start))
 
 
 def link(store, ids, gazetteer=None):
-    with store.transaction() as conn:
-        link_mentions(conn, ids, gazetteer=gazetteer)
+    with store.transaction():
+        link_mentions(store, ids, gazetteer=gazetteer)
 
 
 def by_variant(store) -> dict[str, dict]:
@@ -88,7 +87,7 @@ def test_surname_only_article_links_to_full_name_seen_later(store):
     assert ents["Peskov"]["name"] in ("Dmitri Peskov", "Dmitry Peskov")
     assert set(ents["Peskov"]["articles"]) == {"a", "b", "c"}
     # The id handed out before the merge still leads to the person.
-    assert entity_for_name(store.conn, "Peskov", article_id="a") == ents["Peskov"]["id"]
+    assert entity_for_name(store, "Peskov", article_id="a") == ents["Peskov"]["id"]
 
 
 def test_mistyped_short_form_keeps_person_type_by_majority(store):
@@ -109,9 +108,9 @@ def test_ambiguous_surname_is_not_guessed(store):
     ents = by_variant(store)
     assert ents["Vitali Klitschko"]["id"] != ents["Wladimir Klitschko"]["id"]
     assert ents["Klitschko"]["id"] not in (ents["Vitali Klitschko"]["id"], ents["Wladimir Klitschko"]["id"])
-    assert entity_for_name(store.conn, "Klitschko") not in (ents["Vitali Klitschko"]["id"],
+    assert entity_for_name(store, "Klitschko") not in (ents["Vitali Klitschko"]["id"],
                                                             ents["Wladimir Klitschko"]["id"])
-    assert entity_for_name(store.conn, "Vitali Klitschko") == ents["Vitali Klitschko"]["id"]
+    assert entity_for_name(store, "Vitali Klitschko") == ents["Vitali Klitschko"]["id"]
 
 
 def test_surname_prefers_the_person_of_the_same_event(store):
@@ -133,11 +132,11 @@ def test_entity_for_name_prefers_the_article(store):
     add_article(store, "b", "Oleksandr Lomako sprak.", {"Oleksandr Lomako": "PER"})
     link(store, ["a", "b"], gazetteer=False)
     zid = by_variant(store)["Volodimir Zelenski"]["id"]
-    assert entity_for_name(store.conn, "Zelensky", article_id="a") == zid
-    assert entity_for_name(store.conn, "Volodymyr Zelenskyy") == zid
-    assert entity_for_name(store.conn, "Lomako", article_id="a") == by_variant(store)["Oleksandr Lomako"]["id"]
-    assert entity_for_name(store.conn, "Iemand Anders") is None
-    assert entity_for_name(store.conn, "") is None
+    assert entity_for_name(store, "Zelensky", article_id="a") == zid
+    assert entity_for_name(store, "Volodymyr Zelenskyy") == zid
+    assert entity_for_name(store, "Lomako", article_id="a") == by_variant(store)["Oleksandr Lomako"]["id"]
+    assert entity_for_name(store, "Iemand Anders") is None
+    assert entity_for_name(store, "") is None
 
 
 def test_relinking_does_not_double_count(store):

@@ -82,7 +82,8 @@ def _article(aid, text, published):
 
 
 def test_positions_over_time_and_one_position_from_several_outlets(store):
-    from storyline.enrich.annotations import annotate_article, link_articles
+    from storyline.enrich.link import link_batch
+    from storyline.enrich.registry import annotate
     from storyline.store import annotations as db
 
     texts = {
@@ -93,9 +94,9 @@ def test_positions_over_time_and_one_position_from_several_outlets(store):
     arts = [_article(k, t, d) for k, (d, t) in texts.items()]
     with store.transaction() as conn:
         for a in arts:
-            store.insert_article(conn, a)
-            annotate_article(conn, a, [])
-        link_articles(conn, arts)
+            store.save_article(a)
+            store.save_annotations(a.id, annotate(a, []))
+        link_batch(store, arts)
     rows = db.list_positions(store.conn)
     workers = [r for r in rows if "havenarbeiders" in r["actor"]]
     assert [(r["stance"], r["articles"], r["date"]) for r in workers] == [
@@ -108,10 +109,9 @@ def test_positions_over_time_and_one_position_from_several_outlets(store):
 
 def test_speaker_and_actor_ids_filled_from_entities_across_spellings(store):
     """The link stage ties quotes and positions to the entity of their person (two spellings, one entity)."""
-    from storyline.enrich.annotations import annotate_article, link_articles
-    from storyline.enrich.entities import link_mentions
+    from storyline.enrich.link import link_batch
+    from storyline.enrich.registry import annotate
     from storyline.store import annotations as db
-    from storyline.store.entities import EntityRepo
 
     texts = {
         "b1": ("Minister Olena Kovalenko opende de nieuwe brug. “Dit is een dag voor het hele land”, zei Kovalenko. "
@@ -122,17 +122,13 @@ def test_speaker_and_actor_ids_filled_from_entities_across_spellings(store):
     arts = [Article(id=k, text=t, source="outlet-" + k, published="2024-06-01", language="nl")
             for k, (t, _) in texts.items()]
     with store.transaction() as conn:
-        repo = EntityRepo(conn)
         for a in arts:
-            store.insert_article(conn, a)
-            ms = _mentions(a.text, texts[a.id][1])
-            repo.insert_mentions(a.id, ms)
-            annotate_article(conn, a, ms)
+            store.save_article(a)
+            store.save_annotations(a.id, annotate(a, _mentions(a.text, texts[a.id][1])))
         conn.execute("INSERT INTO events (id) VALUES (1)")
         for a in arts:
             conn.execute("INSERT INTO event_articles (article_id, event_id) VALUES (?, 1)", (a.id,))
-        link_mentions(conn, [a.id for a in arts])
-        link_articles(conn, arts)
+        link_batch(store, arts)
     [quote] = db.list_quotes(store.conn)
     assert quote["speaker_id"] is not None and quote["articles"] == ["b1", "b2"]
     [pos] = db.list_positions(store.conn)

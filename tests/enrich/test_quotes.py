@@ -89,7 +89,7 @@ def test_outlet_variants_of_one_quote_are_similar_and_other_quotes_are_not():
     b = normalise_quote("Ik zeg altijd hoe het is: ik geloof niet in een resultaat, maar laten we het proberen")
     c = normalise_quote("Ik geloof niet echt in een goede uitkomst van dit overleg, maar laten we het proberen.")
     other = normalise_quote("We kunnen niet zeggen dat er een doorbraak was in het overleg")
-    from storyline.enrich.annotations import SAME_QUOTE
+    from storyline.enrich.stages import SAME_QUOTE
     assert quote_similarity(a, b) >= SAME_QUOTE
     assert quote_similarity(a, c) >= SAME_QUOTE
     assert quote_similarity(a, other) < SAME_QUOTE
@@ -101,7 +101,8 @@ def _article(aid, text, source):
 
 
 def test_one_quote_from_three_outlets_is_one_quote_with_three_articles(store):
-    from storyline.enrich.annotations import annotate_article, link_articles
+    from storyline.enrich.link import link_speakers, merge_reported_quotes
+    from storyline.enrich.registry import annotate
     from storyline.store import annotations as db
 
     texts = {
@@ -112,13 +113,15 @@ def test_one_quote_from_three_outlets_is_one_quote_with_three_articles(store):
     arts = [_article(k, v, "outlet-" + k) for k, v in texts.items()]
     with store.transaction() as conn:
         for a in arts:
-            store.insert_article(conn, a)
-            annotate_article(conn, a, _mentions(a.text, ["Lena Vos", "Vos"]))
+            store.save_article(a)
+            store.save_annotations(a.id, annotate(a, _mentions(a.text, ["Lena Vos", "Vos"])))
         conn.execute("INSERT INTO storylines (id) VALUES (1)")
         conn.execute("INSERT INTO events (id, storyline_id) VALUES (1, 1)")
         for a in arts:
             conn.execute("INSERT INTO event_articles (article_id, event_id) VALUES (?, 1)", (a.id,))
-        link_articles(conn, arts)
+        for a in arts:  # no entity linking here: the words and the event decide
+            link_speakers(store, a.id)
+            merge_reported_quotes(store, a.id)
     quotes = db.list_quotes(store.conn)
     assert len(quotes) == 1
     assert quotes[0]["articles"] == ["a1", "a2", "a3"]

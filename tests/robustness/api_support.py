@@ -36,15 +36,13 @@ def seed_records(n: int = 30) -> list[dict]:
 
 
 def build_db(path, records) -> str:
-    from storyline.ingest.pipeline import Ingester
     from storyline.ingest.readers import read_json_lines
-    from storyline.pipeline import make_batch_handler
+    from storyline.runner import ingest
     from storyline.store import Store
 
     store = Store(path)
     try:
-        Ingester(store).ingest(read_json_lines([json.dumps(r) for r in records], "seed", 10**7),
-                               on_batch=make_batch_handler(store))
+        ingest(store, read_json_lines([json.dumps(r) for r in records], "seed", 10**7), prefetch=False)
     finally:
         store.close()
     return str(path)

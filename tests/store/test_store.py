@@ -75,7 +75,7 @@ def test_near_duplicate_copy_links_to_earliest(store):
 def test_failed_batch_loses_nothing_already_stored(store):
     Ingester(store).ingest([art("kept", WIRE)])
 
-    def broken_stage(articles):
+    def broken_stage(articles, models):
         raise RuntimeError("stage failed")
 
     with pytest.raises(RuntimeError):

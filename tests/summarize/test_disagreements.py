@@ -1,9 +1,10 @@
 """Disagreements: same figure, same event and window, different sources, materially different values."""
 
-from storyline.enrich.annotations import annotate_article, link_articles
+from storyline.enrich.link import link_speakers, merge_reported_quotes
+from storyline.enrich.registry import annotate
 from storyline.records import Article
 from storyline.store import annotations as db
-from storyline.summarize.disagreements import materially_different, within_window
+from storyline.summarize.disagreements import detect_for_articles, materially_different, within_window
 
 
 def test_material_difference():
@@ -26,13 +27,16 @@ def _setup(store, texts, dates=None):
             for k, v in texts.items()]
     with store.transaction() as conn:
         for a in arts:
-            store.insert_article(conn, a)
-            annotate_article(conn, a, [])
+            store.save_article(a)
+            store.save_annotations(a.id, annotate(a, []))
         conn.execute("INSERT INTO storylines (id) VALUES (1)")
         conn.execute("INSERT INTO events (id, storyline_id) VALUES (1, 1)")
         for a in arts:
             conn.execute("INSERT INTO event_articles (article_id, event_id) VALUES (?, 1)", (a.id,))
-        link_articles(conn, arts)
+        for a in arts:
+            link_speakers(store, a.id)
+            merge_reported_quotes(store, a.id)
+        detect_for_articles(store, [a.id for a in arts])
     return db.list_disagreements(store.conn)
 
 

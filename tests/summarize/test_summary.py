@@ -99,7 +99,7 @@ def test_summarize_event_from_the_store(tmp_path, seeds):
 
     with store.transaction() as conn:
         for a in seeds:
-            store.insert_article(conn, Article(id=a["id"], text=a["text"], source=a["source"], published=a["published"]))
+            store.save_article(Article(id=a["id"], text=a["text"], source=a["source"], published=a["published"]))
         # Event rows written by hand (the clustering stage's job) so this test does not depend on it.
         conn.execute("INSERT INTO storylines (id, title) VALUES (1, 'talks')")
         conn.execute("INSERT INTO events (id, title, date, storyline_id) VALUES (1, 'proposed', '2022-02-25', 1)")

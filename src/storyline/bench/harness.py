@@ -1,7 +1,7 @@
 """End-to-end ingest benchmark: the whole pipeline against its models alone, on the same texts.
 
-The pipeline run goes through the ordinary path (reader -> :class:`~storyline.ingest.pipeline.Ingester`
--> ``storyline.pipeline`` stages -> SQLite). Probes wrap three public functions without changing them:
+The pipeline run goes through the ordinary path (reader -> :class:`storyline.runner.Runner`: stages,
+store, clusterer, links -> SQLite). Probes wrap three public functions without changing them:
 ``OnlineClusterer.learn_one`` (online assignment latency per article), the embedding call of the cluster
 stage and ``ner.extract_entities_batch`` (model seconds inside the pipeline). The models-alone run is a
 fresh process (cold caches, like the pipeline) that runs NER and the embedder on the stored texts, in
@@ -23,8 +23,16 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from storyline.cluster import stage as cluster_stage
+from storyline.cluster.online import OnlineClusterer
+from storyline.cluster.signals import embed_texts, embedding_text
+from storyline.enrich import ner
+from storyline.ingest.normalize import identify_language
 from storyline.ingest.readers import ReadError
 from storyline.records import Article
+from storyline.runner import STEPS, InlineExecutor, ProcessExecutor, Runner
+from storyline.store import Store
+from storyline.store.search import search_document
 
 LOGGER = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = "nl"
@@ -43,7 +51,7 @@ def cpu_seconds() -> float:
 
 
 def children_cpu_seconds() -> float:
-    """User plus system CPU seconds of this process's exited children (the prefetch worker, once closed)."""
+    """User plus system CPU seconds of this process's exited children (the model worker, once closed)."""
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 
@@ -113,53 +121,42 @@ def probes(probe: Probe, embed_wrapper=None, ner_wrapper=None, text_filter=None)
         setattr(owner, name, new)
 
     try:
-        from storyline.cluster import stage as cluster_stage
-        from storyline.cluster.online import OnlineClusterer
-    except ImportError:
-        cluster_stage = OnlineClusterer = None
-    try:
-        from storyline.enrich import ner
-    except ImportError:
-        ner = None
-    try:
-        if OnlineClusterer is not None:
-            learn_one = OnlineClusterer.learn_one
+        learn_one = OnlineClusterer.learn_one
 
-            def timed_learn_one(self, *args, **kwargs):
-                t0, c0 = time.perf_counter(), time.thread_time()
-                try:
-                    return learn_one(self, *args, **kwargs)
-                finally:
-                    probe.latencies.append(time.perf_counter() - t0)
-                    probe.cpu_latencies.append(time.thread_time() - c0)
+        def timed_learn_one(self, *args, **kwargs):
+            t0, c0 = time.perf_counter(), time.thread_time()
+            try:
+                return learn_one(self, *args, **kwargs)
+            finally:
+                probe.latencies.append(time.perf_counter() - t0)
+                probe.cpu_latencies.append(time.thread_time() - c0)
 
-            patch(OnlineClusterer, "learn_one", timed_learn_one)
-        if cluster_stage is not None and hasattr(cluster_stage, "embed_texts"):
-            embed = embed_wrapper(cluster_stage.embed_texts) if embed_wrapper else cluster_stage.embed_texts
+        patch(OnlineClusterer, "learn_one", timed_learn_one)
+        # The clusterer's own embedding call (batches the executor did not embed ahead).
+        embed = embed_wrapper(cluster_stage.embed_texts) if embed_wrapper else cluster_stage.embed_texts
 
-            def timed_embed(texts):
-                t0 = time.perf_counter()
-                try:
-                    return embed(texts)
-                finally:
-                    probe.add_model("embed", time.perf_counter() - t0)
+        def timed_embed(texts):
+            t0 = time.perf_counter()
+            try:
+                return embed(texts)
+            finally:
+                probe.add_model("embed", time.perf_counter() - t0)
 
-            patch(cluster_stage, "embed_texts", timed_embed)
-            if text_filter is not None and hasattr(cluster_stage, "embedding_text"):
-                original_embedding_text = cluster_stage.embedding_text
-                patch(cluster_stage, "embedding_text",
-                      lambda title, text: original_embedding_text(title, text_filter(text)))
-        if ner is not None and hasattr(ner, "extract_entities_batch"):
-            batch = ner_wrapper(ner.extract_entities_batch) if ner_wrapper else ner.extract_entities_batch
+        patch(cluster_stage, "embed_texts", timed_embed)
+        if text_filter is not None:
+            original_embedding_text = cluster_stage.embedding_text
+            patch(cluster_stage, "embedding_text",
+                  lambda title, text: original_embedding_text(title, text_filter(text)))
+        batch = ner_wrapper(ner.extract_entities_batch) if ner_wrapper else ner.extract_entities_batch
 
-            def timed_ner(texts, lang="nl"):
-                t0 = time.perf_counter()
-                try:
-                    return batch(texts, lang)
-                finally:
-                    probe.add_model("ner", time.perf_counter() - t0)
+        def timed_ner(texts, lang="nl"):
+            t0 = time.perf_counter()
+            try:
+                return batch(texts, lang)
+            finally:
+                probe.add_model("ner", time.perf_counter() - t0)
 
-            patch(ner, "extract_entities_batch", timed_ner)
+        patch(ner, "extract_entities_batch", timed_ner)
         yield probe
     finally:
         for owner, name, old in reversed(patched):
@@ -184,30 +181,17 @@ def warm_models(languages: Iterable[str] = (DEFAULT_LANGUAGE,)) -> dict[str, boo
     """Load the models before the clock starts (loading is a start-up cost, not a per-article one)."""
     ready = {"embed": False, "ner": False}
     # Dictionaries loaded on first use (lemmas for search and lexical signals, language identification).
-    from storyline.ingest.normalize import identify_language
-    from storyline.store.search import search_document
-
     identify_language("Dit is een korte zin om het taalmodel te laden.")
     for lang in set(languages) | {DEFAULT_LANGUAGE}:
         search_document("huizen werden gebouwd", lang)
-    try:
-        from storyline.cluster.signals import embed_texts
-
-        embed_texts(["warm-up"])
-        ready["embed"] = True
-    except ImportError:
-        pass
-    try:
-        from storyline.enrich import ner
-
-        avail = set(ner.available_languages())
-        for lang in set(languages):
-            use = ner_language(lang, avail)
-            if use:
-                ner.get_model(use)
-                ready["ner"] = True
-    except ImportError:
-        pass
+    embed_texts(["warm-up"])
+    ready["embed"] = True
+    avail = set(ner.available_languages())
+    for lang in set(languages):
+        use = ner_language(lang, avail)
+        if use:
+            ner.get_model(use)
+            ready["ner"] = True
     return ready
 
 
@@ -227,35 +211,24 @@ def _models_alone(items: list[tuple[str | None, str, str | None]], batch_size: i
     set_embed_threads(embed_threads)
     warm_models({lang or DEFAULT_LANGUAGE for _, _, lang in items})
     c0 = cpu_seconds()
-    try:
-        from storyline.cluster.signals import embed_texts, embedding_text
-    except ImportError:
-        embed_texts = None
-    if embed_texts is not None:
+    t0 = time.perf_counter()
+    for i in range(0, len(items), batch_size):
+        embed_texts([embedding_text(title, text) for title, text, _ in items[i:i + batch_size]])
+    out["embed_s"] = time.perf_counter() - t0
+    available = set(ner.available_languages())
+    if not available:
+        out["ner_note"] = "no NER model installed (make train-ner)"
+    else:
         t0 = time.perf_counter()
         for i in range(0, len(items), batch_size):
-            embed_texts([embedding_text(title, text) for title, text, _ in items[i:i + batch_size]])
-        out["embed_s"] = time.perf_counter() - t0
-    try:
-        from storyline.enrich import ner
-    except ImportError:
-        ner = None
-        out["ner_note"] = "storyline.enrich.ner not importable"
-    if ner is not None:
-        available = set(ner.available_languages())
-        if not available:
-            out["ner_note"] = "no NER model installed (make train-ner)"
-        else:
-            t0 = time.perf_counter()
-            for i in range(0, len(items), batch_size):
-                groups: dict[str, list[str]] = {}
-                for _, text, lang in items[i:i + batch_size]:
-                    use = ner_language(lang, available)
-                    if use:
-                        groups.setdefault(use, []).append(text)
-                for use, texts in groups.items():
-                    ner.extract_entities_batch(texts, use)
-            out["ner_s"] = time.perf_counter() - t0
+            groups: dict[str, list[str]] = {}
+            for _, text, lang in items[i:i + batch_size]:
+                use = ner_language(lang, available)
+                if use:
+                    groups.setdefault(use, []).append(text)
+            for use, texts in groups.items():
+                ner.extract_entities_batch(texts, use)
+        out["ner_s"] = time.perf_counter() - t0
     out["cpu_s"] = cpu_seconds() - c0
     out["peak_rss_mb"] = peak_rss_mb()
     return out
@@ -271,67 +244,52 @@ def models_alone(articles: list[Article], batch_size: int = 200, embed_threads: 
 # --------------------------------------------------------------------------- end to end
 def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
                  progress: Callable[[int], None] | None = None, keep_articles: bool = True,
-                 stages=None, prefetch: bool = False) -> dict:
-    """Ingest ``items`` into a new store at ``db_path`` through every stage; timings and the articles.
-    With ``prefetch`` the models run ahead in a worker process (``storyline.prefetch``, lever 2)."""
-    from storyline.ingest.pipeline import Ingester
-    from storyline.pipeline import default_stages, make_batch_handler
-    from storyline.store import Store
-
+                 steps=STEPS, prefetch: bool = False) -> dict:
+    """Ingest ``items`` into a new store at ``db_path`` through the runner; timings and the articles.
+    With ``prefetch`` the models run ahead in a worker process (:class:`storyline.runner.ProcessExecutor`)."""
     store = Store(db_path)
-    stages = default_stages() if stages is None else stages
-    timings: dict[str, float] = {}
-    handler = make_batch_handler(store, stages, timings=timings)
     kept: list[Article] = []
-
-    def on_batch(batch: list[Article]) -> None:
-        handler(batch)
-        if keep_articles:
-            kept.extend(batch)
-
     probe = Probe()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         t_warm = time.perf_counter()
         ready = warm_models()
-        worker = None
         if prefetch:
-            from storyline.prefetch import Prefetcher
-
-            names = {n for n, _ in stages}
-            worker = Prefetcher(ner="enrich" in names, embed="cluster" in names)
-            worker.wait_ready()  # model loading is start-up, as warm_models above
+            executor = ProcessExecutor(ner="enrich" in steps, embed="cluster" in steps)
+            executor.wait_ready()  # model loading is start-up, as warm_models above
+        else:
+            executor = InlineExecutor()
+        runner = Runner(store, executor=executor, steps=steps)
         startup = time.perf_counter() - t_warm
         try:
             with probes(probe):
                 load_start = load_average()
                 t0, c0, w0 = time.perf_counter(), cpu_seconds(), children_cpu_seconds()
-                summary = Ingester(store, batch_size=batch_size).ingest(items, on_batch=on_batch, progress=progress,
-                                                                        prefetch=worker)
+                summary = runner.ingest(items, progress=progress, batch_size=batch_size,
+                                        on_result=(lambda r: kept.extend(r.articles)) if keep_articles else None)
                 total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
         finally:
-            if worker is not None:
-                worker.close()
+            executor.close()
         # The worker's CPU is only counted once it has exited (RUSAGE_CHILDREN).
-        worker_cpu = children_cpu_seconds() - w0 if worker is not None else 0.0
+        worker_cpu = children_cpu_seconds() - w0 if prefetch else 0.0
     store.close()
-    stage_s = {"ingest": max(0.0, total - sum(timings.values()))}
-    stage_s.update(timings)
+    stage_s = {"ingest": max(0.0, total - sum(runner.timings.values()))}
+    stage_s.update(runner.timings)
     return {
         "summary": summary, "seconds": total, "cpu_s": cpu, "worker_cpu_s": worker_cpu, "prefetch": bool(prefetch),
-        "prefetch_batches": worker.hits if worker is not None else 0, "startup_s": startup, "load_average_start": load_start,
-        "load_average_end": load_average(), "stages": stage_s, "stage_names": [n for n, _ in stages],
-        "probe": probe, "articles": kept, "models_ready": ready,
+        "prefetch_batches": executor.hits if prefetch else 0, "startup_s": startup,
+        "load_average_start": load_start, "load_average_end": load_average(), "stages": stage_s,
+        "stage_names": list(runner.steps), "probe": probe, "articles": kept, "models_ready": ready,
         "warnings": sorted({str(w.message) for w in caught}),
     }
 
 
 def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
-          progress: Callable[[int], None] | None = None, models: bool = True, stages=None,
+          progress: Callable[[int], None] | None = None, models: bool = True, steps=STEPS,
           embed_threads: int | None = None, prefetch: bool = False) -> dict:
     """The ``storyline bench`` measurement: pipeline throughput, per-stage seconds, models alone, ratio."""
     set_embed_threads(embed_threads)
-    run = run_pipeline(items, db_path, batch_size=batch_size, progress=progress, stages=stages, prefetch=prefetch)
+    run = run_pipeline(items, db_path, batch_size=batch_size, progress=progress, steps=steps, prefetch=prefetch)
     summary, probe = run["summary"], run["probe"]
     n = summary.new
     seconds = run["seconds"]
@@ -343,7 +301,7 @@ def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int
         "failed": summary.failed,
         "seconds": round(seconds, 3),
         "cpu_s": round(run["cpu_s"], 3),
-        # Lever 2: the models ran in a worker process; its CPU is not in cpu_s.
+        # With prefetch the models ran in a worker process; its CPU is not in cpu_s.
         "prefetch": run["prefetch"],
         "prefetch_batches": run["prefetch_batches"],
         "worker_cpu_s": round(run["worker_cpu_s"], 3),

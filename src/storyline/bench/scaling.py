@@ -21,9 +21,13 @@ from typing import Callable
 import numpy as np
 
 from storyline.bench.corpus import base_records, mark_positions, replay, unperturb
-from storyline.bench.harness import (Probe, cpu_seconds, current_rss_mb, load_average, machine, peak_rss_mb,
-                                     percentile_ms, probes, warm_models)
+from storyline.bench.harness import (Probe, cpu_seconds, current_rss_mb, load_average, machine, ner_language,
+                                     peak_rss_mb, percentile_ms, probes, warm_models)
+from storyline.cluster import stage as cluster_stage
+from storyline.enrich import ner
 from storyline.ingest.readers import article_from_record
+from storyline.runner import BatchResult, Runner
+from storyline.store import Store
 
 CLONE_META = "bench_clone"  # cluster_meta key: how a store was grown by cloning (see bench/clone.py)
 
@@ -106,16 +110,11 @@ def fill_cache(cache: ModelCache, records: list[dict], batch_size: int = 200,
             continue
     t0 = time.perf_counter()
     with probes(probe, embed_wrapper=cache.embed_wrapper, ner_wrapper=cache.ner_wrapper):
-        from storyline.cluster import stage as cluster_stage
-        from storyline.enrich import ner
-
         available = set(ner.available_languages())
         for i in range(0, len(articles), batch_size):
             chunk = articles[i:i + batch_size]
             cluster_stage.embed_texts([cluster_stage.embedding_text(a.title, a.text) for a in chunk])
             if available:
-                from storyline.bench.harness import ner_language
-
                 groups: dict[str, list[str]] = {}
                 for a in chunk:
                     use = ner_language(a.language, available)
@@ -149,10 +148,6 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
                 on_row: Callable[[dict], None] | None = None, command: str | None = None,
                 cache_file: Path | None = None, append: bool = False) -> dict:
     """Grow a store at ``db_path`` to ``target`` articles; a row per ``every`` articles (also to ``out_path``)."""
-    from storyline.ingest.pipeline import Ingester
-    from storyline.pipeline import default_stages, make_batch_handler
-    from storyline.store import Store
-
     records = base_records(root)
     reuse = bool(cache and cache_file and Path(cache_file).exists())
     model_cache = (ModelCache.load(cache_file) if reuse else ModelCache()) if cache else None
@@ -178,12 +173,7 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
             on_row(row)
 
     # One consistent run: NER stays as installed at the start even if a model lands meanwhile.
-    try:
-        from storyline.enrich import ner as ner_module
-
-        ner_langs = list(ner_module.available_languages())
-    except ImportError:
-        ner_module, ner_langs = None, []
+    ner_langs = list(ner.available_languages())
     header["ner_languages"] = ner_langs
     store = Store(db_path)
     # An existing store continues the stream where it stopped (e.g. one grown by ``bench.clone``).
@@ -195,16 +185,14 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
         clone = q.get_meta(conn, CLONE_META) if q.has_event_tables(conn) else None
     header["clone"] = json.loads(clone) if clone else None
     emit(header)
-    stages = default_stages()
-    timings: dict[str, float] = {}
-    handler = make_batch_handler(store, stages, timings=timings)
+    runner = Runner(store)
+    timings = runner.timings
     probe = Probe()
     state = {"n": start, "last_n": start, "next": start + every, "t": 0.0, "lat_from": 0, "timings": {}}
     rows: list[dict] = []
 
-    def on_batch(batch):
-        handler(batch)
-        state["n"] += len(batch)
+    def on_result(result: BatchResult) -> None:
+        state["n"] += len(result.articles)
         if state["n"] >= state["next"]:
             now = time.perf_counter()
             window_n = state["n"] - state["last_n"]
@@ -237,16 +225,13 @@ def run_scaling(db_path: str, root: Path, target: int, *, every: int = 2000, bat
                     text_filter=unperturb if model_cache else None):
             state["t0"] = state["t"] = time.perf_counter()
             state["cpu"] = cpu_seconds()
-            frozen = ner_module.available_languages if ner_module else None
-            if ner_module:
-                ner_module.available_languages = lambda: list(ner_langs)
+            frozen = ner.available_languages
+            ner.available_languages = lambda: list(ner_langs)
             try:
-                summary = Ingester(store, batch_size=batch_size).ingest(replay(records, target, start=start),
-                                                                         on_batch=on_batch,
-                                                                         progress=progress)
+                summary = runner.ingest(replay(records, target, start=start), batch_size=batch_size,
+                                        progress=progress, on_result=on_result)
             finally:
-                if ner_module:
-                    ner_module.available_languages = frozen
+                ner.available_languages = frozen
     store.close()
     footer = {"kind": "footer", "summary": summary.to_json() | {"errors": summary.errors[:5]},
               "seconds": round(time.perf_counter() - state["t0"], 1), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}

@@ -33,12 +33,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from storyline.enrich.translit import name_key, similar, strip_possessive
+from storyline.store import Store
 from storyline.store.entities import EntityRepo, MentionRow
 
 LOGGER = logging.getLogger(__name__)
@@ -210,14 +210,14 @@ class EntityLinker:
     """Links stored mentions to entities, incrementally, batch after batch.
 
     Args:
-        conn: connection inside the batch's transaction.
+        store: the :class:`storyline.store.Store`, inside the batch's transaction.
         gazetteer: a :class:`storyline.enrich.places.Gazetteer` or None for the shared one;
             ``False`` disables geocoding (tests, or a store without places).
         use_events: prefer persons mentioned in the same event for surname-only mentions.
     """
 
-    def __init__(self, conn: sqlite3.Connection, gazetteer=None, use_events: bool = True):
-        self.repo = EntityRepo(conn)
+    def __init__(self, store: Store, gazetteer=None, use_events: bool = True):
+        self.store = store
         self._gazetteer = gazetteer
         self.use_events = use_events
         self.touched: set[int] = set()
@@ -233,7 +233,7 @@ class EntityLinker:
     # ------------------------------------------------------------------ public
     def link_articles(self, article_ids: Sequence[str]) -> int:
         """Link the not-yet-linked mentions of these articles; returns how many were linked."""
-        rows = self.repo.mentions_for_articles(article_ids, unlinked_only=True)
+        rows = self.store.mentions_for_articles(article_ids, unlinked_only=True)
         by_article: dict[str, list[MentionRow]] = defaultdict(list)
         for m in rows:
             by_article[m.article_id].append(m)
@@ -366,7 +366,7 @@ class EntityLinker:
                 place = self._place_for(g, context, person_words)
                 if place is not None:
                     places[id(g)] = place
-        event_id = self.repo.event_of(article_id) if self.use_events else None
+        event_id = self.store.event_of(article_id) if self.use_events else None
         pairs = []
         for g in groups:
             place = places.get(id(g))
@@ -377,10 +377,10 @@ class EntityLinker:
             else:
                 entity_id = self._other_entity(g, event_id)
             variants = Counter(clean_name(m.text) for m in g.mentions)
-            self.repo.add_observations(entity_id, article_id, variants, g.types)
+            self.store.add_observations(entity_id, article_id, variants, g.types)
             self.touched.add(entity_id)
             pairs.extend((entity_id, m.id) for m in g.mentions)
-        self.repo.set_mention_entities(pairs)
+        self.store.set_mention_entities(pairs)
         return len(pairs)
 
     def _place_for(self, g: _Group, context: set[str], person_words: set[str] = frozenset()):
@@ -407,7 +407,7 @@ class EntityLinker:
         names = {clean_name(m.text) for m in g.mentions}
         if any(" " in n or "-" in n for n in names) or g.key in person_words:
             return None
-        if any(e[2] and e[3] is None for e in self.repo.entities_by_key(g.key, "surname")):
+        if any(e[2] and e[3] is None for e in self.store.entities_by_key(g.key, "surname")):
             return None
         name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
         if acronym_of(name):
@@ -416,64 +416,64 @@ class EntityLinker:
 
     # ------------------------------------------------------------------ resolution
     def _place_entity(self, place, g: _Group) -> int:
-        entity_id = self.repo.entity_by_geo(place.geo_id)
+        entity_id = self.store.entity_by_geo(place.geo_id)
         if entity_id is None:
-            entity_id = self.repo.create_entity(place.name, "LOC", name_key(place.name), geo_id=place.geo_id,
+            entity_id = self.store.create_entity(place.name, "LOC", name_key(place.name), geo_id=place.geo_id,
                                                 lat=place.lat, lon=place.lon, country=place.country)
-            self.repo.add_keys(entity_id, [(name_key(place.name), "place")])
-        self.repo.add_keys(entity_id, [(k, "place") for k in g.keys])
+            self.store.add_keys(entity_id, [(name_key(place.name), "place")])
+        self.store.add_keys(entity_id, [(k, "place") for k in g.keys])
         acronyms = set().union(*(initials(clean_name(m.text)) for m in g.mentions), initials(place.name))
-        self.repo.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
+        self.store.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
         return entity_id
 
     def _person_entity(self, g: _Group) -> int:
         given, surname = split_name(g.key)
         entity_id = None
         for key in sorted(g.keys):
-            found = [e for e in self.repo.entities_by_key(key, "name") if e[3] is None]
+            found = [e for e in self.store.entities_by_key(key, "name") if e[3] is None]
             if found:
                 entity_id = found[0][0]
                 break
         if entity_id is None:
-            for cand in self.repo.entities_by_key(surname, "surname"):
+            for cand in self.store.entities_by_key(surname, "surname"):
                 if cand[3] is not None or not cand[2]:
                     continue
-                if any(given_compatible(split_name(k)[0], given) for k in self.repo.keys_of(cand[0], "name")):
+                if any(given_compatible(split_name(k)[0], given) for k in self.store.keys_of(cand[0], "name")):
                     entity_id = cand[0]
                     break
         if entity_id is None:
-            entity_id = self.repo.create_entity(g.key, "PER", g.key, multiword=True)
-        self.repo.add_keys(entity_id, [(k, "name") for k in g.keys] + [(surname, "surname")])
+            entity_id = self.store.create_entity(g.key, "PER", g.key, multiword=True)
+        self.store.add_keys(entity_id, [(k, "name") for k in g.keys] + [(surname, "surname")])
         self._adopt_surname_entities(entity_id, surname)
         return entity_id
 
     def _adopt_surname_entities(self, entity_id: int, surname: str) -> None:
         """Merge earlier surname-only entities (``Peskov``) into the one full name that has that surname."""
-        full = {e[0] for e in self.repo.entities_by_key(surname, "surname") if e[2] and e[3] is None}
+        full = {e[0] for e in self.store.entities_by_key(surname, "surname") if e[2] and e[3] is None}
         if full != {entity_id}:
             return
-        for other_id, type_, multiword, geo_id in self.repo.entities_by_key(surname, "name"):
+        for other_id, type_, multiword, geo_id in self.store.entities_by_key(surname, "name"):
             if other_id == entity_id or multiword or geo_id is not None or type_ not in ("PER", "MISC", "LOC"):
                 continue
             # its names as written (the entity's own name is only a key until finish() refreshes it)
-            if any(can_be_person(text, type_) for text, _ in self.repo.variants(other_id)):
-                self.repo.merge(other_id, entity_id)
+            if any(can_be_person(text, type_) for text, _ in self.store.entity_variants(other_id)):
+                self.store.merge_entities(other_id, entity_id)
                 self.touched.discard(other_id)
 
     def _other_entity(self, g: _Group, event_id: int | None) -> int:
         given, surname = split_name(g.key)
         entity_id = None
         if not given and _majority(g.types) != "ORG" and any(can_be_person(m.text, m.type) for m in g.mentions):
-            persons = [e[0] for e in self.repo.entities_by_key(g.key, "surname") if e[2] and e[3] is None]
+            persons = [e[0] for e in self.store.entities_by_key(g.key, "surname") if e[2] and e[3] is None]
             if len(persons) > 1 and event_id is not None:
-                persons = self.repo.entities_in_event(event_id, persons)
+                persons = self.store.entities_in_event(event_id, persons)
             if len(persons) == 1:
                 entity_id = persons[0]
         if entity_id is None:
             majority = _majority(g.types)
             matches: list[int] = []
             for key in [g.key] + sorted(g.keys - {g.key}):
-                found = self.repo.entities_by_key(key, "name")
+                found = self.store.entities_by_key(key, "name")
                 if found:
                     matches.append(next((e[0] for e in found if e[1] == majority), found[0][0]))
             if matches:
@@ -481,27 +481,27 @@ class EntityLinker:
                 # The article ties names seen apart before ("GM" and "General Motors"): one entity now.
                 for other in dict.fromkeys(matches[1:]):
                     if other != entity_id:
-                        self.repo.merge(other, entity_id)
+                        self.store.merge_entities(other, entity_id)
                         self.touched.discard(other)
         if entity_id is None and not given:
             acro = acronym_of(clean_name(g.mentions[0].text))
             if acro:
-                found = {e[0] for e in self.repo.entities_by_key(acro.lower(), "acronym")}
+                found = {e[0] for e in self.store.entities_by_key(acro.lower(), "acronym")}
                 if len(found) == 1:
                     entity_id = found.pop()
         if entity_id is None:
-            entity_id = self.repo.create_entity(g.key, _majority(g.types), g.key, multiword=False)
-        self.repo.add_keys(entity_id, [(k, "name") for k in g.keys | {g.key}])
+            entity_id = self.store.create_entity(g.key, _majority(g.types), g.key, multiword=False)
+        self.store.add_keys(entity_id, [(k, "name") for k in g.keys | {g.key}])
         if len(g.key.split()) > 1:
             acronyms = set().union(*(initials(clean_name(m.text)) for m in g.mentions))
-            self.repo.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
+            self.store.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
         return entity_id
 
     def _refresh(self, entity_id: int) -> None:
-        row = self.repo.entity_row(entity_id)
+        row = self.store.entity_row(entity_id)
         if row is None or row["merged_into"] is not None:
             return
-        variants = self.repo.variants(entity_id)
+        variants = self.store.entity_variants(entity_id)
         if row["geo_id"]:
             type_, name = "LOC", row["name"]
         else:
@@ -516,16 +516,15 @@ class EntityLinker:
                     return (full, n, len(text))
                 name = max(variants, key=rank)[0]
         if type_ != row["type"] or name != row["name"]:
-            self.repo.update_entity(entity_id, type=type_, name=name)
+            self.store.update_entity(entity_id, type=type_, name=name)
 
 
-def link_mentions(conn: sqlite3.Connection, article_ids: Sequence[str], gazetteer=None,
-                  use_events: bool = True) -> int:
+def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_events: bool = True) -> int:
     """Link the stored, unlinked mentions of ``article_ids`` to entities. Returns the number linked."""
-    return EntityLinker(conn, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids)
+    return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids)
 
 
-def entity_for_name(conn: sqlite3.Connection, name: str, article_id: str | None = None) -> int | None:
+def entity_for_name(store: Store, name: str, article_id: str | None = None) -> int | None:
     """The entity id a name refers to (e.g. a quote's speaker), or None.
 
     Looks first among the entities of ``article_id`` (so ``Zelenski`` in an article
@@ -536,28 +535,27 @@ def entity_for_name(conn: sqlite3.Connection, name: str, article_id: str | None 
     key = name_key(clean_name(name or ""))
     if not key:
         return None
-    repo = EntityRepo(conn)
     given, surname = split_name(key)
-    by_name = [e[0] for e in repo.entities_by_key(key, "name")] + [e[0] for e in repo.entities_by_key(key, "place")]
-    by_surname = [e[0] for e in repo.entities_by_key(key if not given else surname, "surname")]
+    by_name = [e[0] for e in store.entities_by_key(key, "name")] + [e[0] for e in store.entities_by_key(key, "place")]
+    by_surname = [e[0] for e in store.entities_by_key(key if not given else surname, "surname")]
     if given:  # a full name: also persons with that surname and a compatible given name
         by_surname = [i for i in by_surname if any(given_compatible(split_name(k)[0], given)
-                                                   for k in repo.keys_of(i, "name"))]
+                                                   for k in store.keys_of(i, "name"))]
     if article_id is not None:
-        local = set(repo.entities_in_article(article_id))
+        local = set(store.entities_in_article(article_id))
         for cands in (by_name, by_surname):
             hits = [i for i in dict.fromkeys(cands) if i in local]
             if len(hits) == 1:
-                return repo.resolve_id(hits[0])
+                return store.resolve_id(hits[0])
     if by_name:
-        return repo.resolve_id(by_name[0])
+        return store.resolve_id(by_name[0])
     unique = list(dict.fromkeys(by_surname))
     if len(unique) == 1:
-        return repo.resolve_id(unique[0])
+        return store.resolve_id(unique[0])
     return None
 
 
-def entity_json(row: sqlite3.Row, variants: list[str], articles: list[str]) -> dict:
+def entity_json(row: Any, variants: list[str], articles: list[str]) -> dict:
     """The entity JSON contract: id, name, type, variants, articles, lat, lon (+ country, mentions)."""
     return {
         "id": row["id"], "name": row["name"], "type": row["type"], "variants": variants, "articles": articles,
@@ -565,7 +563,7 @@ def entity_json(row: sqlite3.Row, variants: list[str], articles: list[str]) -> d
     }
 
 
-def list_entities(conn: sqlite3.Connection, *, type_: str | None = None, event_id: int | None = None,
+def list_entities(conn: Any, *, type_: str | None = None, event_id: int | None = None,
                   storyline_id: int | None = None, article_id: str | None = None,
                   limit: int | None = 100, offset: int = 0) -> list[dict]:
     """Entities as JSON records, most mentioned first (within the scope, when one is given)."""

@@ -13,32 +13,12 @@ is not a figure anyone disagrees about.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
 from storyline.enrich.quotes import sentence_spans  # cached: one split per article
+from storyline.records import Figure
 
 __all__ = ["Figure", "extract_figures", "parse_number"]
-
-
-@dataclass(frozen=True)
-class Figure:
-    what: str  # category: killed, injured, refugees, displaced, arrested, missing, money, distance, duration
-    subject: str | None  # who or what is counted: civilians, children, soldiers, people (None = unspecified)
-    value: float | None
-    low: float | None
-    high: float | None
-    qualifier: str | None
-    unit: str | None
-    reported_by: str | None
-    as_of: str | None
-    sentence: str
-    start: int
-    end: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.what} ({self.subject})" if self.subject else self.what
 
 
 # --------------------------------------------------------------------------- numbers
@@ -247,7 +227,7 @@ def extract_figures(text: str, lang: str | None = "nl", quotes: Sequence | None 
     Args:
         text: article text.
         lang: language code (nl, en, de).
-        quotes: quotations of the article (:class:`storyline.enrich.quotes.QuoteHit`); a figure inside
+        quotes: quotations of the article (:class:`storyline.records.Quote`); a figure inside
             one is reported by its speaker.
         source: the outlet, the reporter when the text names no one.
         published: the article date, the ``as_of`` when the sentence has no time expression.

@@ -23,10 +23,10 @@ import gzip
 import json
 import re
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 from storyline.errors import ModelMissingError
+from storyline.records import Mention
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "trained_models"
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
@@ -43,15 +43,6 @@ __all__ = [
     "harmonise_types",
     "fix_spans",
 ]
-
-
-@dataclass(frozen=True)
-class Mention:
-    text: str
-    type: str
-    start: int  # character offset into the original text
-    end: int  # exclusive
-    sentence: int  # index of the sentence (storyline.ingest.sentences.sentence_spans)
 
 
 # --------------------------------------------------------------------------- tokeniser

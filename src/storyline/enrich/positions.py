@@ -25,23 +25,12 @@ from typing import Sequence
 
 # The quote module's tokenizer, noun-phrase rules and speaker resolution are shared on purpose:
 # an actor is found and resolved exactly like a speaker.
-from storyline.enrich.quotes import _TIME_WORD, QuoteHit, _adjective_like, _Context, _lang, _np_at, _np_ending_at, _tokens, sentence_spans
+from storyline.enrich.quotes import _TIME_WORD, _adjective_like, _Context, _lang, _np_at, _np_ending_at, _tokens, sentence_spans
+from storyline.records import Position, Quote
 
-__all__ = ["PositionHit", "extract_positions", "STANCES"]
+__all__ = ["Position", "extract_positions", "STANCES"]
 
 STANCES = ("demand", "offer", "accept", "reject")
-
-
-@dataclass(frozen=True)
-class PositionHit:
-    actor: str  # resolved name (or the phrase as written when it resolves to nothing better)
-    actor_text: str  # the subject as written (may be a pronoun or a role)
-    actor_type: str | None
-    stance: str  # demand | offer | accept | reject
-    object: str
-    cue: str
-    sentence: str  # the sentence, for display and tracing
-    start: int  # offset of the cue in the article text
 
 
 @dataclass(frozen=True)
@@ -178,7 +167,7 @@ _LEAD = re.compile(r"^(?:om|to|zu)\s+(?=\S+\s)", re.IGNORECASE)  # "biedt aan om
 
 
 def extract_positions(text: str, lang: str | None = "nl", mentions: Sequence | None = None,
-                      quotes: Sequence[QuoteHit] | None = None) -> list[PositionHit]:
+                      quotes: Sequence[Quote] | None = None) -> list[Position]:
     """Stances (demand, offer, accept, reject) of named actors in ``text``.
 
     Args:
@@ -205,7 +194,7 @@ def extract_positions(text: str, lang: str | None = "nl", mentions: Sequence | N
     sents = sentence_spans(text)
     ctx = None
     direct = [q for q in (quotes or []) if q.kind == "direct" and q.speaker]
-    out: list[PositionHit] = []
+    out: list[Position] = []
     ci = 0
     for si, (s, e) in enumerate(sents):
         while ci < len(cues) and cues[ci] < s:
@@ -236,7 +225,7 @@ def extract_positions(text: str, lang: str | None = "nl", mentions: Sequence | N
                 obj = _LEAD.sub("", obj.strip(_EDGE))
                 if actor is None or len(obj.split()) < 1 or len(obj) < 3:
                     continue
-                out.append(PositionHit(actor, actor_text, atype, stance, obj, w, sentence.strip(), ws))
+                out.append(Position(actor, actor_text, atype, stance, obj, w, sentence.strip(), ws))
     return out
 
 
@@ -443,7 +432,7 @@ def _skip_adverbs(toks, body: list[int]) -> list[int]:
 
 
 def _actor(phrase: str, start: int, end: int, sent_idx: int, cue_pos: int, ctx: _Context,
-           direct: Sequence[QuoteHit], L) -> tuple[str | None, str | None]:
+           direct: Sequence[Quote], L) -> tuple[str | None, str | None]:
     low = phrase.lower()
     if low in _FIRST_PERSON[L.code]:
         # "we eisen ..." inside a quotation: the speaker's side
@@ -469,7 +458,7 @@ def _actor(phrase: str, start: int, end: int, sent_idx: int, cue_pos: int, ctx: 
 
 # --------------------------------------------------------------------------- across outlets
 # One position reported by several outlets within a few days (different wording of the same
-# demand) is one position; the threshold is the quotes' (see storyline.enrich.annotations).
+# demand) is one position; the threshold is the quotes' (see storyline.enrich.stages.SAME_QUOTE).
 SAME_POSITION = 0.72
 SAME_POSITION_DAYS = 3
 

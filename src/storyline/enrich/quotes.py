@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Sequence
 
 from functools import lru_cache
 
 from storyline.ingest.sentences import sentence_spans as _sentence_spans
+from storyline.records import Quote
 
 
 @lru_cache(maxsize=4)
@@ -32,7 +32,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     Callers must not mutate the returned list."""
     return _sentence_spans(text)
 
-__all__ = ["QuoteHit", "extract_quotes", "normalise_quote", "quote_similarity", "tokens_of", "sentence_spans"]
+__all__ = ["Quote", "extract_quotes", "normalise_quote", "quote_similarity", "tokens_of", "sentence_spans"]
 
 # Caps and weights of the rules. Set by hand on the German quotation set's dev split and the example corpus
 # (test split run once per version: docs/benchmarks-quotes.md); the windows count tokens unless named chars.
@@ -57,21 +57,6 @@ ROLE_WORDS_INITIAL = 4        # a sentence's subject given by its role: among it
 OVERLAP_WEIGHT = 0.6
 RUN_WEIGHT = 0.4
 RUN_SATURATION = 5
-
-
-@dataclass(frozen=True)
-class QuoteHit:
-    text: str
-    start: int
-    end: int
-    kind: str  # "direct" | "indirect"
-    speaker: str | None  # resolved name (full name of the person where known)
-    speaker_text: str | None  # the speaker as written next to the quote (may be a pronoun or a role)
-    speaker_start: int | None
-    speaker_end: int | None
-    speaker_type: str | None  # PER/ORG/LOC/MISC from NER, None when unknown
-    cue: str | None
-    sentence: int
 
 
 # --------------------------------------------------------------------------- language resources
@@ -466,7 +451,7 @@ def _clean_np(phrase: str) -> str:
 
 
 # --------------------------------------------------------------------------- extraction
-def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None = None) -> list[QuoteHit]:
+def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None = None) -> list[Quote]:
     """Direct and indirect quotations in ``text`` with their speakers.
 
     Args:
@@ -497,9 +482,9 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
                 hi = mid - 1
         return lo
 
-    hits: list[QuoteHit] = []
+    hits: list[Quote] = []
     covered: list[tuple[int, int]] = []
-    last_direct: QuoteHit | None = None
+    last_direct: Quote | None = None
     for o_start, o_end, i_start, i_end in _find_direct(text):
         inner = text[i_start:i_end].strip()
         n_words = len(inner.split())
@@ -532,14 +517,14 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             sp_s, sp_e, cue = last_direct.speaker_start, last_direct.speaker_end, last_direct.cue
         if speaker_text is None and n_words < MIN_UNATTRIBUTED_WORDS:
             continue  # scare quotes and headline fragments without a speaker
-        hit = QuoteHit(inner, o_start, o_end, "direct", speaker, speaker_text, sp_s, sp_e, stype, cue, si)
+        hit = Quote(inner, o_start, o_end, "direct", speaker, speaker_text, sp_s, sp_e, stype, cue, si)
         hits.append(hit)
         covered.append((o_start, o_end))
         last_direct = hit
 
     # the last attributed direct quote of each sentence, for German reported speech that continues it
     direct_by_sent = {h.sentence: h for h in hits if h.speaker_text is not None}
-    prev_indirect: QuoteHit | None = None
+    prev_indirect: Quote | None = None
     for si, (s, e) in enumerate(sents):
         if any(a < e and b > s and (b - a) > COVERED_SENTENCE * (e - s) for a, b in covered):
             prev_indirect = direct_by_sent.get(si)
@@ -553,7 +538,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             # German free indirect speech: a following sentence in the subjunctive continues the report
             if _DE_SUBJUNCTIVE.search(text, s, e):
                 q_s, q_e = s, e
-                hit = QuoteHit(text[q_s:q_e], q_s, q_e, "indirect", prev_indirect.speaker,
+                hit = Quote(text[q_s:q_e], q_s, q_e, "indirect", prev_indirect.speaker,
                                prev_indirect.speaker_text, prev_indirect.speaker_start, prev_indirect.speaker_end,
                                prev_indirect.speaker_type, None, si)
                 hits.append(hit)
@@ -568,7 +553,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             prev_indirect = direct_by_sent.get(si)
             continue
         speaker, stype = ctx.resolve(sp_s, sp_e, si)
-        hit = QuoteHit(text[q_s:q_e], q_s, q_e, "indirect", speaker, text[sp_s:sp_e], sp_s, sp_e, stype, cue, si)
+        hit = Quote(text[q_s:q_e], q_s, q_e, "indirect", speaker, text[sp_s:sp_e], sp_s, sp_e, stype, cue, si)
         hits.append(hit)
         prev_indirect = hit
     hits.sort(key=lambda h: h.start)

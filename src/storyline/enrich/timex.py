@@ -16,25 +16,12 @@ news report's ``maandag`` on a Monday means that same day.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from storyline.records import TimeExpression
+
 __all__ = ["TimeExpression", "find_time_expressions", "resolve", "parse_ref_date"]
-
-
-@dataclass(frozen=True)
-class TimeExpression:
-    text: str
-    start: int
-    end: int
-    date: str | None  # ISO: YYYY-MM-DD (day/week precision), YYYY-MM (month), YYYY (year); None if unresolvable
-    precision: str | None  # "day", "week", "month", "year" or None
-    part_of_day: str | None = None  # "morning", "afternoon", "evening", "night"
-
-    def to_json(self) -> dict:
-        return {"text": self.text, "start": self.start, "end": self.end, "date": self.date,
-                "precision": self.precision, "part_of_day": self.part_of_day}
 
 
 _WEEKDAYS = {

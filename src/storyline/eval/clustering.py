@@ -96,9 +96,8 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
             thresholds.
     """
     from storyline.cluster.online import undated_threshold
-    from storyline.ingest.pipeline import Ingester
     from storyline.ingest.readers import ReadError, article_from_record
-    from storyline.pipeline import default_stages, make_batch_handler
+    from storyline.runner import Runner
     from storyline.store import Store
     from storyline.store import events as q
 
@@ -106,11 +105,7 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
     records = publication_order(read_gold(path), seed)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "eval.db")
-        stages = default_stages(settings)
-        if cluster_only:
-            stages = [(n, s) for n, s in stages if n == "cluster"]
-        if not any(n == "cluster" for n, _ in stages):
-            raise GoldError("the cluster stage is not available")
+        runner = Runner(store, settings, steps=("cluster",) if cluster_only else ("enrich", "cluster", "link"))
         items, gold_ids = [], []
         for n, r in enumerate(records, 1):
             rec = {k: v for k, v in r.items() if k not in ("event", "storyline")}
@@ -119,7 +114,7 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
             except ValueError as exc:
                 items.append(ReadError(f"{path}:{n}", str(exc)))
         t0 = time.perf_counter()
-        summary = Ingester(store, batch_size=batch_size).ingest(items, on_batch=make_batch_handler(store, stages))
+        summary = runner.ingest(items, batch_size=batch_size)
         elapsed = time.perf_counter() - t0
         assigned = q.assignments(store.conn)
         # Exact duplicates are stored once: they take the event of the stored copy.
@@ -149,7 +144,7 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
         "articles": len(gold_ev),
         "skipped": len(records) - len(gold_ev),
         "articles_per_s": round(len(records) / elapsed, 2) if elapsed > 0 else None,
-        "stages": [n for n, _ in stages],
+        "stages": list(runner.steps),
         "event_threshold": settings.cluster.event_threshold,
         # what this run's clusterer used for pairs whose dates say nothing
         "event_threshold_undated": undated_threshold(settings.cluster.event_threshold,

@@ -223,20 +223,18 @@ def _link_in_store(texts: dict[str, str], mentions_by_doc: dict[str, list], lang
     from storyline.enrich.entities import link_mentions
     from storyline.records import Article
     from storyline.store import Store
-    from storyline.store.entities import EntityRepo
 
     store = Store(":memory:")
     try:
         ids = sorted(texts)
-        with store.transaction() as conn:
-            repo = EntityRepo(conn)
+        with store.transaction():
             for doc in ids:
-                store.insert_article(conn, Article(id=doc, text=texts[doc], language=language, source=doc))
-                repo.insert_mentions(doc, mentions_by_doc.get(doc, []))
-            link_mentions(conn, ids, gazetteer=gazetteer, use_events=False)
+                store.save_article(Article(id=doc, text=texts[doc], language=language, source=doc))
+                store.insert_mentions(doc, mentions_by_doc.get(doc, []))
+            link_mentions(store, ids, gazetteer=gazetteer, use_events=False)
             out = {}
-            for m in repo.mentions_for_articles(ids):
-                out[(m.article_id, m.start, m.end)] = repo.resolve_id(m.entity_id) if m.entity_id else None
+            for m in store.mentions_for_articles(ids):
+                out[(m.article_id, m.start, m.end)] = store.resolve_id(m.entity_id) if m.entity_id else None
         return out
     finally:
         store.close()

@@ -111,9 +111,8 @@ def pubdate_timeline(records: list[dict], n_dates: int, per_date: int, encoder: 
 
 def events_timeline(records: list[dict], n_dates: int, per_date: int, encoder: str = "use") -> Timeline:
     from storyline.api.data import list_events
-    from storyline.ingest.pipeline import Ingester
     from storyline.ingest.readers import ReadError, article_from_record
-    from storyline.pipeline import make_batch_handler
+    from storyline.runner import ingest
     from storyline.store import Store
     from storyline.summarize.summary import summarize_event
 
@@ -127,7 +126,7 @@ def events_timeline(records: list[dict], n_dates: int, per_date: int, encoder: s
                     except ValueError as exc:
                         yield ReadError(r["id"], str(exc))
 
-            Ingester(store).ingest(items(), on_batch=make_batch_handler(store))
+            ingest(store, items(), prefetch=False)
             events = list_events(store.conn, limit=1_000_000, offset=0)
             by_day: dict[dt.date, list[dict]] = defaultdict(list)
             for e in events:

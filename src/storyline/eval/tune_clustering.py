@@ -69,7 +69,7 @@ def build_prior(data: Path) -> None:
 def annotate(records: list[dict]) -> list[dict]:
     """What the enrich stage stores before clustering: NER mentions (as name keys) and direct quotes.
 
-    Mirrors ``enrich.stage`` (the Dutch model for languages without their own) and ``cluster.stage``
+    Mirrors ``enrich.stages.recognise_mentions`` (the Dutch model for languages without their own) and ``cluster.stage``
     (mentions as folded words, ``signals.mention_keys``).
     """
     from storyline.cluster.signals import mention_keys

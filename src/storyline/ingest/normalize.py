@@ -86,6 +86,19 @@ def identify_language(text: str) -> str | None:
     return lang
 
 
+def normalise_language(code: str | None) -> str | None:
+    """The one form of a language code stored with an article: the lower-case primary subtag.
+
+    Applied once at ingest; stages read ``Article.language`` as is.
+
+    >>> normalise_language(" nl-BE "), normalise_language("EN_gb"), normalise_language(""), normalise_language(None)
+    ('nl', 'en', None, None)
+    """
+    if not isinstance(code, str) or not code.strip():
+        return None
+    return code.strip().lower().replace("_", "-").split("-")[0][:8] or None
+
+
 def first_sentence_title(text: str, max_chars: int = 160) -> str:
     """A title for an article that has none: its first line, or first sentence if the line is long."""
     from storyline.ingest.sentences import split_sentences

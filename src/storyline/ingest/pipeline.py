@@ -1,13 +1,13 @@
 """Ingest: read -> normalise -> deduplicate -> store, in batches of one transaction each.
 
-Later stages (enrichment, events) register themselves in ``storyline.pipeline``; this
-module stores articles and reports what happened to each input item.
+This module stores articles and reports what happened to each input item; :mod:`storyline.runner` runs
+the later stages (enrichment, events, links) on each stored batch, inside its transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable
 
 from storyline.ingest.dedup import WINDOW, NearDuplicateIndex, from_bytes, minhash, to_bytes
 from storyline.ingest.readers import ReadError
@@ -32,7 +32,11 @@ class IngestSummary:
 
 
 class Ingester:
-    """Stores articles; keeps one near-duplicate index for the life of the object."""
+    """Stores articles in batches of one transaction; keeps one near-duplicate index for the life of the object.
+
+    ``ingest(items, on_batch=...)`` calls ``on_batch(stored, models)`` inside each batch's transaction, with
+    the batch's newly stored articles and what ``executor`` computed ahead for them (None without one).
+    """
 
     def __init__(self, store: Store, batch_size: int = 200, dedup_window: int | None = WINDOW):
         self.store = store
@@ -41,27 +45,27 @@ class Ingester:
         # Only the latest window of signatures: opening a large store stays fast and its memory bounded.
         for article_id, signature in store.iter_signatures(last=self.index.window):
             self.index.add(article_id, from_bytes(signature))
-        self._seen_in_batch: dict[str, str] = {}
 
     def ingest(self, items: Iterable[Article | ReadError], summary: IngestSummary | None = None,
-               on_batch: Callable[[list[Article]], None] | None = None,
-               progress: Callable[[int], None] | None = None, prefetch=None) -> IngestSummary:
-        """With ``prefetch`` (a :class:`storyline.prefetch.Prefetcher`), the models of the next batch run in
-        its worker while this one is stored; results are the same as without."""
+               on_batch: Callable[[list[Article], Any], None] | None = None,
+               progress: Callable[[int], None] | None = None, executor: Any = None) -> IngestSummary:
+        """With an ``executor`` (``submit(articles) -> handle``, ``collect(handle) -> outputs``), the models of the
+        next batch run ahead while this one is stored; results are the same as without."""
         summary = summary or IngestSummary()
         batch: list[Article] = []
-        pending: list[tuple[list[Article], object]] = []
+        pending: list[tuple[list[Article], Any]] = []
 
         def flush(batch: list[Article]) -> None:
-            if prefetch is None:
-                self._flush(batch, summary, on_batch)
+            if executor is None:
+                self._flush(batch, summary, on_batch, None)
                 return
-            # Hand this batch to the worker, then store the previous one while the worker runs.
+            # Hand this batch to the executor, then store the previous one while it runs.
             ahead = {a.id for a in pending[0][0]} if pending else set()
-            future = prefetch.submit(self._expected_new(batch, ahead))
+            handle = executor.submit(self._expected_new(batch, ahead))
             if pending:
-                self._flush_prefetched(*pending.pop(), summary, on_batch, prefetch)
-            pending.append((batch, future))
+                previous, previous_handle = pending.pop()
+                self._flush(previous, summary, on_batch, executor.collect(previous_handle))
+            pending.append((batch, handle))
 
         for item in items:
             if progress:
@@ -82,7 +86,8 @@ class Ingester:
         if batch:
             flush(batch)
         if pending:
-            self._flush_prefetched(*pending.pop(), summary, on_batch, prefetch)
+            previous, previous_handle = pending.pop()
+            self._flush(previous, summary, on_batch, executor.collect(previous_handle))
         return summary
 
     def _expected_new(self, batch: list[Article], ahead: set[str]) -> list[Article]:
@@ -96,18 +101,11 @@ class Ingester:
             out.append(article)
         return out
 
-    def _flush_prefetched(self, batch, future, summary, on_batch, prefetch) -> None:
-        prefetch.install(future)
-        try:
-            self._flush(batch, summary, on_batch)
-        finally:
-            prefetch.install(None)  # clears: outputs are never reused across batches
-
     def _flush(self, batch: list[Article], summary: IngestSummary,
-               on_batch: Callable[[list[Article]], None] | None) -> None:
+               on_batch: Callable[[list[Article], Any], None] | None, models: Any) -> None:
         stored: list[Article] = []
         ids_in_batch: set[str] = set()
-        with self.store.transaction() as conn:
+        with self.store.transaction():
             for article in batch:
                 if article.id in ids_in_batch or self.store.find_existing(article):
                     summary.duplicates += 1
@@ -115,14 +113,14 @@ class Ingester:
                 m = minhash(article.text)
                 original = self.store.find_exact_copy(article.content_hash) or self.index.find(m)
                 if original is not None:
-                    article.copy_of = original
+                    article = replace(article, copy_of=original)
                     summary.copies += 1
-                self.store.insert_article(conn, article, to_bytes(m))
+                self.store.save_article(article, to_bytes(m))
                 self.index.add(article.id, m)
                 ids_in_batch.add(article.id)
                 stored.append(article)
             # Later stages run inside the same transaction: a batch lands whole or not at all.
             if on_batch and stored:
-                on_batch(stored)
+                on_batch(stored, models)
         summary.new += len(stored)
         summary.new_ids.extend(a.id for a in stored)

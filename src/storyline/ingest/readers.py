@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from storyline.ingest.dates import parse_published
-from storyline.ingest.normalize import clean_text, first_sentence_title, identify_language, normalize_text
+from storyline.ingest.normalize import clean_text, first_sentence_title, identify_language, normalise_language, \
+    normalize_text
 from storyline.records import Article
 from storyline.errors import EmptyRecord
 
@@ -97,7 +98,8 @@ def finish_article(
         raise EmptyRecord("empty record: no title and no text")
     pub, precision = parse_published(published)
     title = normalize_text(title) if isinstance(title, str) and title.strip() else first_sentence_title(cleaned)
-    lang = language.strip().lower()[:8] if isinstance(language, str) and language.strip() else identify_language(cleaned)
+    lang = normalise_language(language) if isinstance(language, str) and language.strip() \
+        else identify_language(cleaned)
     article = Article(
         id=str(id).strip(),
         text=cleaned,
@@ -319,7 +321,7 @@ def read_feed(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
         yield ReadError(where, f"malformed feed ({type(feed.bozo_exception).__name__})")
         return
     site = feed.feed.get("title") if hasattr(feed, "feed") else None
-    language = (feed.feed.get("language") or "")[:2] or None
+    language = feed.feed.get("language") or None
     for index, entry in enumerate(feed.entries):
         entry_where = f"{where}#{index}"
         body = ""

@@ -236,3 +236,58 @@ def list_positions(conn: sqlite3.Connection, *, event_id: int | None = None, sto
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- record-level (the Store's methods)
+class AnnotationQueries:
+    """Quotes, figures, positions and disagreements as :class:`storyline.store.base.Store` methods
+    (mixed into :class:`storyline.store.sqlite.SQLiteStore`, which provides ``self.conn``)."""
+
+    conn: sqlite3.Connection
+
+    def write_annotations(self, article_id: str, annotations: Any) -> None:
+        """Replace one article's quotes, figures and positions (mentions are written by the caller)."""
+        clear_article(self.conn, article_id)
+        for q in annotations.quotes:
+            insert_quote(self.conn, article_id, text=q.text, norm=q.norm, kind=q.kind, speaker=q.speaker,
+                         speaker_id=None, language=annotations.language, start=q.start, end=q.end,
+                         speaker_text=q.speaker_text, cue=q.cue, sentence=q.sentence)
+        for fig in annotations.figures:
+            insert_figure(self.conn, article_id, fig, None)
+        for pos in annotations.positions:
+            insert_position(self.conn, article_id, pos, None, annotations.date)
+
+    def article_quotes(self, article_id: str) -> list[dict]:
+        return [dict(r) for r in article_quotes(self.conn, article_id)]
+
+    def candidate_quotes(self, article_id: str, speaker_id: int | None) -> list[dict]:
+        return [dict(r) for r in candidate_quotes(self.conn, article_id, speaker_id)]
+
+    def set_quote_speaker(self, quote_id: int, entity_id: int) -> None:
+        self.conn.execute("UPDATE quotes SET speaker_id = ? WHERE id = ?", (entity_id, quote_id))
+
+    def merge_quotes(self, keep: int, drop: int) -> None:
+        merge_quotes(self.conn, keep, drop)
+
+    def article_figures(self, article_id: str) -> list[dict]:
+        return [dict(r) for r in article_figures(self.conn, article_id)]
+
+    def candidate_figures(self, article_id: str, what: str) -> list[dict]:
+        return [dict(r) for r in candidate_figures(self.conn, article_id, what)]
+
+    def set_figure_reporter(self, figure_id: int, entity_id: int) -> None:
+        self.conn.execute("UPDATE figures SET reported_by_id = ? WHERE id = ?", (entity_id, figure_id))
+
+    def unlinked_positions(self, article_id: str) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(
+            "SELECT id, actor FROM positions WHERE article_id = ? AND actor_id IS NULL", (article_id,))]
+
+    def set_position_actor(self, position_id: int, entity_id: int) -> None:
+        self.conn.execute("UPDATE positions SET actor_id = ? WHERE id = ?", (entity_id, position_id))
+
+    def article_scope(self, article_id: str) -> tuple[int | None, int | None]:
+        return article_scope(self.conn, article_id)
+
+    def save_disagreement(self, what: str, subject: str | None, event_id: int | None, storyline_id: int | None,
+                          figure_ids: list[int]) -> int:
+        return save_disagreement(self.conn, what, subject, event_id, storyline_id, figure_ids)

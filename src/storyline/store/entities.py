@@ -36,6 +36,8 @@ def _chunks(items: Sequence, size: int = 500) -> Iterator[Sequence]:
 
 
 class EntityRepo:
+    """The entity queries; :class:`storyline.store.sqlite.SQLiteStore` has them as its own methods."""
+
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
 
@@ -114,7 +116,7 @@ class EntityRepo:
     def entity_row(self, entity_id: int) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
 
-    def variants(self, entity_id: int) -> list[tuple[str, int]]:
+    def entity_variants(self, entity_id: int) -> list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self.conn.execute(
             "SELECT variant, n FROM entity_variants WHERE entity_id = ? ORDER BY n DESC, variant", (entity_id,))]
 
@@ -136,7 +138,7 @@ class EntityRepo:
             entity_id = row[0]
         return entity_id
 
-    def merge(self, loser: int, survivor: int) -> None:
+    def merge_entities(self, loser: int, survivor: int) -> None:
         """Fold entity ``loser`` into ``survivor``: mentions, keys, variants, counts; keep a redirect."""
         if loser == survivor:
             return

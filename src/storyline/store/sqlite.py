@@ -12,14 +12,17 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
-from storyline.records import Article
+from storyline.errors import StoreError
+from storyline.records import Annotations, Article
+from storyline.settings import get_settings
+from storyline.store.annotations import AnnotationQueries
+from storyline.store.base import Store, register_backend
+from storyline.store.entities import EntityRepo
 from storyline.store.events import ClusterStore
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.search import fold_query, matching_sentence, search_document
-from storyline.errors import StoreError
-from storyline.settings import get_settings
 
 
 def default_db_path() -> str:
@@ -33,7 +36,9 @@ _ARTICLE_COLUMNS = (
 )
 
 
-class Store(ClusterStore):  # ClusterStore: the clusterer's record-level methods (store/events.py)
+class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
+    """The SQLite implementation of :class:`storyline.store.base.Store` (``Store(path)`` opens one)."""
+
     def __init__(self, path: str | os.PathLike | None = None, *, readonly: bool = False):
         self.path = str(path or default_db_path())
         if self.path != ":memory:":
@@ -100,7 +105,8 @@ class Store(ClusterStore):  # ClusterStore: the clusterer's record-level methods
         ).fetchone()
         return row["id"] if row else None
 
-    def insert_article(self, conn: sqlite3.Connection, article: Article, signature: bytes | None = None) -> None:
+    def save_article(self, article: Article, signature: bytes | None = None) -> None:
+        conn = self.conn
         conn.execute(
             "INSERT INTO articles (id, source, url, title, published, published_precision, estimated_date,"
             " date_precision, language, author, text, raw_text, metadata, content_hash, copy_of)"
@@ -121,10 +127,23 @@ class Store(ClusterStore):  # ClusterStore: the clusterer's record-level methods
         if signature is not None:
             conn.execute("INSERT INTO minhashes (article_id, signature) VALUES (?,?)", (article.id, signature))
 
-    def update_article_dates(self, conn: sqlite3.Connection, article_id: str, estimated: str | None,
-                             precision: str | None) -> None:
-        conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
-                     (estimated, precision, article_id))
+    def set_article_dates(self, article_id: str, estimated: str | None, precision: str | None) -> None:
+        self.conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
+                          (estimated, precision, article_id))
+
+    # ------------------------------------------------------------------ annotations
+    def save_annotations(self, article_id: str, annotations: Annotations) -> None:
+        self.save_annotations_many([(article_id, annotations)])
+
+    def save_annotations_many(self, items: Sequence[tuple[str, Annotations]]) -> None:
+        """Every article's mentions first, then each article's quotes, figures and positions: row ids (shown
+        to users) come out as they always have."""
+        with_mentions = [(article_id, a.mentions) for article_id, a in items if a.mentions is not None]
+        self.delete_mentions([article_id for article_id, _ in with_mentions])  # re-enrichment replaces
+        for article_id, mentions in with_mentions:
+            self.insert_mentions(article_id, mentions)
+        for article_id, annotations in items:
+            self.write_annotations(article_id, annotations)
 
     def iter_signatures(self, last: int | None = None) -> Iterator[tuple[str, bytes]]:
         """Near-duplicate signatures in storage order; with ``last``, only the latest ``last`` of them."""
@@ -194,6 +213,9 @@ class Store(ClusterStore):  # ClusterStore: the clusterer's record-level methods
         # FTS5's snippet() would quote the indexed lemmas; show the article's own sentence instead.
         return [(articles[r["article_id"]], r["rank"], matching_sentence(articles[r["article_id"]], query))
                 for r in rows if r["article_id"] in articles]
+
+
+register_backend("sqlite", SQLiteStore)
 
 
 def _article_filters(**filters: Any) -> tuple[str, list]:

@@ -11,12 +11,11 @@ readers take the number as the count.
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from datetime import date, timedelta
 from typing import Sequence
 
-from storyline.store import annotations as db
+from storyline.store import Store
 
 __all__ = ["detect_for_articles", "materially_different", "within_window", "WINDOW_DAYS"]
 
@@ -25,15 +24,15 @@ MIN_ABSOLUTE = 2
 WINDOW_DAYS = 3
 
 
-def detect_for_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) -> int:
+def detect_for_articles(store: Store, article_ids: Sequence[str]) -> int:
     """Compare the figures of these articles with those in their events/storylines; returns how many pairs."""
     found = 0
     for aid in article_ids:
-        event_id, storyline_id = db.article_scope(conn, aid)
+        event_id, storyline_id = store.article_scope(aid)
         if event_id is None:
             continue
-        for f in db.article_figures(conn, aid):
-            for g in db.candidate_figures(conn, aid, f["what"]):
+        for f in store.article_figures(aid):
+            for g in store.candidate_figures(aid, f["what"]):
                 if g["id"] == f["id"] or (g["subject"] or "") != (f["subject"] or ""):
                     continue
                 if _source(f) == _source(g):
@@ -42,9 +41,9 @@ def detect_for_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) ->
                     continue
                 if not materially_different((f["value"], f["low"], f["high"]), (g["value"], g["low"], g["high"])):
                     continue
-                g_event, g_story = db.article_scope(conn, g["article_id"])
+                g_event, g_story = store.article_scope(g["article_id"])
                 same_event = g_event == event_id
-                db.save_disagreement(conn, f["what"], f["subject"], event_id if same_event else None,
+                store.save_disagreement(f["what"], f["subject"], event_id if same_event else None,
                                      storyline_id, sorted([f["id"], g["id"]]))
                 found += 1
     return found

@@ -57,9 +57,8 @@ async def post_articles(request: Request, settings: ApiSettings = Depends(get_se
 
 
 def _ingest(db_path: str, records: list) -> dict:
-    from storyline.ingest.pipeline import Ingester
     from storyline.ingest.readers import ReadError, article_from_record
-    from storyline.pipeline import make_batch_handler
+    from storyline.runner import ingest
 
     def items():
         for i, record in enumerate(records):
@@ -70,7 +69,7 @@ def _ingest(db_path: str, records: list) -> dict:
 
     store = Store(db_path)
     try:
-        summary = Ingester(store).ingest(items(), on_batch=make_batch_handler(store))
+        summary = ingest(store, items(), prefetch=False)
     finally:
         store.close()
     data = summary.to_json()

@@ -1,0 +1,88 @@
+"""The link work: what joins articles, run after clustering, through the store's record-level methods.
+
+:func:`link_batch` for a stored, clustered batch:
+
+1. mentions merged into entities across articles, events and languages, places geocoded
+   (:func:`storyline.enrich.entities.link_mentions`);
+2. speakers, reporters and actors tied to those entities;
+3. the same quote reported by several outlets merged into one;
+4. disagreements between sources flagged (:func:`storyline.summarize.disagreements.detect_for_articles`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from typing import Sequence
+
+from storyline.enrich.entities import entity_for_name, link_mentions
+from storyline.enrich.quotes import quote_similarity
+from storyline.enrich.stages import SAME_QUOTE
+from storyline.records import Article
+from storyline.store import Store
+from storyline.summarize.disagreements import detect_for_articles
+
+__all__ = ["link_batch", "link_speakers", "merge_reported_quotes"]
+
+
+def link_batch(store: Store, articles: Sequence[Article], *, gazetteer=None) -> None:
+    """Entities for the batch's mentions, then speakers tied to them, shared quotes merged, disagreements."""
+    if not articles:
+        return
+    ids = [a.id for a in articles]
+    link_mentions(store, ids, gazetteer=gazetteer)
+    for article_id in ids:
+        link_speakers(store, article_id)
+        merge_reported_quotes(store, article_id)
+    detect_for_articles(store, ids)
+
+
+def link_speakers(store: Store, article_id: str) -> None:
+    """Tie an article's quote speakers, figure reporters and position actors to entity ids."""
+    for row in store.article_quotes(article_id):
+        if row["speaker"] and row["speaker_id"] is None:
+            eid = entity_for_name(store, row["speaker"], article_id=article_id)
+            if eid is not None:
+                store.set_quote_speaker(row["id"], eid)
+    for row in store.article_figures(article_id):
+        if row["reported_by"] and row["reported_by_id"] is None:
+            eid = entity_for_name(store, row["reported_by"], article_id=article_id)
+            if eid is not None:
+                store.set_figure_reporter(row["id"], eid)
+    for row in store.unlinked_positions(article_id):
+        eid = entity_for_name(store, row["actor"], article_id=article_id)
+        if eid is not None:
+            store.set_position_actor(row["id"], eid)
+
+
+def merge_reported_quotes(store: Store, article_id: str) -> None:
+    """One quote reported by several outlets (same speaker, close enough words) becomes one quote."""
+    for own in store.article_quotes(article_id):
+        best, best_sim = None, 0.0
+        for cand in store.candidate_quotes(article_id, own["speaker_id"]):
+            if cand["id"] == own["id"] or not _same_speaker(own, cand):
+                continue
+            sim = quote_similarity(own["norm"], cand["norm"])
+            if sim > best_sim:
+                best, best_sim = cand, sim
+        if best is not None and best_sim >= SAME_QUOTE:
+            keep, drop = min(best["id"], own["id"]), max(best["id"], own["id"])
+            store.merge_quotes(keep, drop)
+
+
+def _fold(name: str | None) -> str:
+    if not name:
+        return ""
+    s = unicodedata.normalize("NFKD", name.lower())
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+def _same_speaker(a, b) -> bool:
+    if a["speaker_id"] is not None and b["speaker_id"] is not None:
+        return a["speaker_id"] == b["speaker_id"]
+    sa, sb = _fold(a["speaker"]), _fold(b["speaker"])
+    if not sa or not sb:
+        return True  # an unresolved speaker does not block: the event scope and the words decide
+    la, lb = sa.split()[-1], sb.split()[-1]
+    # surnames across spellings (Zelensky / Zelenski): close enough as strings
+    return la == lb or difflib.SequenceMatcher(None, la, lb).ratio() >= 0.8

@@ -1,0 +1,333 @@
+"""One runner owns a batch: the pure stages, then the store, then the clusterer, then the link work.
+
+    summary = ingest(store, read_path("news.jsonl"))          # CLI, API and benchmark call this
+    runner = Runner(store); runner.run_batch(stored_articles)  # inside a transaction, articles stored
+
+For each batch of newly stored articles (inside the batch's transaction, so it lands whole or not at all),
+:meth:`Runner.run_batch`
+
+1. runs the enrichment stages of :mod:`storyline.enrich.registry` on the records (no database access);
+   the model outputs (NER mentions, sentence embeddings) may come precomputed from an executor;
+2. stores the annotations (:meth:`storyline.store.Store.save_annotations_many`);
+3. assigns events and storylines (:class:`storyline.cluster.EventClusterer`) and stores the dates it refined;
+4. links across articles (:func:`storyline.enrich.link.link_batch`: entities, speakers, shared quotes,
+   disagreements).
+
+Executors: :class:`ProcessExecutor` computes the model outputs of batch *n+1* in a worker process while
+batch *n* is stored (both cores); it returns them as values and writes nothing, so every write stays in
+the batch transaction. Results are bit-identical to inline runs: NER is per text, and the embedder is
+called with exactly the texts and order the clusterer uses (``cluster.embedding_inputs``); the encoder pads
+to the longest text of a call, so vectors are only reused for the very same call.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import threading
+import time
+import warnings
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from storyline.cluster import EventClusterer, embedding_inputs
+from storyline.cluster.signals import embed_texts
+from storyline.enrich import ner
+from storyline.enrich.link import link_batch
+from storyline.enrich.registry import annotate
+from storyline.enrich.stages import recognise_mentions
+from storyline.ingest.dedup import WINDOW
+from storyline.ingest.pipeline import Ingester, IngestSummary
+from storyline.ingest.readers import ReadError
+from storyline.records import Annotations, Article, Assignment, Mention
+from storyline.settings import Settings, get_settings
+from storyline.store import Store
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["Runner", "BatchResult", "ModelOutputs", "compute_model_outputs", "InlineExecutor", "ProcessExecutor",
+           "ingest", "IngestSummary", "STEPS"]
+
+STEPS = ("enrich", "cluster", "link")  # the timed steps of a batch, in order
+
+
+# --------------------------------------------------------------------------- model outputs
+def _model_key(a: Article) -> tuple[str, str, str | None]:
+    return (a.id, a.content_hash, a.language)
+
+
+def _embedding_key(articles: Sequence[Article]) -> tuple:
+    # Everything embedding_inputs reads: the same key gives the same texts in the same order.
+    return tuple((a.id, a.content_hash, a.title, a.published, a.language) for a in articles)
+
+
+@dataclass(frozen=True)
+class ModelOutputs:
+    """The model outputs of one batch, computed ahead (a value: nothing global, nothing written).
+
+    ``mentions`` maps (article id, content hash, language) to the NER mentions, or None when no model
+    could read that language (the article then gets no mentions, as inline); ``embeddings`` are the
+    vectors of ``embedding_inputs(articles)`` for the articles described by ``embedding_key``.
+    """
+
+    mentions: dict[tuple[str, str, str | None], tuple[Mention, ...] | None] = field(default_factory=dict)
+    embedding_key: tuple = ()
+    embeddings: np.ndarray | None = None
+    warnings: tuple[str, ...] = ()
+
+    def mentions_for(self, articles: Sequence[Article]) -> tuple[dict[str, tuple[Mention, ...]], list[Article]]:
+        """(article id -> precomputed mentions, articles with nothing precomputed)."""
+        found: dict[str, tuple[Mention, ...]] = {}
+        missing: list[Article] = []
+        for a in articles:
+            key = _model_key(a)
+            if key not in self.mentions:
+                missing.append(a)
+            elif self.mentions[key] is not None:
+                found[a.id] = self.mentions[key]
+        return found, missing
+
+    def embeddings_for(self, articles: Sequence[Article]) -> np.ndarray | None:
+        """The vectors for exactly this batch, else None (the clusterer embeds inline)."""
+        if self.embeddings is None or self.embedding_key != _embedding_key(articles):
+            return None
+        return self.embeddings
+
+
+def compute_model_outputs(articles: Sequence[Article], ner: bool = True, embed: bool = True) -> ModelOutputs:
+    """The model outputs of one batch (pure; an executor runs it in its worker)."""
+    articles = list(articles)
+    mentions: dict = {}
+    embeddings, key = None, ()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if ner:
+            found = recognise_mentions(articles)
+            mentions = {_model_key(a): found.get(a.id) for a in articles}
+        if embed and articles:
+            embeddings, key = embed_texts(embedding_inputs(articles)), _embedding_key(articles)
+    return ModelOutputs(mentions, key, embeddings, tuple(str(w.message) for w in caught))
+
+
+# --------------------------------------------------------------------------- executors
+class InlineExecutor:
+    """Computes nothing ahead: the runner runs every model inline, batch by batch."""
+
+    ahead = False  # batches are stored as they are read, with no overlap
+
+    def submit(self, articles: Sequence[Article]) -> None:
+        return None
+
+    def collect(self, handle: None) -> ModelOutputs | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "InlineExecutor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _warm(use_ner: bool, embed: bool) -> None:
+    """Load the models once per worker, before the first batch arrives."""
+    if use_ner:
+        try:
+            for lang in ner.available_languages():
+                ner.extract_entities_batch(["Warm up."], lang)
+        except Exception:  # a missing model is reported by the stage itself, per batch
+            pass
+    if embed:
+        try:
+            embed_texts(["warm up"])
+        except Exception:
+            pass
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: leave when the main process is gone (killed mid-ingest), instead of idling on."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="executor-parent-watch").start()
+
+
+class ProcessExecutor:
+    """One worker process computes the next batch's model outputs while the main process stores this one.
+
+    A worker that fails or dies costs nothing but time: that batch (and, with a broken pool, every later
+    one) is computed inline, with the same results.
+    """
+
+    ahead = True  # batch n+1 is handed over before batch n is stored
+
+    def __init__(self, ner: bool = True, embed: bool = True):
+        self.ner, self.embed = ner, embed
+        # spawn, not fork: the main process holds SQLite connections and BLAS threads.
+        self._pool = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_exit_with_parent,
+                                         initargs=(os.getpid(),))
+        self._ready = self._pool.submit(_warm, ner, embed)
+        self._warned: set[str] = set()
+        self.hits = 0
+        self.failures = 0
+
+    def wait_ready(self) -> None:
+        self._ready.result()
+
+    def submit(self, articles: Sequence[Article]) -> Future | None:
+        try:
+            return self._pool.submit(compute_model_outputs, list(articles), self.ner, self.embed)
+        except Exception as exc:  # a broken pool: every later batch is computed inline
+            self.failures += 1
+            LOGGER.warning("model worker unavailable (%s); computing inline", exc)
+            return None
+
+    def collect(self, handle: Future | None) -> ModelOutputs | None:
+        """The outputs of a submitted batch; None (compute inline) when the worker failed."""
+        if handle is None:
+            return None
+        try:
+            result: ModelOutputs = handle.result()
+        except Exception as exc:  # e.g. the worker died: the stages compute inline, results unchanged
+            self.failures += 1
+            LOGGER.warning("model worker failed (%s); computing this batch inline", exc)
+            return None
+        for message in result.warnings:
+            if message not in self._warned:
+                self._warned.add(message)
+                warnings.warn(message, RuntimeWarning, stacklevel=2)
+        self.hits += 1
+        return result
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "ProcessExecutor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- the runner
+@dataclass(frozen=True)
+class BatchResult:
+    """What one batch became: its articles (with refined dates), their annotations and assignments."""
+
+    articles: tuple[Article, ...]
+    annotations: dict[str, Annotations]
+    assignments: tuple[Assignment, ...]
+
+
+class Runner:
+    """Runs the stages on stored batches; holds the clusterer (and its cache) for the life of the runner.
+
+    Args:
+        store: the store the batches are written to.
+        settings: the settings (default: :func:`storyline.settings.get_settings`).
+        executor: computes model outputs ahead (:class:`ProcessExecutor`); default inline.
+        steps: the steps to run, a subset of :data:`STEPS` (evaluation clusters without enrichment).
+    """
+
+    def __init__(self, store: Store, settings: Settings | None = None, *, executor=None,
+                 steps: Sequence[str] = STEPS):
+        unknown = set(steps) - set(STEPS)
+        if unknown:
+            raise ValueError(f"Unknown runner steps {sorted(unknown)}; the steps are {', '.join(STEPS)}")
+        self.steps = tuple(s for s in STEPS if s in steps)
+        self.store = store
+        self.settings = settings or get_settings()
+        self.executor = executor if executor is not None else InlineExecutor()
+        self.clusterer = EventClusterer(store, self.settings.cluster)
+        self.timings: dict[str, float] = {}  # step -> seconds, summed over batches
+
+    def run_batch(self, articles: Sequence[Article], models: ModelOutputs | None = None) -> BatchResult:
+        """Enrich, store, cluster and link a batch of stored articles, inside the caller's transaction."""
+        articles = list(articles)
+        if not articles:
+            return BatchResult((), {}, ())
+        models = models or ModelOutputs()
+
+        annotations: dict[str, Annotations] = {}
+        assignments: list[Assignment] = []
+        if "enrich" in self.steps:
+            t0 = time.perf_counter()
+            mentions, missing = models.mentions_for(articles)
+            if missing:
+                mentions.update(recognise_mentions(missing))
+            annotations = {a.id: annotate(a, mentions.get(a.id)) for a in articles}
+            self.store.save_annotations_many([(a.id, annotations[a.id]) for a in articles])
+            self._timed("enrich", t0)
+        if "cluster" in self.steps:
+            t0 = time.perf_counter()
+            assignments = self.clusterer.learn_many(
+                articles, {i: list(x.mentions or ()) for i, x in annotations.items()},
+                {i: list(x.quotes) for i, x in annotations.items()}, models.embeddings_for(articles))
+            dated = {x.article_id: x for x in assignments if x.estimated_date is not None}
+            for x in dated.values():
+                self.store.set_article_dates(x.article_id, x.estimated_date, x.date_precision)
+            articles = [replace(a, estimated_date=dated[a.id].estimated_date,
+                                date_precision=dated[a.id].date_precision) if a.id in dated else a for a in articles]
+            self._timed("cluster", t0)
+        if "link" in self.steps:
+            t0 = time.perf_counter()
+            link_batch(self.store, articles)
+            self._timed("link", t0)
+        return BatchResult(tuple(articles), annotations, tuple(assignments))
+
+    def ingest(self, items: Iterable[Article | ReadError], *, summary: IngestSummary | None = None,
+               progress: Callable[[int], None] | None = None, batch_size: int | None = None,
+               dedup_window: int | None = WINDOW,
+               on_result: Callable[[BatchResult], None] | None = None) -> IngestSummary:
+        """Store ``items`` in batches (one transaction each) and run the stages on every batch;
+        ``on_result`` sees each batch's :class:`BatchResult` (inside its transaction)."""
+        ingester = Ingester(self.store, batch_size=batch_size or self.settings.ingest.batch_size,
+                            dedup_window=dedup_window)
+
+        def on_batch(stored: list[Article], models: ModelOutputs | None) -> None:
+            result = self.run_batch(stored, models)
+            if on_result is not None:
+                on_result(result)
+
+        return ingester.ingest(items, summary=summary, on_batch=on_batch, progress=progress,
+                               executor=self.executor if self.executor.ahead else None)
+
+    def _timed(self, step: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - since
+        return now
+
+
+def ingest(store: Store, items: Iterable[Article | ReadError], *, settings: Settings | None = None,
+           prefetch: bool | None = None, progress: Callable[[int], None] | None = None,
+           batch_size: int | None = None) -> IngestSummary:
+    """Read ``items`` into ``store``: deduplicate, store, enrich, cluster and link, batch by batch.
+
+    Args:
+        store: where the articles go.
+        items: articles (and read errors, which are counted) from :mod:`storyline.ingest.readers`.
+        settings: default :func:`storyline.settings.get_settings`.
+        prefetch: compute the next batch's models in a worker process (default ``settings.ingest.prefetch``);
+            results are the same either way.
+        progress: called with 1 for every item read.
+        batch_size: articles per transaction (default ``settings.ingest.batch_size``).
+
+    Returns:
+        What happened to the items (:class:`IngestSummary`).
+    """
+    settings = settings or get_settings()
+    use_worker = settings.ingest.prefetch if prefetch is None else prefetch
+    executor = ProcessExecutor() if use_worker else InlineExecutor()
+    try:
+        return Runner(store, settings, executor=executor).ingest(items, progress=progress, batch_size=batch_size)
+    finally:
+        executor.close()
