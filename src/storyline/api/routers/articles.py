@@ -10,9 +10,6 @@ from starlette.concurrency import run_in_threadpool
 from storyline import read
 from storyline.api.deps import get_settings, get_store, require_read, require_write
 from storyline.api.routers.common import Filters, Page, filters, page
-from storyline.ingest.pipeline import Ingester
-from storyline.ingest.readers import ReadError, article_from_record
-from storyline.pipeline import make_batch_handler
 from storyline.read import ArticleJSON
 from storyline.settings import Settings
 from storyline.store import Store
@@ -50,6 +47,11 @@ async def post_articles(request: Request, settings: Settings = Depends(get_setti
 
 
 def _ingest(db_path: str, records: list) -> dict:
+    """The one call into the ingest path (imported here: the models load only when something is posted)."""
+    from storyline.ingest.pipeline import Ingester
+    from storyline.ingest.readers import ReadError, article_from_record
+    from storyline.pipeline import make_batch_handler
+
     def items():
         for i, record in enumerate(records):
             try:
