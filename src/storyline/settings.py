@@ -76,8 +76,9 @@ class ClusterSettings(_Section):
 
 
 class ApiSettings(_Section):
-    token: str | None = None
-    max_body_bytes: int = Field(16 * 1024 * 1024, ge=1)
+    token: str | None = None  # required to POST articles; None disables posting
+    read_open: bool = True  # False: reading needs the token too (`storyline serve --closed`)
+    max_body_bytes: int = Field(10 * 1024 * 1024, ge=1)
 
 
 class PathSettings(_Section):

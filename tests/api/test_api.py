@@ -151,5 +151,22 @@ def test_ids_beyond_sqlite_range_are_not_found(client):
 
 def test_a_filter_naming_no_event_matches_nothing(client):
     for path in ("/api/entities", "/api/quotes", "/api/figures", "/api/disagreements"):
-        r = client.get(path, params={"event": "not-an-event"})
-        assert r.status_code == 501 or r.json() == [], path
+        for event in ("E999999", "E99999999999999999999"):
+            r = client.get(path, params={"event": event})
+            assert r.status_code == 200 and r.json() == [], (path, event)
+
+
+def test_event_filters_take_ids_as_the_cli_prints_them(client):
+    for path in ("/api/entities", "/api/quotes", "/api/figures", "/api/disagreements"):
+        labelled = client.get(path, params={"event": "E1"})
+        assert labelled.status_code == 200 and labelled.json() == client.get(path, params={"event": "1"}).json()
+    events = client.get("/api/events", params={"storyline": "S1"}).json()
+    assert events and events == client.get("/api/events", params={"storyline": "1"}).json()
+
+
+def test_a_malformed_id_is_a_400_with_the_reason(client):
+    for path, name in (("/api/quotes", "event"), ("/api/figures", "event"), ("/api/entities", "event"),
+                       ("/api/disagreements", "event"), ("/api/events", "storyline")):
+        r = client.get(path, params={name: "not-an-id"})
+        assert r.status_code == 400, path
+        assert "not-an-id" in r.json()["detail"] and r.json()["code"] == "E200", path

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from storyline.bench.clone import CLONE_META, CloneError, clone_store
+from storyline.store.clone import CLONE_META, CloneError, clone_store
 from storyline.bench.corpus import replay
 from storyline.bench.harness import bench
 from storyline.bench.report import scaling_markdown

@@ -72,14 +72,17 @@ def test_unknown_pages_are_html_404s(client):
 
 def test_event_page_maps_located_entities(client, monkeypatch):
     """The map section draws every entity that has coordinates (entities stubbed: the stage is tested elsewhere)."""
-    from storyline.api import data
+    from storyline import read
+    from storyline.read import EntityJSON
 
     event = max(_events(client), key=lambda e: len(e["articles"]))
-    places = [{"id": 1, "name": "Minsk", "type": "LOC", "variants": [], "articles": event["articles"],
-               "lat": 53.9, "lon": 27.57},
-              {"id": 2, "name": "Zelensky", "type": "PER", "variants": [], "articles": [], "lat": None, "lon": None},
-              {"id": 3, "name": "<Kyiv>", "type": "LOC", "variants": [], "articles": [], "lat": 50.45, "lon": 30.52}]
-    monkeypatch.setattr(data, "list_entities", lambda conn, **kw: places)
+    places = [EntityJSON(id=1, name="Minsk", type="LOC", variants=[], articles=event["articles"], lat=53.9, lon=27.57,
+                         country=None, mentions=1),
+              EntityJSON(id=2, name="Zelensky", type="PER", variants=[], articles=[], lat=None, lon=None, country=None,
+                         mentions=1),
+              EntityJSON(id=3, name="<Kyiv>", type="LOC", variants=[], articles=[], lat=50.45, lon=30.52,
+                         country=None, mentions=1)]
+    monkeypatch.setattr(read, "list_entities", lambda store, **kw: places)
     html = client.get(f"/events/{event['id']}").text
     svg = html.split('<svg class="map"')[1].split("</svg>")[0]
     assert svg.count('<g class="place">') == 2 and "Minsk" in svg and "&lt;Kyiv&gt;" in svg

@@ -12,42 +12,50 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from swagger_ui_bundle import swagger_ui_path
 
-from storyline.api.data import NotAvailable
-from storyline.api.deps import DEFAULT_MAX_BODY_BYTES, ApiSettings
+from storyline.api import web
+from storyline.api.geo import world_countries
 from storyline.api.limits import BodySizeLimit
+from storyline.api.routers import annotations, articles, events, search
+from storyline.errors import StorylineError
+from storyline.settings import Settings, load_settings
 from storyline.store import Store
-from storyline.store.sqlite import StoreError
+from storyline.summarize.summary import warm_up
 
 LOGGER = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "web" / "static"
+# Paths answered in JSON (errors too); every other path is a page and gets an HTML error page.
+_JSON_PATHS = ("/api", "/docs", "/openapi", "/static")
 
 __all__ = ["create_app"]
 
 
-def create_app(db_path: str, token: str | None = None, read_open: bool = True,
-               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, warm: bool = True) -> FastAPI:
+def create_app(db_path: str | None = None, token: str | None = None, read_open: bool | None = None,
+               max_body_bytes: int | None = None, warm: bool = True, settings: Settings | None = None) -> FastAPI:
     """Build the app over one database.
 
     Args:
-        db_path: the SQLite database (created and migrated if missing).
-        token: required to POST articles (and to read when ``read_open`` is False); None disables posting.
-        read_open: whether GET endpoints and pages are open to anyone.
-        max_body_bytes: larger request bodies get 413.
+        db_path: the SQLite database (created and migrated if missing); default ``settings.store.db``.
+        token: required to POST articles (and to read when ``read_open`` is False); default
+            ``settings.api.token`` (``STORYLINE_TOKEN``); None disables posting.
+        read_open: whether GET endpoints and pages are open to anyone; default ``settings.api.read_open``.
+        max_body_bytes: larger request bodies get 413; default ``settings.api.max_body_bytes``.
         warm: load the sentence encoder and the map outlines in the background now, so the
             first event page does not pay for them.
+        settings: the base settings (default: environment and config file, ``load_settings()``).
 
     Raises:
         StoreError: the database cannot be opened or is not a Storyline database.
     """
-    Store(db_path).close()  # create/migrate once here, so requests can open read-only connections
+    api = {k: v for k, v in (("token", token), ("read_open", read_open), ("max_body_bytes", max_body_bytes))
+           if v is not None}
+    settings = (settings or load_settings()).replace(store={"db": str(db_path)} if db_path is not None else {},
+                                                     api=api)
+    Store(settings.store.db).close()  # create/migrate once here, so requests can open read-only connections
     app = FastAPI(title="Storyline", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Sourced events, storylines, entities, quotes and figures from many outlets.")
-    app.state.settings = ApiSettings(db_path=str(db_path), token=token or None, read_open=read_open,
-                                     max_body_bytes=max_body_bytes)
-
-    from storyline.api.routers import annotations, articles, events, search
-    from storyline.api import web
+    app.state.settings = settings
 
     for router in (articles.router, events.router, events.storylines, annotations.entities, annotations.quotes,
                    annotations.figures, annotations.disagreements, search.router, web.router):
@@ -55,24 +63,18 @@ def create_app(db_path: str, token: str | None = None, read_open: bool = True,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _mount_docs(app)
 
-    @app.exception_handler(NotAvailable)
-    async def not_available(request: Request, exc: NotAvailable):
-        return JSONResponse({"detail": str(exc)}, status_code=501)
+    @app.exception_handler(StorylineError)
+    async def storyline_error(request: Request, exc: StorylineError):
+        """Every error of the library, once: its status, and its message as ``detail`` (a page for pages)."""
+        if request.url.path.startswith(_JSON_PATHS):
+            return JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.http_status)
+        return web.error_page(exc.http_status, exc.detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        path = request.url.path
-        if path.startswith(("/api", "/docs", "/openapi", "/static")):
+        if request.url.path.startswith(_JSON_PATHS):
             return await http_exception_handler(request, exc)
-        from storyline.api.web import render
-
-        response = render("message.html", title=f"{exc.status_code}", message=str(exc.detail))
-        response.status_code = exc.status_code
-        return response
-
-    @app.exception_handler(StoreError)
-    async def store_error(request: Request, exc: StoreError):
-        return JSONResponse({"detail": str(exc)}, status_code=503)
+        return web.error_page(exc.status_code, str(exc.detail))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -88,16 +90,13 @@ def create_app(db_path: str, token: str | None = None, read_open: bool = True,
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
     if warm:
         threading.Thread(target=_warm_up, name="storyline-warm-up", daemon=True).start()
     return app
 
 
 def _warm_up() -> None:
-    from storyline.api.geo import world_countries
-    from storyline.summarize.summary import warm_up
-
     try:
         warm_up()
         world_countries()
@@ -107,18 +106,10 @@ def _warm_up() -> None:
 
 def _mount_docs(app: FastAPI) -> None:
     """Swagger UI served from the swagger-ui-bundle package, so /docs works with no internet."""
-    try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError:  # /openapi.json still works; /docs says why it cannot render
-        swagger_ui_path = None
-    if swagger_ui_path:
-        app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        if not swagger_ui_path:
-            return HTMLResponse("<p>Install swagger-ui-bundle for the interactive docs; the schema is at "
-                                "<a href='/openapi.json'>/openapi.json</a>.</p>", status_code=503)
         return get_swagger_ui_html(openapi_url=app.openapi_url, title="Storyline API",
                                    swagger_js_url="/docs-assets/swagger-ui-bundle.js",
                                    swagger_css_url="/docs-assets/swagger-ui.css",

@@ -9,14 +9,14 @@ place's lat/lon becomes a point on the same SVG with no projection library.
 from __future__ import annotations
 
 import io
-import logging
 import math
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-LOGGER = logging.getLogger(__name__)
+import shapefile
+from shapely.geometry import shape
 
 __all__ = ["world_countries", "map_svg_data"]
 
@@ -35,19 +35,8 @@ class Country:
 
 @lru_cache(maxsize=1)
 def world_countries() -> tuple[Country, ...]:
-    """All country outlines (empty when the geometry package is not installed)."""
-    try:
-        import shapefile
-        from shapely.geometry import shape
-    except ImportError:
-        LOGGER.warning("pyshp/shapely not installed: maps show points without country outlines")
-        return ()
-    try:
-        archive = resources.files(_PACKAGE) / _ARCHIVE
-        data = archive.read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError):
-        LOGGER.warning("%s not installed: maps show points without country outlines", _PACKAGE)
-        return ()
+    """All country outlines, read once."""
+    data = (resources.files(_PACKAGE) / _ARCHIVE).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         base = next(n for n in z.namelist() if n.endswith(".shp"))[:-4]
         reader = shapefile.Reader(shp=io.BytesIO(z.read(base + ".shp")), dbf=io.BytesIO(z.read(base + ".dbf")),
@@ -64,7 +53,7 @@ def world_countries() -> tuple[Country, ...]:
 
 
 def _svg_path(geom) -> str:
-    polygons = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", []))
+    polygons = [geom] if geom.geom_type == "Polygon" else list(geom.geoms)
     parts = []
     for poly in polygons:
         for ring in [poly.exterior, *poly.interiors]:

@@ -8,19 +8,19 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from storyline.api import data
-from storyline.api.data import NotAvailable
+from storyline import read
 from storyline.api.deps import get_store, require_read
-from storyline.store import Store, views
+from storyline.api.geo import map_svg_data
+from storyline.errors import BadQuery, NotAvailable
+from storyline.store import Store
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                    trim_blocks=True, lstrip_blocks=True)
-
 
 
 def _num(value: Any) -> str:
@@ -45,12 +45,22 @@ def render(name: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(_env.get_template(name).render(**context))
 
 
-def _section(fn, *args, **kwargs) -> tuple[Any, str | None]:
-    """Run one page section; a missing stage becomes a note instead of a failed page."""
+def error_page(status: int, message: str) -> HTMLResponse:
+    response = render("message.html", title=f"{status}", message=message)
+    response.status_code = status
+    return response
+
+
+def _dicts(items: list) -> list[dict[str, Any]]:
+    return [item.model_dump() for item in items]
+
+
+def _section(fn, *args, **kwargs) -> tuple[list[dict[str, Any]], str | None]:
+    """Run one page section (a read returning contracts); a missing stage becomes a note, not a failed page."""
     try:
-        return fn(*args, **kwargs), None
+        return _dicts(fn(*args, **kwargs)), None
     except NotAvailable as exc:
-        return [], str(exc)
+        return [], exc.detail
 
 
 # --------------------------------------------------------------------------- charts
@@ -109,58 +119,42 @@ def bar_chart(counts: dict[str, int], width: int = 700, height: int = 120) -> di
 # --------------------------------------------------------------------------- pages
 @router.get("/favicon.ico")
 def favicon():
-    from fastapi.responses import RedirectResponse
-
     return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(store: Store = Depends(get_store)):
-    conn = store.conn
-    storylines = views.list_storyline_rows(conn, limit=20)
-    growing = views.event_growth(conn, limit=10)
-    latest = store.list_articles(limit=10) if not storylines and not growing else []
+    storylines = read.storyline_rows(store, limit=20)
+    growing = read.growing_events(store, limit=10)
+    latest = read.list_articles(store, limit=10) if not storylines and not growing else []
     return render("home.html", storylines=storylines, growing=growing, latest=latest,
-                  n_articles=store.count_articles())
+                  n_articles=read.count_articles(store))
 
 
 @router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
 def storyline_page(storyline_id: str, store: Store = Depends(get_store)):
-    from storyline.summarize.timeline import storyline_timeline
-
-    sid = data.storyline_id(storyline_id)
-    line = views.storyline_row(store.conn, sid) if sid is not None else None
-    if line is None:
-        raise HTTPException(404, f"no storyline with id {storyline_id}")
-    items = storyline_timeline(store.conn, sid)
-    return render("storyline.html", line=line, items=items, chart=timeline_chart(items))
+    line = read.get_storyline(store, storyline_id)
+    items = _dicts(read.timeline(store, line.id))
+    return render("storyline.html", line=line.model_dump(), items=items, chart=timeline_chart(items))
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(event_id: str, store: Store = Depends(get_store)):
-    from storyline.api.geo import map_svg_data
-    from storyline.summarize.summary import summarize_event
-
-    conn = store.conn
-    event = data.event_json(conn, event_id)
-    if event is None:
-        raise HTTPException(404, f"no event with id {event_id}")
-    event_id = data.event_id(event_id)
-    articles = views.event_articles(conn, event_id)
+    event = read.get_event(store, event_id)
+    articles = read.event_articles(store, event.id)
     by_id = {a["id"]: a for a in articles}
-    summary = summarize_event(conn, event_id)
-    quotes, quotes_note = _section(data.list_quotes, conn, event=event_id, limit=200, offset=0)
+    summary = _dicts(read.summary(store, event.id))
+    quotes, quotes_note = _section(read.list_quotes, store, event=event.id, limit=200)
     by_speaker: dict[str, list] = defaultdict(list)
     for q in quotes:
         by_speaker[q.get("speaker") or ""].append(q)
-    figures, figures_note = _section(data.list_figures, conn, event=event_id, limit=200, offset=0)
-    disagreements, _ = _section(data.list_disagreements, conn, event=event_id, limit=100, offset=0)
+    figures, figures_note = _section(read.list_figures, store, event=event.id, limit=200)
+    disagreements, _ = _section(read.list_disagreements, store, event=event.id, limit=100)
     disputed = {f for d in disagreements for f in d.get("figures", [])}
-    entities, entities_note = _section(data.list_entities, conn, event=event_id, limit=100, offset=0)
+    entities, entities_note = _section(read.list_entities, store, event=event.id, limit=100)
     places = [e for e in entities if e.get("lat") is not None and e.get("lon") is not None]
-    sid = data.storyline_id(event["storyline"])
-    line = views.storyline_row(conn, sid) if sid is not None else None
-    return render("event.html", event=event, articles=articles, by_id=by_id, summary=summary,
+    line = read.get_storyline(store, event.storyline).model_dump() if event.storyline else None
+    return render("event.html", event=event.model_dump(), articles=articles, by_id=by_id, summary=summary,
                   # Most-quoted speakers first; quotes without a speaker last.
                   by_speaker=sorted(by_speaker.items(), key=lambda kv: (kv[0] == "", -len(kv[1]))),
                   quotes_note=quotes_note,
@@ -171,19 +165,15 @@ def event_page(event_id: str, store: Store = Depends(get_store)):
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity_page(entity_id: int, store: Store = Depends(get_store)):
-    conn = store.conn
     try:
-        entity = data.entity_json(conn, entity_id)
+        entity = read.get_entity(store, entity_id)
     except NotAvailable as exc:
-        return render("message.html", title="Entities", message=str(exc))
-    if entity is None:
-        raise HTTPException(404, f"no entity with id {entity_id}")
-    article_ids = views.articles_for_entity(conn, entity_id)
-    articles = store.get_articles(article_ids)
+        return render("message.html", title="Entities", message=exc.detail)
+    articles = store.get_articles(read.entity_article_ids(store, entity.id))
     per_day = Counter((a.published or a.estimated_date or "undated")[:10] for a in articles)
-    quotes, quotes_note = _section(data.list_quotes, conn, speaker=entity_id, limit=100, offset=0)
-    cooccurring, _ = _section(data.cooccurring_entities, conn, entity_id, limit=20)
-    return render("entity.html", entity=entity, articles=articles, chart=bar_chart(dict(per_day)),
+    quotes, quotes_note = _section(read.list_quotes, store, speaker=entity_id, limit=100)
+    cooccurring, _ = _section(read.cooccurring_entities, store, entity_id, limit=20)
+    return render("entity.html", entity=entity.model_dump(), articles=articles, chart=bar_chart(dict(per_day)),
                   quotes=quotes, quotes_note=quotes_note, cooccurring=cooccurring)
 
 
@@ -191,16 +181,17 @@ def entity_page(entity_id: int, store: Store = Depends(get_store)):
 def article_page(article_id: str, store: Store = Depends(get_store)):
     article = store.get_article(article_id)
     if article is None:
-        raise HTTPException(404, f"no article with id {article_id!r}")
-    return render("article.html", article=article, event_id=views.event_of_article(store.conn, article_id))
+        return error_page(404, f"no article with id {article_id!r}")
+    return render("article.html", article=article, event_id=read.event_of_article(store, article_id))
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(q: str = Query("", max_length=500), offset: int = Query(0, ge=0, le=100_000), store: Store = Depends(get_store)):
+def search_page(q: str = Query("", max_length=500), offset: int = Query(0, ge=0, le=100_000),
+                store: Store = Depends(get_store)):
     hits, error = [], None
     if q.strip():
         try:
-            hits = store.search(q, limit=20, offset=offset)
-        except ValueError as exc:
-            error = str(exc)
+            hits = [(h.article, h.rank, h.snippet) for h in read.search(store, q, limit=20, offset=offset)]
+        except BadQuery as exc:
+            error = exc.detail
     return render("search.html", q=q, hits=hits, error=error, offset=offset)

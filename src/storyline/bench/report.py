@@ -102,7 +102,7 @@ def scaling_markdown(run: dict, command: str, plot_names: list[str]) -> str:
     lines.append("Each row is the window of live-replayed articles ending at that store size (every "
                  f"{header.get('every'):,} articles of the live run: the first row at or after every 10k up to 100k and "
                  "every 100k up to 1M, plus the first and the last). *live*: the store was grown to that size by the live replay; *cloned*: "
-                 "the store was grown by SQL cloning of a live-replayed store (`storyline.bench.clone`: every table, "
+                 "the store was grown by SQL cloning of a live-replayed store (`storyline.store.clone`: every table, "
                  "ids and dates shifted per copy, full-text index filled), then this window was replayed live on it. "
                  "RSS growth is over the window, within one run.")
     for seg in (run.get("segments") or [])[1:]:

@@ -245,7 +245,7 @@ def load_rows(path: Path) -> dict:
     """A rows file: one or more runs (header, rows, footer), e.g. a live replay then windows on cloned stores.
 
     Each row gets ``segment`` (its run's number) and ``grown`` (``live``, or ``cloned`` when its run continued
-    a store grown by :mod:`storyline.bench.clone`); ``header`` is the first run's, ``segments`` all headers.
+    a store grown by :mod:`storyline.store.clone`); ``header`` is the first run's, ``segments`` all headers.
     """
     headers: list[dict] = []
     rows: list[dict] = []

@@ -110,8 +110,8 @@ def pubdate_timeline(records: list[dict], n_dates: int, per_date: int, encoder: 
 
 
 def events_timeline(records: list[dict], n_dates: int, per_date: int, encoder: str = "use") -> Timeline:
-    from storyline.api.data import list_events
     from storyline.ingest.readers import ReadError, article_from_record
+    from storyline.read import event_id, list_events
     from storyline.runner import ingest
     from storyline.store import Store
     from storyline.summarize.summary import summarize_event
@@ -127,7 +127,7 @@ def events_timeline(records: list[dict], n_dates: int, per_date: int, encoder: s
                         yield ReadError(r["id"], str(exc))
 
             ingest(store, items(), prefetch=False)
-            events = list_events(store.conn, limit=1_000_000, offset=0)
+            events = [e.model_dump() for e in list_events(store, limit=None)]
             by_day: dict[dt.date, list[dict]] = defaultdict(list)
             for e in events:
                 day = _day(e["date"])
@@ -136,8 +136,6 @@ def events_timeline(records: list[dict], n_dates: int, per_date: int, encoder: s
             size = {d: max(len(e["articles"]) for e in evs) for d, evs in by_day.items()}
             total = {d: sum(len(e["articles"]) for e in evs) for d, evs in by_day.items()}
             ranked = sorted(by_day, key=lambda d: (-size[d], -total[d], d))[:n_dates]
-            from storyline.api.data import event_id
-
             timeline: Timeline = {}
             for day in ranked:
                 biggest = max(by_day[day], key=lambda e: len(e["articles"]))

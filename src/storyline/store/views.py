@@ -14,13 +14,19 @@ from typing import Any
 __all__ = [
     "has_table", "event_article_ids", "event_articles", "previous_event_id", "event_row", "list_event_rows",
     "storyline_row", "list_storyline_rows", "storyline_event_ids", "event_growth", "articles_for_entity",
-    "event_state_stamp",
+    "event_state_stamp", "event_members", "count_events", "cooccurring_entities", "article_ids_matching",
+    "source_names", "event_of_article", "count_articles_at", "database_file",
 ]
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
     row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (name,)).fetchone()
     return row is not None
+
+
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file behind ``conn`` ("" for an in-memory database): a cache key across connections."""
+    return conn.execute("PRAGMA database_list").fetchone()[2] or ""
 
 
 def event_article_ids(conn: sqlite3.Connection, event_id: int) -> list[str]:
@@ -37,6 +43,20 @@ def event_articles(conn: sqlite3.Connection, event_id: int) -> list[dict[str, An
         " a.published, a.copy_of, a.language FROM event_articles ea JOIN articles a ON a.id = ea.article_id"
         " WHERE ea.event_id = ? ORDER BY COALESCE(a.published, a.estimated_date, '9999'), a.seq", (event_id,))
     return [dict(r) for r in rows]
+
+
+def event_members(conn: sqlite3.Connection, event_id: int) -> list[sqlite3.Row]:
+    """The event's articles (id, source, copy_of) in date order, then arrival order."""
+    return conn.execute(
+        "SELECT a.id, a.source, a.copy_of FROM event_articles ea JOIN articles a ON a.id = ea.article_id"
+        " WHERE ea.event_id = ? ORDER BY COALESCE(a.published, a.estimated_date, '9999'), a.seq", (event_id,)
+    ).fetchall()
+
+
+def count_events(conn: sqlite3.Connection) -> int:
+    """Events that have articles (an event emptied by a merge keeps its row)."""
+    return conn.execute("SELECT COUNT(*) FROM events e"
+                        " WHERE EXISTS (SELECT 1 FROM event_articles x WHERE x.event_id = e.id)").fetchone()[0]
 
 
 def event_row(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
@@ -67,12 +87,15 @@ def event_state_stamp(conn: sqlite3.Connection, event_id: int) -> tuple:
     return (row[0], row[1], prev)
 
 
-def list_event_rows(conn: sqlite3.Connection, *, limit: int = 50, offset: int = 0, since: str | None = None,
+def list_event_rows(conn: sqlite3.Connection, *, limit: int | None = 50, offset: int = 0, since: str | None = None,
                     until: str | None = None, source: str | None = None, language: str | None = None,
                     storyline: int | None = None, article_ids: list[str] | None = None,
-                    order: str = "date") -> list[dict[str, Any]]:
+                    order: str = "date", min_articles: int = 1) -> list[dict[str, Any]]:
     # An event emptied by a merge keeps its row; only events with articles are listed.
     clauses, params = ["EXISTS (SELECT 1 FROM event_articles x WHERE x.event_id = e.id)"], []
+    if min_articles > 1:
+        clauses.append("(SELECT COUNT(*) FROM event_articles x WHERE x.event_id = e.id) >= ?")
+        params.append(min_articles)
     if since:
         clauses.append("e.date >= ?")
         params.append(since)
@@ -103,7 +126,7 @@ def list_event_rows(conn: sqlite3.Connection, *, limit: int = 50, offset: int = 
     sql = (f"SELECT e.id, e.title, e.date, e.date_precision, e.storyline_id, e.updated_at,"
            f" (SELECT COUNT(*) FROM event_articles x WHERE x.event_id = e.id) AS n"
            f" FROM events e {where} ORDER BY {order_sql} LIMIT ? OFFSET ?")
-    return [dict(r) for r in conn.execute(sql, params + [limit, offset])]
+    return [dict(r) for r in conn.execute(sql, params + [-1 if limit is None else limit, offset])]
 
 
 def event_growth(conn: sqlite3.Connection, *, limit: int = 10, window: int = 50) -> list[dict[str, Any]]:
@@ -127,7 +150,7 @@ def storyline_row(conn: sqlite3.Connection, storyline_id: int) -> dict[str, Any]
     return dict(row) if row else None
 
 
-def list_storyline_rows(conn: sqlite3.Connection, *, limit: int = 50, offset: int = 0, since: str | None = None,
+def list_storyline_rows(conn: sqlite3.Connection, *, limit: int | None = 50, offset: int = 0, since: str | None = None,
                         until: str | None = None, order: str = "recent") -> list[dict[str, Any]]:
     clauses, params = [], []
     if since:
@@ -143,7 +166,7 @@ def list_storyline_rows(conn: sqlite3.Connection, *, limit: int = 50, offset: in
            f" (SELECT COUNT(*) FROM events e WHERE e.storyline_id = s.id"
            f"  AND EXISTS (SELECT 1 FROM event_articles x WHERE x.event_id = e.id)) AS n_events"
            f" FROM storylines s {where} ORDER BY {order_sql} LIMIT ? OFFSET ?")
-    return [dict(r) for r in conn.execute(sql, params + [limit, offset])]
+    return [dict(r) for r in conn.execute(sql, params + [-1 if limit is None else limit, offset])]
 
 
 def storyline_event_ids(conn: sqlite3.Connection, storyline_id: int) -> list[int]:
@@ -206,3 +229,18 @@ def event_of_article(conn: sqlite3.Connection, article_id: str) -> int | None:
         return None
     row = conn.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
     return row[0] if row else None
+
+
+def count_articles_at(path: str) -> int:
+    """Articles in the store at ``path``, opened read-only (for tools that must not migrate it).
+
+    Raises:
+        StoreError: ``path`` is not a Storyline store.
+    """
+    from storyline.errors import StoreError
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path} is not a Storyline store ({exc})") from None

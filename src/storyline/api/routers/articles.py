@@ -5,40 +5,32 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
-from storyline.api.deps import ApiSettings, get_settings, get_store, require_read, require_write
+from storyline import read
+from storyline.api.deps import get_settings, get_store, require_read, require_write
 from storyline.api.routers.common import Filters, Page, filters, page
-from storyline.store import Store, views
+from storyline.read import ArticleJSON
+from storyline.settings import Settings
+from storyline.store import Store
 
 router = APIRouter(prefix="/api/articles", tags=["articles"])
 
 
-@router.get("", dependencies=[Depends(require_read)])
+@router.get("", dependencies=[Depends(require_read)], response_model=list[ArticleJSON])
 def list_articles(p: Page = Depends(page), f: Filters = Depends(filters), store: Store = Depends(get_store)):
     """Articles in stream order, in the CLI's ``articles --json`` contract."""
-    if f.entity is not None:
-        ids = views.articles_for_entity(store.conn, f.entity)  # in arrival order
-        if any((f.source, f.language, f.since, f.until)):
-            allowed = set(views.article_ids_matching(store.conn, since=f.since, until=f.until, source=f.source,
-                                                     language=f.language))
-            ids = [i for i in ids if i in allowed]
-        rows = store.get_articles(ids[p.offset:p.offset + p.limit])
-    else:
-        rows = store.list_articles(limit=p.limit, offset=p.offset, source=f.source, language=f.language,
-                                   since=f.since, until=f.until)
-    return [a.to_json() for a in rows]
+    return read.list_articles(store, limit=p.limit, offset=p.offset, source=f.source, language=f.language,
+                              since=f.since, until=f.until, entity=f.entity)
 
 
-@router.get("/{article_id:path}", dependencies=[Depends(require_read)])
+@router.get("/{article_id:path}", dependencies=[Depends(require_read)], response_model=ArticleJSON)
 def get_article(article_id: str, store: Store = Depends(get_store)):
-    article = store.get_article(article_id)
-    if article is None:
-        raise HTTPException(404, f"no article with id {article_id!r}")
-    return article.to_json()
+    return read.get_article(store, article_id).model_dump(exclude={"metadata"})
 
 
 @router.post("", dependencies=[Depends(require_write)], status_code=201)
-async def post_articles(request: Request, settings: ApiSettings = Depends(get_settings)):
+async def post_articles(request: Request, settings: Settings = Depends(get_settings)):
     """Ingest one record or a JSON array of records (the ``ingest`` JSON Lines contract).
 
     Returns the ingest summary: read, new, duplicates, copies, failed, errors.
@@ -48,15 +40,14 @@ async def post_articles(request: Request, settings: ApiSettings = Depends(get_se
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise HTTPException(400, f"body is not valid JSON: {exc}") from None
     records = payload if isinstance(payload, list) else [payload]
-    from starlette.concurrency import run_in_threadpool
-
-    result = await run_in_threadpool(_ingest, settings.db_path, records)
+    result = await run_in_threadpool(_ingest, settings.store.db, records)
     if result["failed"] and not result["read"]:
         raise HTTPException(400, "; ".join(result["errors"][:20]))
     return result
 
 
 def _ingest(db_path: str, records: list) -> dict:
+    """The one call into the ingest path (imported here: the models load only when something is posted)."""
     from storyline.ingest.readers import ReadError, article_from_record
     from storyline.runner import ingest
 

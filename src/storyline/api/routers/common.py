@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Optional
 
 from fastapi import Query
 
 DATE = r"^\d{4}-\d{2}(-\d{2})?$"
+
+# Ids as the CLI prints them (E12, S3) or bare numbers; storyline.read parses them (a malformed one is a 400).
+EventParam = Annotated[Optional[str], Query(max_length=40, description="An event id: E12 or 12")]
+StorylineParam = Annotated[Optional[str], Query(max_length=40, description="A storyline id: S3 or 3")]
 
 
 @dataclass

@@ -10,17 +10,13 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storyline.cli import app, console, err_console, print_json
+from storyline.cli._app import app, console, err_console, print_json, progress
+from storyline.errors import InputError
+from storyline.store import views
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err_console, disable=not err_console.is_terminal, transient=False)
 
 
 @app.command()
@@ -40,7 +36,7 @@ def bench(
     keep_db: Optional[Path] = typer.Option(None, help="Keep the benchmark database at this path (--scale: an "
                                                        "existing store is continued)"),
     clone_from: Optional[Path] = typer.Option(None, help="--scale: first grow --keep-db by SQL cloning of this "
-                                                         "live-replayed store (see storyline.bench.clone)"),
+                                                         "live-replayed store (see storyline.store.clone)"),
     copies: int = typer.Option(10, min=2, help="--scale --clone-from: the cloned store holds this many copies"),
     append_rows: bool = typer.Option(False, "--append-rows", help="--scale: add this run to the rows file"),
     embed_threads: Optional[int] = typer.Option(None, min=1, help="Experiment: BLAS threads of the sentence "
@@ -52,22 +48,17 @@ def bench(
 ):
     """Ingest real articles end to end into a temporary store and report articles/s, stage times, memory,
     and the ratio of the pipeline to its models run alone on the same texts."""
-    from storyline.bench.corpus import CorpusMissing, count_inputs, data_dir, read_corpus
+    from storyline.bench.corpus import count_inputs, data_dir, read_corpus
 
     root = data_dir(data)
     command = "storyline bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
     if corpus not in ("dpg", "crisis", "both"):
-        err_console.print("error: --corpus must be dpg, crisis or both")
-        raise typer.Exit(2)
-    try:
-        if scale:
-            _scale(root, target, every, not no_cache, rows, from_rows, keep_db, docs or REPO / "docs", as_json,
-                   command, cache_file, clone_from, copies, append_rows)
-            return
-        total = count_inputs(corpus, root)
-    except CorpusMissing as exc:
-        err_console.print(f"error: {exc}")
-        raise typer.Exit(2)
+        raise InputError("--corpus must be dpg, crisis or both")
+    if scale:
+        _scale(root, target, every, not no_cache, rows, from_rows, keep_db, docs or REPO / "docs", as_json,
+               command, cache_file, clone_from, copies, append_rows)
+        return
+    total = count_inputs(corpus, root)
     if limit:
         total = min(total, limit)
     from storyline.bench.harness import bench as run_bench
@@ -75,12 +66,11 @@ def bench(
     with tempfile.TemporaryDirectory(prefix="storyline-bench-") as tmp:
         db = str(keep_db) if keep_db else str(Path(tmp) / "bench.db")
         if keep_db and Path(db).exists():
-            err_console.print(f"error: {db} exists; the benchmark needs a new database")
-            raise typer.Exit(2)
+            raise InputError(f"{db} exists; the benchmark needs a new database")
         items = read_corpus(corpus, root)
         if limit:
             items = itertools.islice(items, limit)
-        with _progress() as bar:
+        with progress() as bar:
             task = bar.add_task(f"bench {corpus}", total=total)
             result = run_bench(items, db, progress=lambda k: bar.advance(task, k), embed_threads=embed_threads,
                                prefetch=prefetch)
@@ -126,8 +116,7 @@ def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path
 
     if from_rows:
         if not from_rows.exists():
-            err_console.print(f"error: no rows file at {from_rows}")
-            raise typer.Exit(2)
+            raise InputError(f"no rows file at {from_rows}")
         run = load_rows(from_rows)
         command = (run.get("header") or {}).get("command") or command
     else:
@@ -136,7 +125,7 @@ def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path
         with tempfile.TemporaryDirectory(prefix="storyline-scale-") as tmp:
             db = str(keep_db) if keep_db else str(Path(tmp) / "scale.db")
             out = rows or Path(tmp) / "rows.jsonl"
-            with _progress() as bar:
+            with progress() as bar:
                 task = bar.add_task("replay", total=target)
                 run = run_scaling(db, root, target, every=every, cache=cache, out_path=out,
                                   progress=lambda k: bar.advance(task, k), command=command, cache_file=cache_file,
@@ -160,31 +149,17 @@ def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path
 
 
 def _clone(root: Path, source: Path, keep_db: Optional[Path], copies: int, target: int) -> None:
-    from storyline.bench.clone import CloneError, clone_store
+    from storyline.store.clone import clone_store
     from storyline.bench.corpus import base_records, replay_shift_days
 
     if not keep_db:
-        err_console.print("error: --clone-from needs --keep-db (the cloned store to write)")
-        raise typer.Exit(2)
+        raise InputError("--clone-from needs --keep-db (the cloned store to write)")
     if not source.exists():
-        err_console.print(f"error: no store at {source}")
-        raise typer.Exit(2)
-    import sqlite3
-
-    try:
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as conn:
-            n = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    except sqlite3.Error as exc:
-        err_console.print(f"error: {source} is not a Storyline store ({exc})")
-        raise typer.Exit(2)
+        raise InputError(f"no store at {source}")
+    n = views.count_articles_at(str(source))
     if n * copies >= target:
-        err_console.print(f"error: --target {target} must exceed the cloned store's {n * copies} articles "
-                          "(the live window is measured above it)")
-        raise typer.Exit(2)
+        raise InputError(f"--target {target} must exceed the cloned store's {n * copies} articles "
+                         "(the live window is measured above it)")
     records = base_records(root)
-    try:
-        clone_store(source, keep_db, copies, len(records), replay_shift_days(records),
-                    progress=lambda m: err_console.print(m))
-    except CloneError as exc:
-        err_console.print(f"error: {exc}")
-        raise typer.Exit(2)
+    clone_store(source, keep_db, copies, len(records), replay_shift_days(records),
+                progress=lambda m: err_console.print(m))

@@ -1,0 +1,218 @@
+"""``storyline eval``: quality on gold data (ner, entities, quotes, clustering, convert, timeline).
+
+The scorers live in :mod:`storyline.eval`; these commands check their inputs, call them and print tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from rich.table import Table
+
+from storyline.cli._app import console, err_console, eval_app, print_json, settings
+from storyline.errors import EvalDataError, InputError
+from storyline.settings import data_dir
+
+
+@eval_app.command("ner")
+def eval_ner(
+    conll_file: Path = typer.Argument(..., help="A CoNLL-2002 file, e.g. ../shared/data/conll2002-nl/ned.testb"),
+    lang: str = typer.Option("nl", help="Model language"),
+    doc_level: bool = typer.Option(False, "--doc-level", help="Harmonise a name's type across its document"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Phrase-level NER precision/recall/F1 as conlleval computes them."""
+    from storyline.eval.conlleval import evaluate_conll
+
+    if not conll_file.is_file():
+        raise InputError(f"no such file: {conll_file}")
+    result = evaluate_conll(conll_file, lang=lang, doc_level=doc_level)
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"NER on {conll_file.name} ({lang})")
+    for col in ("type", "P", "R", "F1"):
+        table.add_column(col)
+    for name, scores in sorted(result["per_type"].items()):
+        table.add_row(name, f"{scores['p']:.3f}", f"{scores['r']:.3f}", f"{scores['f1']:.3f}")
+    table.add_row("all", f"{result['p']:.3f}", f"{result['r']:.3f}", f"{result['f1']:.3f}", style="bold")
+    console.print(table)
+    console.print(f"{result.get('tokens_per_s', 0):.0f} tokens/s")
+
+
+@eval_app.command("entities")
+def eval_entities(
+    data: Optional[Path] = typer.Argument(None, help="MEANTIME processed folder (default ../shared/data/"
+                                                     "meantime-cdcr-processed)"),
+    language: str = typer.Option("nl", "--language", help="nl, en, es or it"),
+    predicted: bool = typer.Option(False, "--predicted", help="Also link NER-predicted mentions"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Cross-document entity coreference on MEANTIME: MUC, B³, CEAF-e and CoNLL F1 on gold name mentions."""
+    from storyline.eval.entities import default_meantime_path, evaluate_meantime
+
+    result = evaluate_meantime(data or default_meantime_path(), language=language, predicted=predicted)
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"MEANTIME {language}: cross-document entity coreference ({result['mentions']} gold name "
+                        f"mentions, {result['gold_entities']} gold entities, {result['documents']} documents)")
+    for col in ("system", "MUC F1", "B³ P", "B³ R", "B³ F1", "CEAF-e F1", "CoNLL F1", "entities"):
+        table.add_column(col)
+    for name, r in result["systems"].items():
+        table.add_row(name, f"{r['muc']['f1']:.3f}", f"{r['b3']['p']:.3f}", f"{r['b3']['r']:.3f}",
+                      f"{r['b3']['f1']:.3f}", f"{r['ceafe']['f1']:.3f}", f"{r['conll_f1']:.3f}",
+                      str(r["entities"]))
+    console.print(table)
+
+
+@eval_app.command("quotes")
+def eval_quotes(data: Optional[Path] = typer.Option(None, help="Folder with train/dev/test of the German "
+                                                                 "quotation set (default ../shared/data/...)"),
+                split: str = typer.Option("test", help="train, dev or test"),
+                as_json: bool = typer.Option(False, "--json", help="Print JSON")):
+    """Quote span (exact, partial) and speaker accuracy on the German news quotation attribution set."""
+    from storyline.eval.quotes import default_data_dir, evaluate
+
+    folder = data or default_data_dir()
+    if not (folder / split).is_dir():
+        raise EvalDataError(f"{folder / split} not found; set --data or STORYLINE_DATA "
+                            "(see ../shared/data/german-news-quotation-attribution/README.md)")
+    result = evaluate(folder, split)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{result['documents']} documents, {result['gold']} gold quotes, {result['predicted']} predicted")
+    for kind in ("exact", "partial"):
+        s = result[kind]
+        console.print(f"{kind:8s} P {s['p']:.3f}  R {s['r']:.3f}  F1 {s['f1']:.3f}")
+    console.print(f"speaker accuracy {result['speaker_accuracy']} (over {result['speaker_evaluated']} matched quotes)")
+    console.print("recall by type: " + ", ".join(f"{k} {v:.2f}" for k, v in result["recall_by_type"].items()))
+
+
+@eval_app.command("clustering")
+def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article records plus 'event' (and 'storyline')"),
+                    cluster_only: bool = typer.Option(False, help="Run only the cluster stage (skip enrichment)"),
+                    event_threshold: Optional[float] = typer.Option(
+                        None, min=0.01, max=0.99,
+                        help="Join threshold for same-day reports in this run (default: the tuned one, "
+                             "settings cluster.event_threshold); pairs whose dates say nothing keep at least "
+                             "the undated threshold"),
+                    orders: int = typer.Option(
+                        1, min=1, max=50,
+                        help="Arrival orders to average over (same-day articles shuffled): means and spread"),
+                    as_json: bool = typer.Option(False, "--json")):
+    """Cluster gold articles online in a temporary store; pairwise and BCubed scores for events and storylines."""
+    result = _evaluate_clustering(gold, orders, cluster_only, event_threshold)
+    if as_json:
+        print_json(result)
+        return
+    runs = f", mean of {orders} arrival orders" if orders > 1 else ""
+    table = Table(title=f"{gold.name}: {result['articles']} articles, {result['articles_per_s']} articles/s{runs}")
+    for col in ("level", "pairwise P", "pairwise R", "pairwise F1", "BCubed P", "BCubed R", "BCubed F1",
+                "clusters", "gold"):
+        table.add_column(col)
+    for level in ("events", "storylines"):
+        m = result[level]
+        if m is None:
+            continue
+        table.add_row(level, *(f"{m['pairwise'][k]:.3f}" for k in ("p", "r", "f1")),
+                      *(f"{m['bcubed'][k]:.3f}" for k in ("p", "r", "f1")), str(m["clusters"]), str(m["gold_clusters"]))
+    console.print(table)
+    if result.get("spread"):
+        spread = ", ".join(f"{k} {v:.3f}" for k, v in result["spread"].items())
+        console.print(f"standard deviation over orders: {spread}")
+
+
+def _evaluate_clustering(gold: Path, orders: int, cluster_only: bool, event_threshold: float | None) -> dict:
+    """Run the clustering evaluation with this run's threshold (a settings override, never a module value)."""
+    from storyline.eval.clustering import evaluate_orders
+
+    config = settings(cluster={"event_threshold": event_threshold})
+    return evaluate_orders(gold, orders, settings=config, cluster_only=cluster_only)
+
+
+@eval_app.command("convert")
+def eval_convert(corpus: str = typer.Argument(..., help="ecbplus, meantime or dpg (the project's silver event labels)"),
+                 path: Path = typer.Argument(..., help="The corpus folder (e.g. ../shared/data/ecbplus)"),
+                 split: str = typer.Option("test", help="ECB+: train, dev, test or all; dpg: dev, test or all"),
+                 languages: str = typer.Option("en,nl", help="MEANTIME: languages, comma-separated"),
+                 output: Optional[Path] = typer.Option(None, "-o", "--output", help="File (default stdout)")):
+    """Convert a gold corpus into clustering GOLD JSON Lines (article records plus 'event' and 'storyline')."""
+    from storyline.eval import dpg, ecbplus, meantime
+
+    converters = {"ecbplus": lambda: ecbplus.convert(path, split),
+                  "meantime": lambda: meantime.convert(path, tuple(x.strip() for x in languages.split(",")
+                                                                   if x.strip())),
+                  "dpg": lambda: dpg.convert(path, split)}
+    if corpus not in converters:
+        raise InputError(f"unknown corpus {corpus!r}; use ecbplus, meantime or dpg")
+    try:
+        records = list(converters[corpus]())
+    except (FileNotFoundError, ValueError) as exc:  # the converters' own reasons: a missing or malformed corpus
+        raise EvalDataError(str(exc)) from None
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        for r in records:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+    if output:
+        err_console.print(f"wrote {len(records)} records to {output}")
+
+
+@eval_app.command("timeline")
+def eval_timeline(
+    data: Optional[str] = typer.Option(None, help="ML-Crisis folder (default $STORYLINE_DATA/ml-crisis-tls "
+                                                  "or ../shared/data/ml-crisis-tls)"),
+    langs: str = typer.Option("es,fr,it", help="Comma-separated languages"),
+    topics: str = typer.Option("egypt,libya,syria,yemen", help="Comma-separated topics"),
+    method: str = typer.Option("events,pubdate", help="Systems to score: events (full pipeline), pubdate (baseline)"),
+    encoder: str = typer.Option("use", help="Sentence embeddings for the summaries: use or tfidf"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Timeline summarisation on ML-Crisis: AR-1/AR-2 F (align+ m:1) and date F1, as in news-tls."""
+    from storyline.eval.timeline_run import SYSTEMS, mean_scores, run_topic
+
+    root = Path(data) if data else data_dir(settings=settings()) / "ml-crisis-tls"
+    languages = [l.strip() for l in langs.split(",") if l.strip()]
+    if not (root / "es" / "reference").is_dir() and not any((root / l / "reference").is_dir() for l in languages):
+        raise EvalDataError(f"ML-Crisis not found at {root} (pass --data or set STORYLINE_DATA)")
+    methods = [m.strip() for m in method.split(",") if m.strip()]
+    unknown = [m for m in methods if m not in SYSTEMS]
+    if unknown or encoder not in ("use", "tfidf"):
+        raise InputError(f"unknown method {unknown} or encoder {encoder!r}; methods: {', '.join(SYSTEMS)}; "
+                         "encoders: use, tfidf")
+    results = []
+    for m in methods:
+        for lang in languages:
+            for topic in [t.strip() for t in topics.split(",") if t.strip()]:
+                if not (root / lang / topic).is_dir():
+                    err_console.print(f"skipped: no {root / lang / topic}")
+                    continue
+                r = run_topic(root, lang, topic, m, encoder=encoder)
+                results.append(r)
+                # Progress on stderr, also with --json (stdout stays pure JSON).
+                err_console.print(f"{m} {lang}/{topic}: AR1-F {r.scores['ar1_f']:.3f} AR2-F {r.scores['ar2_f']:.3f} "
+                                  f"date F1 {r.scores['date_f1']:.3f} ({r.articles} articles, {r.seconds:.0f}s)")
+    summary = {m: {"all": mean_scores([r for r in results if r.method == m]),
+                   **{lang: mean_scores([r for r in results if r.method == m and r.lang == lang])
+                      for lang in sorted({r.lang for r in results})}} for m in methods}
+    if as_json:
+        print_json({"metric": "align_date_content_costs_many_to_one", "topics": [r.to_json() for r in results],
+                    "mean": summary})
+        return
+    table = Table(title="ML-Crisis timelines (mean over topics)")
+    for col in ("method", "languages", "AR1-F", "AR2-F", "date F1"):
+        table.add_column(col)
+    for m, by_lang in summary.items():
+        for lang, s in by_lang.items():
+            if s:
+                table.add_row(m, lang, f"{s['ar1_f']:.3f}", f"{s['ar2_f']:.3f}", f"{s['date_f1']:.3f}")
+    console.print(table)

@@ -1,0 +1,95 @@
+"""Writing and exporting: ``ingest`` (files, feeds, stdin into the store) and ``export``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Iterable, Optional
+
+import typer
+
+from storyline import read
+from storyline.cli._app import app, console, err_console, open_store, print_json, progress, settings
+from storyline.errors import InputError
+from storyline.settings import Settings
+from storyline.store import Store
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, directories, globs, or - for JSON Lines on stdin"),
+    max_article_bytes: Optional[int] = typer.Option(None, min=1, show_default="10 MiB",
+                                                    help="Skip articles larger than this "
+                                                         "(env STORYLINE_MAX_ARTICLE_BYTES)"),
+    max_file_bytes: Optional[int] = typer.Option(None, min=1, show_default="512 MiB",
+                                                 help="Skip input files (and feeds) larger than this "
+                                                      "(env STORYLINE_MAX_FILE_BYTES)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
+    prefetch: Optional[bool] = typer.Option(None, "--prefetch/--no-prefetch", show_default="prefetch",
+                                            help="Run the models of the next batch in a worker process while "
+                                                 "this one is stored (same results, both cores)"),
+):
+    """Read articles, store each once, link near-copies, and run enrichment and event clustering."""
+    from storyline.ingest.readers import expand_inputs, read_path
+
+    config = settings(ingest={"max_article_bytes": max_article_bytes, "max_file_bytes": max_file_bytes,
+                              "prefetch": prefetch})
+    store = open_store(config)
+    files = list(expand_inputs(paths))
+    with progress(disable=as_json, spinner=True) as bar:
+        task = bar.add_task("ingesting", total=len(files))
+
+        def items():
+            for path in files:
+                bar.update(task, description=f"{str(path)[-40:]}")
+                yield from read_path(path, max_bytes=config.ingest.max_article_bytes,
+                                     max_file_bytes=config.ingest.max_file_bytes)
+                bar.advance(task)
+
+        summary = run_ingest(store, items(), config)
+    if as_json:
+        print_json(summary.to_json())
+    else:
+        for error in summary.errors:
+            err_console.print(f"skipped: {error}", highlight=False, markup=False, soft_wrap=True)
+        console.print(
+            f"read {summary.read}, new {summary.new}, duplicates {summary.duplicates}, "
+            f"copies {summary.copies}, failed {summary.failed}"
+            + (f", empty {summary.empty}" if summary.empty else "")
+        )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def run_ingest(store: Store, items: Iterable, config: Settings):
+    """Store, enrich and cluster ``items``; returns the ingest summary (read, new, duplicates, ...)."""
+    # Imported here: the models' modules take seconds to load, and only ingest needs them.
+    from storyline.runner import ingest
+
+    return ingest(store, items, settings=config)
+
+
+@app.command()
+def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv"),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="File (default stdout)")):
+    """Export all articles in the JSON contract, as JSON Lines or CSV."""
+    if fmt not in ("jsonl", "csv"):
+        raise InputError("--format must be jsonl or csv")
+    store = open_store()
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        fields = ["id", "source", "url", "title", "published", "language", "text", "copy_of"]
+        writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
+        if writer:
+            writer.writeheader()
+        for article in read.export_articles(store):
+            record = article.model_dump()
+            if writer:
+                writer.writerow(record)
+            else:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()

@@ -1,0 +1,422 @@
+"""The reads behind every surface: the CLI, the JSON API and the web pages call these and nothing else.
+
+Each function takes an open :class:`~storyline.store.Store`, reads through ``storyline.store``
+(no SQL here) and returns contracts from :mod:`storyline.read.contracts`. Ids are taken as
+users type them (``E12``, ``12``, ``S3``). Errors are :mod:`storyline.errors` classes:
+``NotFound`` for an id that names nothing, ``InputError`` for a malformed id or option,
+``BadQuery`` for an unusable search, ``NotAvailable`` for a section the database lacks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from storyline.errors import BadQuery, InputError, NotAvailable, NotFound
+from storyline.read.contracts import (
+    ArticleDetailJSON, ArticleJSON, CooccurrenceJSON, DisagreementJSON, EntityJSON, EventJSON, FigureJSON,
+    PositionJSON, QuoteJSON, SearchHit, StorylineEventsJSON, StorylineJSON, SummarySentenceJSON, TimelineEntryJSON,
+)
+from storyline.read.ids import (
+    MAX_ID, event_id, event_label, parse_event_id, parse_storyline_id, storyline_id, storyline_label,
+)
+from storyline.records import Article
+from storyline.store import Store, views
+from storyline.store import annotations as annotation_rows
+from storyline.store.entities import EntityRepo
+from storyline.summarize.summary import summarize_event
+from storyline.summarize.timeline import storyline_timeline
+
+__all__ = [
+    "ENTITY_TYPES", "article_json", "list_articles", "get_article", "export_articles", "count_articles",
+    "copy_counts", "search", "list_events", "get_event", "count_events", "list_storylines", "get_storyline",
+    "storyline_events", "timeline", "summary", "show", "list_entities", "get_entity", "cooccurring_entities",
+    "list_quotes", "list_figures", "list_disagreements", "list_positions", "storyline_rows", "growing_events",
+    "event_articles", "event_of_article", "entity_article_ids",
+]
+
+ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
+# Filtered search ranks this many hits, then filters them; beyond it, narrow the query instead.
+MAX_FILTERED_HITS = 2000
+
+
+# --------------------------------------------------------------------------- helpers
+def _in_range(number: int | None) -> bool:
+    return number is not None and 0 <= number <= MAX_ID
+
+
+def _page(items: list, limit: int | None, offset: int) -> list:
+    return items[offset:offset + limit] if limit is not None else items[offset:]
+
+
+def _check_page(limit: int | None, offset: int) -> None:
+    if (limit is not None and limit < 0) or offset < 0:
+        raise InputError("limit and offset must not be negative")
+
+
+def _article_filter(store: Store, since: str | None, until: str | None, source: str | None,
+                    language: str | None) -> set[str] | None:
+    """Ids of the articles the date, outlet and language filters allow; None when there are none."""
+    if not any((since, until, source, language)):
+        return None
+    return set(views.article_ids_matching(store.conn, since=since, until=until, source=source, language=language))
+
+
+def _scope(event: str | int | None, storyline: str | int | None) -> tuple[int | None, int | None, bool]:
+    """(event number, storyline number, matches nothing) of the scope options."""
+    if event is not None and storyline is not None:
+        raise InputError("give an event or a storyline, not both")
+    eid = event_id(event) if event is not None else None
+    sid = storyline_id(storyline) if storyline is not None else None
+    empty = (eid is not None and not _in_range(eid)) or (sid is not None and not _in_range(sid))
+    return eid, sid, empty
+
+
+def _require(store: Store, table: str, what: str) -> None:
+    if not views.has_table(store.conn, table):
+        raise NotAvailable(what, f"storyline.store ({table})")
+
+
+# --------------------------------------------------------------------------- articles
+def article_json(article: Article) -> ArticleJSON:
+    return ArticleJSON(**article.to_json())
+
+
+def list_articles(store: Store, *, limit: int | None = 100, offset: int = 0, source: str | None = None,
+                  language: str | None = None, since: str | None = None, until: str | None = None,
+                  entity: int | None = None) -> list[ArticleJSON]:
+    """Articles in stream order (publication date, then arrival); ``entity``: only those mentioning it."""
+    _check_page(limit, offset)
+    if entity is None:
+        rows = store.list_articles(limit=limit, offset=offset, source=source, language=language, since=since,
+                                   until=until)
+    else:
+        ids = views.articles_for_entity(store.conn, entity)  # in arrival order
+        allowed = _article_filter(store, since, until, source, language)
+        if allowed is not None:
+            ids = [i for i in ids if i in allowed]
+        rows = store.get_articles(_page(ids, limit, offset))
+    return [article_json(a) for a in rows]
+
+
+def get_article(store: Store, article_id: str) -> ArticleDetailJSON:
+    """One article with its metadata.
+
+    Raises:
+        NotFound: no article has this id.
+    """
+    article = store.get_article(article_id)
+    if article is None:
+        raise NotFound(f"no article with id {article_id!r}")
+    return ArticleDetailJSON(**article.to_json(), metadata=article.metadata)
+
+
+def export_articles(store: Store) -> Iterator[ArticleJSON]:
+    """Every article in stream order."""
+    for article in store.iter_articles_in_order():
+        yield article_json(article)
+
+
+def count_articles(store: Store) -> int:
+    return store.count_articles()
+
+
+def copy_counts(store: Store) -> dict[str, int]:
+    """article id -> how many near-copies of it are stored."""
+    return store.copy_counts()
+
+
+def entity_article_ids(store: Store, entity_id: int) -> list[str]:
+    return views.articles_for_entity(store.conn, entity_id)
+
+
+def event_of_article(store: Store, article_id: str) -> str | None:
+    """The article's event as users see it (``E12``), or None."""
+    return event_label(views.event_of_article(store.conn, article_id))
+
+
+# --------------------------------------------------------------------------- search
+def search(store: Store, query: str, *, limit: int = 20, offset: int = 0, since: str | None = None,
+           until: str | None = None, source: str | None = None, language: str | None = None,
+           entity: int | None = None) -> list[SearchHit]:
+    """Articles matching ``query``, best first; the filters narrow the best-ranked hits.
+
+    Raises:
+        BadQuery: the query has no searchable word or cannot be parsed.
+    """
+    filtered = any((since, until, source, language, entity is not None))
+    try:
+        hits = store.search(query, limit=MAX_FILTERED_HITS if filtered else limit, offset=0 if filtered else offset)
+    except ValueError as exc:
+        raise BadQuery(str(exc)) from None
+    results = [SearchHit(article=article_json(a), rank=rank, snippet=snippet) for a, rank, snippet in hits]
+    if filtered:
+        allowed = set(views.article_ids_matching(store.conn, since=since, until=until, source=source,
+                                                 language=language))
+        if entity is not None:
+            allowed &= set(views.articles_for_entity(store.conn, entity))
+        results = [h for h in results if h.article.id in allowed][offset:offset + limit]
+    return results
+
+
+# --------------------------------------------------------------------------- events
+def _event(store: Store, row: dict[str, Any]) -> EventJSON:
+    members = views.event_members(store.conn, row["id"])
+    sources: list[str] = []
+    for m in members:
+        if m["source"] and m["source"] not in sources:
+            sources.append(m["source"])
+    independent = {m["source"] or m["id"] for m in members if not m["copy_of"]}
+    return EventJSON(id=event_label(row["id"]), title=row["title"], date=row["date"],
+                     date_precision=row["date_precision"], articles=[m["id"] for m in members], sources=sources,
+                     independent_sources=len(independent), storyline=storyline_label(row["storyline_id"]))
+
+
+def list_events(store: Store, *, limit: int | None = 100, offset: int = 0, since: str | None = None,
+                until: str | None = None, source: str | None = None, language: str | None = None,
+                entity: int | None = None, storyline: str | int | None = None, order: str = "date",
+                min_articles: int = 1) -> list[EventJSON]:
+    """Events with articles; ``order`` is ``date`` (oldest first), ``recent`` or ``size``.
+
+    Raises:
+        InputError: ``storyline`` is not a storyline id, or ``order`` is unknown.
+    """
+    _check_page(limit, offset)
+    if order not in ("date", "recent", "size"):
+        raise InputError(f"order must be date, recent or size, not {order!r}")
+    sid = storyline_id(storyline) if storyline is not None else None
+    if sid is not None and not _in_range(sid):
+        return []
+    _require(store, "events", "events")
+    article_ids = views.articles_for_entity(store.conn, entity) if entity is not None else None
+    rows = views.list_event_rows(store.conn, limit=limit, offset=offset, since=since, until=until, source=source,
+                                 language=language, storyline=sid, article_ids=article_ids, order=order,
+                                 min_articles=min_articles)
+    return [_event(store, r) for r in rows]
+
+
+def get_event(store: Store, event: str | int) -> EventJSON:
+    """One event by id (``E12`` or ``12``).
+
+    Raises:
+        NotFound: no event with articles has this id.
+    """
+    number = parse_event_id(event)
+    row = (views.event_row(store.conn, number)
+           if _in_range(number) and views.has_table(store.conn, "events") else None)
+    found = _event(store, row) if row else None
+    if found is None or not found.articles:
+        raise NotFound(f"no event with id {event}")
+    return found
+
+
+def count_events(store: Store) -> int:
+    return views.count_events(store.conn) if views.has_table(store.conn, "events") else 0
+
+
+def growing_events(store: Store, *, limit: int = 10, window: int = 50) -> list[dict[str, Any]]:
+    """Events with the most articles among the last ``window`` ingested (home page rows)."""
+    return views.event_growth(store.conn, limit=limit, window=window)
+
+
+def event_articles(store: Store, event: str | int) -> list[dict[str, Any]]:
+    """The event's articles with their text, in date order (event page rows)."""
+    return views.event_articles(store.conn, event_id(event))
+
+
+# --------------------------------------------------------------------------- storylines
+def _storyline(store: Store, row: dict[str, Any]) -> StorylineJSON:
+    events = [event_label(e) for e in views.storyline_event_ids(store.conn, row["id"])]
+    return StorylineJSON(id=storyline_label(row["id"]), title=row["title"], start=row["start"], end=row["end"],
+                         events=events)
+
+
+def storyline_rows(store: Store, *, limit: int | None = 20, offset: int = 0, since: str | None = None,
+                   until: str | None = None, order: str = "recent") -> list[dict[str, Any]]:
+    """Storyline rows with their number of events (home page rows)."""
+    if not views.has_table(store.conn, "storylines"):
+        return []
+    return views.list_storyline_rows(store.conn, limit=limit, offset=offset, since=since, until=until, order=order)
+
+
+def list_storylines(store: Store, *, limit: int | None = 100, offset: int = 0, since: str | None = None,
+                    until: str | None = None, order: str = "recent") -> list[StorylineJSON]:
+    """Storylines with events; ``order`` is ``recent`` (latest activity first) or ``start``."""
+    _check_page(limit, offset)
+    if order not in ("recent", "start"):
+        raise InputError(f"order must be recent or start, not {order!r}")
+    return [_storyline(store, r) for r in storyline_rows(store, limit=limit, offset=offset, since=since,
+                                                           until=until, order=order)]
+
+
+def get_storyline(store: Store, line: str | int) -> StorylineJSON:
+    """One storyline by id (``S3`` or ``3``).
+
+    Raises:
+        NotFound: no storyline has this id.
+    """
+    number = parse_storyline_id(line)
+    row = (views.storyline_row(store.conn, number)
+           if _in_range(number) and views.has_table(store.conn, "storylines") else None)
+    if row is None:
+        raise NotFound(f"no storyline with id {line}")
+    return _storyline(store, row)
+
+
+def storyline_events(store: Store, line: str | int | None = None) -> list[StorylineEventsJSON]:
+    """One storyline (or all, by start date) with its events in full, for ``timeline``."""
+    lines = [get_storyline(store, line)] if line is not None else list_storylines(store, limit=None, order="start")
+    return [StorylineEventsJSON(**{**s.model_dump(), "events": [get_event(store, e) for e in s.events]})
+            for s in lines]
+
+
+def timeline(store: Store, line: str | int) -> list[TimelineEntryJSON]:
+    """A storyline's events by date, each with its one-sentence cited summary."""
+    number = parse_storyline_id(get_storyline(store, line).id)
+    return [TimelineEntryJSON(**entry) for entry in storyline_timeline(store.conn, number)]
+
+
+def summary(store: Store, event: str | int, *, max_sentences: int | None = None) -> list[SummarySentenceJSON]:
+    """The cited summary of one event: 3–5 sentences (or ``max_sentences``), each with article and outlet.
+
+    Raises:
+        NotFound: no event has this id.
+    """
+    number = parse_event_id(get_event(store, event).id)
+    return [SummarySentenceJSON(**s) for s in summarize_event(store.conn, number, max_sentences=max_sentences)]
+
+
+def show(store: Store, item_id: str) -> ArticleDetailJSON | EventJSON | StorylineJSON:
+    """An article by id, else an event (``E12``, ``12``) or a storyline (``S3``).
+
+    Raises:
+        NotFound: nothing has this id.
+    """
+    article = store.get_article(item_id)
+    if article is not None:
+        return ArticleDetailJSON(**article.to_json(), metadata=article.metadata)
+    try:
+        if (item_id or "").strip()[:1] in ("S", "s"):
+            return get_storyline(store, item_id)
+        return get_event(store, item_id)
+    except NotFound:
+        raise NotFound(f"no article or event with id {item_id!r}") from None
+
+
+# --------------------------------------------------------------------------- entities
+def _entity(row: Any, variants: list[str], articles: list[str]) -> EntityJSON:
+    return EntityJSON(id=row["id"], name=row["name"], type=row["type"], variants=variants, articles=articles,
+                      lat=row["lat"], lon=row["lon"], country=row["country"], mentions=row["mention_count"])
+
+
+def list_entities(store: Store, *, type: str | None = None, event: str | int | None = None,
+                  storyline: str | int | None = None, article: str | None = None, limit: int | None = 50,
+                  offset: int = 0, since: str | None = None, until: str | None = None, source: str | None = None,
+                  language: str | None = None) -> list[EntityJSON]:
+    """People, places, organisations: most mentioned first (within the scope, when one is given).
+
+    Raises:
+        InputError: an unknown ``type``, a malformed event or storyline id, or both given.
+    """
+    if type is not None and type.upper() not in ENTITY_TYPES:
+        raise InputError(f"entity type must be one of {', '.join(ENTITY_TYPES)}, not {type!r}")
+    _check_page(limit, offset)
+    eid, sid, empty = _scope(event, storyline)
+    _require(store, "article_entities", "entities")
+    if empty:
+        return []
+    repo = EntityRepo(store.conn)
+    allowed = _article_filter(store, since, until, source, language)
+    if allowed is None:
+        rows = repo.list_entities(type_=type, event_id=eid, storyline_id=sid, article_id=article, limit=limit,
+                                  offset=offset)
+    else:
+        rows = repo.list_entities(type_=type, event_id=eid, storyline_id=sid, article_id=article, limit=None)
+    ids = [r["id"] for r in rows]
+    variants, articles = repo.variants_for(ids), repo.articles_for(ids)
+    out = [_entity(r, variants[r["id"]], articles[r["id"]]) for r in rows]
+    if allowed is not None:
+        out = _page([e for e in out if allowed.intersection(e.articles)], limit, offset)
+    return out
+
+
+def get_entity(store: Store, entity_id: int) -> EntityJSON:
+    """One entity; the id of a merged entity leads to the one it was merged into.
+
+    Raises:
+        NotFound: no entity has this id.
+    """
+    _require(store, "article_entities", "entities")
+    repo = EntityRepo(store.conn)
+    row = repo.entity_row(entity_id) if _in_range(entity_id) else None
+    if row is None:
+        raise NotFound(f"no entity with id {entity_id}")
+    if row["merged_into"] is not None:
+        row = repo.entity_row(repo.resolve_id(entity_id))
+    number = row["id"]
+    return _entity(row, repo.variants_for([number])[number], repo.articles_for([number])[number])
+
+
+def cooccurring_entities(store: Store, entity_id: int, limit: int = 20) -> list[CooccurrenceJSON]:
+    """Entities mentioned in the same articles as this one, most shared articles first."""
+    _require(store, "article_entities", "entities")
+    return [CooccurrenceJSON(**r) for r in views.cooccurring_entities(store.conn, entity_id, limit=limit)]
+
+
+# --------------------------------------------------------------------------- quotes, figures, positions
+def list_quotes(store: Store, *, event: str | int | None = None, storyline: str | int | None = None,
+                speaker: int | None = None, limit: int | None = 200, offset: int = 0, since: str | None = None,
+                until: str | None = None, source: str | None = None,
+                language: str | None = None) -> list[QuoteJSON]:
+    """Who said what: one quote with every article that reports it, most reported first."""
+    _check_page(limit, offset)
+    eid, sid, empty = _scope(event, storyline)
+    _require(store, "quotes", "quotes")
+    if empty:
+        return []
+    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid)
+    if speaker is not None:
+        items = [q for q in items if q.get("speaker_id") == speaker]
+    allowed = _article_filter(store, since, until, source, language)
+    if allowed is not None:
+        items = [q for q in items if allowed.intersection(q.get("articles") or [])]
+    return [QuoteJSON(**q) for q in _page(items, limit, offset)]
+
+
+def list_figures(store: Store, *, event: str | int | None = None, storyline: str | int | None = None,
+                 limit: int | None = 500, offset: int = 0, since: str | None = None, until: str | None = None,
+                 source: str | None = None, language: str | None = None) -> list[FigureJSON]:
+    """Reported numbers: what they count, value or range, qualifier, unit, who reported them, as of when."""
+    _check_page(limit, offset)
+    eid, sid, empty = _scope(event, storyline)
+    _require(store, "figures", "figures")
+    if empty:
+        return []
+    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid)
+    allowed = _article_filter(store, since, until, source, language)
+    if allowed is not None:
+        items = [f for f in items if f.get("article") in allowed]
+    return [FigureJSON(**f) for f in _page(items, limit, offset)]
+
+
+def list_disagreements(store: Store, *, event: str | int | None = None, storyline: str | int | None = None,
+                       limit: int | None = None, offset: int = 0) -> list[DisagreementJSON]:
+    """Where sources report materially different values for the same figure."""
+    _check_page(limit, offset)
+    eid, sid, empty = _scope(event, storyline)
+    _require(store, "disagreements", "disagreements")
+    if empty:
+        return []
+    items = annotation_rows.list_disagreements(store.conn, event_id=eid, storyline_id=sid)
+    return [DisagreementJSON(**d) for d in _page(items, limit, offset)]
+
+
+def list_positions(store: Store, *, event: str | int | None = None, storyline: str | int | None = None,
+                   limit: int | None = 500, offset: int = 0) -> list[PositionJSON]:
+    """What each actor demands, offers, accepts or rejects, by actor and date."""
+    _check_page(limit, offset)
+    eid, sid, empty = _scope(event, storyline)
+    _require(store, "positions", "positions")
+    if empty:
+        return []
+    items = annotation_rows.list_positions(store.conn, event_id=eid, storyline_id=sid)
+    return [PositionJSON(**p) for p in _page(items, limit, offset)]

@@ -1,0 +1,93 @@
+"""Reading commands on the example corpus: ids as the README shows them, JSON equal to the API's, clean errors."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.cli import app
+
+runner = CliRunner()
+
+
+def run(db, *args):
+    return runner.invoke(app, ["--db", str(db), *args])
+
+
+def _json(db, *args):
+    result = run(db, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def api(seed_db):
+    from fastapi.testclient import TestClient
+
+    from storyline.api import create_app
+
+    return TestClient(create_app(seed_db, warm=False))
+
+
+def test_summary_json_matches_the_api(seed_db, api):
+    events = api.get("/api/events", params={"order": "size"}).json()
+    cited = _json(seed_db, "summary", events[0]["id"])
+    assert cited and all(s["article"] in events[0]["articles"] for s in cited)
+    assert cited == api.get(f"/api/events/{events[0]['id']}/summary").json()
+
+
+def test_summary_of_unknown_event_is_a_clear_error(seed_db):
+    result = run(seed_db, "summary", "E999999")
+    assert result.exit_code == 1 and "error: E201: no event" in result.output
+
+
+@pytest.mark.parametrize("command", ["entities", "quotes", "figures", "disagreements", "positions"])
+def test_event_and_storyline_ids_as_the_readme_shows_them(seed_db, command):
+    labelled = _json(seed_db, command, "--event", "E1")
+    assert labelled == _json(seed_db, command, "--event", "1") == _json(seed_db, command, "--event", "e1")
+    in_storyline = _json(seed_db, command, "--storyline", "S1")
+    assert in_storyline == _json(seed_db, command, "--storyline", "1")
+    assert {x["id"] for x in labelled} <= {x["id"] for x in _json(seed_db, command, "--storyline", "S1",
+                                                                  *(["--limit", "1000"] if command != "disagreements" else []))}
+    if command in ("entities", "quotes", "figures"):
+        assert labelled, f"the example corpus has {command} in E1"
+
+
+@pytest.mark.parametrize("command", ["entities", "quotes", "figures", "disagreements", "positions", "events"])
+def test_a_malformed_id_is_a_usage_error(seed_db, command):
+    option = "--storyline" if command == "events" else "--event"
+    result = run(seed_db, command, option, "X1")
+    assert result.exit_code == 2 and "not a" in result.output and "X1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_scope_options_exclude_each_other(seed_db):
+    result = run(seed_db, "quotes", "--event", "E1", "--storyline", "S1")
+    assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_an_id_naming_nothing(seed_db):
+    assert _json(seed_db, "quotes", "--event", "E99999999999999999999") == []
+    for args in (["show", "E999"], ["show", "S999"], ["timeline", "S999"], ["summary", "nonsense"]):
+        result = run(seed_db, *args)
+        assert result.exit_code == 1 and result.output.startswith("error: E201: no "), args
+
+
+def test_entities_text_names_the_scope(seed_db):
+    result = run(seed_db, "entities", "--event", "E1")
+    assert result.exit_code == 0 and "entities in event 1" in result.output
+
+
+def test_listings_equal_the_api(seed_db, api):
+    assert _json(seed_db, "events") == api.get("/api/events", params={"limit": 100}).json()
+    assert _json(seed_db, "quotes", "--event", "E1") == api.get("/api/quotes", params={"event": "E1"}).json()
+    assert _json(seed_db, "show", "E1") == api.get("/api/events/E1").json()
+    assert _json(seed_db, "show", "S1") == api.get("/api/storylines/S1").json()
+    timeline = _json(seed_db, "timeline", "S1")
+    assert [e["id"] for e in timeline[0]["events"]] == api.get("/api/storylines/S1").json()["events"]
+
+
+def test_error_messages_are_printed_literally(tmp_path):
+    """Rich markup in an id (or article text) is shown as typed, not interpreted."""
+    result = run(tmp_path / "x.db", "show", "[bold]x[/bold]")
+    assert result.exit_code == 1 and "[bold]x[/bold]" in result.output
