@@ -272,9 +272,8 @@ class Runner:
             assignments = self.clusterer.learn_many(
                 articles, {i: list(x.mentions or ()) for i, x in annotations.items()},
                 {i: list(x.quotes) for i, x in annotations.items()}, models.embeddings_for(articles))
+            self.store.save_assignments(assignments)  # before linking: entity linking reads the events
             dated = {x.article_id: x for x in assignments if x.estimated_date is not None}
-            for x in dated.values():
-                self.store.set_article_dates(x.article_id, x.estimated_date, x.date_precision)
             articles = [replace(a, estimated_date=dated[a.id].estimated_date,
                                 date_precision=dated[a.id].date_precision) if a.id in dated else a for a in articles]
             self._timed("cluster", t0)

@@ -16,7 +16,7 @@ from collections import Counter
 from contextlib import AbstractContextManager
 from typing import Any, Iterable, Iterator, Sequence
 
-from storyline.records import Annotations, Article, Mention
+from storyline.records import Annotations, Article, Assignment, Mention
 
 __all__ = ["Store", "register_backend"]
 
@@ -67,6 +67,10 @@ class Store(ABC):
     @abstractmethod
     def set_article_dates(self, article_id: str, estimated: str | None, precision: str | None) -> None:
         """Keep the date the clusterer estimated for an article."""
+
+    @abstractmethod
+    def save_assignments(self, assignments: Iterable[Assignment]) -> None:
+        """Each article's event (and score), and a date the clusterer refined for it."""
 
     @abstractmethod
     def get_article(self, article_id: str) -> Article | None: ...
