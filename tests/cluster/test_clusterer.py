@@ -38,7 +38,7 @@ def _articles(rows):
 def _stored(store, articles):
     with store.transaction() as conn:
         for a in articles:
-            store.insert_article(conn, a)
+            store.save_article(a)
     return articles
 
 

@@ -103,9 +103,9 @@ def test_eval_clustering_threshold_option_trades_merges_for_precision(tmp_path):
                if r["storyline"] == "airbus"][:12]
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    from storyline.cluster import params
+    from storyline.settings import get_settings
 
-    shipped = params.EVENT_THRESHOLD
+    shipped = get_settings().cluster
     runs = {}
     for t in ("0.05", "0.95"):
         result = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--json", "--cluster-only",
@@ -114,11 +114,9 @@ def test_eval_clustering_threshold_option_trades_merges_for_precision(tmp_path):
         runs[t] = json.loads(result.stdout)
         assert runs[t]["event_threshold"] == float(t)
         # pairs whose dates say nothing never get a lower threshold than dated ones
-        assert runs[t]["event_threshold_undated"] == max(float(t), params.EVENT_THRESHOLD_UNDATED)
+        assert runs[t]["event_threshold_undated"] == max(float(t), shipped.event_threshold_undated)
     assert runs["0.05"]["events"]["clusters"] <= runs["0.95"]["events"]["clusters"]
-    from storyline.cluster import params
-
-    assert params.EVENT_THRESHOLD == shipped  # the option does not leak into later work in this process
+    assert get_settings().cluster == shipped  # the option does not leak into later work in this process
     bad = CliRunner().invoke(app, ["eval", "clustering", str(gold), "--event-threshold", "1.5"])
     assert bad.exit_code != 0
 
