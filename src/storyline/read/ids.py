@@ -39,16 +39,19 @@ def parse_storyline_id(value: str | int | None) -> int | None:
     return _parse(_STORYLINE, value)
 
 
+def _required(parsed: int | None, value: str | int, what: str, example: str) -> int:
+    if parsed is None:
+        raise InputError(f"not {what} id: {value!r} (expected e.g. {example})")
+    return parsed
+
+
 def event_id(value: str | int) -> int:
     """The event number of ``value``.
 
     Raises:
         InputError: ``value`` is not an event id.
     """
-    parsed = parse_event_id(value)
-    if parsed is None:
-        raise InputError(f"not an event id: {value!r} (expected e.g. E12 or 12)")
-    return parsed
+    return _required(parse_event_id(value), value, "an event", "E12 or 12")
 
 
 def storyline_id(value: str | int) -> int:
@@ -57,10 +60,7 @@ def storyline_id(value: str | int) -> int:
     Raises:
         InputError: ``value`` is not a storyline id.
     """
-    parsed = parse_storyline_id(value)
-    if parsed is None:
-        raise InputError(f"not a storyline id: {value!r} (expected e.g. S3 or 3)")
-    return parsed
+    return _required(parse_storyline_id(value), value, "a storyline", "S3 or 3")
 
 
 def event_label(number: int | None) -> str | None:

@@ -294,8 +294,7 @@ class ClusterStore:
         for a in assignments:
             assign_article(self.conn, a.article_id, a.event_id, a.score)
             if a.estimated_date is not None:
-                self.conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
-                                  (a.estimated_date, a.date_precision, a.article_id))
+                self.set_article_dates(a.article_id, a.estimated_date, a.date_precision)
 
     def event_sizes(self) -> list[int]:
         """Articles per event (events with at least one)."""
@@ -311,27 +310,3 @@ class ClusterStore:
         return [r[0] for r in self.conn.execute("SELECT id FROM events WHERE n_articles >= ? ORDER BY id",
                                                 (min_articles,))]
 
-    def article_mention_texts(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
-        """The entity mentions stored for each article, as their surface text, in the order stored."""
-        out: dict[str, list[str]] = {}
-        ids = list(article_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for article_id, text in self.conn.execute(
-                    f"SELECT article_id, text FROM mentions WHERE article_id IN ({marks})", chunk):
-                out.setdefault(article_id, []).append(text)
-        return out
-
-    def article_direct_quotes(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
-        """The direct quotes stored for each article, as the article words them, in text order."""
-        out: dict[str, list[str]] = {}
-        ids = list(article_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for article_id, text in self.conn.execute(
-                    "SELECT qa.article_id, qa.text FROM quote_articles qa JOIN quotes q ON q.id = qa.quote_id"
-                    f" WHERE q.kind = 'direct' AND qa.article_id IN ({marks}) ORDER BY qa.start", chunk):
-                out.setdefault(article_id, []).append(text)
-        return out
