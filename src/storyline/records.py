@@ -24,8 +24,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Article", "Mention", "Quote", "TimeExpression", "Figure", "Position", "Annotations", "Entity",
-           "Assignment"]
+__all__ = ["Article", "Mention", "Token", "ParsedSentence", "Quote", "TimeExpression", "Figure", "Position",
+           "Annotations", "Entity", "Assignment"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,29 @@ class Mention:
     start: int  # character offset into the article text
     end: int  # exclusive
     sentence: int  # index of the sentence (storyline.ingest.sentences.sentence_spans)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a parsed sentence (Universal Dependencies labels)."""
+
+    text: str
+    lemma: str
+    pos: str  # UPOS: PROPN, NOUN, VERB, PRON, ...
+    morph: str  # UD features, "Number=Sing|Person=3"
+    head: int  # index of the head token within the sentence; the root points to itself
+    dep: str  # relation to the head: nsubj, obj, ccomp, appos, root, ...
+    start: int  # character offset into the article text
+    end: int  # exclusive
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    """A sentence of the article with its tokens, part-of-speech tags and dependency tree."""
+
+    start: int  # character offset into the article text
+    end: int
+    tokens: tuple[Token, ...]
 
 
 @dataclass(frozen=True)
@@ -149,6 +172,7 @@ class Annotations:
     language: str
     date: str | None = None
     mentions: tuple[Mention, ...] | None = None
+    parses: tuple[ParsedSentence, ...] = ()  # the sentences the syntax stage parsed (not all of them)
     quotes: tuple[Quote, ...] = ()
     time_expressions: tuple[TimeExpression, ...] = ()
     figures: tuple[Figure, ...] = ()
