@@ -75,8 +75,14 @@ def eval_entities(
 def eval_quotes(data: Optional[Path] = typer.Option(None, help="Folder with train/dev/test of the German "
                                                                  "quotation set (default ../shared/data/...)"),
                 split: str = typer.Option("test", help="train, dev or test"),
+                gold: Optional[Path] = typer.Option(None, "--gold", help="Dutch DPG quote labels (JSON Lines, e.g. "
+                                                    "src/storyline/eval/labels/dpg-dev-quotes-figures.jsonl) "
+                                                    "instead of the German set"),
                 as_json: bool = typer.Option(False, "--json", help="Print JSON")):
-    """Quote span (exact, partial) and speaker accuracy on the German news quotation attribution set."""
+    """Quote span (exact, partial) and speaker accuracy: the German quotation set, or Dutch labels (--gold)."""
+    if gold is not None:
+        _eval_quotes_dpg(gold, as_json)
+        return
     from storyline.eval.quotes import default_data_dir, evaluate
 
     folder = data or default_data_dir()
@@ -93,6 +99,39 @@ def eval_quotes(data: Optional[Path] = typer.Option(None, help="Folder with trai
         console.print(f"{kind:8s} P {s['p']:.3f}  R {s['r']:.3f}  F1 {s['f1']:.3f}")
     console.print(f"speaker accuracy {result['speaker_accuracy']} (over {result['speaker_evaluated']} matched quotes)")
     console.print("recall by type: " + ", ".join(f"{k} {v:.2f}" for k, v in result["recall_by_type"].items()))
+
+
+def _eval_quotes_dpg(gold: Path, as_json: bool) -> None:
+    from storyline.eval.quotes_dpg import evaluate_dpg
+
+    if not gold.is_file():
+        raise InputError(f"no such file: {gold}")
+    try:
+        result = evaluate_dpg(gold)
+    except FileNotFoundError as exc:
+        raise EvalDataError(f"{exc}; set STORYLINE_DATA to the folder holding dpgmedia2019-partisan-nl") from None
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"{gold.name}: quotes with the right speaker ({result['articles']} articles)")
+    for col in ("half", "docs", "gold", "pred", "P", "R", "F1", "exact P/R/F1", "speaker acc", "kind acc"):
+        table.add_column(col)
+    for part in ("all", "tune", "check"):
+        r = result[part]
+        ps, es = r["partial_speaker"], r["exact_speaker"]
+        table.add_row(part, str(r["articles"]), str(r["gold"]), str(r["predicted"]),
+                      f"{ps['p']:.3f}", f"{ps['r']:.3f}", f"{ps['f1']:.3f}",
+                      f"{es['p']:.2f}/{es['r']:.2f}/{es['f1']:.2f}",
+                      f"{r['speaker_accuracy'] or 0:.3f}", f"{r['kind_accuracy'] or 0:.3f}")
+    console.print(table)
+    thr = Table(title="by confidence threshold (partial match, right speaker): P / R")
+    thr.add_column("min confidence")
+    for part in ("all", "tune", "check"):
+        thr.add_column(part)
+    for t in result["all"]["thresholds"]:
+        thr.add_row(t, *(f"{result[p]['thresholds'][t]['p']:.3f} / {result[p]['thresholds'][t]['r']:.3f}"
+                         for p in ("all", "tune", "check")))
+    console.print(thr)
 
 
 @eval_app.command("clustering")
