@@ -113,6 +113,9 @@ class Quote:
     sentence: int
     # The words compared across outlets (``enrich.quotes.normalise_quote``); set by the quotes stage.
     norm: str | None = None
+    # How sure the attribution is, 0-1 (enrich.quotes: the pattern that found it, how the speaker was named,
+    # whether a parse confirmed it); listings show quotes from settings enrich.quote_min_confidence up.
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
