@@ -499,7 +499,7 @@ class _Context:
     def resolve_speaker(self, start: int, end: int, sent_idx: int, last=None) -> tuple[str | None, str | None, str]:
         """(name, type, how) for a speaker phrase; ``how`` is ``name``, ``pronoun``, ``role``, ``unresolved``
         (speaker None: the phrase as written stays the speaker) or ``invalid`` (not a speaker at all).
-        ``last``: the latest quote with a named speaker, which a pronoun goes to when it is near."""
+        ``last``: the latest quote with a named speaker, which a pronoun or a person's role goes to when near."""
         phrase = self.text[start:end]
         words = [w for w in _WORD.findall(phrase) if w[0].isalnum()]
         if not words:
@@ -512,38 +512,60 @@ class _Context:
             own = [m for m in self.persons if self.sents[sent_idx][0] <= m.start < start]
             if own:
                 return self.name_of(own[-1]), "PER", "pronoun"
-            if last is not None and sent_idx - last.sentence <= PRONOUN_SENTENCES and last.speaker_type in ("PER", None) \
-                    and self.subject_sentence(sent_idx) <= last.sentence:
-                return last.speaker, last.speaker_type or "PER", "pronoun"
-            prev = self.subject[sent_idx - 1] if sent_idx > 0 else None
-            if prev:
-                return prev, "PER", "pronoun"
-            return None, None, "unresolved"
+            near = self._near_person(sent_idx, last)
+            return (near, "PER", "pronoun") if near else (None, None, "unresolved")
+        person = _name_in_phrase(words)
         per = [m for m in inside if m.type == "PER"]
         if per:
-            return self.name_of(per[-1]), "PER", "name"
+            name = self.name_of(per[-1])
+            if person and name in person and len(person) > len(name):
+                name = person  # "Wiebe van Terwisga" where the NER found "Wiebe"
+            return name, "PER", "name"
         org = [m for m in inside if m.type == "ORG"]
-        if org:
+        if org and not (person and low[-1] not in {o.text.lower() for o in org}):
             return max(org, key=lambda m: m.end - m.start).text, "ORG", "name"
-        caps = [w for w in words if w[0].isupper()]
-        if caps and words[-1][0].isupper():
-            full = self.full.get(words[-1].lower())
+        if person:
+            if low[0] in _NOT_SPEAKER:
+                return None, None, "invalid"
+            full = self.full.get(person.split()[-1].lower())
             if full:
                 return full, "PER", "name"
             sentence_initial = not self.text[self.sents[sent_idx][0]:start].strip(" \t\n\"'“”„‘’«»,")
-            if len(words) == 1 and sentence_initial and not self.capitalised_elsewhere(words[0], start):
+            if len(person.split()) == 1 and sentence_initial and person == words[0] \
+                    and not self.capitalised_elsewhere(words[0], start):
                 return None, None, "invalid"  # "Stapels", "Samen": a capitalised first word, not a name
-            if low[0] in _NOT_SPEAKER:
-                return None, None, "invalid"
-            if any(m.type in ("LOC", "MISC") for m in inside) and not any(w[0].islower() for w in words):
-                return _clean_np(phrase), inside[0].type, "name"
-            return _clean_np(phrase), None, "name"
+            if any(m.type == "LOC" for m in inside) and not per and not org:
+                return person, "LOC", "name"
+            return person, None, "name"
         if low[0] in _NOT_SPEAKER:
             return None, None, "invalid"
+        cut = next((i for i, w in enumerate(low) if i and w in _HEAD_END), len(low))
+        head = low[cut - 1]
         role = self._role_in(phrase)
         if role:
             return role, "PER", "role"
-        return None, None, "unresolved"
+        if _is_person_noun(head):
+            if low[0] in ("de", "het", "the", "der", "die", "le", "la", "el", "il") and len(words) <= 3:
+                near = self._near_person(sent_idx, last)
+                if near:
+                    return near, "PER", "role"
+            return None, None, "unresolved"
+        if head in _ORG_NOUNS or any(head.endswith(x) for x in _ORG_NOUNS):
+            for m in reversed(self.mentions):
+                if m.type in ("ORG", "MISC") and m.start < start and m.text.lower().endswith(head):
+                    return m.text, "ORG", "role"  # "de inspectie" -> "Onderwijsinspectie"
+            return None, None, "unresolved"
+        return None, None, "invalid"
+
+    def _near_person(self, sent_idx: int, last) -> str | None:
+        """The person a pronoun or a role points to: the latest quoted speaker within a few sentences if no
+        other person was named since, else the subject of the previous sentences."""
+        if last is not None and sent_idx - last.sentence <= PRONOUN_SENTENCES and last.speaker_type in ("PER", None):
+            since = [m for m in self.persons if last.end <= m.start < self.sents[sent_idx][0]
+                     and self.name_of(m) != last.speaker]
+            if not since:
+                return last.speaker
+        return self.subject[sent_idx - 1] if sent_idx > 0 else None
 
     def named_near(self, name: str, sent_idx: int, window: int = 2) -> bool:
         """Whether ``name`` (a full name) is mentioned in the ``window`` sentences before ``sent_idx``."""
@@ -565,6 +587,68 @@ class _Context:
             if m.start() != not_at:
                 return True
         return any(m.text.split()[-1] == word for m in self.mentions)
+
+
+# Nouns that name a person by role (a speaker when the article says who it is), and organisations.
+_PERSON_NOUNS = set("""woordvoerder woordvoerster minister premier president burgemeester wethouder directeur
+    voorzitter topman topvrouw baas chef stafchef leider kandidaat lijsttrekker politicus politica deskundige
+    onderzoeker hoogleraar advocaat officier rechter agent arts dokter trainer coach speler renster renner
+    kunstenaar schrijver zanger zangeres vader moeder zoon dochter man vrouw jongen meisje eigenaar bewoner
+    buurman buurvrouw vriend vriendin verdachte slachtoffer getuige commissaris staatssecretaris kamerlid
+    koning koningin paus bisschop ambassadeur generaal militair soldaat activist activiste econoom analist
+    wetenschapper expert specialist student leraar docent boer ondernemer oprichter ceo bestuurder raadslid
+    journalist verslaggever presentator auteur regisseur acteur actrice minister-president fractievoorzitter
+    partijleider kanselier gouverneur senator spokesman spokeswoman spokesperson minister president chairman
+    chief director mayor sprecher sprecherin ministerin präsident präsidentin kanzlerin kanzler bürgermeister
+    porte-parole ministre président maire portavoz ministro presidente alcalde portavoce sindaco""".split())
+_PERSON_SUFFIXES = ("woordvoerder", "voorzitter", "minister", "directeur", "topman", "leider", "loog", "kundige",
+                    "ist", "iste", "aar", "eur", "ster", "man", "vrouw", "genoot")
+_ORG_NOUNS = set("""politie brandweer gemeente provincie regering kabinet inspectie rechtbank justitie ministerie
+    partij bond vakbond bank bedrijf fabrikant club organisatie fonds pensioenfonds universiteit ziekenhuis
+    omroep krant om kamer raad commissie raadsman bureau dienst instituut vereniging stichting federatie
+    police government ministry company bank party court council regierung polizei ministerium""".split())
+
+
+def _is_person_noun(word: str) -> bool:
+    return word in _PERSON_NOUNS or (len(word) > 6 and word.endswith(_PERSON_SUFFIXES))
+
+
+_HEAD_END = {"van", "bij", "uit", "voor", "in", "op", "met", "of", "von", "bei", "der", "des", "de", "du", "del", "di"}
+_DETERMINER_WORDS = {"de", "het", "een", "the", "a", "der", "die", "das", "le", "la", "les", "el", "los", "il"}
+_NAME_CUT = {"van", "bij", "uit", "of", "von", "de", "der", "den", "ter", "ten", "vom", "du", "del", "di", "da"}
+
+
+def _name_in_phrase(words: list[str]) -> str | None:
+    """The proper name in a speaker phrase: its run of capitalised words (with name particles), after any
+    leading role words and before a trailing ``van <organisation>`` (``David van As van Bpf Bouw``)."""
+    runs, cur, start = [], [], 0
+    for i, w in enumerate(words):
+        if (w[:1].isupper() and w.lower() not in _DETERMINER_WORDS) or (cur and w.lower() in _NAME_CUT):
+            if not cur:
+                start = i
+            cur.append(w)
+        else:
+            if cur:
+                runs.append((start, cur))
+            cur = []
+    if cur:
+        runs.append((start, cur))
+    # a capitalised run inside a prepositional phrase after a common noun is its complement, not the speaker
+    # ("de renster van WNT-Rotor")
+    runs = [r for st, r in runs if not (st >= 2 and words[st - 1].lower() in ("van", "bij", "uit", "von", "of")
+                                        and words[st - 2][:1].islower())]
+    if not runs:
+        return None
+    run = runs[0] if len(runs) == 1 or len(runs[0]) > 1 else runs[-1]
+    while run and run[-1].lower() in _NAME_CUT:
+        run = run[:-1]
+    # "David van As van Bpf Bouw": a second "van" after a full name starts the organisation
+    vans = [i for i, w in enumerate(run) if w.lower() in ("van", "bij", "uit", "von")]
+    if len(vans) >= 2:
+        run = run[:vans[1]]
+    elif len(vans) == 1 and vans[0] >= 2:
+        run = run[:vans[0]]
+    return " ".join(run) if run else None
 
 
 def _clean_np(phrase: str) -> str:
@@ -592,6 +676,7 @@ NO_SYNTAX_FACTOR = 0.85     # the sentence was not parsed (a language without a 
 SYNTAX_AGREES_BONUS = 0.05  # the parse names the same subject the rules found
 PRONOUN_SENTENCES = 3       # a pronoun goes to a speaker quoted at most this many sentences before
 CONTINUATION_SENTENCES = 2  # an unattributed quote continues an attributed one at most this many sentences on
+MIN_EMBEDDED_WORDS = 6      # a quoted run inside a sentence shorter than this is a phrase, not a statement
 MIN_DIRECT_WORDS = 3        # a quoted run shorter than this is a scare quote or a name, not a quotation
 
 # Words that head no speaker phrase: first-person pronouns (the interviewee, not resolvable by rules),
@@ -795,7 +880,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
                 if spk is not None:
                     pattern = "colon"
         embedded = not _starts_sentence(text, o_start, s_start)
-        if spk is None and embedded and n_words >= MIN_DIRECT_WORDS:
+        if spk is None and embedded and n_words >= MIN_EMBEDDED_WORDS:
             # a phrase quoted inside a sentence: the words are the sentence subject's
             spk = _subject_of(text, s_start, o_start, L)
             if spk is not None:
@@ -879,7 +964,7 @@ def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_wo
     if subject is not None and ctx.named_near(subject, si):
         return Quote(inner, o_start, o_end, "direct", subject, None, None, None, "PER", None, si,
                      confidence=PATTERN_CONFIDENCE["context"])
-    if n_words < MIN_UNATTRIBUTED_WORDS:
+    if n_words < (MIN_EMBEDDED_WORDS if embedded else MIN_UNATTRIBUTED_WORDS):
         return None
     return Quote(inner, o_start, o_end, "direct", None, None, None, None, None, None, si,
                  confidence=PATTERN_CONFIDENCE["none"])
