@@ -60,6 +60,9 @@ class EnrichSettings(_Section):
     default_language: str = "nl"
     # Two reports of a quote are one quote from this similarity up (docs/benchmarks-quotes.md).
     same_quote: float = Field(0.72, ge=0, le=1)
+    # Listings (web page, API, `storyline quotes`) show quotes from this confidence up; `--all` / `all=true`
+    # show the rest (docs/benchmarks.md: chosen on the DPG dev set's tune half for precision >= 0.9).
+    quote_min_confidence: float = Field(0.7, ge=0, le=1)
 
 
 class ClusterSettings(_Section):

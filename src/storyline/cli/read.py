@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline import read
-from storyline.cli._app import app, console, open_store, print_json
+from storyline.cli._app import app, console, open_store, print_json, settings
 from storyline.cli.params import EVENT, JSON, STORYLINE
 from storyline.ingest.normalize import shorten
 from storyline.read import ArticleDetailJSON, EventJSON, StorylineEventsJSON, StorylineJSON
@@ -222,9 +222,14 @@ def entities(
 
 @app.command()
 def quotes(event: Optional[int] = EVENT, storyline: Optional[int] = STORYLINE,
-           limit: int = typer.Option(200, help="At most this many"), as_json: bool = JSON):
+           limit: int = typer.Option(200, help="At most this many"),
+           all_: bool = typer.Option(False, "--all", help="Also quotes whose speaker is uncertain (below "
+                                                           "settings enrich.quote_min_confidence)"),
+           as_json: bool = JSON):
     """Who said what: quotations with their speaker and every article that reports them."""
-    rows = read.list_quotes(open_store(), event=event, storyline=storyline, limit=limit)
+    config = settings()
+    rows = read.list_quotes(open_store(config), event=event, storyline=storyline, limit=limit,
+                            min_confidence=0.0 if all_ else config.enrich.quote_min_confidence)
     if as_json:
         print_json(rows)
         return

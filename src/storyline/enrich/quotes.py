@@ -525,19 +525,19 @@ class _Context:
         if org and not (person and low[-1] not in {o.text.lower() for o in org}):
             return max(org, key=lambda m: m.end - m.start).text, "ORG", "name"
         if person:
-            if low[0] in _NOT_SPEAKER:
+            if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
                 return None, None, "invalid"
             full = self.full.get(person.split()[-1].lower())
             if full:
                 return full, "PER", "name"
             sentence_initial = not self.text[self.sents[sent_idx][0]:start].strip(" \t\n\"'“”„‘’«»,")
             if len(person.split()) == 1 and sentence_initial and person == words[0] \
-                    and not self.capitalised_elsewhere(words[0], start):
-                return None, None, "invalid"  # "Stapels", "Samen": a capitalised first word, not a name
+                    and not self.capitalised_elsewhere(words[0], start) and _is_word(low[0], self.L.code):
+                return None, None, "invalid"  # "Stapels", "Samen": a word of the language, not a name
             if any(m.type == "LOC" for m in inside) and not per and not org:
                 return person, "LOC", "name"
             return person, None, "name"
-        if low[0] in _NOT_SPEAKER:
+        if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
             return None, None, "invalid"
         cut = next((i for i, w in enumerate(low) if i and w in _HEAD_END), len(low))
         head = low[cut - 1]
@@ -613,6 +613,22 @@ def _is_person_noun(word: str) -> bool:
     return word in _PERSON_NOUNS or (len(word) > 6 and word.endswith(_PERSON_SUFFIXES))
 
 
+_DEMONSTRATIVES = {"deze", "dit", "die", "dat", "this", "these", "diese", "dieser", "ce", "cette", "este", "esta",
+                   "questo", "questa"}
+
+
+@lru_cache(maxsize=50_000)
+def _is_word(word: str, lang: str) -> bool:
+    """Whether ``word`` (lower case) is in the language's lemma dictionary: a capitalised first word that is
+    ("Stapels", "Samen") is read as a word, not a name, unless the article shows it is one."""
+    import simplemma
+
+    try:
+        return simplemma.is_known(word, lang=lang)
+    except Exception:  # a language simplemma lacks: no evidence either way
+        return False
+
+
 _HEAD_END = {"van", "bij", "uit", "voor", "in", "op", "met", "of", "von", "bei", "der", "des", "de", "du", "del", "di"}
 _DETERMINER_WORDS = {"de", "het", "een", "the", "a", "der", "die", "das", "le", "la", "les", "el", "los", "il"}
 _NAME_CUT = {"van", "bij", "uit", "of", "von", "de", "der", "den", "ter", "ten", "vom", "du", "del", "di", "da"}
@@ -635,8 +651,11 @@ def _name_in_phrase(words: list[str]) -> str | None:
         runs.append((start, cur))
     # a capitalised run inside a prepositional phrase after a common noun is its complement, not the speaker
     # ("de renster van WNT-Rotor")
+    # and a single capitalised word before a common noun is an adjective ("de Duitse kanselier")
     runs = [r for st, r in runs if not (st >= 2 and words[st - 1].lower() in ("van", "bij", "uit", "von", "of")
-                                        and words[st - 2][:1].islower())]
+                                        and words[st - 2][:1].islower())
+            and not (len(r) == 1 and st + 1 < len(words) and words[st + 1][:1].islower()
+                     and words[st + 1].lower() not in _NAME_CUT)]
     if not runs:
         return None
     run = runs[0] if len(runs) == 1 or len(runs[0]) > 1 else runs[-1]

@@ -25,7 +25,7 @@ from storyline.enrich.figures import extract_figures
 from storyline.enrich.positions import extract_positions
 from storyline.enrich.quotes import extract_quotes, normalise_quote, quote_similarity
 from storyline.enrich.timex import find_time_expressions
-from storyline.records import Article, Figure, Mention, Position, Quote, TimeExpression
+from storyline.records import Article, Figure, Mention, ParsedSentence, Position, Quote, TimeExpression
 
 LOGGER = logging.getLogger(__name__)
 
@@ -90,12 +90,14 @@ def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, 
     return out
 
 
-def find_quotes(article: Article, mentions: Sequence[Mention] = ()) -> tuple[Quote, ...]:
-    """The article's quotes (a speakerless repeat of a longer quote dropped), each with its ``norm``."""
+def find_quotes(article: Article, mentions: Sequence[Mention] = (),
+                parses: Sequence[ParsedSentence] = ()) -> tuple[Quote, ...]:
+    """The article's quotes (a speakerless repeat of a longer quote dropped), each with its ``norm`` and
+    confidence; ``parses`` (the syntax stage's sentences) confirm and correct speakers where present."""
     text = article.text or ""
     if not text.strip():
         return ()
-    quotes = _dedupe_within(extract_quotes(text, language_of(article), list(mentions)))
+    quotes = _dedupe_within(extract_quotes(text, language_of(article), list(mentions), list(parses)))
     return tuple(q if q.norm is not None else _with_norm(q) for q in quotes)
 
 

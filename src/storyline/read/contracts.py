@@ -96,6 +96,7 @@ class QuoteJSON(Contract):
     text: str
     kind: str
     articles: list[str]
+    confidence: float = 1.0  # how sure the attribution is (the highest of its reports)
 
 
 class FigureJSON(Contract):

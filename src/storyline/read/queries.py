@@ -366,14 +366,15 @@ def cooccurring_entities(store: Store, entity_id: int, limit: int = 20) -> list[
 def list_quotes(store: Store, *, event: str | int | None = None, storyline: str | int | None = None,
                 speaker: int | None = None, limit: int | None = 200, offset: int = 0, since: str | None = None,
                 until: str | None = None, source: str | None = None,
-                language: str | None = None) -> list[QuoteJSON]:
-    """Who said what: one quote with every article that reports it, most reported first."""
+                language: str | None = None, min_confidence: float = 0.0) -> list[QuoteJSON]:
+    """Who said what: one quote with every article that reports it, most reported first; only quotes whose
+    attribution is at least ``min_confidence`` sure (callers pass settings enrich.quote_min_confidence)."""
     _check_page(limit, offset)
     eid, sid, empty = _scope(event, storyline)
     _require(store, "quotes", "quotes")
     if empty:
         return []
-    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid)
+    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid, min_confidence=min_confidence)
     if speaker is not None:
         items = [q for q in items if q.get("speaker_id") == speaker]
     allowed = _article_filter(store, since, until, source, language)

@@ -54,13 +54,13 @@ def clear_article(conn: sqlite3.Connection, article_id: str) -> None:
 
 def insert_quote(conn: sqlite3.Connection, article_id: str, *, text: str, norm: str, kind: str,
                  speaker: str | None, speaker_id: int | None, language: str | None, start: int, end: int,
-                 speaker_text: str | None, cue: str | None, sentence: int) -> int:
-    cur = conn.execute("INSERT INTO quotes (speaker, speaker_id, text, norm, kind, language) VALUES (?,?,?,?,?,?)",
-                       (speaker, speaker_id, text, norm, kind, language))
+                 speaker_text: str | None, cue: str | None, sentence: int, confidence: float = 1.0) -> int:
+    cur = conn.execute("INSERT INTO quotes (speaker, speaker_id, text, norm, kind, language, confidence)"
+                       " VALUES (?,?,?,?,?,?,?)", (speaker, speaker_id, text, norm, kind, language, confidence))
     qid = cur.lastrowid
     conn.execute('INSERT OR IGNORE INTO quote_articles (quote_id, article_id, start, "end", text, speaker_text, cue,'
-                 " sentence) VALUES (?,?,?,?,?,?,?,?)",
-                 (qid, article_id, start, end, text, speaker_text, cue, sentence))
+                 " sentence, confidence) VALUES (?,?,?,?,?,?,?,?,?)",
+                 (qid, article_id, start, end, text, speaker_text, cue, sentence, confidence))
     return qid
 
 
@@ -113,8 +113,9 @@ def merge_quotes(conn: sqlite3.Connection, keep: int, drop: int) -> None:
     conn.execute("UPDATE OR IGNORE quote_articles SET quote_id = ? WHERE quote_id = ?", (keep, drop))
     conn.execute("DELETE FROM quote_articles WHERE quote_id = ?", (drop,))
     conn.execute("UPDATE quotes SET speaker = COALESCE(speaker, (SELECT speaker FROM quotes WHERE id = ?)),"
-                 " speaker_id = COALESCE(speaker_id, (SELECT speaker_id FROM quotes WHERE id = ?)) WHERE id = ?",
-                 (drop, drop, keep))
+                 " speaker_id = COALESCE(speaker_id, (SELECT speaker_id FROM quotes WHERE id = ?)),"
+                 " confidence = MAX(confidence, (SELECT confidence FROM quotes WHERE id = ?)) WHERE id = ?",
+                 (drop, drop, drop, keep))
     conn.execute("DELETE FROM quotes WHERE id = ?", (drop,))
 
 
@@ -175,15 +176,17 @@ def _scope_filter(alias_article: str, event_id: int | None, storyline_id: int | 
 
 
 def list_quotes(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
-                limit: int | None = None) -> list[dict]:
+                limit: int | None = None, min_confidence: float = 0.0) -> list[dict]:
     where, params = _scope_filter("qa.article_id", event_id, storyline_id)
     rows = conn.execute(
-        "SELECT q.id, q.speaker, q.speaker_id, q.text, q.kind, group_concat(qa.article_id, '\u001f') AS arts,"
+        "SELECT q.id, q.speaker, q.speaker_id, q.text, q.kind, q.confidence,"
+        " group_concat(qa.article_id, '\u001f') AS arts,"
         " COUNT(qa.article_id) AS n FROM quotes q JOIN quote_articles qa ON qa.quote_id = q.id"
-        " WHERE 1=1" + where + " GROUP BY q.id ORDER BY n DESC, q.id" + (" LIMIT ?" if limit else ""),
-        params + ([limit] if limit else [])).fetchall()
+        " WHERE q.confidence >= ?" + where + " GROUP BY q.id ORDER BY n DESC, q.id" + (" LIMIT ?" if limit else ""),
+        [min_confidence] + params + ([limit] if limit else [])).fetchall()
     return [{"id": r["id"], "speaker": r["speaker"], "speaker_id": r["speaker_id"], "text": r["text"],
-             "kind": r["kind"], "articles": sorted(set(r["arts"].split("\u001f")))} for r in rows]
+             "kind": r["kind"], "articles": sorted(set(r["arts"].split("\u001f"))),
+             "confidence": round(r["confidence"], 3)} for r in rows]
 
 
 def figure_json(r: sqlite3.Row) -> dict:
@@ -251,7 +254,7 @@ class AnnotationQueries:
         for q in annotations.quotes:
             insert_quote(self.conn, article_id, text=q.text, norm=q.norm, kind=q.kind, speaker=q.speaker,
                          speaker_id=None, language=annotations.language, start=q.start, end=q.end,
-                         speaker_text=q.speaker_text, cue=q.cue, sentence=q.sentence)
+                         speaker_text=q.speaker_text, cue=q.cue, sentence=q.sentence, confidence=q.confidence)
         for fig in annotations.figures:
             insert_figure(self.conn, article_id, fig, None)
         for pos in annotations.positions:

@@ -215,4 +215,11 @@ MIGRATIONS: list[str] = [
     DROP INDEX event_keys_recent;
     DROP INDEX storyline_keys_recent;
     """,
+    # 6: how sure each quote's attribution is (enrich.quotes); a quote reported by several outlets keeps the
+    # highest of its reports. Listings show quotes from settings enrich.quote_min_confidence up.
+    """
+    ALTER TABLE quote_articles ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+    ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+    CREATE INDEX quotes_confidence ON quotes(confidence);
+    """,
 ]
