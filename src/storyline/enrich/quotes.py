@@ -431,14 +431,19 @@ class _Context:
             while mi < len(self.mentions) and self.mentions[mi].start < s:
                 mi += 1
             k = mi
+            first_at = e
             while k < len(self.mentions) and self.mentions[k].start < e:
                 if self.mentions[k].type == "PER":
                     first = self.name_of(self.mentions[k])
+                    first_at = self.mentions[k].start
                     break
                 k += 1
-            if first is None:
+            # a sentence opening with a person's role ("De Oekraïense president vroeg Poetin ...") is about them
+            initial = _WORD.findall(text[s:e])[:ROLE_WORDS_INITIAL]
+            initial_end = s + sum(len(w) + 1 for w in initial)
+            if first is None or first_at >= initial_end:
                 role = self._role_in(text[s:e], only_initial=True)
-                first = role
+                first = role or first
             if first is not None:
                 cur = first
             self.subject.append(cur)
@@ -447,10 +452,15 @@ class _Context:
         last = m.text.split()[-1].lower().rstrip("’'s")
         return self.full.get(last, self.full.get(m.text.split()[-1].lower(), m.text))
 
-    def _role_in(self, phrase: str, only_initial: bool = False) -> str | None:
+    def _role_in(self, phrase: str, only_initial: bool = False, head_only: bool = False) -> str | None:
         words = [w.lower() for w in _WORD.findall(phrase)]
+        if head_only:  # the phrase's head noun only: "de Oekraïense generale staf" is not "de Oekraïense president"
+            cut = next((i for i, w in enumerate(words) if i and w in _HEAD_END), len(words))
+            words = words[:cut]
         if only_initial:
             words = words[:ROLE_WORDS_INITIAL]
+            stop = next((i for i, w in enumerate(words) if w in self.L.verbs or w in self.L.stop), len(words))
+            words = words[:stop]  # the opening noun phrase, up to its verb
         words = [w for w in words if w not in self.L.det]
         if not words or not self.roles:
             return None
@@ -467,7 +477,7 @@ class _Context:
                         best, best_score = name, score
             if best is not None:
                 return best
-            if only_initial:
+            if only_initial or head_only:
                 break
         return best
 
@@ -509,7 +519,8 @@ class _Context:
         if low[0] in _NOT_SPEAKER and len(words) == 1:
             return None, None, "invalid"
         if len(words) == 1 and low[0] in self.L.pron:
-            own = [m for m in self.persons if self.sents[sent_idx][0] <= m.start < start]
+            clause = _clause_start(self.text, self.sents[sent_idx][0], start)
+            own = [m for m in self.persons if clause <= m.start < start]
             if own:
                 return self.name_of(own[-1]), "PER", "pronoun"
             near = self._near_person(sent_idx, last)
@@ -522,8 +533,9 @@ class _Context:
                 name = person  # "Wiebe van Terwisga" where the NER found "Wiebe"
             return name, "PER", "name"
         org = [m for m in inside if m.type == "ORG"]
-        if org and not (person and low[-1] not in {o.text.lower() for o in org}):
-            return max(org, key=lambda m: m.end - m.start).text, "ORG", "name"
+        biggest = max(org, key=lambda m: m.end - m.start) if org else None
+        if biggest is not None and not (person and len(person) > len(biggest.text) and len(person.split()) >= 2):
+            return biggest.text, "ORG", "name"
         if person:
             if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
                 return None, None, "invalid"
@@ -541,7 +553,7 @@ class _Context:
             return None, None, "invalid"
         cut = next((i for i, w in enumerate(low) if i and w in _HEAD_END), len(low))
         head = low[cut - 1]
-        role = self._role_in(phrase)
+        role = self._role_in(phrase, head_only=True)
         if role:
             return role, "PER", "role"
         if _is_person_noun(head):
@@ -606,6 +618,7 @@ _PERSON_SUFFIXES = ("woordvoerder", "voorzitter", "minister", "directeur", "topm
 _ORG_NOUNS = set("""politie brandweer gemeente provincie regering kabinet inspectie rechtbank justitie ministerie
     partij bond vakbond bank bedrijf fabrikant club organisatie fonds pensioenfonds universiteit ziekenhuis
     omroep krant om kamer raad commissie raadsman bureau dienst instituut vereniging stichting federatie
+    staf leger presidentschap kantoor autoriteiten overheid ministerie gemeenteraad inspectie ngo
     police government ministry company bank party court council regierung polizei ministerium""".split())
 
 
