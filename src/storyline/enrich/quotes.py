@@ -523,6 +523,10 @@ class _Context:
             own = [m for m in self.persons if clause <= m.start < start]
             if own:
                 return self.name_of(own[-1]), "PER", "pronoun"
+            # a sentence boundary the splitter missed (",,…'' zei ze" after "... Maas."): its first person
+            earlier = [m for m in self.persons if self.sents[sent_idx][0] <= m.start < clause]
+            if earlier:
+                return self.name_of(earlier[0]), "PER", "pronoun"
             near = self._near_person(sent_idx, last)
             return (near, "PER", "pronoun") if near else (None, None, "unresolved")
         person = _name_in_phrase(words)
@@ -613,6 +617,9 @@ _PERSON_NOUNS = set("""woordvoerder woordvoerster minister premier president bur
     partijleider kanselier gouverneur senator spokesman spokeswoman spokesperson minister president chairman
     chief director mayor sprecher sprecherin ministerin präsident präsidentin kanzlerin kanzler bürgermeister
     porte-parole ministre président maire portavoz ministro presidente alcalde portavoce sindaco""".split())
+_TITLE_WORDS = {"prime", "vice", "premier", "mr", "mrs", "ms", "dr", "prof", "herr", "frau", "monsieur", "madame",
+                "señor", "señora", "signor", "signora", "sir", "lord", "lady", "general", "generaal", "koning",
+                "koningin", "prins", "prinses", "paus", "bisschop", "kardinaal", "minister", "staatssecretaris"}
 _PERSON_SUFFIXES = ("woordvoerder", "voorzitter", "minister", "directeur", "topman", "leider", "loog", "kundige",
                     "ist", "iste", "aar", "eur", "ster", "man", "vrouw", "genoot")
 _ORG_NOUNS = set("""politie brandweer gemeente provincie regering kabinet inspectie rechtbank justitie ministerie
@@ -652,7 +659,7 @@ def _name_in_phrase(words: list[str]) -> str | None:
     leading role words and before a trailing ``van <organisation>`` (``David van As van Bpf Bouw``)."""
     runs, cur, start = [], [], 0
     for i, w in enumerate(words):
-        if (w[:1].isupper() and w.lower() not in _DETERMINER_WORDS) or (cur and w.lower() in _NAME_CUT):
+        if (w[:1].isupper() and (cur or w.lower() not in _DETERMINER_WORDS)) or (cur and w.lower() in _NAME_CUT):
             if not cur:
                 start = i
             cur.append(w)
@@ -665,15 +672,18 @@ def _name_in_phrase(words: list[str]) -> str | None:
     # a capitalised run inside a prepositional phrase after a common noun is its complement, not the speaker
     # ("de renster van WNT-Rotor")
     # and a single capitalised word before a common noun is an adjective ("de Duitse kanselier")
-    runs = [r for st, r in runs if not (st >= 2 and words[st - 1].lower() in ("van", "bij", "uit", "von", "of")
+    runs = [r for st, r in runs if not (st >= 2 and words[st - 1].lower() in ("van", "bij", "uit", "von", "of", "de",
+                                                                              "di", "del", "du", "des", "della")
                                         and words[st - 2][:1].islower())
             and not (len(r) == 1 and st + 1 < len(words) and words[st + 1][:1].islower()
                      and words[st + 1].lower() not in _NAME_CUT)]
     if not runs:
         return None
     run = runs[0] if len(runs) == 1 or len(runs[0]) > 1 else runs[-1]
-    while run and run[-1].lower() in _NAME_CUT:
+    while run and run[-1].lower() in _NAME_CUT | _DETERMINER_WORDS:
         run = run[:-1]
+    while len(run) > 1 and (run[0].lower() in _PERSON_NOUNS or run[0].lower() in _TITLE_WORDS):
+        run = run[1:]  # "Prime Minister Rishi Sunak", "Kanzler Olaf Scholz"
     # "David van As van Bpf Bouw": a second "van" after a full name starts the organisation
     vans = [i for i, w in enumerate(run) if w.lower() in ("van", "bij", "uit", "von")]
     if len(vans) >= 2:
@@ -872,6 +882,10 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
                     agrees = True
                 else:
                     sp_s, sp_e = g_s, g_e
+        if ps is not None:
+            inside = [t for t in ps.tokens if sp_s <= t.start < sp_e]
+            if inside and not any(t.pos in _SPEAKER_POS for t in inside):
+                return None  # the parse reads the phrase as an adverb, adjective or determiner: not a speaker
         name, stype, how = ctx.resolve_speaker(sp_s, sp_e, si, last_speaker(before))
         if how == "invalid":
             return None
@@ -1103,6 +1117,9 @@ def _starts_sentence(text: str, pos: int, s_start: int) -> bool:
     return not text[s_start:pos].strip(" \t\n\"'“”„‘’«»")
 
 
+_AUXILIARIES = {"a", "avait", "ont", "ha", "aveva", "hanno", "han", "había", "has", "had", "heeft", "hat"}
+
+
 def _speaker_after(text: str, pos: int, end: int, L: _Lang) -> tuple[int, int, str] | None:
     """Speaker in an attribution right after a quote: '”, zei hij' / '", said X' / '", Peskov said'."""
     seg_end = min(end, pos + 200)
@@ -1120,6 +1137,8 @@ def _speaker_after(text: str, pos: int, end: int, L: _Lang) -> tuple[int, int, s
             if e > i + 1:
                 return toks[i + 1][1], toks[e - 1][2], "so"
         i += 1
+    if i + 1 < len(toks) and toks[i][0].lower() in _AUXILIARIES and toks[i + 1][0].lower() in L.verbs:
+        i += 1  # "», a déclaré X" / "», ha detto X"
     if i >= len(toks):
         return None
     verb = toks[i][0]
@@ -1199,6 +1218,11 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
         ne = _np_at(sub, 0, L)
         if ne > 0:
             sp_s, sp_e = sub[0][1], sub[ne - 1][2]
+            if ne + 2 < len(sub) and sub[ne][0] == "," and sub[ne + 1][0][:1].isupper():
+                # "Según el ministro de Sanidad, Salvador Illa, ...": the name in apposition
+                ne2 = _np_at(sub, ne + 1, L)
+                if ne2 < len(sub) and sub[ne2][0] == "," and ne2 - ne <= 4:
+                    sp_s, sp_e = sub[ne + 1][1], sub[ne2 - 1][2]
             if m.start() == s or not text[s:m.start()].strip():
                 q_s = sp_e
                 while q_s < e and text[q_s] in " ,":
