@@ -73,7 +73,7 @@ _VERBS = {
         legde legt sprak spreekt vroeg vraagt betoogde betoogt meent meende dreigde dreigt
         denkt dacht vindt vond gelooft geloofde vreest vreesde hoopt hoopte verwacht verwachtte
         eist eiste eisen eisten pleit pleitte vermoedt vermoedde claimt claimde bekende bekent beloofde belooft
-        beloven beloofden ziet zag zien weet wist weten wil wilde willen ontkennen erkennen stellen
+        beloven beloofden ziet zag zien ontkennen erkennen stellen
         benadrukken vertellen verklaren waarschuwen roept riep riepen roepen opriep oproept""",
     "en": """said says say told tells added adds stated states explained explains announced announces warned
         warns claimed claims noted notes wrote writes insisted insists argued argues replied replies
@@ -130,7 +130,7 @@ _ACCORDING = {
     "es": r"(?:[Ss]egún|[Dd]e\s+acuerdo\s+con)",
     "it": r"(?:[Ss]econdo|[Aa]\s+detta\s+d[ie])",
 }
-_COMPLEMENTISER = {"nl": {"dat", "of"}, "en": {"that"}, "de": {"dass", "daß", "ob"}, "fr": {"que", "qu'", "qu’"},
+_COMPLEMENTISER = {"nl": {"dat"}, "en": {"that"}, "de": {"dass", "daß", "ob"}, "fr": {"que", "qu'", "qu’"},
                    "es": {"que"}, "it": {"che"}}
 _PRONOUNS = {
     "nl": {"hij", "zij", "ze", "hem", "haar"},
@@ -522,19 +522,23 @@ class _Context:
             clause = _clause_start(self.text, self.sents[sent_idx][0], start)
             own = [m for m in self.persons if clause <= m.start < start]
             if own:
-                return self.name_of(own[-1]), "PER", "pronoun"
+                return self.name_of(own[-1]), "PER", "pronoun" if low[0] in _SINGULAR_MALE else "pronoun_ambiguous"
             # a sentence boundary the splitter missed (",,…'' zei ze" after "... Maas."): its first person
             earlier = [m for m in self.persons if self.sents[sent_idx][0] <= m.start < clause]
             if earlier:
-                return self.name_of(earlier[0]), "PER", "pronoun"
+                return self.name_of(earlier[0]), "PER", "pronoun" if low[0] in _SINGULAR_MALE else "pronoun_ambiguous"
             near = self._near_person(sent_idx, last)
-            return (near, "PER", "pronoun") if near else (None, None, "unresolved")
+            how = "pronoun" if low[0] in _SINGULAR_MALE else "pronoun_ambiguous"
+            return (near, "PER", how) if near else (None, None, "unresolved")
         person = _name_in_phrase(words)
         per = [m for m in inside if m.type == "PER"]
         if per:
             name = self.name_of(per[-1])
             if person and name in person and len(person) > len(name):
                 name = person  # "Wiebe van Terwisga" where the NER found "Wiebe"
+            elif person and name.startswith(person + " ") and name[len(person):].lstrip().lower().startswith(
+                    ("van ", "bij ", "uit ")):
+                name = person  # "David van As van Bpf Bouw": the name without the organisation
             return name, "PER", "name"
         org = [m for m in inside if m.type == "ORG"]
         biggest = max(org, key=lambda m: m.end - m.start) if org else None
@@ -564,7 +568,7 @@ class _Context:
             if low[0] in ("de", "het", "the", "der", "die", "le", "la", "el", "il") and len(words) <= 3:
                 near = self._near_person(sent_idx, last)
                 if near:
-                    return near, "PER", "role"
+                    return near, "PER", "role_near"
             return None, None, "unresolved"
         if head in _ORG_NOUNS or any(head.endswith(x) for x in _ORG_NOUNS):
             for m in reversed(self.mentions):
@@ -682,7 +686,8 @@ def _name_in_phrase(words: list[str]) -> str | None:
     run = runs[0] if len(runs) == 1 or len(runs[0]) > 1 else runs[-1]
     while run and run[-1].lower() in _NAME_CUT | _DETERMINER_WORDS:
         run = run[:-1]
-    while len(run) > 1 and (run[0].lower() in _PERSON_NOUNS or run[0].lower() in _TITLE_WORDS):
+    while len(run) > 1 and (_is_person_noun(run[0].lower()) or _is_person_noun(run[0].lower().rstrip("s"))
+                            or run[0].lower() in _TITLE_WORDS):
         run = run[1:]  # "Prime Minister Rishi Sunak", "Kanzler Olaf Scholz"
     # "David van As van Bpf Bouw": a second "van" after a full name starts the organisation
     vans = [i for i, w in enumerate(run) if w.lower() in ("van", "bij", "uit", "von")]
@@ -704,16 +709,18 @@ def _clean_np(phrase: str) -> str:
 PATTERN_CONFIDENCE = {
     "after": 0.95,         # ,,…'', zegt X.
     "before": 0.9,         # X zegt: ,,…''
-    "according": 0.9,      # volgens X …
-    "trailing": 0.9,       # …, aldus X.
+    "colon": 0.9,          # X: ,,…''
+    "trailing": 0.92,      # …, aldus X.
+    "according": 0.85,     # volgens X …
     "verb": 0.85,          # X zegt dat …
-    "colon": 0.85,         # X: ,,…''
-    "embedded": 0.7,       # X noemt het ,,…'' (a partial quote inside a sentence)
-    "continuation": 0.75,  # a quote right after an attributed one, without its own attribution
+    "continuation": 0.8,   # a quote right after an attributed one, without its own attribution
+    "embedded": 0.75,      # X noemt het ,,…'' (a partial quote inside a sentence)
     "context": 0.6,        # a quote after sentences about one named person, without attribution
     "none": 0.2,           # no speaker found
 }
-SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "role": 0.9, "unresolved": 0.6, "none": 1.0}
+SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.75, "role": 0.85, "role_near": 0.7,
+                      "unresolved": 0.6, "none": 1.0}
+_SINGULAR_MALE = {"hij", "he", "er", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
 NO_SYNTAX_FACTOR = 0.85     # the sentence was not parsed (a language without a model): the rules alone
 SYNTAX_AGREES_BONUS = 0.05  # the parse names the same subject the rules found
 PRONOUN_SENTENCES = 3       # a pronoun goes to a speaker quoted at most this many sentences before
@@ -726,6 +733,7 @@ MIN_DIRECT_WORDS = 3        # a quoted run shorter than this is a scare quote or
 _NOT_SPEAKER = set("""
     ik wij we me mij ons jij je u jullie men hen hun iemand niemand iedereen wie wat welke die dat dit deze
     zoals beide veel velen weinig sommigen anderen alle allen ofwel samen misschien ook nog zo toen daarna
+    ha nou tja ach oké ja nee hoe waarom wanneer waar natuurlijk inmiddels intussen eerder later
     maar en of want dus echter bovendien daarom volgens aldus het er hier daar zelf elk elke ieder iedere
     i you we they it someone everyone nobody who what which this that these those many some both also
     ich wir du ihr man jemand niemand wer was dieses beide viele einige auch
@@ -1117,6 +1125,9 @@ def _starts_sentence(text: str, pos: int, s_start: int) -> bool:
     return not text[s_start:pos].strip(" \t\n\"'“”„‘’«»")
 
 
+_MODALS = {"moet", "moeten", "moest", "moesten", "zou", "zouden", "kan", "kunnen", "mag", "mogen", "wil", "willen",
+           "should", "would", "must", "could", "soll", "sollte", "müsste", "würde", "muss", "devrait", "debería",
+           "dovrebbe"}
 _AUXILIARIES = {"a", "avait", "ont", "ha", "aveva", "hanno", "han", "había", "has", "had", "heeft", "hat"}
 
 
@@ -1250,6 +1261,8 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
             continue
         if lw in L.needs_particle and not _has_particle(toks, k, L):
             continue
+        if any(t[0].lower() in _MODALS for t in toks[max(0, k - 3):k]):
+            continue  # "X moet eisen dat ...", "zou zeggen dat": what someone should or would say is no report
         # complementiser within a few tokens after the verb (past adverbs, the subject or an object)
         c = None
         for j in range(k + 1, min(len(toks), k + COMPLEMENTISER_WINDOW)):
