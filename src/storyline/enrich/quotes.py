@@ -587,10 +587,11 @@ class _Context:
                 return last.speaker
         return self.subject[sent_idx - 1] if sent_idx > 0 else None
 
-    def named_near(self, name: str, sent_idx: int, window: int = 2) -> bool:
-        """Whether ``name`` (a full name) is mentioned in the ``window`` sentences before ``sent_idx``."""
+    def named_near(self, name: str, sent_idx: int, window: int = 2, upto: int | None = None) -> bool:
+        """Whether ``name`` (a full name) is mentioned in the ``window`` sentences before ``sent_idx``
+        (or before offset ``upto`` in it)."""
         lo = self.sents[max(0, sent_idx - window)][0]
-        hi = self.sents[sent_idx][0]
+        hi = upto if upto is not None else self.sents[sent_idx][0]
         return any(lo <= m.start < hi and m.type == "PER" and self.name_of(m) == name for m in self.persons)
 
     def subject_sentence(self, sent_idx: int) -> int:
@@ -715,6 +716,7 @@ PATTERN_CONFIDENCE = {
     "verb": 0.85,          # X zegt dat …
     "continuation": 0.8,   # a quote right after an attributed one, without its own attribution
     "embedded": 0.75,      # X noemt het ,,…'' (a partial quote inside a sentence)
+    "colon_clause": 0.8,   # X zoekt het in de stad: ,,…''
     "context": 0.6,        # a quote after sentences about one named person, without attribution
     "none": 0.2,           # no speaker found
 }
@@ -939,8 +941,13 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             spk = _subject_of(text, s_start, o_start, L)
             if spk is not None:
                 pattern = "embedded"
-        if n_words < MIN_DIRECT_WORDS or _is_title(text, o_start, inner, L):
-            continue  # scare quotes, names, titles of books and shows
+        if spk is None and text[s_start:o_start].rstrip().endswith(":") and not embedded_colon_list(text, o_start):
+            spk = _subject_of(text, s_start, o_start, L)  # "Burger zoekt het in de stad: ,,…''"
+            if spk is not None:
+                pattern = "colon_clause"
+        exclaimed = pattern in ("after", "before") and inner[-1:] in ".!?"
+        if (n_words < MIN_DIRECT_WORDS and not exclaimed) or _is_title(text, o_start, inner, L):
+            continue  # scare quotes, names, titles of books and shows (",,Geweldig!'', riep ze" is a quote)
         got = None
         if spk is not None:
             sp_s, sp_e, cue = spk
@@ -1015,7 +1022,13 @@ def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_wo
         return Quote(inner, o_start, o_end, "direct", prev.speaker, prev.speaker_text, prev.speaker_start,
                      prev.speaker_end, prev.speaker_type, None, si, confidence=round(conf, 3))
     subject = ctx.subject[si - 1] if si > 0 and not embedded else None
-    if subject is not None and ctx.named_near(subject, si):
+    s_start = ctx.sents[si][0]
+    if not embedded and _clause_start(text, s_start, o_start) > s_start:
+        # the splitter missed the boundary before the quote: the person the sentence before it is about
+        before = [m for m in ctx.persons if s_start <= m.start < o_start]
+        if before:
+            subject = ctx.name_of(before[0])
+    if subject is not None and ctx.named_near(subject, si, upto=o_start):
         return Quote(inner, o_start, o_end, "direct", subject, None, None, None, "PER", None, si,
                      confidence=PATTERN_CONFIDENCE["context"])
     if n_words < (MIN_EMBEDDED_WORDS if embedded else MIN_UNATTRIBUTED_WORDS):
@@ -1030,9 +1043,16 @@ _SENTENCE_END = re.compile(r"[.!?](?:''|[\"”’'])?\s+(?=\S)")
 def _clause_start(text: str, s_start: int, pos: int) -> int:
     """The start of the sentence ``pos`` is in, also where the splitter missed a boundary (``zei X. ,,…``)."""
     last = s_start
-    for m in _SENTENCE_END.finditer(text, s_start, pos):
-        last = m.end()
+    for m in _SENTENCE_END.finditer(text, s_start, min(len(text), pos + 1)):  # +1: the lookahead sees pos
+        if m.end() <= pos:
+            last = m.end()
     return last
+
+
+def embedded_colon_list(text: str, pos: int) -> bool:
+    """Whether a colon before ``pos`` introduces a list or a label rather than speech ("Foto: ...")."""
+    head = text[max(0, pos - 12):pos].lower()
+    return any(w in head for w in ("foto:", "lees ook:", "bron:", "video:", "zie ook:"))
 
 
 def _cue_pos(text: str, cue: str | None, sp_s: int, sp_e: int, o_start: int, o_end: int) -> int | None:
