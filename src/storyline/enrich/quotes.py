@@ -366,6 +366,8 @@ def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: l
                 while j3 >= 0 and tokens[j3][0] not in (",", ";", ":"):
                     j3 -= 1
                 s = j3 + 1
+                while s < j2 - 1 and tokens[s][0].lower() in L.stop:
+                    s += 1  # "Ook PFZW, het pensioenfonds van de zorg, ziet dat ..."
                 e = _np_at(tokens, s, L)
                 if e == j2 and e > s:
                     return s
@@ -1187,8 +1189,12 @@ def _speaker_after(text: str, pos: int, end: int, L: _Lang) -> tuple[int, int, s
 
 
 def _looks_named(toks, s: int, e: int, L: _Lang) -> bool:
+    """A name, a pronoun, or a definite role or organisation noun ("de inspectie", "de woordvoerder")."""
     words = [t[0] for t in toks[s:e]]
-    return words[0].lower() in L.pron or any(w[:1].isupper() for w in words)
+    if words[0].lower() in L.pron or any(w[:1].isupper() for w in words):
+        return True
+    head = words[-1].lower()
+    return words[0].lower() in L.det and (_is_person_noun(head) or head in _ORG_NOUNS)
 
 
 def _speaker_before(text: str, s_start: int, q_start: int, L: _Lang) -> tuple[int, int, str] | None:
@@ -1270,7 +1276,7 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
         if ne > 0 and m.start() - s > MIN_REPORT_CHARS:
             rest = sub[ne:]
             # the attribution closes the sentence (only adverbials may follow)
-            if len(rest) <= TRAILING_ATTRIBUTION_TOKENS:
+            if len(rest) <= TRAILING_ATTRIBUTION_TOKENS or (rest and rest[0][0] in (",", "(")):
                 return s, m.start(), sub[0][1], sub[ne - 1][2], m.group("verb"), "trailing", m.start("verb")
     # 3. "Dat meldt X." — the report is the previous sentence; handled by the caller as a plain cue here
     # 4. "X zegt/sagte (, ) dat ..." with the subject before the verb (V2) or after it (inversion)
@@ -1324,7 +1330,27 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
             continue
         if L.code == "de" and k + 1 < len(toks) and toks[k + 1][0] == ",":
             return toks[k + 2][1], end_cut, sp[0], sp[1], w, "verb", ws
+        if L.code == "nl" and lw in _INFINITIVE_REPORTS:
+            # "X riep op om ... te stoppen", "X beloofde de prijzen te verlagen": the om/te-clause is the report
+            rest = [t[0].lower() for t in toks[k + 1:]]
+            if "te" in rest and "dat" not in rest:
+                first = k + 1
+                if "om" in rest[:COMPLEMENTISER_WINDOW]:
+                    first = k + 2 + rest.index("om")
+                else:
+                    if sp[0] > ws:  # inversion: "kondigde Bouteflika aan ..." - content after the subject
+                        first = next((i for i, t in enumerate(toks) if t[1] >= sp[1]), len(toks))
+                    while first < len(toks) and toks[first][0].lower() in L.particles:
+                        first += 1
+                if first + 2 < len(toks) and toks[first][1] < end_cut:
+                    return toks[first][1], end_cut, sp[0], sp[1], w, "verb", ws
     return None
+
+
+# Reporting verbs whose report may be an om/te-infinitive clause instead of a dat-clause.
+_INFINITIVE_REPORTS = {"riep", "roept", "riepen", "roepen", "beloofde", "belooft", "beloofden", "kondigde",
+                       "bekende", "bekent", "beweerde", "beweert", "dreigde", "dreigt", "eiste", "eist", "claimde",
+                       "claimt", "ontkende", "ontkent", "pleit", "pleitte", "zei", "zegt"}
 
 
 # --------------------------------------------------------------------------- matching across outlets
