@@ -12,6 +12,8 @@ is not a figure anyone disagrees about.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from typing import Sequence
 
@@ -302,6 +304,8 @@ def _subject_after(after: str) -> str | None:
 
 
 def _reporter(pos: int, si: int, sents, quotes, text: str, breaks) -> str | None:
+    # a quote whose speaker the article leaves unresolved is reported by its phrase as written ("de gouverneur")
+    quotes = [replace(q, speaker=q.speaker or q.speaker_text) for q in quotes]
     for q in quotes:
         if q.start <= pos < q.end and q.speaker:
             return q.speaker

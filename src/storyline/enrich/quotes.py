@@ -556,6 +556,9 @@ class _Context:
             if len(person.split()) == 1 and sentence_initial and person == words[0] \
                     and not self.capitalised_elsewhere(words[0], start) and _is_word(low[0], self.L.code):
                 return None, None, "invalid"  # "Stapels", "Samen": a word of the language, not a name
+            written = _clean_np(phrase)
+            if written.split(" ", 1)[-1] == person and low[0] in _DETERMINER_WORDS:
+                person = written  # "de VN-vluchtelingenorganisatie": an organisation as written
             if any(m.type == "LOC" for m in inside) and not per and not org:
                 return person, "LOC", "name"
             return person, None, "name"
