@@ -300,6 +300,11 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
             j += 1  # Iris de Graaf, ministerie van Defensie, der Sprecher des Ministeriums
             after_name = False
             continue
+        if seen_head and lw in _NAME_PARTICLES and j + 2 < n and tokens[j + 1][0].lower() in _NAME_PARTICLES \
+                and tokens[j + 2][0][:1].isupper():
+            j += 2  # Tom van den Brink, Van der Laan
+            after_name = False
+            continue
         if lw in L.stop or lw in L.verbs or lw in L.comp or tok[0].isdigit() or _TIME_WORD.match(lw):
             break
         if after_name and not tok[0].isupper():
@@ -391,6 +396,8 @@ def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: l
 
 
 # --------------------------------------------------------------------------- speakers
+# A surname with particles right after a name the NER cut short ("Wiebe| van Terwisga").
+_SURNAME_AFTER = re.compile(r"(?:\s+(?:van|de|der|den|ter|ten|von|le|la|da|di|del|du|'t)){1,3}\s+[A-Z][\w'’-]+")
 _ROLE_HEAD = re.compile(r"^[^\W\d_][\w-]*$")
 
 
@@ -406,9 +413,17 @@ class _Context:
         # full names by surname: "Zelensky" -> "Volodymyr Zelensky" (longest name seen in the article)
         self.full: dict[str, str] = {}
         for m in self.persons:
-            last = m.text.split()[-1].lower()
-            if len(m.text) > len(self.full.get(last, "")):
-                self.full[last] = m.text
+            more = _SURNAME_AFTER.match(text, m.end) if " " not in m.text else None
+            if more is not None and any(o.start < more.end() and o.end > m.end and o.type in ("ORG", "LOC")
+                                        for o in self.mentions):
+                more = None  # "Jan van Defensie" is not a name
+            name = m.text + (more.group() if more is not None else "")
+            last = name.split()[-1].lower()
+            if len(name) > len(self.full.get(last, "")):
+                self.full[last] = name  # the longest form; "Wiebe" + " van Terwisga" where the NER cut the name
+            first = m.text.split()[-1].lower()
+            if name != m.text and len(name) > len(self.full.get(first, "")):
+                self.full[first] = name
         # roles the article gives a person: the lower-case words right before the name
         # ("De Oekraïense president Volodimir Zelenski") or in an apposition after it.
         self.roles: list[tuple[set[str], str]] = []
@@ -520,6 +535,8 @@ class _Context:
         inside = [m for m in self.mentions if m.start < end and m.end > start]
         if low[0] in _NOT_SPEAKER and len(words) == 1:
             return None, None, "invalid"
+        if low[0] in _INDEFINITE and not any(m.type == "PER" for m in inside):
+            return None, None, "unresolved"  # "een Fransman", "een woordvoerder": a role the article leaves open
         if len(words) == 1 and low[0] in self.L.pron:
             clause = _clause_start(self.text, self.sents[sent_idx][0], start)
             own = [m for m in self.persons if clause <= m.start < start]
@@ -727,6 +744,7 @@ PATTERN_CONFIDENCE = {
 }
 SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.75, "role": 0.85, "role_near": 0.7,
                       "unresolved": 0.6, "none": 1.0}
+_INDEFINITE = {"een", "a", "an", "ein", "eine", "einer", "un", "une", "una", "uno"}
 _SINGULAR_MALE = {"hij", "he", "er", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
 NO_SYNTAX_FACTOR = 0.85     # the sentence was not parsed (a language without a model): the rules alone
 SYNTAX_AGREES_BONUS = 0.05  # the parse names the same subject the rules found
@@ -904,7 +922,9 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         name, stype, how = ctx.resolve_speaker(sp_s, sp_e, si, last_speaker(before))
         if how == "invalid":
             return None
-        return name, text[sp_s:sp_e], sp_s, sp_e, stype, how, ps is not None, agrees
+        # the language has a syntax model (the article came with parses): the parser skipped this sentence
+        # only when it had nothing to check, so it is not held against the attribution
+        return name, text[sp_s:sp_e], sp_s, sp_e, stype, how, bool(syn.items), agrees
 
     hits: list[Quote] = []
 
@@ -977,6 +997,8 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         for r_s, r_e in regions:
             for c_s, c_e in _clauses(text, r_s, r_e):
                 found = _indirect(text, c_s, c_e, L)
+                if found is not None and r_e < e and found[1] >= r_e - 2:
+                    found = None  # "Volgens Rutte is een 'aanpak nodig'": the quoted words carry the report
                 if found is not None:
                     break
             if found is not None:
