@@ -350,6 +350,12 @@ def _subject_start(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: 
     return st
 
 
+# Conjunctions and adverbs that may open a clause before its subject ("Maar Sterk liet weten ...").
+_CLAUSE_OPENERS = {"maar", "en", "ook", "toch", "dus", "daarom", "echter", "bovendien", "intussen", "inmiddels",
+                   "nu", "dan", "wel", "al", "and", "but", "also", "und", "aber", "auch", "doch", "mais", "et",
+                   "aussi", "pero", "y", "también", "ma", "e", "anche"}
+
+
 def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: list[int] | None = None) -> int:
     """Start index of a noun phrase that ends right before token ``k`` and begins a clause, or -1."""
     # Walk back to the clause start (sentence start or a comma), skipping an apposition ", ... ,".
@@ -360,6 +366,8 @@ def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: l
         while j >= 0 and tokens[j][0] not in _CLAUSE_MARKS:
             j -= 1
     start = j + 1
+    while start < k - 1 and tokens[start][0].lower() in _CLAUSE_OPENERS and start - j <= 2:
+        start += 1  # "Maar Sterk liet weten", "Ook de inspectie ziet": a conjunction or adverb first
     if start >= k:
         # "X, de woordvoerder van Y, zei": the phrase before the apposition
         if j >= 0 and tokens[j][0] == ",":
@@ -592,7 +600,7 @@ class _Context:
                 if near:
                     return near, "PER", "role_near"
             return None, None, "unresolved"
-        if head in _ORG_NOUNS or any(head.endswith(x) for x in _ORG_NOUNS):
+        if _is_org_noun(head):
             for m in reversed(self.mentions):
                 if m.type in ("ORG", "MISC") and m.start < start and m.text.lower().endswith(head):
                     return m.text, "ORG", "role"  # "de inspectie" -> "Onderwijsinspectie"
@@ -657,7 +665,24 @@ _ORG_NOUNS = set("""politie brandweer gemeente provincie regering kabinet inspec
 
 
 def _is_person_noun(word: str) -> bool:
-    return word in _PERSON_NOUNS or (len(word) > 6 and word.endswith(_PERSON_SUFFIXES))
+    """A noun naming people by role, singular or plural ("woordvoerder", "de vakbonden", "ingewijden")."""
+    for w in (word, word[:-2] if word.endswith("en") else word, word[:-1] if word.endswith(("s", "n")) else word):
+        if w in _PERSON_NOUNS or w in _GROUP_NOUNS or (len(w) > 6 and w.endswith(_PERSON_SUFFIXES)):
+            return True
+    return False
+
+
+def _is_org_noun(word: str) -> bool:
+    for w in (word, word[:-2] if word.endswith("en") else word, word[:-1] if word.endswith("s") else word):
+        if w in _ORG_NOUNS or any(w.endswith(x) for x in _ORG_NOUNS if len(x) > 3):
+            return True
+    return False
+
+
+# Groups that speak in news ("Ingewijden stellen dat ...", "critici vrezen ...").
+_GROUP_NOUNS = set("""ingewijden sceptici critici deskundigen experts onderzoekers kenners bronnen betrokkenen
+    omwonenden bewoners columnisten analisten economen wetenschappers artsen juristen advocaten sympathisanten
+    insiders vakbonden bonden partijen""".split())
 
 
 _DEMONSTRATIVES = {"deze", "dit", "die", "dat", "this", "these", "diese", "dieser", "ce", "cette", "este", "esta",
@@ -1219,7 +1244,7 @@ def _looks_named(toks, s: int, e: int, L: _Lang) -> bool:
     if words[0].lower() in L.pron or any(w[:1].isupper() for w in words):
         return True
     head = words[-1].lower()
-    return words[0].lower() in L.det and (_is_person_noun(head) or head in _ORG_NOUNS)
+    return words[0].lower() in L.det and (_is_person_noun(head) or _is_org_noun(head))
 
 
 def _speaker_before(text: str, s_start: int, q_start: int, L: _Lang) -> tuple[int, int, str] | None:
