@@ -764,10 +764,10 @@ PATTERN_CONFIDENCE = {
     "continuation": 0.8,   # a quote right after an attributed one, without its own attribution
     "embedded": 0.75,      # X noemt het ,,…'' (a partial quote inside a sentence)
     "colon_clause": 0.8,   # X zoekt het in de stad: ,,…''
-    "context": 0.6,        # a quote after sentences about one named person, without attribution
+    "context": 0.8,        # a quote after sentences about one named person, without attribution
     "none": 0.2,           # no speaker found
 }
-SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.75, "role": 0.85, "role_near": 0.7,
+SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.65, "role": 0.85, "role_near": 0.6,
                       "unresolved": 0.6, "none": 1.0}
 _INDEFINITE = {"een", "a", "an", "ein", "eine", "einer", "un", "une", "una", "uno"}
 _SINGULAR_MALE = {"hij", "he", "er", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
