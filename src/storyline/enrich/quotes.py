@@ -933,13 +933,10 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         if ps is not None and cue_pos is not None:
             got = syn.speaker(ps, cue_pos)
             if got is not None:
+                # the parse's subject of the cue confirms the phrase the rules found, or it does not (the rules'
+                # phrase stays: measured on the dev set, a parser subject replacing it was wrong more often)
                 g_s, g_e, pos = got
-                if pos not in _SPEAKER_POS:
-                    return None
-                if g_s < sp_e and g_e > sp_s:
-                    agrees = True
-                else:
-                    sp_s, sp_e = g_s, g_e
+                agrees = pos in _SPEAKER_POS and g_s < sp_e and g_e > sp_s
         if ps is not None:
             inside = [t for t in ps.tokens if sp_s <= t.start < sp_e]
             if inside and not any(t.pos in _SPEAKER_POS for t in inside):
