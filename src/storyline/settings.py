@@ -33,6 +33,7 @@ _SHORT_ENV = {
     "STORYLINE_DB": ("store", "db"),
     "STORYLINE_DATA": ("paths", "data"),
     "STORYLINE_CACHE": ("paths", "cache"),
+    "STORYLINE_SYNTAX_MODEL": ("paths", "syntax_model"),
     "STORYLINE_TOKEN": ("api", "token"),
     "STORYLINE_MAX_ARTICLE_BYTES": ("ingest", "max_article_bytes"),
     "STORYLINE_MAX_FILE_BYTES": ("ingest", "max_file_bytes"),
@@ -87,8 +88,9 @@ class ApiSettings(_Section):
 class PathSettings(_Section):
     data: Path | None = None  # gold and benchmark data; default ../shared/data beside the repository
     cache: Path | None = None  # gazetteer cache; default $XDG_CACHE_HOME/storyline
+    syntax_model: Path | None = None  # the Dutch syntax model; default trained_models/syntax-nl in the package
 
-    @field_validator("data", "cache", mode="before")
+    @field_validator("data", "cache", "syntax_model", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if value == "" else value

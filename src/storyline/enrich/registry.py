@@ -9,7 +9,9 @@ article and the annotations found before them, given by keyword under their fiel
 stage              requires                                                    assigns
 =================  ==========================================================  ==============================
 mentions (batch)   article.text, article.language                              annotations.mentions
-quotes             article.text, article.language, annotations.mentions        annotations.quotes
+syntax             article.text, article.language                              annotations.parses
+quotes             article.text, article.language, annotations.mentions,       annotations.quotes
+                   annotations.parses
 time_expressions   article.text, article.language, article.published           annotations.time_expressions
 figures            article.text, article.language, article.source,             annotations.figures
                    article.published, annotations.quotes,
@@ -28,8 +30,8 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from storyline.enrich.stages import find_figures, find_positions, find_quotes, find_times, language_of, \
-    recognise_mentions, reference_date
-from storyline.records import Annotations, Article, Figure, Mention, Position, Quote, TimeExpression
+    parse_sentences, recognise_mentions, reference_date
+from storyline.records import Annotations, Article, Figure, Mention, ParsedSentence, Position, Quote, TimeExpression
 
 __all__ = ["StageSpec", "STAGES", "get_stage", "stage_names", "annotate"]
 
@@ -64,8 +66,9 @@ class StageSpec:
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("mentions", recognise_mentions, ("article.text", "article.language"), "annotations.mentions",
               Mention, batch=True),
-    StageSpec("quotes", find_quotes, ("article.text", "article.language", "annotations.mentions"),
-              "annotations.quotes", Quote),
+    StageSpec("syntax", parse_sentences, ("article.text", "article.language"), "annotations.parses", ParsedSentence),
+    StageSpec("quotes", find_quotes, ("article.text", "article.language", "annotations.mentions",
+                                      "annotations.parses"), "annotations.quotes", Quote),
     StageSpec("time_expressions", find_times, ("article.text", "article.language", "article.published"),
               "annotations.time_expressions", TimeExpression),
     StageSpec("figures", find_figures, ("article.text", "article.language", "article.source", "article.published",

@@ -4,6 +4,7 @@ No stage reads or writes the database; the runner (:mod:`storyline.runner`) pers
 Their order and their inputs/outputs are declared in :mod:`storyline.enrich.registry`.
 
 * :func:`recognise_mentions` — named entities of a batch (the NER runs once per language);
+* :func:`parse_sentences` — dependency trees of the sentences that need them (Dutch only);
 * :func:`find_quotes` — quotations and their speakers, named with the mentions;
 * :func:`find_times` — time expressions, resolved against the article date;
 * :func:`find_figures` — reported numbers, dated by the time expressions, attributed by the quotes;
@@ -20,7 +21,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Sequence
 
-from storyline.enrich import ner
+from storyline.enrich import ner, syntax
 from storyline.enrich.figures import extract_figures
 from storyline.enrich.positions import extract_positions
 from storyline.enrich.quotes import extract_quotes, normalise_quote, quote_similarity
@@ -29,7 +30,8 @@ from storyline.records import Article, Figure, Mention, ParsedSentence, Position
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_LANGUAGE", "SAME_QUOTE", "language_of", "reference_date", "recognise_mentions", "find_quotes",
+__all__ = ["DEFAULT_LANGUAGE", "SAME_QUOTE", "language_of", "reference_date", "recognise_mentions", "parse_sentences",
+           "find_quotes",
            "find_times", "find_figures", "find_positions"]
 
 DEFAULT_LANGUAGE = "nl"
@@ -90,10 +92,24 @@ def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, 
     return out
 
 
+def parse_sentences(article: Article) -> tuple[ParsedSentence, ...]:
+    """The parsed sentences of the article that need syntax (quotes, numbers, reporting cues); () for a language
+    without a syntax model, and () with a warning once when the Dutch model is not installed."""
+    text = article.text or ""
+    lang = language_of(article)
+    if not text.strip() or lang not in syntax.MODEL_LANGUAGES:
+        return ()
+    if not syntax.available(lang):
+        _warn_once("syntax", f"no Dutch syntax model at {syntax.model_path()} (train it with `make train-syntax`); "
+                             "articles are stored without parses")
+        return ()
+    return syntax.parse_spans(text, syntax.sentences_to_parse(text, lang), lang)
+
+
 def find_quotes(article: Article, mentions: Sequence[Mention] = (),
                 parses: Sequence[ParsedSentence] = ()) -> tuple[Quote, ...]:
     """The article's quotes (a speakerless repeat of a longer quote dropped), each with its ``norm`` and
-    confidence; ``parses`` (the syntax stage's sentences) confirm and correct speakers where present."""
+    confidence; ``parses`` (the syntax stage's sentences) confirm speakers and veto non-nouns where present."""
     text = article.text or ""
     if not text.strip():
         return ()
