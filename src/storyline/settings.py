@@ -63,7 +63,7 @@ class EnrichSettings(_Section):
     same_quote: float = Field(0.72, ge=0, le=1)
     # Listings (web page, API, `storyline quotes`) show quotes from this confidence up; `--all` / `all=true`
     # show the rest (docs/benchmarks.md: chosen on the DPG dev set's tune half for precision >= 0.9).
-    quote_min_confidence: float = Field(0.7, ge=0, le=1)
+    quote_min_confidence: float = Field(0.8, ge=0, le=1)
 
 
 class ClusterSettings(_Section):

@@ -557,6 +557,12 @@ class _Context:
             near = self._near_person(sent_idx, last)
             how = "pronoun" if low[0] in _SINGULAR_MALE else "pronoun_ambiguous"
             return (near, "PER", how) if near else (None, None, "unresolved")
+        appos = _APPOSITION_NAME.match(self.text, end)
+        if appos is not None:
+            # "De Oekraïense minister van Buitenlandse Zaken, Dmitro Kuleba, ...": the name in apposition
+            named = [m for m in self.persons if m.start == appos.start(1)]
+            if named:
+                return self.name_of(named[0]), "PER", "name"
         person = _name_in_phrase(words)
         per = [m for m in inside if m.type == "PER"]
         if per:
@@ -570,6 +576,13 @@ class _Context:
         org = [m for m in inside if m.type == "ORG"]
         biggest = max(org, key=lambda m: m.end - m.start) if org else None
         if biggest is not None and not (person and len(person) > len(biggest.text) and len(person.split()) >= 2):
+            cut = next((i for i, w in enumerate(low) if i and w in _HEAD_END), len(low))
+            head_noun = low[cut - 1]
+            if biggest.start > start and words[cut - 1][:1].islower():
+                if _is_org_noun(head_noun):  # "het Wit-Russische ministerie van Buitenlandse Zaken"
+                    return _clean_np(phrase), "ORG", "name"
+                if _is_person_noun(head_noun):  # "de minister van Buitenlandse Zaken": a role, not the ministry
+                    return None, None, "unresolved"
             return biggest.text, "ORG", "name"
         if person:
             if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
@@ -769,6 +782,12 @@ PATTERN_CONFIDENCE = {
 }
 SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.65, "role": 0.85, "role_near": 0.6,
                       "unresolved": 0.6, "none": 1.0}
+_APPOSITION_NAME = re.compile(r"\s*,\s*([A-Z][^,]{2,60}?),")
+# Singular finite reporting verbs of Dutch: with them "ze"/"zij" is one person (plurals end in -en).
+_SINGULAR_NL_VERBS = {"zei", "zegt", "stelt", "stelde", "meldt", "meldde", "vertelt", "vertelde", "verklaarde",
+                      "verklaart", "benadrukte", "benadrukt", "schreef", "schrijft", "reageerde", "antwoordde",
+                      "waarschuwde", "waarschuwt", "erkende", "erkent", "ontkende", "ontkent", "liet", "laat",
+                      "vindt", "vond", "denkt", "dacht", "legde", "legt", "voegde", "aldus", "vraagt", "vroeg"}
 _INDEFINITE = {"een", "a", "an", "ein", "eine", "einer", "un", "une", "una", "uno"}
 _SINGULAR_MALE = {"hij", "he", "er", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
 NO_SYNTAX_FACTOR = 0.85     # the sentence was not parsed (a language without a model): the rules alone
@@ -939,11 +958,14 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
                 agrees = pos in _SPEAKER_POS and g_s < sp_e and g_e > sp_s
         if ps is not None:
             inside = [t for t in ps.tokens if sp_s <= t.start < sp_e]
-            if inside and not any(t.pos in _SPEAKER_POS for t in inside):
+            named = any(m.start < sp_e and m.end > sp_s and m.type in ("PER", "ORG") for m in ctx.mentions)
+            if inside and not named and not any(t.pos in _SPEAKER_POS for t in inside):
                 return None  # the parse reads the phrase as an adverb, adjective or determiner: not a speaker
         name, stype, how = ctx.resolve_speaker(sp_s, sp_e, si, last_speaker(before))
         if how == "invalid":
             return None
+        if how == "pronoun_ambiguous" and cue and L.code == "nl" and cue.lower() in _SINGULAR_NL_VERBS:
+            how = "pronoun"  # "zei ze": a singular verb, so one person rather than a group
         # the language has a syntax model (the article came with parses): the parser skipped this sentence
         # only when it had nothing to check, so it is not held against the attribution
         return name, text[sp_s:sp_e], sp_s, sp_e, stype, how, bool(syn.items), agrees

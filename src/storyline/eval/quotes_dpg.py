@@ -35,7 +35,7 @@ __all__ = ["DEFAULT_GOLD", "HALVES", "half_of", "speaker_matches", "evaluate_dpg
 DEFAULT_GOLD = Path(__file__).with_name("labels") / "dpg-dev-quotes-figures.jsonl"
 HALVES = ("tune", "check")
 # Confidence thresholds reported (a quote is shown from its threshold up).
-THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 _EDGE = " \t\n,;:.!?…\"'“”„‘’‚«»‹›()-–—"
 _DROP = {"de", "het", "een", "'t", "the", "a", "an", "der", "die", "das"}
@@ -202,7 +202,7 @@ def evaluate_dpg(gold_path: Path = DEFAULT_GOLD, *, details: bool = False) -> di
         chosen = [d for i, d in docs.items() if part == "all" or half_of(i) == part]
         scores = _score(chosen)
         scores["articles"] = len(chosen)
-        scores["thresholds"] = {f"{t:.1f}": {k: v for k, v in _score(chosen, t)["partial_speaker"].items()}
+        scores["thresholds"] = {f"{t:.2f}": {k: v for k, v in _score(chosen, t)["partial_speaker"].items()}
                                 for t in THRESHOLDS}
         result[part] = scores
     if details:
