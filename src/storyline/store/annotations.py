@@ -114,7 +114,7 @@ def merge_quotes(conn: sqlite3.Connection, keep: int, drop: int) -> None:
     conn.execute("DELETE FROM quote_articles WHERE quote_id = ?", (drop,))
     conn.execute("UPDATE quotes SET speaker = COALESCE(speaker, (SELECT speaker FROM quotes WHERE id = ?)),"
                  " speaker_id = COALESCE(speaker_id, (SELECT speaker_id FROM quotes WHERE id = ?)),"
-                 " confidence = MAX(confidence, (SELECT confidence FROM quotes WHERE id = ?)) WHERE id = ?",
+                 " confidence = MAX(confidence, COALESCE((SELECT confidence FROM quotes WHERE id = ?), 0)) WHERE id = ?",
                  (drop, drop, drop, keep))
     conn.execute("DELETE FROM quotes WHERE id = ?", (drop,))
 
