@@ -416,6 +416,7 @@ class _Context:
         self.text = text
         self.L = L
         self.sents = sents
+        self.quoted: list[tuple[int, int]] = []  # direct quotation spans (set by extract_quotes)
         self.mentions = sorted(mentions or [], key=lambda m: m.start)
         self.persons = [m for m in self.mentions if m.type == "PER"]
         # full names by surname: "Zelensky" -> "Volodymyr Zelensky" (longest name seen in the article)
@@ -469,6 +470,12 @@ class _Context:
             if first is None or first_at >= initial_end:
                 role = self._role_in(text[s:e], only_initial=True)
                 first = role or first
+            if initial and first_at > s and initial[0][:1].isupper() and len(initial) > 1 \
+                    and initial[1][:1].islower() and initial[0].lower() not in L.stop | L.det | L.pron \
+                    and not _is_word(initial[0].lower(), L.code) \
+                    and not any(m.start == s and m.type in ("LOC", "ORG", "MISC") for m in self.mentions):
+                # "Pereiro ziet die tactiek ...": an unknown capitalised subject the NER missed is a person
+                first = self.full.get(initial[0].lower(), initial[0])
             if first is not None:
                 cur = first
             self.subject.append(cur)
@@ -547,11 +554,12 @@ class _Context:
             return None, None, "unresolved"  # "een Fransman", "een woordvoerder": a role the article leaves open
         if len(words) == 1 and low[0] in self.L.pron:
             clause = _clause_start(self.text, self.sents[sent_idx][0], start)
-            own = [m for m in self.persons if clause <= m.start < start]
+            own = [m for m in self.persons if clause <= m.start < start and not self.quoted_at(m.start)]
             if own:
                 return self.name_of(own[-1]), "PER", "pronoun" if low[0] in _SINGULAR_MALE else "pronoun_ambiguous"
             # a sentence boundary the splitter missed (",,…'' zei ze" after "... Maas."): its first person
-            earlier = [m for m in self.persons if self.sents[sent_idx][0] <= m.start < clause]
+            earlier = [m for m in self.persons if self.sents[sent_idx][0] <= m.start < clause
+                       and not self.quoted_at(m.start)]
             if earlier:
                 return self.name_of(earlier[0]), "PER", "pronoun" if low[0] in _SINGULAR_MALE else "pronoun_ambiguous"
             near = self._near_person(sent_idx, last)
@@ -619,6 +627,10 @@ class _Context:
                     return m.text, "ORG", "role"  # "de inspectie" -> "Onderwijsinspectie"
             return None, None, "unresolved"
         return None, None, "invalid"
+
+    def quoted_at(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside quotation marks (a name there is spoken about, not speaking)."""
+        return any(a <= pos < b for a, b in self.quoted)
 
     def _near_person(self, sent_idx: int, last) -> str | None:
         """The person a pronoun or a role points to: the latest quoted speaker within a few sentences if no
@@ -931,6 +943,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
     if not sents:
         return []
     ctx = _Context(text, mentions or [], sents, L)
+    ctx.quoted = [(o_s, o_e) for o_s, o_e, _, _ in _find_direct(text)]
     syn = _Parses(parses or ())
     sent_starts = [s for s, _ in sents]
 
@@ -1411,7 +1424,7 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                         first = next((i for i, t in enumerate(toks) if t[1] >= sp[1]), len(toks))
                     while first < len(toks) and toks[first][0].lower() in L.particles:
                         first += 1
-                if first + 2 < len(toks) and toks[first][1] < end_cut:
+                if first + 2 < len(toks) and toks[first][1] < end_cut and toks[first][0].lower() not in L.stop:
                     return toks[first][1], end_cut, sp[0], sp[1], w, "verb", ws
     return None
 
