@@ -600,7 +600,8 @@ class _Context:
                 return full, "PER", "name"
             sentence_initial = not self.text[self.sents[sent_idx][0]:start].strip(" \t\n\"'“”„‘’«»,")
             if len(person.split()) == 1 and sentence_initial and person == words[0] \
-                    and not self.capitalised_elsewhere(words[0], start) and _is_word(low[0], self.L.code):
+                    and not self.capitalised_elsewhere(words[0], start) and self.L.code != "de" \
+                    and _is_word(low[0], self.L.code):  # German capitalises every noun
                 return None, None, "invalid"  # "Stapels", "Samen": a word of the language, not a name
             written = _clean_np(phrase)
             if written.split(" ", 1)[-1] == person and low[0] in _DETERMINER_WORDS:
@@ -1410,7 +1411,7 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
             if c + 2 < len(toks):
                 return toks[c][1], end_cut, sp[0], sp[1], w, "verb", ws
             continue
-        if L.code == "de" and k + 1 < len(toks) and toks[k + 1][0] == ",":
+        if L.code == "de" and k + 2 < len(toks) and toks[k + 1][0] == ",":
             return toks[k + 2][1], end_cut, sp[0], sp[1], w, "verb", ws
         if L.code == "nl" and lw in _INFINITIVE_REPORTS:
             # "X riep op om ... te stoppen", "X beloofde de prijzen te verlagen": the om/te-clause is the report
