@@ -73,7 +73,7 @@ _VERBS = {
         legde legt sprak spreekt vroeg vraagt betoogde betoogt meent meende dreigde dreigt
         denkt dacht vindt vond gelooft geloofde vreest vreesde hoopt hoopte verwacht verwachtte
         eist eiste eisen eisten pleit pleitte vermoedt vermoedde claimt claimde bekende bekent beloofde belooft
-        beloven beloofden ziet zag zien ontkennen erkennen stellen
+        beloven beloofden ziet zag ontkennen erkennen stellen
         benadrukken vertellen verklaren waarschuwen roept riep riepen roepen opriep oproept""",
     "en": """said says say told tells added adds stated states explained explains announced announces warned
         warns claimed claims noted notes wrote writes insisted insists argued argues replied replies
@@ -564,6 +564,11 @@ class _Context:
                 return self.name_of(earlier[0]), "PER", "pronoun" if low[0] in _SINGULAR_MALE else "pronoun_ambiguous"
             near = self._near_person(sent_idx, last)
             how = "pronoun" if low[0] in _SINGULAR_MALE else "pronoun_ambiguous"
+            lo = self.sents[max(0, sent_idx - 2)][0]
+            named = {self.name_of(m) for m in self.persons if lo <= m.start < start and not self.quoted_at(m.start)}
+            if len(named - {near}) >= 1 and not (last is not None and last.speaker == near
+                                                  and sent_idx - last.sentence <= 1):
+                how = "pronoun_ambiguous"  # another person was named just before: the pronoun may be theirs
             return (near, "PER", how) if near else (None, None, "unresolved")
         appos = _APPOSITION_NAME.match(self.text, end)
         if appos is not None:
@@ -816,6 +821,8 @@ _NOT_SPEAKER = set("""
     ik wij we me mij ons jij je u jullie men hen hun iemand niemand iedereen wie wat welke die dat dit deze
     zoals beide veel velen weinig sommigen anderen alle allen ofwel samen misschien ook nog zo toen daarna
     ha nou tja ach oké ja nee hoe waarom wanneer waar natuurlijk inmiddels intussen eerder later
+    daardoor hierdoor daarmee hiermee daarbij hierbij daarna hierna daarvoor hiervoor vervolgens uiteindelijk
+    eindelijk opvallend gelukkig helaas kortom overigens tenslotte ten slotte wellicht waarschijnlijk
     maar en of want dus echter bovendien daarom volgens aldus het er hier daar zelf elk elke ieder iedere
     i you we they it someone everyone nobody who what which this that these those many some both also
     ich wir du ihr man jemand niemand wer was dieses beide viele einige auch
