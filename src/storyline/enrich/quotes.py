@@ -405,7 +405,7 @@ def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: l
 
 # --------------------------------------------------------------------------- speakers
 # A surname with particles right after a name the NER cut short ("Wiebe| van Terwisga").
-_SURNAME_AFTER = re.compile(r"(?:\s+(?:van|de|der|den|ter|ten|von|le|la|da|di|del|du|'t)){1,3}\s+[A-Z][\w'’-]+")
+_SURNAME_AFTER = re.compile(r"\s+(?:van|von|ter|ten|van der|van den|van de|van 't)\s+[A-Z][\w'’]+(?![\w-])")
 _ROLE_HEAD = re.compile(r"^[^\W\d_][\w-]*$")
 
 
