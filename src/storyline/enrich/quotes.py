@@ -634,6 +634,15 @@ class _Context:
             return None, None, "unresolved"
         return None, None, "invalid"
 
+    def most_named(self) -> str | None:
+        """The person the article names most often (at least three times), or None."""
+        counts: dict[str, int] = {}
+        for m in self.persons:
+            name = self.name_of(m)
+            counts[name] = counts.get(name, 0) + 1
+        best = max(counts.items(), key=lambda kv: kv[1], default=None)
+        return best[0] if best and best[1] >= 3 else None
+
     def quoted_at(self, pos: int) -> bool:
         """Whether ``pos`` lies inside quotation marks (a name there is spoken about, not speaking)."""
         return any(a <= pos < b for a, b in self.quoted)
@@ -796,6 +805,7 @@ PATTERN_CONFIDENCE = {
     "embedded": 0.75,      # X noemt het ,,…'' (a partial quote inside a sentence)
     "colon_clause": 0.8,   # X zoekt het in de stad: ,,…''
     "context": 0.8,        # a quote after sentences about one named person, without attribution
+    "interview": 0.7,      # an answer after an interviewer's question (shown only with --all: who asks is unclear)
     "none": 0.2,           # no speaker found
 }
 SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.65, "role": 0.85, "role_near": 0.6,
@@ -1097,7 +1107,10 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         prev_indirect = hit
     hits.sort(key=lambda h: h.start)
     for o_start, o_end, inner, si, n_words, embedded in pending:
-        cont = _continuation(text, o_start, o_end, inner, si, n_words, embedded, last_speaker(o_start), sent_of, ctx)
+        before_all = [h for h in hits if h.end <= o_start and h.speaker_text is not None]
+        nearest = max(before_all, key=lambda h: h.end) if before_all else None
+        cont = _continuation(text, o_start, o_end, inner, si, n_words, embedded, last_speaker(o_start), sent_of, ctx,
+                             nearest)
         if cont is not None:
             hits.append(cont)
     hits.sort(key=lambda h: h.start)
@@ -1105,9 +1118,22 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
 
 
 def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_words: int, embedded: bool, prev,
-                  sent_of, ctx) -> Quote | None:
-    """A direct quote without its own attribution: it continues the quote just before it (same speaker), or
-    is the words of the person the previous sentences are about; else it has no speaker."""
+                  sent_of, ctx, nearest=None) -> Quote | None:
+    """A direct quote without its own attribution: it continues the quote just before it (same speaker), is an
+    interview answer, or is the words of the person the previous sentences are about; else it has no speaker.
+    ``prev``: the latest quote with a named speaker; ``nearest``: the latest with any speaker phrase."""
+    if not embedded and nearest is not None and nearest.speaker is None and (prev is None or nearest.end > prev.end) \
+            and si - sent_of(max(nearest.end - 1, nearest.start)) <= CONTINUATION_SENTENCES:
+        # "…, aldus een woordvoerder. ,,…''": the unresolved speaker goes on speaking
+        conf = PATTERN_CONFIDENCE["continuation"] * SPEAKER_CONFIDENCE["unresolved"]
+        return Quote(inner, o_start, o_end, "direct", None, nearest.speaker_text, nearest.speaker_start,
+                     nearest.speaker_end, nearest.speaker_type, None, si, confidence=round(conf, 3))
+    if not embedded and _after_question(text, o_start):
+        # an interview: the answer after a question is the interviewee's, the person the article names most
+        who = ctx.most_named()
+        if who is not None:
+            return Quote(inner, o_start, o_end, "direct", who, None, None, None, "PER", None, si,
+                         confidence=PATTERN_CONFIDENCE["interview"])
     if not embedded and prev is not None and si - sent_of(max(prev.end - 1, prev.start)) <= CONTINUATION_SENTENCES \
             and not _has_other_speaker(text[prev.end:o_start], ctx, prev.end, prev.speaker):
         conf = PATTERN_CONFIDENCE["continuation"] * min(1.0, prev.confidence / PATTERN_CONFIDENCE["verb"])
@@ -1127,6 +1153,15 @@ def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_wo
         return None
     return Quote(inner, o_start, o_end, "direct", None, None, None, None, None, None, si,
                  confidence=PATTERN_CONFIDENCE["none"])
+
+
+def _after_question(text: str, pos: int) -> bool:
+    """Whether the words right before ``pos`` are a question outside quotation marks (an interviewer's)."""
+    before = text[max(0, pos - 200):pos].rstrip()
+    if not before.endswith("?"):
+        return False
+    last_close = max(before.rfind("''"), before.rfind('"'), before.rfind("”"), before.rfind("'"))
+    return last_close < len(before) - 1 and before[last_close + 1:].strip() != "?"
 
 
 _SENTENCE_END = re.compile(r"[.!?](?:''|[\"”’'])?\s+(?=\S)")
