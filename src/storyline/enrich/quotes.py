@@ -433,6 +433,16 @@ class _Context:
             first = m.text.split()[-1].lower()
             if name != m.text and len(name) > len(self.full.get(first, "")):
                 self.full[first] = name
+        # surnames of two different full names ("Söner Atasoy", "Son Tekin Atasoy") resolve to neither
+        fulls: dict[str, set[str]] = {}
+        for m in self.persons:
+            words = m.text.split()
+            if len(words) >= 2 and words[0].lower() not in _NAME_CUT:
+                fulls.setdefault(words[-1].lower(), set()).add(m.text)
+        self.ambiguous = {last for last, names in fulls.items()
+                          if len({n for n in names if not any(o != n and o.endswith(" " + n) for o in names)}) > 1}
+        for last in self.ambiguous:
+            self.full.pop(last, None)
         # roles the article gives a person: the lower-case words right before the name
         # ("De Oekraïense president Volodimir Zelenski") or in an apposition after it.
         self.roles: list[tuple[set[str], str]] = []
@@ -473,6 +483,7 @@ class _Context:
             if initial and first_at > s and initial[0][:1].isupper() and len(initial) > 1 \
                     and initial[1][:1].islower() and initial[0].lower() not in L.stop | L.det | L.pron \
                     and not _is_word(initial[0].lower(), L.code) \
+                    and self.capitalised_elsewhere(initial[0], s) \
                     and not any(m.start == s and m.type in ("LOC", "ORG", "MISC") for m in self.mentions):
                 # "Pereiro ziet die tactiek ...": an unknown capitalised subject the NER missed is a person
                 first = self.full.get(initial[0].lower(), initial[0])
@@ -481,8 +492,14 @@ class _Context:
             self.subject.append(cur)
 
     def name_of(self, m) -> str:
-        last = m.text.split()[-1].lower().rstrip("’'s")
-        return self.full.get(last, self.full.get(m.text.split()[-1].lower(), m.text))
+        words = m.text.split()
+        if len(words) >= 2 and words[0].lower() not in _NAME_CUT and words[0][:1].isupper() \
+                and not self.full.get(words[-1].lower(), "").endswith(" " + m.text):
+            return m.text  # a first name and a surname: already the full name ("Rachid El Messaoudi")
+        last = words[-1].lower().rstrip("’'s")
+        if last in self.ambiguous or words[-1].lower() in self.ambiguous:
+            return m.text  # two people share the surname: "Atasoy" alone names neither
+        return self.full.get(last, self.full.get(words[-1].lower(), m.text))
 
     def _role_in(self, phrase: str, only_initial: bool = False, head_only: bool = False) -> str | None:
         words = [w.lower() for w in _WORD.findall(phrase)]
