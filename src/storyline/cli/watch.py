@@ -39,6 +39,8 @@ def watch(
     day_seconds: float = typer.Option(0.0, "--day-seconds", min=0, help="Replay: wall seconds per simulated day at "
                                                                         "least (0: as fast as the pipeline)"),
     exclude: Optional[Path] = typer.Option(None, "--exclude", help="Replay: a file of article ids to leave out"),
+    outlets: Optional[Path] = typer.Option(None, "--outlets", help="Replay: JSON Lines of id and publisher/source, "
+                                                                   "for articles without an outlet"),
     as_json: bool = typer.Option(False, "--json", help="Alerts as JSON Lines on stdout"),
 ):
     """Follow sources until stopped (Ctrl-C or SIGTERM finish the current batch); alerts go to stdout."""
@@ -51,8 +53,10 @@ def watch(
         from storyline.watch.replay import replay_corpus
 
         report = replay_corpus(open_store(cfg), replay, cfg, day_seconds=day_seconds, exclude=exclude,
-                               on_alert=lambda a: _print_alert(a, as_json))
+                               outlets=outlets, on_alert=lambda a: _print_alert(a, as_json))
         err_console.print(report.describe(), markup=False, highlight=False)
+        if as_json:
+            print_json(report.to_json())
         return
     base = load_sources(config) if config else WatchConfig(())
     extra = tuple(source_from_arg(s) for s in sources or ())

@@ -5,7 +5,8 @@
     # sources.toml
     [[source]]
     url = "https://example.org/rss.xml"   # an RSS/Atom feed or a sitemap (told apart by its content)
-    outlet = "Example Times"               # stored as the articles' source (default: the feed's or page's)
+    outlet = "Example Times"               # stored as the articles' source (default: the feed's or page's;
+                                           # "" for an aggregator: no outlet, never counted as one)
     language = "nl"                        # default: detected per article
     interval = 300                         # seconds between polls (default: settings watch.interval_s)
 

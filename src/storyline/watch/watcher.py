@@ -333,8 +333,8 @@ class Watcher:
     @staticmethod
     def _overrides(source: Source, article: Article) -> Article:
         changes: dict[str, Any] = {}
-        if source.outlet:
-            changes["source"] = source.outlet
+        if source.outlet is not None:  # "" : the outlet is unknown (an aggregator), whatever the feed says
+            changes["source"] = source.outlet or None
         if source.language:
             changes["language"] = source.language
         return replace(article, **changes) if changes else article
