@@ -432,6 +432,21 @@ def test_feeds_and_alerts_over_http(server, tmp_path):
     assert client.get("/feeds/storylines/S999.atom").status_code == 404
     assert client.get("/api/alerts").json()[0]["id"] == alerts[0]["id"]
     assert alerts[0]["title"] in client.get("/").text
+    sid = alerts[0]["storyline"]
+    assert client.post(f"/api/follows?storyline={sid}").status_code == 403  # no token configured: no writes
+    # The same alerts on the command line, and following from there.
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["--db", cfg.store.db, "alerts", "--json"])
+    assert listed.exit_code == 0 and [a["id"] for a in json.loads(listed.stdout)] == [alerts[0]["id"]]
+    assert runner.invoke(app, ["--db", cfg.store.db, "alerts", "--since", "not a time"]).exit_code == 2
+    assert runner.invoke(app, ["--db", cfg.store.db, "follow", sid]).exit_code == 0
+    follows = json.loads(runner.invoke(app, ["--db", cfg.store.db, "follow", "--list", "--json"]).stdout)
+    assert [(f["kind"], f["target"]) for f in follows] == [("storyline", sid)]
+    assert runner.invoke(app, ["--db", cfg.store.db, "follow", "S999"]).exit_code == 1  # no such storyline
 
 
 def test_follow_a_storyline_alerts_on_its_new_event(server, tmp_path):
@@ -460,6 +475,29 @@ def test_follow_a_storyline_alerts_on_its_new_event(server, tmp_path):
     assert [a for a in watcher.poll(force=True).alerts if a["kind"] == "follow"] == []
     watcher.close()
     store.close()
+
+
+def test_sources_file_and_rules(tmp_path):
+    from storyline.errors import ConfigError
+    from storyline.watch import load_sources
+
+    (tmp_path / "in").mkdir()
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nurl = "https://example.org/rss"\noutlet = "NOS"\ninterval = 60\n'
+                    '[[source]]\npath = "in"\n[[rule]]\nname = "r"\nkeywords = ["tram"]\noutlets = ["NOS"]\n'
+                    'min_size = 3\nwebhook = "http://127.0.0.1:9/h"\n', encoding="utf-8")
+    config = load_sources(path)
+    assert config.sources[0] == Source("https://example.org/rss", outlet="NOS", interval_s=60.0)
+    assert config.sources[1].location == str(tmp_path / "in") and config.sources[1].is_folder
+    rule = config.rules[0]
+    assert rule.matches({"kind": "burst", "title": "Schietpartij in tram", "outlets": ["NOS", "AD"], "n_articles": 3})
+    assert not rule.matches({"kind": "burst", "title": "Schietpartij in tram", "outlets": ["AD"], "n_articles": 3})
+    assert not rule.matches({"kind": "burst", "title": "Storm", "outlets": ["NOS"], "n_articles": 9})
+    for bad in ('[[source]]\nurl = "ftp://x"\n', '[[source]]\nurl = "https://x"\nspeed = 1\n',
+                '[[rule]]\nkinds = ["sometimes"]\n', '[[source]]\npath = "missing"\n', "not toml ="):
+        path.write_text(bad, encoding="utf-8")
+        with pytest.raises(ConfigError):
+            load_sources(path)
 
 
 # --------------------------------------------------------------------------- the command

@@ -58,7 +58,7 @@ class ReplayReport:
 
     def describe(self) -> str:
         j = self.to_json()
-        lines = [f"{d['date']}: {d['articles']} articles, {len(d['alerts'])} alerts" +
+        lines = [f"{d['date']}: {d['articles']} articles, {len(d['alerts'])} alerts, RSS {d.get('rss_mb')} MB" +
                  "".join(f"\n  {a['created_at'][11:16]} {a['kind']:5} {a['storyline']} {a['title'] or ''} "
                          f"({a['reason']})" for a in d["alerts"]) for d in self.days]
         lines.append(f"stored {j['stored']} of {j['articles']} articles, {j['requests']} requests, "
@@ -148,6 +148,15 @@ class ReplayServer:
         return Handler
 
 
+def _rss_mb() -> float | None:
+    """Resident memory now (Linux ``/proc``; None elsewhere): flat over a long replay, or not."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return round(pages * resource.getpagesize() / 2 ** 20, 1)
+
+
 def _load(corpus: Path, exclude: set[str], outlets: dict[str, str]) -> list[Article]:
     seen: set[str] = set()
     articles = []
@@ -223,6 +232,7 @@ def replay_corpus(store, corpus: Path, settings: Settings, *, day_seconds: float
                     for k, v in cycle.seconds.items():
                         report.seconds[k] += v
                     record["alerts"].extend(cycle.alerts)
+                record["rss_mb"] = _rss_mb()
                 report.days.append(record)
                 if on_day is not None:
                     on_day(record)

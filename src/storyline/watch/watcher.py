@@ -119,7 +119,11 @@ class Watcher:
         """Poll until stopped (or ``max_cycles`` cycles), sleeping until the next source is due."""
         cycles = 0
         while not self._stop.is_set():
-            report = self.poll()
+            try:
+                report = self.poll()
+            except Exception:  # e.g. the store busy past its timeout: nothing was marked seen, so retried
+                LOGGER.exception("watch cycle failed; its items are tried again at the next poll")
+                report = CycleReport(failures=["cycle failed (see the log)"])
             cycles += 1
             if on_cycle is not None:
                 on_cycle(report)
