@@ -329,6 +329,24 @@ def test_restart_resumes_without_refetching(server, tmp_path):
     report = watcher.poll(force=True)
     assert report.stored == 1 and server.count("/a/r3.html") == 1
     assert all(server.count(f"/a/r{i}.html") == 1 for i in range(3))
+    # Stopped in the middle of a feed (a signal): what was read is stored, the rest comes at the next start,
+    # although the feed itself has not changed (its validator was not kept).
+    for i in (4, 5):
+        server.add("news", f"r{i}", *BACKGROUND[i])
+    read_item = watcher._read_item
+
+    def read_one_then_stop(*args):
+        read_item(*args)
+        watcher.stop()
+
+    watcher._read_item = read_one_then_stop
+    assert watcher.poll(force=True).stored == 1 and server.count("/a/r5.html") == 0
+    watcher.close()
+    store.close()
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig(source), cfg, clock=Clock())
+    assert watcher.poll(force=True).stored == 1
+    assert all(server.count(f"/a/r{i}.html") == 1 for i in range(6))
     watcher.close()
     store.close()
 

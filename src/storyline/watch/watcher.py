@@ -105,6 +105,7 @@ class Watcher:
         self.state = WatchState(store)
         self.detector = Detector(self.state, self.ws)
         self._runner: Runner | None = None
+        self._source_updates: list[dict[str, Any]] = []
 
     # ------------------------------------------------------------------ control
     def stop(self) -> None:
@@ -147,6 +148,7 @@ class Watcher:
     def poll(self, *, force: bool = False) -> CycleReport:
         """Poll every due source (all with ``force``), store what is new, raise and deliver alerts."""
         report = CycleReport()
+        self._source_updates = []
         start_requests = self.fetcher.requests
         t0 = time.perf_counter()
         now = self.clock()
@@ -177,6 +179,9 @@ class Watcher:
             for error in summary.errors:
                 report.failures.append(f"ingest: {error}")
         with self.store.transaction():
+            for update in self._source_updates:
+                self.state.save_source_state(update.pop("source"), **update)
+            self._source_updates = []
             for source, items in collected:
                 rows = [(i.key, i.articles[0].id if i.articles else None, i.status) for i in items
                         if i.status != "pending"]
@@ -220,9 +225,6 @@ class Watcher:
             report.failures.append(f"{source.location}: {error}")
         else:
             failures, delay = 0, self.interval(source)
-        with self.store.transaction():
-            self.state.save_source_state(source.location, etag=validators[0], last_modified=validators[1],
-                                         polled=now, next_poll=now + delay, failures=failures, error=error)
         new = self._unseen(source, items)
         for item in new:
             if self._stop.is_set():
@@ -231,6 +233,11 @@ class Watcher:
                 self._read_file(source, item, report)
             else:
                 self._read_item(source, item, report)
+        if any(i.status == "pending" or i.status.startswith("failed") for i in new):
+            validators = (None, None)  # items left to do: the next poll must get the whole feed, not a 304
+        # Saved with the items, after they are stored (Watcher.poll): a crash in between refetches the feed.
+        self._source_updates.append(dict(source=source.location, etag=validators[0], last_modified=validators[1],
+                                         polled=now, next_poll=now + delay, failures=failures, error=error))
         return new
 
     def _listed_items(self, source: Source, body: bytes) -> tuple[list[_Item], str | None]:
