@@ -41,7 +41,8 @@ class ReplayReport:
     days: list[dict[str, Any]] = field(default_factory=list)
     articles: int = 0
     stored: int = 0
-    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "ingest": 0.0, "alerts": 0.0})
+    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "read": 0.0, "ingest": 0.0,
+                                                               "state": 0.0, "alerts": 0.0})
     wall_s: float = 0.0
     requests: int = 0
     peak_rss_mb: float = 0.0
@@ -52,7 +53,8 @@ class ReplayReport:
         return {"days": self.days, "articles": self.articles, "stored": self.stored, "requests": self.requests,
                 "failures": self.failures, "wall_s": round(self.wall_s, 2),
                 "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
-                "watcher_ms_per_article": round(1000 * (self.seconds["fetch"] + self.seconds["alerts"]) / per, 2),
+                "watcher_ms_per_article": round(1000 * (self.seconds["fetch"] + self.seconds["state"]
+                                                         + self.seconds["alerts"]) / per, 2),
                 "pipeline_ms_per_article": round(1000 * self.seconds["ingest"] / per, 2),
                 "peak_rss_mb": round(self.peak_rss_mb, 1)}
 
@@ -63,7 +65,8 @@ class ReplayReport:
                          f"({a['reason']})" for a in d["alerts"]) for d in self.days]
         lines.append(f"stored {j['stored']} of {j['articles']} articles, {j['requests']} requests, "
                      f"{j['failures']} failures, {j['wall_s']} s; watcher {j['watcher_ms_per_article']} ms/article "
-                     f"(fetch+read {j['seconds']['fetch']} s, alerts {j['seconds']['alerts']} s), pipeline "
+                     f"(polling and fetching {round(j['seconds']['fetch'] - j['seconds']['read'], 2)} s, reading pages "
+                     f"{j['seconds']['read']} s, state {j['seconds']['state']} s, alerts {j['seconds']['alerts']} s), pipeline "
                      f"{j['pipeline_ms_per_article']} ms/article; peak RSS {j['peak_rss_mb']} MB")
         return "\n".join(lines)
 

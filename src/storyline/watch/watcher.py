@@ -52,8 +52,9 @@ _LOC = re.compile(rb"<(?:\w+:)?loc>\s*([^<\s]+)\s*</(?:\w+:)?loc>")
 
 @dataclass
 class CycleReport:
-    """What one cycle did; ``seconds`` splits its wall time into fetch (polling, pages, reading), ingest
-    (the pipeline) and alerts (detection and delivery)."""
+    """What one cycle did; ``seconds`` splits its wall time into fetch (polling, fetching and reading pages),
+    ingest (the pipeline: enrichment, clustering, linking), state (recording items and sources) and alerts
+    (detection and delivery); ``read`` is the part of fetch spent reading pages (trafilatura)."""
 
     polled: int = 0
     not_modified: int = 0
@@ -62,7 +63,8 @@ class CycleReport:
     failures: list[str] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0
-    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "ingest": 0.0, "alerts": 0.0})
+    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "read": 0.0, "ingest": 0.0,
+                                                               "state": 0.0, "alerts": 0.0})
 
 
 @dataclass
@@ -178,6 +180,8 @@ class Watcher:
             summary = self.runner.ingest(iter(articles), on_result=arrived)
             for error in summary.errors:
                 report.failures.append(f"ingest: {error}")
+        t_state = time.perf_counter()
+        report.seconds["ingest"] = t_state - t1
         with self.store.transaction():
             for update in self._source_updates:
                 self.state.save_source_state(update.pop("source"), **update)
@@ -189,7 +193,7 @@ class Watcher:
                     self.state.mark_items(source.location, rows, now)
         report.stored = len(stored)
         t2 = time.perf_counter()
-        report.seconds["ingest"] = t2 - t1
+        report.seconds["state"] = t2 - t_state
         report.alerts = self._alerts(self.clock(), stored)
         report.seconds["alerts"] = time.perf_counter() - t2
         report.requests = self.fetcher.requests - start_requests
@@ -300,12 +304,14 @@ class Watcher:
                 if page.error is not None:
                     reason = page.error
                 else:
+                    t0 = time.perf_counter()
                     for read in read_html(item.url, page.body, self.settings.ingest.max_article_bytes, url=item.url,
                                           fallback_id=item.fallback.id if item.fallback else item.key):
                         if isinstance(read, ReadError):
                             reason = read.message
                         else:
                             article = read
+                    report.seconds["read"] += time.perf_counter() - t0
         else:
             reason = "no page link"
         if article is not None:
