@@ -2,7 +2,7 @@
 per outlet, and the watcher polls it on a simulated clock.
 
 Each simulated day is cut into ``slices`` polls (default 4: 06:00, 12:00, 18:00, 24:00); before a poll the
-server adds that slice's articles to their outlet's feed (RSS, newest 200 items) and serves each article as an
+server adds that slice's articles to their outlet's feed (RSS, newest 50 items) and serves each article as an
 HTML page, which the watcher fetches and reads like any other. Everything runs on 127.0.0.1. The report
 lists the alerts raised per simulated day and splits the wall time into the watcher's own work (polling,
 fetching, reading pages, alerts) and the pipeline's (enrichment, clustering, linking).
@@ -32,7 +32,7 @@ from storyline.watch.watcher import Watcher
 
 __all__ = ["ReplayReport", "replay_corpus", "ReplayServer"]
 
-FEED_ITEMS = 200  # items a replayed feed lists, newest first (real feeds list their latest 20-200)
+FEED_ITEMS = 50  # items a replayed feed lists, newest first, as news feeds do (20-50); a poll brings under 30
 UNKNOWN = "unknown"  # the feed of articles without an outlet
 
 
@@ -41,8 +41,8 @@ class ReplayReport:
     days: list[dict[str, Any]] = field(default_factory=list)
     articles: int = 0
     stored: int = 0
-    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "read": 0.0, "ingest": 0.0,
-                                                               "state": 0.0, "alerts": 0.0})
+    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "parse": 0.0, "read": 0.0,
+                                                               "ingest": 0.0, "state": 0.0, "alerts": 0.0})
     wall_s: float = 0.0
     requests: int = 0
     peak_rss_mb: float = 0.0
@@ -65,7 +65,8 @@ class ReplayReport:
                          f"({a['reason']})" for a in d["alerts"]) for d in self.days]
         lines.append(f"stored {j['stored']} of {j['articles']} articles, {j['requests']} requests, "
                      f"{j['failures']} failures, {j['wall_s']} s; watcher {j['watcher_ms_per_article']} ms/article "
-                     f"(polling and fetching {round(j['seconds']['fetch'] - j['seconds']['read'], 2)} s, reading pages "
+                     f"(HTTP {round(j['seconds']['fetch'] - j['seconds']['read'] - j['seconds']['parse'], 2)} s, reading feeds "
+                     f"{j['seconds']['parse']} s, reading pages "
                      f"{j['seconds']['read']} s, state {j['seconds']['state']} s, alerts {j['seconds']['alerts']} s), pipeline "
                      f"{j['pipeline_ms_per_article']} ms/article; peak RSS {j['peak_rss_mb']} MB")
         return "\n".join(lines)

@@ -54,7 +54,8 @@ _LOC = re.compile(rb"<(?:\w+:)?loc>\s*([^<\s]+)\s*</(?:\w+:)?loc>")
 class CycleReport:
     """What one cycle did; ``seconds`` splits its wall time into fetch (polling, fetching and reading pages),
     ingest (the pipeline: enrichment, clustering, linking), state (recording items and sources) and alerts
-    (detection and delivery); ``read`` is the part of fetch spent reading pages (trafilatura)."""
+    (detection and delivery); ``parse`` and ``read`` are the parts of fetch spent reading feeds (feedparser)
+    and pages (trafilatura)."""
 
     polled: int = 0
     not_modified: int = 0
@@ -63,8 +64,8 @@ class CycleReport:
     failures: list[str] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0
-    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "read": 0.0, "ingest": 0.0,
-                                                               "state": 0.0, "alerts": 0.0})
+    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "parse": 0.0, "read": 0.0,
+                                                               "ingest": 0.0, "state": 0.0, "alerts": 0.0})
 
 
 @dataclass
@@ -219,7 +220,9 @@ class Watcher:
                 items, error = [], None
                 report.not_modified += 1
             else:
+                t0 = time.perf_counter()
                 items, error = self._listed_items(source, fetched.body)
+                report.seconds["parse"] += time.perf_counter() - t0
                 if error is not None:
                     validators = (None, None)  # a broken feed is fetched whole next time
         if error is not None:
