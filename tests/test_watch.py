@@ -398,6 +398,30 @@ def test_a_burst_raises_one_alert_delivered_with_a_valid_signature(server, tmp_p
     delivery = WatchState(store).deliveries(int(alert["id"][1:]))
     assert delivery == [{"alert_id": int(alert["id"][1:]), "sink": f"webhook:{server.base}/hook",
                          "status": "delivered", "attempts": 2, "last_error": None, "updated_at": clock.now - 3600}]
+    assert len(server.hook_bodies) == 2  # a delivered alert is not sent again at the later poll
+    watcher.close()
+    store.close()
+
+
+def test_a_webhook_down_for_a_while_gets_the_alert_at_a_later_cycle(server, tmp_path):
+    cfg = _settings(tmp_path, new_outlets=2, burst_min_articles=99, webhook_retries=1)
+    sources = tuple(Source(f"{server.base}/feeds/{o}", outlet=o) for o in ("AD", "Trouw"))
+    rule = AlertRule(name="all", webhook=f"{server.base}/hook", secret="k")
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig(sources, (rule,)), cfg, clock=Clock())
+    server.hook_failures = 4  # down for this cycle (2 attempts) and the next (2 more)
+    server.add("AD", "t0", *STORIES["tram"][0])
+    server.add("Trouw", "t2", *STORIES["tram"][2])
+    alert = watcher.poll(force=True).alerts[0]
+    state = WatchState(store)
+    assert [(d["status"], d["attempts"]) for d in state.deliveries(int(alert["id"][1:]))] == [("failed", 2)]
+    watcher.poll(force=True)
+    assert [(d["status"], d["attempts"]) for d in state.deliveries(int(alert["id"][1:]))] == [("failed", 4)]
+    watcher.poll(force=True)
+    assert [(d["status"], d["attempts"]) for d in state.deliveries(int(alert["id"][1:]))] == [("delivered", 5)]
+    assert [json.loads(b)["id"] for b, _ in server.hook_bodies] == [alert["id"]] * 5
+    watcher.poll(force=True)
+    assert len(server.hook_bodies) == 5
     watcher.close()
     store.close()
 

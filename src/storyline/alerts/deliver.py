@@ -5,7 +5,9 @@ the HMAC-SHA256 of the exact body bytes under the shared secret; a receiver reco
 constant time (:func:`signature` does the computing). ``X-Storyline-Alert`` carries the alert id, which
 stays the same across retries, so a receiver can drop repeats. A connection error, a timeout or a 5xx is
 retried after ``webhook_backoff_s``, then twice and four times that, ``webhook_retries`` times; a 4xx is not
-retried (the receiver refused the alert).
+retried (the receiver refused the alert). A delivery still failed is tried again at the watcher's next cycles
+(:data:`REDELIVER_CYCLES` more rounds, for alerts of the last day), so a receiver down for a while misses
+nothing.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from storyline.settings import WatchSettings
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Delivery", "Deliverer", "signature", "SIGNATURE_HEADER"]
+__all__ = ["Delivery", "Deliverer", "signature", "SIGNATURE_HEADER", "REDELIVER_CYCLES"]
 
 SIGNATURE_HEADER = "X-Storyline-Signature"
+REDELIVER_CYCLES = 3  # rounds of retries at later cycles: at the default 10 min interval, half an hour
 
 
 def signature(body: bytes, secret: str) -> str:
@@ -65,10 +68,15 @@ class Deliverer:
         self.emit = emit
         self.sleep = sleep or (lambda s: None)
 
-    def deliver(self, alert: dict[str, Any], rule: AlertRule) -> list[Delivery]:
-        """Send one alert (its JSON contract) to each sink of ``rule``."""
+    def deliver(self, alert: dict[str, Any], rule: AlertRule, only: str | None = None) -> list[Delivery]:
+        """Send one alert (its JSON contract) to each sink of ``rule`` (or only to the sink named ``only``)."""
         body = json.dumps(alert, ensure_ascii=False, sort_keys=True).encode("utf-8")
         out = []
+        if only is not None:
+            if only == f"webhook:{rule.webhook}":
+                out.append(self._webhook(rule.webhook, body, alert.get("id", ""),
+                                         rule.secret or self.settings.webhook_secret))
+            return out
         if rule.webhook:
             out.append(self._webhook(rule.webhook, body, alert.get("id", ""), rule.secret or self.settings.webhook_secret))
         if rule.file:

@@ -195,6 +195,14 @@ class WatchState:
             " attempts = alert_deliveries.attempts + excluded.attempts, last_error = excluded.last_error,"
             " updated_at = excluded.updated_at", (alert_id, sink, status, attempts, error, at))
 
+    def failed_deliveries(self, *, max_attempts: int, since: float) -> list[dict[str, Any]]:
+        """Deliveries still failed after fewer than ``max_attempts`` attempts, of alerts raised since ``since``."""
+        rows = self.conn.execute(
+            "SELECT d.alert_id, d.sink, d.attempts FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id"
+            " WHERE d.status = 'failed' AND d.attempts < ? AND a.created_at >= ? ORDER BY d.alert_id, d.sink",
+            (max_attempts, since))
+        return [dict(r) for r in rows]
+
     def deliveries(self, alert_id: int) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM alert_deliveries WHERE alert_id = ?"
                                                    " ORDER BY sink", (alert_id,))]

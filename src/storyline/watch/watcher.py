@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from storyline.alerts.deliver import Deliverer
+from storyline.alerts.deliver import REDELIVER_CYCLES, Deliverer
 from storyline.alerts.detect import Detector, alert_json
 from storyline.alerts.rules import AlertRule
 from storyline.ingest.readers import ReadError, expand_inputs, read_feed, read_html, read_path
@@ -361,6 +361,7 @@ class Watcher:
 
     # ------------------------------------------------------------------ alerts
     def _alerts(self, now: float, new_ids: list[str]) -> list[dict[str, Any]]:
+        self._redeliver(now)
         with self.store.transaction():
             ids = self.detector.detect(now, new_ids)
         if not ids:
@@ -389,6 +390,23 @@ class Watcher:
             for delivery in self.deliverer.deliver(alert, rule):
                 with self.store.transaction():
                     self.state.record_delivery(row["id"], delivery.sink, status=delivery.status,
+                                               attempts=delivery.attempts, error=delivery.error, at=now)
+
+
+    def _redeliver(self, now: float) -> None:
+        """Retry the webhook deliveries that failed at earlier cycles (alerts of the last day)."""
+        per_round = self.ws.webhook_retries + 1
+        failed = self.state.failed_deliveries(max_attempts=per_round * (1 + REDELIVER_CYCLES), since=now - 86400)
+        for row in failed:
+            if self._stop.is_set():
+                return
+            rule = next((r for r in self.config.rules if row["sink"] in r.sinks), None)
+            alerts = self.state.alerts(ids=[row["alert_id"]], limit=1)
+            if rule is None or not alerts:
+                continue
+            for delivery in self.deliverer.deliver(alert_json(alerts[0]), rule, only=row["sink"]):
+                with self.store.transaction():
+                    self.state.record_delivery(row["alert_id"], delivery.sink, status=delivery.status,
                                                attempts=delivery.attempts, error=delivery.error, at=now)
 
 
