@@ -13,7 +13,7 @@ from storyline.errors import InputError
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
-    port: int = typer.Option(8000, help="Port"),
+    port: int = typer.Option(8000, min=0, max=65535, help="Port (0: any free port)"),
     db: Optional[str] = typer.Option(None, "--db", help="Database (default: the global --db)"),
     token: Optional[str] = typer.Option(None, show_default=False,
                                         help="Token required to POST articles (default $STORYLINE_TOKEN)"),
