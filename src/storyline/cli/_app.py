@@ -58,8 +58,7 @@ class _Root(TyperGroup):
             err_console.print(plain(f"error: {exc}"), soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            err_console.print(plain("interrupted; nothing of the unfinished batch was stored"
-                                    if ctx.invoked_subcommand == "ingest" else "interrupted"), soft_wrap=True)
+            err_console.print(plain("interrupted"), soft_wrap=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Terminated:
             err_console.print(plain("terminated"), soft_wrap=True)
