@@ -6,12 +6,12 @@ import logging
 import threading
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from swagger_ui_bundle import swagger_ui_path
 
 from storyline.api import web
 from storyline.api.geo import world_countries
@@ -24,6 +24,8 @@ from storyline.summarize.summary import warm_up
 
 LOGGER = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "web" / "static"
+# Swagger UI 5 (it reads OpenAPI 3.1, which FastAPI writes), as the fastapi-offline package ships it.
+SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"
 # Paths answered in JSON (errors too); every other path is a page and gets an HTML error page.
 _JSON_PATHS = ("/api", "/docs", "/openapi", "/static")
 
@@ -112,7 +114,7 @@ _DOCS_PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="/docs-assets/swagger-ui.css">
-<link rel="icon" href="/docs-assets/favicon-32x32.png">
+<link rel="icon" href="/docs-assets/favicon.png">
 <title>Storyline API</title>
 </head>
 <body>
@@ -125,9 +127,9 @@ _DOCS_PAGE = """<!DOCTYPE html>
 
 
 def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI served from the swagger-ui-bundle package, so /docs works with no internet: every asset is
-    local, the start-up script is a file (static/swagger-init.js), and the CSP allows nothing else."""
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    """Swagger UI served from the installed package, so /docs works with no internet: every asset is local,
+    the start-up script is a file (static/swagger-init.js), and the CSP allows nothing else."""
+    app.mount("/docs-assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
