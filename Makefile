@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: setup browser demo test bench train-ner tune-clustering fuzz fuzz-api clean
+.PHONY: setup browser demo test bench train-ner train-syntax tune-clustering fuzz fuzz-api clean
 
 # dev: the test tools; eval: what evaluation and benchmarks import (scipy, nltk, matplotlib), for make test and make bench.
 $(STAMP): pyproject.toml
@@ -46,6 +46,12 @@ clean:
 NER_DATA ?= $(or $(STORYLINE_DATA),$(abspath ../shared/data))
 train-ner: setup
 	$(BIN)/python -m storyline.eval.train_ner --data $(NER_DATA) --lang all --include-dev
+
+# Train the Dutch syntax model (spaCy: morphologiser, lemmatiser, parser; ~25 min on 2 cores) into
+# src/storyline/trained_models/syntax-nl/ from ud-dutch (and unlabelled DPG/CoNLL-2002 text for its vectors).
+SYNTAX_ARGS ?= --epochs 7 --vectors
+train-syntax: setup
+	$(BIN)/python -m storyline.eval.train_syntax --data $(NER_DATA) $(SYNTAX_ARGS)
 
 # Fit the event clusterer's weights and thresholds on training data only (ECB+ train/dev topics, MEANTIME
 # en/es/it, unlabelled DPG texts; about 10 min); prints the values recorded in src/storyline/cluster/params.py.

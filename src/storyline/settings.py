@@ -26,13 +26,14 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from storyline.errors import ConfigError
 
 __all__ = ["Settings", "StoreSettings", "IngestSettings", "EnrichSettings", "ClusterSettings", "ApiSettings",
-           "PathSettings", "get_settings", "load_settings", "data_dir", "cache_dir"]
+           "PathSettings", "WatchSettings", "get_settings", "load_settings", "data_dir", "cache_dir"]
 
 # The short variables of earlier releases, and where they land.
 _SHORT_ENV = {
     "STORYLINE_DB": ("store", "db"),
     "STORYLINE_DATA": ("paths", "data"),
     "STORYLINE_CACHE": ("paths", "cache"),
+    "STORYLINE_SYNTAX_MODEL": ("paths", "syntax_model"),
     "STORYLINE_TOKEN": ("api", "token"),
     "STORYLINE_MAX_ARTICLE_BYTES": ("ingest", "max_article_bytes"),
     "STORYLINE_MAX_FILE_BYTES": ("ingest", "max_file_bytes"),
@@ -81,11 +82,39 @@ class ApiSettings(_Section):
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1)
 
 
+class WatchSettings(_Section):
+    """Polling, politeness and alerting of ``storyline watch`` (default_config.toml explains each value)."""
+
+    interval_s: float = Field(600.0, gt=0)
+    timeout_s: float = Field(20.0, gt=0)
+    host_delay_s: float = Field(1.0, ge=0)
+    retries: int = Field(2, ge=0)
+    backoff_s: float = Field(2.0, ge=0)
+    max_backoff_s: float = Field(6 * 3600.0, ge=0)
+    max_body_bytes: int = Field(20 * 1024 * 1024, ge=1)
+    max_redirects: int = Field(5, ge=0)
+    item_attempts: int = Field(3, ge=1)
+    robots_ttl_s: float = Field(3600.0, ge=0)
+    user_agent: str = "Storyline/0.1 (news monitor; honours robots.txt)"
+    new_outlets: int = Field(3, ge=1)
+    burst_window_hours: float = Field(6.0, gt=0)
+    burst_baseline_hours: float = Field(168.0, gt=0)
+    burst_prior: float = Field(1.0, gt=0)
+    burst_p: float = Field(1e-4, gt=0, le=1)
+    burst_min_articles: int = Field(4, ge=1)
+    burst_min_outlets: int = Field(2, ge=1)
+    burst_cooldown_hours: float = Field(24.0, ge=0)
+    webhook_secret: str | None = None
+    webhook_retries: int = Field(3, ge=0)
+    webhook_backoff_s: float = Field(1.0, ge=0)
+
+
 class PathSettings(_Section):
     data: Path | None = None  # gold and benchmark data; default ../shared/data beside the repository
     cache: Path | None = None  # gazetteer cache; default $XDG_CACHE_HOME/storyline
+    syntax_model: Path | None = None  # the Dutch syntax model; default trained_models/syntax-nl in the package
 
-    @field_validator("data", "cache", mode="before")
+    @field_validator("data", "cache", "syntax_model", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -112,6 +141,7 @@ class Settings(BaseSettings):
     enrich: EnrichSettings = EnrichSettings()
     cluster: ClusterSettings = ClusterSettings()
     api: ApiSettings = ApiSettings()
+    watch: WatchSettings = WatchSettings()
     paths: PathSettings = PathSettings()
 
     @classmethod

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storyline.api import web
 from storyline.api.geo import world_countries
 from storyline.api.limits import BodySizeLimit, HeadAsGet
-from storyline.api.routers import annotations, articles, events, search
+from storyline.api.routers import annotations, articles, events, feeds, search
 from storyline.errors import StorylineError
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
@@ -63,7 +63,7 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
     app.state.settings = settings
 
     for router in (articles.router, events.router, events.storylines, annotations.entities, annotations.quotes,
-                   annotations.figures, annotations.disagreements, search.router, web.router):
+                   annotations.figures, annotations.disagreements, search.router, feeds.router, web.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _mount_docs(app)

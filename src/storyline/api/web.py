@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from storyline import read
+from storyline.alerts.service import list_alerts
 from storyline.api.deps import get_store, require_read
 from storyline.api.geo import map_svg_data
 from storyline.errors import BadQuery, NotAvailable
@@ -128,7 +129,7 @@ def home(store: Store = Depends(get_store)):
     growing = read.growing_events(store, limit=10)
     latest = read.list_articles(store, limit=10) if not storylines and not growing else []
     return render("home.html", storylines=storylines, growing=growing, latest=latest,
-                  n_articles=read.count_articles(store))
+                  n_articles=read.count_articles(store), alerts=list_alerts(store, limit=10))
 
 
 @router.get("/storylines/{storyline_id}", response_class=HTMLResponse)

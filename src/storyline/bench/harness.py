@@ -26,7 +26,7 @@ import numpy as np
 from storyline.cluster import stage as cluster_stage
 from storyline.cluster.online import OnlineClusterer
 from storyline.cluster.signals import embed_texts, embedding_text
-from storyline.enrich import ner
+from storyline.enrich import ner, syntax
 from storyline.ingest.normalize import identify_language
 from storyline.ingest.readers import ReadError
 from storyline.records import Article
@@ -192,6 +192,11 @@ def warm_models(languages: Iterable[str] = (DEFAULT_LANGUAGE,)) -> dict[str, boo
         if use:
             ner.get_model(use)
             ready["ner"] = True
+    ready["syntax"] = False
+    for lang in set(languages):
+        if syntax.available(lang):
+            syntax.parse_spans("Rutte zei dat het kabinet valt.", [(0, 31)], lang)
+            ready["syntax"] = True
     return ready
 
 
@@ -206,8 +211,8 @@ def ner_language(lang: str | None, available: set[str]) -> str | None:
 # --------------------------------------------------------------------------- models alone
 def _models_alone(items: list[tuple[str | None, str, str | None]], batch_size: int,
                   embed_threads: int | None = None) -> dict:
-    """In a fresh process: NER and embeddings over the same texts, batched like the pipeline."""
-    out: dict = {"ner_s": None, "embed_s": None, "ner_note": None}
+    """In a fresh process: NER, embeddings and the syntax parser over the same texts, batched like the pipeline."""
+    out: dict = {"ner_s": None, "embed_s": None, "syntax_s": None, "ner_note": None}
     set_embed_threads(embed_threads)
     warm_models({lang or DEFAULT_LANGUAGE for _, _, lang in items})
     c0 = cpu_seconds()
@@ -229,6 +234,14 @@ def _models_alone(items: list[tuple[str | None, str, str | None]], batch_size: i
             for use, texts in groups.items():
                 ner.extract_entities_batch(texts, use)
         out["ner_s"] = time.perf_counter() - t0
+    # The syntax model on the sentences the syntax stage parses (Dutch articles only, as in the pipeline).
+    t0 = time.perf_counter()
+    parsed = False
+    for _, text, lang in items:
+        if syntax.available(lang):
+            syntax.parse_spans(text, syntax.sentences_to_parse(text, lang), lang)
+            parsed = True
+    out["syntax_s"] = time.perf_counter() - t0 if parsed else None
     out["cpu_s"] = cpu_seconds() - c0
     out["peak_rss_mb"] = peak_rss_mb()
     return out
@@ -323,7 +336,7 @@ def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int
     }
     if models and n:
         alone = models_alone(run["articles"], batch_size, embed_threads)
-        parts = {k: alone[k + "_s"] for k in ("ner", "embed") if alone.get(k + "_s") is not None}
+        parts = {k: alone[k + "_s"] for k in ("ner", "embed", "syntax") if alone.get(k + "_s") is not None}
         models_s = sum(parts.values())
         slowest = max(parts, key=parts.get) if parts else None
         result.update({

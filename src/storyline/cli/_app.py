@@ -21,8 +21,8 @@ from storyline.errors import StorylineError
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
 
-__all__ = ["app", "eval_app", "console", "err_console", "settings", "open_store", "print_json", "progress", "json_text", "plain",
-           "line", "sanitize"]
+__all__ = ["app", "eval_app", "console", "err_console", "settings", "open_store", "print_json", "progress",
+           "json_text", "terminal_safe_json", "plain", "line", "sanitize"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -123,7 +123,11 @@ def json_text(data: Any, indent: int | None = 2) -> str:
         data = [item.model_dump() if isinstance(item, BaseModel) else item for item in data]
     elif isinstance(data, BaseModel):
         data = data.model_dump()
-    text = json.dumps(_finite(data), ensure_ascii=False, indent=indent, allow_nan=False)
+    return terminal_safe_json(json.dumps(_finite(data), ensure_ascii=False, indent=indent, allow_nan=False))
+
+
+def terminal_safe_json(text: str) -> str:
+    """JSON text with the characters a terminal acts on written as ``\\u`` escapes (the same JSON value)."""
     return _JSON_RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -1,4 +1,4 @@
-"""``storyline eval``: quality on gold data (ner, entities, quotes, clustering, convert, timeline).
+"""``storyline eval``: quality on gold data (ner, entities, quotes, clustering, convert, timeline, syntax).
 
 The scorers live in :mod:`storyline.eval`; these commands check their inputs, call them and print tables.
 """
@@ -216,4 +216,25 @@ def eval_timeline(
         for lang, s in by_lang.items():
             if s:
                 table.add_row(m, lang, f"{s['ar1_f']:.3f}", f"{s['ar2_f']:.3f}", f"{s['date_f1']:.3f}")
+    console.print(table)
+
+
+@eval_app.command("syntax")
+def eval_syntax(data: Optional[Path] = typer.Option(None, help="Shared data folder holding ud-dutch/ "
+                                                                 "(default ../shared/data)"),
+                model: Optional[Path] = typer.Option(None, help="A spaCy model folder (default: the installed one)"),
+                as_json: bool = typer.Option(False, "--json", help="Print JSON")):
+    """The Dutch syntax model on UD Alpino test (news), gold tokens: UPOS, lemma, UAS, LAS."""
+    from storyline.eval.syntax import score_syntax
+
+    r = score_syntax(data_dir(data), model)
+    if as_json:
+        print_json(r)
+        return
+    table = Table(title=f"Dutch syntax on {r['file']} ({r['sentences']} sentences, {r['words']} words, gold tokens)")
+    for col in ("UPOS", "lemma", "lemma (simplemma)", "UAS", "LAS", "LAS (universal)", "sentences/s"):
+        table.add_column(col)
+    table.add_row(f"{r['upos']:.3f}", f"{r['lemma']:.3f}",
+                  f"{r['lemma_simplemma']:.3f}" if r["lemma_simplemma"] is not None else "-",
+                  f"{r['uas']:.3f}", f"{r['las']:.3f}", f"{r['las_universal']:.3f}", f"{r['sentences_per_second']:.0f}")
     console.print(table)

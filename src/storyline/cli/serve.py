@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from storyline.cli._app import app, err_console, settings
+from storyline.cli._app import app, err_console, plain, settings
 from storyline.errors import InputError
 
 
@@ -31,6 +31,6 @@ def serve(
     if closed and not config.api.token:
         raise InputError("--closed needs a token (--token or STORYLINE_TOKEN)")
     web = create_app(settings=config)
-    err_console.print(f"Storyline on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
-                      + ("" if config.api.token else "; posting disabled: no token"))
+    err_console.print(plain(f"Storyline on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
+                            + ("" if config.api.token else "; posting disabled: no token")))
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -9,6 +9,7 @@ article and the annotations found before them, given by keyword under their fiel
 stage              requires                                                    assigns
 =================  ==========================================================  ==============================
 mentions (batch)   article.text, article.language                              annotations.mentions
+syntax             article.text, article.language                              annotations.parses
 quotes             article.text, article.language, annotations.mentions        annotations.quotes
 time_expressions   article.text, article.language, article.published           annotations.time_expressions
 figures            article.text, article.language, article.source,             annotations.figures
@@ -28,8 +29,8 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from storyline.enrich.stages import find_figures, find_positions, find_quotes, find_times, language_of, \
-    recognise_mentions, reference_date
-from storyline.records import Annotations, Article, Figure, Mention, Position, Quote, TimeExpression
+    parse_sentences, recognise_mentions, reference_date
+from storyline.records import Annotations, Article, Figure, Mention, ParsedSentence, Position, Quote, TimeExpression
 
 __all__ = ["StageSpec", "STAGES", "get_stage", "stage_names", "annotate"]
 
@@ -64,6 +65,7 @@ class StageSpec:
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("mentions", recognise_mentions, ("article.text", "article.language"), "annotations.mentions",
               Mention, batch=True),
+    StageSpec("syntax", parse_sentences, ("article.text", "article.language"), "annotations.parses", ParsedSentence),
     StageSpec("quotes", find_quotes, ("article.text", "article.language", "annotations.mentions"),
               "annotations.quotes", Quote),
     StageSpec("time_expressions", find_times, ("article.text", "article.language", "article.published"),

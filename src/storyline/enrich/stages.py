@@ -4,6 +4,7 @@ No stage reads or writes the database; the runner (:mod:`storyline.runner`) pers
 Their order and their inputs/outputs are declared in :mod:`storyline.enrich.registry`.
 
 * :func:`recognise_mentions` — named entities of a batch (the NER runs once per language);
+* :func:`parse_sentences` — dependency trees of the sentences that need them (Dutch only);
 * :func:`find_quotes` — quotations and their speakers, named with the mentions;
 * :func:`find_times` — time expressions, resolved against the article date;
 * :func:`find_figures` — reported numbers, dated by the time expressions, attributed by the quotes;
@@ -20,16 +21,17 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Sequence
 
-from storyline.enrich import ner
+from storyline.enrich import ner, syntax
 from storyline.enrich.figures import extract_figures
 from storyline.enrich.positions import extract_positions
 from storyline.enrich.quotes import extract_quotes, normalise_quote, quote_similarity
 from storyline.enrich.timex import find_time_expressions
-from storyline.records import Article, Figure, Mention, Position, Quote, TimeExpression
+from storyline.records import Article, Figure, Mention, ParsedSentence, Position, Quote, TimeExpression
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_LANGUAGE", "SAME_QUOTE", "language_of", "reference_date", "recognise_mentions", "find_quotes",
+__all__ = ["DEFAULT_LANGUAGE", "SAME_QUOTE", "language_of", "reference_date", "recognise_mentions", "parse_sentences",
+           "find_quotes",
            "find_times", "find_figures", "find_positions"]
 
 DEFAULT_LANGUAGE = "nl"
@@ -88,6 +90,20 @@ def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, 
         for a, mentions in zip(group, results):
             out[a.id] = tuple(mentions)
     return out
+
+
+def parse_sentences(article: Article) -> tuple[ParsedSentence, ...]:
+    """The parsed sentences of the article that need syntax (quotes, numbers, reporting cues); () for a language
+    without a syntax model, and () with a warning once when the Dutch model is not installed."""
+    text = article.text or ""
+    lang = language_of(article)
+    if not text.strip() or lang not in syntax.MODEL_LANGUAGES:
+        return ()
+    if not syntax.available(lang):
+        _warn_once("syntax", f"no Dutch syntax model at {syntax.model_path()} (train it with `make train-syntax`); "
+                             "articles are stored without parses")
+        return ()
+    return syntax.parse_spans(text, syntax.sentences_to_parse(text, lang), lang)
 
 
 def find_quotes(article: Article, mentions: Sequence[Mention] = ()) -> tuple[Quote, ...]:

@@ -25,7 +25,7 @@ ABBREVIATIONS = {
     "no", "u.s", "u.k", "e.g", "i.e", "z.b", "u.a", "bzw", "usw", "hr", "fr", "nr",
 }
 
-_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)(?=[\"'“‘„«(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)(?=(?:,,|[\"'“‘„«(\[])?[A-ZÀ-ÖØ-Þ0-9])")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 

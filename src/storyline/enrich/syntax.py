@@ -1,0 +1,172 @@
+"""Dutch syntax: tokens, lemmas, UPOS, morphology and dependency trees for chosen sentences of an article.
+
+The model is a spaCy pipeline trained by ``make train-syntax`` (:mod:`storyline.eval.train_syntax`) on UD Dutch
+Alpino/LassySmall; it ships in ``trained_models/syntax-nl`` (``paths.syntax_model`` in the settings, or
+``STORYLINE_SYNTAX_MODEL``, points elsewhere). Only Dutch has a model: :func:`available` says so, and the other
+languages get no parses rather than a Dutch analysis of their text.
+
+* :func:`sentences_to_parse` — the sentence spans worth parsing (quote marks, digits, number words, reporting
+  cues), so the syntax layer costs little on long articles;
+* :func:`parse_spans` — those spans parsed into :class:`~storyline.records.ParsedSentence` records whose
+  offsets point into the article text.
+
+Example::
+
+    >>> text = "Rutte zei dat het kabinet valt. Het regent."
+    >>> sentences_to_parse(text, "nl")
+    [(0, 31)]
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from storyline.errors import ModelMissingError
+from storyline.ingest.sentences import sentence_spans
+from storyline.records import ParsedSentence, Token
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["MODEL_DIR", "MODEL_LANGUAGES", "available", "model_path", "load_model", "sentences_to_parse",
+           "parse_spans", "parse_docs", "pipe_sentences"]
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "trained_models" / "syntax-nl"
+MODEL_LANGUAGES = ("nl",)
+# Sentences per nlp.pipe batch: larger batches gain little for the short inputs here and cost memory.
+BATCH_SIZE = 64
+# A sentence longer than this (characters) is cut there for the parser: a run-on "sentence" of a badly split
+# page costs parse time quadratic-ish in length and its tree is of no use anyway.
+MAX_SENTENCE_CHARS = 600
+
+_QUOTE_MARKS = re.compile(r",,|''|[\"“”„‘’«»‚]|(?<!\w)'|'(?!\w)")
+_DIGIT = re.compile(r"\d")
+# Dutch number words (cardinals, fractions, large units); matched as whole words or prefixes of compounds.
+_NUMBER_WORDS = ("nul", "een", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
+                 "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien",
+                 "negentien", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig",
+                 "negentig", "honderd", "duizend", "miljoen", "miljard", "biljoen", "half", "halve", "helft",
+                 "kwart", "procent", "dozijn", "tiental", "honderden", "duizenden", "tientallen")
+# Reporting cues as word prefixes ("zeg" covers zegt/zeggen, "verklaar" verklaart/verklaarde, ...).
+_CUE_PREFIXES = ("zei", "zeg", "stel", "meld", "volgens", "aldus", "liet weten", "laat weten", "laten weten",
+                 "verklaar", "vertel", "vertelt", "benadruk", "erken", "ontken", "riep", "roep", "waarschuw",
+                 "reageer", "reageerd", "antwoord", "schrijf", "schreef", "schreven", "denk", "dacht", "vind",
+                 "vond", "noem", "noemd", "beweer", "meen", "hoop", "hoopt", "wil", "legt uit", "legde uit",
+                 "voeg", "zegt", "zeggen", "twitter", "tweet", "vraag", "vroeg", "beloof", "belooft", "beloofd",
+                 "onderstreep", "kondig", "kondigd", "zegde", "bevestig", "concludeer", "concludeerd", "merk",
+                 "wijst erop", "wees erop", "stelde", "stellen", "claim", "aldus")
+_WORDS = re.compile(r"\w+", re.UNICODE)
+_CUE_RE = re.compile(r"\b(?:" + "|".join(sorted({re.escape(c) for c in _CUE_PREFIXES}, key=len, reverse=True))
+                     + r")", re.IGNORECASE)
+_NUMBER_RE = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")", re.IGNORECASE)
+
+_lock = threading.Lock()
+_models: dict[Path, object] = {}
+
+
+def model_path() -> Path:
+    """Where the Dutch model is read from: the settings' ``paths.syntax_model``, else the package's copy."""
+    from storyline.settings import get_settings
+
+    configured = getattr(get_settings().paths, "syntax_model", None)
+    return Path(configured) if configured else MODEL_DIR
+
+
+def available(lang: str | None) -> bool:
+    """True when a syntax model for ``lang`` is installed (only Dutch has one)."""
+    return (lang or "").lower() in MODEL_LANGUAGES and (model_path() / "meta.json").is_file()
+
+
+def load_model(path: Path | None = None):
+    """The spaCy pipeline, loaded once per process (per path); ModelMissingError when it is not installed."""
+    path = Path(path) if path else model_path()
+    with _lock:
+        nlp = _models.get(path)
+        if nlp is None:
+            if not (path / "meta.json").is_file():
+                raise ModelMissingError(f"no Dutch syntax model at {path}. Train it with `make train-syntax`, or "
+                                        f"set paths.syntax_model (STORYLINE_SYNTAX_MODEL) to a trained model.")
+            import spacy
+
+            nlp = spacy.load(path, exclude=["senter"])
+            _models[path] = nlp
+    return nlp
+
+
+def sentences_to_parse(text: str, lang: str | None) -> list[tuple[int, int]]:
+    """Sentence spans of ``text`` that need syntax: those with a quote mark, a digit, a number word or a
+    reporting cue. Empty for a language without a model.
+
+    >>> sentences_to_parse("Het regent. Volgens het KNMI wordt het droog.", "nl")
+    [(12, 46)]
+    >>> sentences_to_parse("Volgens het KNMI wordt het droog.", "es")
+    []
+    """
+    if not available(lang) or not text:
+        return []
+    return [(s, e) for s, e in sentence_spans(text) if _needs_syntax(text[s:e])]
+
+
+def _needs_syntax(sentence: str) -> bool:
+    return bool(_QUOTE_MARKS.search(sentence) or _DIGIT.search(sentence) or _CUE_RE.search(sentence)
+                or _NUMBER_RE.search(sentence))
+
+
+def parse_spans(text: str, spans: Sequence[tuple[int, int]], lang: str | None,
+                batch_size: int = BATCH_SIZE) -> tuple[ParsedSentence, ...]:
+    """The sentences ``text[start:end]`` parsed, offsets into ``text``; () when ``lang`` has no model.
+
+    Each span is parsed as one sentence: a token's ``head`` is an index within it and a root points to itself
+    (a span the parser reads as several sentences keeps one root per part).
+    """
+    if not spans or not available(lang):
+        return ()
+    nlp = load_model()
+    pieces = []
+    for start, end in spans:
+        end = min(end, start + MAX_SENTENCE_CHARS)
+        # Leading/trailing blanks would become whitespace tokens: parse the stripped sentence.
+        chunk = text[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        chunk = chunk.strip()
+        if chunk:
+            pieces.append((start + lead, chunk))
+    docs = pipe_sentences(nlp, (nlp.make_doc(c) for _, c in pieces), batch_size=batch_size)
+    return tuple(_to_record(doc, offset) for (offset, _), doc in zip(pieces, docs))
+
+
+def pipe_sentences(nlp, docs: Iterable, batch_size: int = BATCH_SIZE) -> Iterable:
+    """Tokenised docs through the pipeline, each held to one sentence (the parser keeps preset boundaries)."""
+    def one_sentence(docs):
+        for doc in docs:
+            for i, t in enumerate(doc):
+                t.is_sent_start = i == 0
+            yield doc
+    return nlp.pipe(one_sentence(docs), batch_size=batch_size)
+
+
+def parse_docs(docs: Iterable, offsets: Iterable[int]) -> tuple[ParsedSentence, ...]:
+    """Already processed spaCy docs as records, each shifted by its offset (for callers that run the model)."""
+    return tuple(_to_record(doc, offset) for doc, offset in zip(docs, offsets))
+
+
+def _to_record(doc, offset: int) -> ParsedSentence:
+    tokens = []
+    for t in doc:
+        if t.is_space:
+            continue
+        tokens.append(t)
+    index = {t.i: n for n, t in enumerate(tokens)}
+    out = []
+    for n, t in enumerate(tokens):
+        head = index.get(t.head.i, n)
+        dep = "root" if head == n or t.dep_ == "ROOT" else t.dep_
+        start = offset + t.idx
+        out.append(Token(text=t.text, lemma=t.lemma_ or t.text, pos=t.pos_ or "X", morph=str(t.morph),
+                         head=n if dep == "root" else head, dep=dep, start=start, end=start + len(t.text)))
+    if not out:
+        return ParsedSentence(start=offset, end=offset, tokens=())
+    return ParsedSentence(start=out[0].start, end=out[-1].end, tokens=tuple(out))
