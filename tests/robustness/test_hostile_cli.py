@@ -52,7 +52,7 @@ def _records() -> list[str]:
 
 def _poison(db: str) -> None:
     """Hostile text in every derived field the listings print (entity names and variants, quote speakers,
-    figures, positions, disagreements, event and storyline titles), and a non-finite figure."""
+    figures, positions, disagreements, event and storyline titles, alerts), and a non-finite figure."""
     conn = sqlite3.connect(db)
     with conn:
         conn.execute("UPDATE entities SET name = ? || name", (HOSTILE + " ",))
@@ -70,6 +70,9 @@ def _poison(db: str) -> None:
         conn.executemany("INSERT INTO disagreement_figures VALUES (?, ?)", [(cur.lastrowid, f) for f in figures])
         conn.execute("INSERT INTO positions (article_id, actor, stance, object, date, sentence, start)"
                      " VALUES (?,?,?,?,?,?,0)", (article, HOSTILE, "demand", HOSTILE, "2019-03-01", HOSTILE))
+        conn.execute("INSERT INTO alerts (kind, storyline_id, event_id, created_at, title, detail, key)"
+                     " VALUES ('new_story', 1, 1, 1551398400, ?, ?, 'hostile')",
+                     (HOSTILE, json.dumps({"reason": HOSTILE, "outlets": [HOSTILE]})))
     conn.close()
 
 
@@ -110,7 +113,7 @@ def _check_screen(result: subprocess.CompletedProcess, *, expect_literals: bool 
 
 LISTINGS = [("articles",), ("events",), ("storylines",), ("timeline",), ("timeline", "S1"), ("show", "event:E1"),
             ("show", "S1"), ("search", "kabinet"), ("quotes",), ("figures",), ("disagreements",), ("entities",),
-            ("positions",), ("summary", "E1")]
+            ("positions",), ("summary", "E1"), ("alerts",)]
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=lambda a: " ".join(a))
@@ -177,7 +180,7 @@ HUGE = str(10 ** 30)
                                   ("events", "--limit", HUGE), ("events", "--min-articles", HUGE),
                                   ("storylines", "--offset", HUGE), ("search", "kabinet", "--offset", HUGE),
                                   ("entities", "--limit", HUGE), ("entities", "--article", "x", "--offset", HUGE),
-                                  ("quotes", "--limit", HUGE), ("serve", "--port", HUGE),
+                                  ("quotes", "--limit", HUGE), ("alerts", "--limit", HUGE), ("serve", "--port", HUGE),
                                   ("serve", "--port", "-1"), ("articles", "--limit", "-1")],
                          ids=lambda a: " ".join(a).replace(HUGE, "1e30"))
 def test_out_of_range_numbers_are_usage_errors_not_tracebacks(hostile_db, args):

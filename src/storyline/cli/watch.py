@@ -14,6 +14,7 @@ from storyline.cli._app import (
 )
 from storyline.cli.params import JSON
 from storyline.errors import InputError
+from storyline.read import MAX_ID
 
 
 def _print_alert(alert: dict, as_json: bool) -> None:
@@ -85,7 +86,7 @@ def watch(
 @app.command()
 def alerts(since: Optional[str] = typer.Option(None, "--since", help="A span (24h, 7d) or an ISO date/time"),
            storyline: Optional[str] = typer.Option(None, "--storyline", help="Only this storyline (S3)"),
-           limit: int = typer.Option(100, min=1), as_json: bool = JSON):
+           limit: int = typer.Option(100, min=1, max=MAX_ID), as_json: bool = JSON):
     """List alerts (new stories, bursts, follows), newest first."""
     from storyline.alerts.service import list_alerts
 
