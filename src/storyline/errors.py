@@ -8,7 +8,8 @@
     │   ├── NotFound               E201  exit 1   HTTP 404   no article, event, storyline or entity with that id
     │   ├── BadQuery               E202  exit 2   HTTP 400   a search query that cannot be parsed
     │   ├── EmptyRecord            E203  exit 1   HTTP 422   a record with neither title nor text
-    │   └── BodyTooLarge           E204  exit 2   HTTP 413   a request body over the limit
+    │   ├── BodyTooLarge           E204  exit 2   HTTP 413   a request body over the limit
+    │   └── UnsupportedMediaType   E205  exit 2   HTTP 415   a posted body that is not JSON or JSON Lines
     ├── StoreError                 E300  exit 2   HTTP 500   the database cannot be opened or used
     │   └── StoreBusy              E301  exit 75  HTTP 503   another writer holds the database; try again
     ├── ModelMissingError          E400  exit 2   HTTP 500   a trained model is not installed
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 __all__ = [
     "StorylineError", "ConfigError", "InputError", "NotFound", "BadQuery", "EmptyRecord", "BodyTooLarge",
+    "UnsupportedMediaType",
     "StoreError", "StoreBusy", "ModelMissingError", "NotAvailable", "EvalDataError", "GoldError",
     "CorpusMissing", "CloneError",
 ]
@@ -73,6 +75,12 @@ class EmptyRecord(InputError):
 
 class BodyTooLarge(InputError):
     code, http_status = "E204", 413
+
+
+class UnsupportedMediaType(InputError):
+    """A request body whose Content-Type is not one the endpoint reads (a cross-site form posts text/plain)."""
+
+    code, http_status = "E205", 415
 
 
 class StoreError(StorylineError):

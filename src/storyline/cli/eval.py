@@ -14,7 +14,7 @@ import typer
 
 from rich.table import Table
 
-from storyline.cli._app import console, err_console, eval_app, print_json, settings
+from storyline.cli._app import console, err_console, eval_app, plain, print_json, settings
 from storyline.errors import EvalDataError, InputError
 from storyline.settings import data_dir
 
@@ -203,7 +203,7 @@ def eval_convert(corpus: str = typer.Argument(..., help="ecbplus, meantime or dp
         if output:
             out.close()
     if output:
-        err_console.print(f"wrote {len(records)} records to {output}")
+        err_console.print(plain(f"wrote {len(records)} records to {output}"))
 
 
 @eval_app.command("timeline")
@@ -233,13 +233,14 @@ def eval_timeline(
         for lang in languages:
             for topic in [t.strip() for t in topics.split(",") if t.strip()]:
                 if not (root / lang / topic).is_dir():
-                    err_console.print(f"skipped: no {root / lang / topic}")
+                    err_console.print(plain(f"skipped: no {root / lang / topic}"))
                     continue
                 r = run_topic(root, lang, topic, m, encoder=encoder)
                 results.append(r)
                 # Progress on stderr, also with --json (stdout stays pure JSON).
-                err_console.print(f"{m} {lang}/{topic}: AR1-F {r.scores['ar1_f']:.3f} AR2-F {r.scores['ar2_f']:.3f} "
-                                  f"date F1 {r.scores['date_f1']:.3f} ({r.articles} articles, {r.seconds:.0f}s)")
+                err_console.print(plain(f"{m} {lang}/{topic}: AR1-F {r.scores['ar1_f']:.3f} "
+                                        f"AR2-F {r.scores['ar2_f']:.3f} date F1 {r.scores['date_f1']:.3f} "
+                                        f"({r.articles} articles, {r.seconds:.0f}s)"))
     summary = {m: {"all": mean_scores([r for r in results if r.method == m]),
                    **{lang: mean_scores([r for r in results if r.method == m and r.lang == lang])
                       for lang in sorted({r.lang for r in results})}} for m in methods}

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
-from storyline.cli._app import app, console, err_console, open_store, print_json, settings
+from storyline.cli._app import (
+    app, console, err_console, json_text, line, open_store, plain, print_json, settings, terminal_safe_json,
+)
 from storyline.cli.params import JSON
 from storyline.errors import InputError
+from storyline.read import MAX_ID
 
 
 def _print_alert(alert: dict, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(alert, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(alert, indent=None) + "\n")
         sys.stdout.flush()
         return
     where = alert["storyline"] or alert["event"] or ""
-    console.print(f"{alert['created_at']} [bold]{alert['kind']}[/bold] {where} {escape(alert['title'] or '')} "
-                  f"[dim]{escape(alert['reason'] or '')}[/dim]", soft_wrap=True)
+    console.print(line(f"{alert['created_at']} ", (alert["kind"], "bold"), f" {where} ", alert["title"] or "", " ",
+                       (alert["reason"] or "", "dim")), soft_wrap=True)
 
 
 @app.command()
@@ -54,7 +55,7 @@ def watch(
 
         report = replay_corpus(open_store(cfg), replay, cfg, day_seconds=day_seconds, exclude=exclude,
                                outlets=outlets, on_alert=lambda a: _print_alert(a, as_json))
-        err_console.print(report.describe(), markup=False, highlight=False)
+        err_console.print(plain(report.describe()))
         if as_json:
             print_json(report.to_json())
         return
@@ -65,7 +66,7 @@ def watch(
         raise InputError("nothing to watch: give feed URLs or folders, or --config sources.toml")
     store = open_store(cfg)
     watcher = Watcher(store, watch_config, cfg, on_alert=lambda a: _print_alert(a, as_json),
-                      emit=lambda line: (sys.stdout.write(line + "\n"), sys.stdout.flush()))
+                      emit=lambda text: (sys.stdout.write(terminal_safe_json(text) + "\n"), sys.stdout.flush()))
     restore = install_signal_handlers(watcher)
 
     def on_cycle(report) -> None:
@@ -85,7 +86,7 @@ def watch(
 @app.command()
 def alerts(since: Optional[str] = typer.Option(None, "--since", help="A span (24h, 7d) or an ISO date/time"),
            storyline: Optional[str] = typer.Option(None, "--storyline", help="Only this storyline (S3)"),
-           limit: int = typer.Option(100, min=1), as_json: bool = JSON):
+           limit: int = typer.Option(100, min=1, max=MAX_ID), as_json: bool = JSON):
     """List alerts (new stories, bursts, follows), newest first."""
     from storyline.alerts.service import list_alerts
 
@@ -114,7 +115,7 @@ def follow(storyline: Optional[str] = typer.Argument(None, help="A storyline id 
             print_json(rows)
         else:
             for row in rows:
-                console.print(f"{row['kind']} {row['target']} {escape(row['name'] or '')} since {row['since']}")
+                console.print(plain(f"{row['kind']} {row['target']} {row['name'] or ''} since {row['since']}"))
             if not rows:
                 console.print("Nothing followed.")
         return
@@ -126,4 +127,4 @@ def follow(storyline: Optional[str] = typer.Argument(None, help="A storyline id 
     if as_json:
         print_json(row)
     else:
-        console.print(f"following {row['kind']} {row['target']} {escape(row['name'] or '')}")
+        console.print(plain(f"following {row['kind']} {row['target']} {row['name'] or ''}"))

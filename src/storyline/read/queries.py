@@ -23,20 +23,19 @@ from storyline.records import Article
 from storyline.store import Store, views
 from storyline.store import annotations as annotation_rows
 from storyline.store.entities import EntityRepo
+from storyline.store.search import search_filtered
 from storyline.summarize.summary import summarize_event
 from storyline.summarize.timeline import storyline_timeline
 
 __all__ = [
     "ENTITY_TYPES", "article_json", "list_articles", "get_article", "export_articles", "count_articles",
     "copy_counts", "search", "list_events", "get_event", "count_events", "list_storylines", "get_storyline",
-    "storyline_events", "timeline", "summary", "show", "list_entities", "get_entity", "cooccurring_entities",
+    "storyline_events", "timeline", "summary", "show", "show_alternatives", "list_entities", "get_entity", "cooccurring_entities",
     "list_quotes", "list_figures", "list_disagreements", "list_positions", "storyline_rows", "growing_events",
     "event_articles", "event_of_article", "entity_article_ids",
 ]
 
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
-# Filtered search ranks this many hits, then filters them; beyond it, narrow the query instead.
-MAX_FILTERED_HITS = 2000
 
 
 # --------------------------------------------------------------------------- helpers
@@ -51,6 +50,8 @@ def _page(items: list, limit: int | None, offset: int) -> list:
 def _check_page(limit: int | None, offset: int) -> None:
     if (limit is not None and limit < 0) or offset < 0:
         raise InputError("limit and offset must not be negative")
+    if (limit is not None and limit > MAX_ID) or offset > MAX_ID:
+        raise InputError(f"limit and offset must be at most {MAX_ID}")
 
 
 def _article_filter(store: Store, since: str | None, until: str | None, source: str | None,
@@ -138,24 +139,24 @@ def event_of_article(store: Store, article_id: str) -> str | None:
 def search(store: Store, query: str, *, limit: int = 20, offset: int = 0, since: str | None = None,
            until: str | None = None, source: str | None = None, language: str | None = None,
            entity: int | None = None) -> list[SearchHit]:
-    """Articles matching ``query``, best first; the filters narrow the best-ranked hits.
+    """Articles matching ``query``, best first; the filters are applied before ranking, so every
+    matching article they allow can be paged to (none is dropped for ranking below a cut-off).
 
     Raises:
         BadQuery: the query has no searchable word or cannot be parsed.
+        InputError: a negative or out-of-range limit or offset.
     """
+    _check_page(limit, offset)
     filtered = any((since, until, source, language, entity is not None))
     try:
-        hits = store.search(query, limit=MAX_FILTERED_HITS if filtered else limit, offset=0 if filtered else offset)
+        if filtered:
+            hits = search_filtered(store, query, limit=limit, offset=offset, since=since, until=until,
+                                   source=source, language=language, entity=entity)
+        else:
+            hits = store.search(query, limit=limit, offset=offset)
     except ValueError as exc:
         raise BadQuery(str(exc)) from None
-    results = [SearchHit(article=article_json(a), rank=rank, snippet=snippet) for a, rank, snippet in hits]
-    if filtered:
-        allowed = set(views.article_ids_matching(store.conn, since=since, until=until, source=source,
-                                                 language=language))
-        if entity is not None:
-            allowed &= set(views.articles_for_entity(store.conn, entity))
-        results = [h for h in results if h.article.id in allowed][offset:offset + limit]
-    return results
+    return [SearchHit(article=article_json(a), rank=rank, snippet=snippet) for a, rank, snippet in hits]
 
 
 # --------------------------------------------------------------------------- events
@@ -285,21 +286,60 @@ def summary(store: Store, event: str | int, *, max_sentences: int | None = None)
     return [SummarySentenceJSON(**s) for s in summarize_event(store.conn, number, max_sentences=max_sentences)]
 
 
+SHOW_KINDS = ("article", "event", "storyline")
+
+
+def _show_candidates(item_id: str) -> list[tuple[str, str]]:
+    """What ``item_id`` may name, in the order ``show`` tries them: (kind, id) pairs.
+
+    ``article:ID``, ``event:ID`` and ``storyline:ID`` name one kind. Without a prefix, an id written as the
+    CLI prints events and storylines (``E12``, ``S3``) names the event or storyline first and an article
+    second; any other id (a bare number too) names an article first and then the event with that number.
+    """
+    kind, sep, rest = (item_id or "").partition(":")
+    if sep and kind.strip().lower() in SHOW_KINDS:
+        return [(kind.strip().lower(), rest)]
+    text = (item_id or "").strip()
+    if text[:1] in ("E", "e") and parse_event_id(text) is not None:
+        return [("event", item_id), ("article", item_id)]
+    if text[:1] in ("S", "s") and parse_storyline_id(text) is not None:
+        return [("storyline", item_id), ("article", item_id)]
+    return [("article", item_id)] + ([("event", item_id)] if parse_event_id(text) is not None else [])
+
+
+def _show_one(store: Store, kind: str, key: str) -> ArticleDetailJSON | EventJSON | StorylineJSON | None:
+    if kind == "article":
+        article = store.get_article(key)
+        return None if article is None else ArticleDetailJSON(**article.to_json(), metadata=article.metadata)
+    try:
+        return get_event(store, key) if kind == "event" else get_storyline(store, key)
+    except NotFound:
+        return None
+
+
 def show(store: Store, item_id: str) -> ArticleDetailJSON | EventJSON | StorylineJSON:
-    """An article by id, else an event (``E12``, ``12``) or a storyline (``S3``).
+    """An article, an event or a storyline by id; see :func:`show_alternatives` for ids naming several.
+
+    ``article:ID``, ``event:ID``, ``storyline:ID`` choose the kind. Without a prefix, ``E12`` and ``S3``
+    name the event and storyline (an article with such an id is shown only when there is no such event or
+    storyline); any other id names an article, else the event with that number.
 
     Raises:
         NotFound: nothing has this id.
     """
-    article = store.get_article(item_id)
-    if article is not None:
-        return ArticleDetailJSON(**article.to_json(), metadata=article.metadata)
-    try:
-        if (item_id or "").strip()[:1] in ("S", "s"):
-            return get_storyline(store, item_id)
-        return get_event(store, item_id)
-    except NotFound:
-        raise NotFound(f"no article or event with id {item_id!r}") from None
+    for kind, key in _show_candidates(item_id):
+        found = _show_one(store, kind, key)
+        if found is not None:
+            return found
+    kinds = sorted({kind for kind, _ in _show_candidates(item_id)}, key=SHOW_KINDS.index)
+    raise NotFound(f"no {' or '.join(kinds)} with id {item_id!r}")
+
+
+def show_alternatives(store: Store, item_id: str) -> list[str]:
+    """The other things an unprefixed ``item_id`` also names, as explicit ids (``article:E1``); empty
+    when ``show`` is unambiguous."""
+    found = [f"{kind}:{key}" for kind, key in _show_candidates(item_id) if _show_one(store, kind, key) is not None]
+    return found[1:]
 
 
 # --------------------------------------------------------------------------- entities
