@@ -609,6 +609,7 @@ def extract_figures(text: str, lang: str | None = "nl", quotes: Sequence | None 
                 continue
             found.append({"m": m, "value": value, "low": low, "high": high, **reading})
         _share_units(text, found)
+        _parts_of_a_whole(text, s, found)
         for f in found:
             m = f["m"]
             if f["category"] is None:
@@ -714,7 +715,7 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
         return {"what": what, "category": category, "unit": None, "subject": subject, "confidence": conf}
     # no noun after the number: the counted noun of the clause ("het aantal burgerdoden is opgelopen tot 352",
     # "burgerslachtoffers: zeker 102", "zeker 102, onder wie 7 kinderen")
-    an = _AANTAL.search(before)
+    an = _AANTAL.search(text[max(s, m.start() - 160):m.start()])
     noun = an.group(1) if an else None
     if noun is None:
         cm = _COLON_NOUN.search(before)
@@ -724,12 +725,10 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
     if noun is None:
         return {"what": None, "category": None, "unit": None, "subject": None, "confidence": 0.0,
                 "bare": True}
-    category = category_of(noun, clause) or "quantity"
+    category = category_of(noun, clause)
     subject = _subject(noun, clause)
-    if _ONDER.search(before):
-        subject = None
-    return {"what": lemma_of(noun), "category": category, "unit": None, "subject": subject,
-            "confidence": CONF_FALLBACK}
+    return {"what": lemma_of(noun), "category": category or "quantity", "unit": None, "subject": subject,
+            "confidence": CONF_LEXICON - 0.1 if category else CONF_FALLBACK}
 
 
 def _subject(head: str, clause: str) -> str | None:
@@ -760,6 +759,26 @@ def _share_units(text: str, found: list[dict]) -> None:
         for k in ("what", "category", "unit", "subject", "confidence"):
             a[k] = b[k]
         a.pop("bare", None)
+
+
+_ONDER_NOUN = re.compile(r"\bonder\s+(?:de|het)\s+([\w-]+)\s+(?:\w+\s+){0,3}$", re.I)
+
+
+def _parts_of_a_whole(text: str, s: int, found: list[dict]) -> None:
+    """``zeker 102, onder wie 7 kinderen``, ``onder de doden minstens 14 kinderen``: the part is counted in the
+    category of the whole."""
+    previous = None
+    for f in found:
+        if f["category"] in ("people", "quantity"):
+            before = text[max(s, f["m"].start() - 60):f["m"].start()]
+            noun = _ONDER_NOUN.search(before)
+            whole = category_of(noun.group(1)) if noun else None
+            if whole is None and previous is not None and _ONDER.search(before):
+                whole = previous["category"]
+            if whole in _PEOPLE_FAMILY and whole != "people":
+                f["category"] = whole
+        if f["category"] is not None:
+            previous = f
 
 
 class _Span:
