@@ -34,8 +34,15 @@ WINDOW_DAYS = 3
 BOUND_SLACK = 0.5
 # Counts that only grow while a story unfolds: larger on a later day is a development, not a dispute.
 CUMULATIVE = {"dead", "injured", "arrested", "displaced", "evacuated", "killed", "refugees"}
-# Heads that name no particular group: "mens" is compatible with any head of the same category.
+# Heads that name no particular group: "mens" is compatible with any head of the same category -- but only in
+# a category that says what happened to them (dead, injured, ...); "5 miljoen mensen" and "483.000 mensen" of
+# two unrelated sentences are no dispute.
 _GENERIC = {"mens", "persoon", "slachtoffer", "people", "person", "mensen", "personen"}
+# Categories specific enough on their own: compared across the storyline, and with a generic head.
+SPECIFIC = CUMULATIVE | {"seats", "votes"}
+# What a unit-only figure is called when no counted noun was found ("8 procent", "15.000 euro"): no head.
+_UNIT_WORDS = {"percent", "eur", "usd", "gbp", "km", "m", "kg", "km/h", "year", "month", "week", "day", "hour",
+               "minute", "mile", "straf"}
 
 
 def _threshold() -> float:
@@ -59,10 +66,12 @@ def detect_for_articles(store: Store, article_ids: Sequence[str]) -> int:
             for g in store.candidate_figures(aid, category):
                 if g["article_id"] == f["article_id"] or (g.get("confidence") or 0) < threshold:
                     continue
-                if not conflicting(f, g):
-                    continue
                 g_event, g_story = store.article_scope(g["article_id"])
                 same_event = g_event == event_id
+                if not same_event and category not in SPECIFIC:
+                    continue  # only counts of a story's casualties, seats and votes are compared across events
+                if not conflicting(f, g):
+                    continue
                 store.save_disagreement(category, _label(f, g), event_id if same_event else None,
                                         storyline_id, sorted([f["id"], g["id"]]))
                 found += 1
@@ -76,8 +85,12 @@ def conflicting(f: dict, g: dict) -> bool:
         return False
     if (g["subject"] or "") != (f["subject"] or "") or (f.get("unit") or "") != (g.get("unit") or ""):
         return False
-    if f.get("category") and g.get("category") and not compatible_what(f["what"], g["what"]):
-        return False
+    if f.get("category") and g.get("category"):
+        category = f["category"]
+        if category not in SPECIFIC and not (_specific(f["what"]) and _specific(g["what"])):
+            return False  # "8 procent" vs "12 procent": of what?
+        if not compatible_what(f["what"], g["what"]):
+            return False
     if f["article_id"] in (g.get("copy_of"), g["article_id"]) or g["article_id"] == f.get("copy_of") \
             or (f.get("copy_of") and f.get("copy_of") == g.get("copy_of")):
         return False
@@ -155,6 +168,11 @@ def compatible_what(a: str | None, b: str | None) -> bool:
                     (len(x) >= 4 and (y.startswith(x) or y.endswith(x))):
                 return True
     return False
+
+
+def _specific(what: str | None) -> bool:
+    w = _fold(what or "")
+    return bool(w) and w not in _UNIT_WORDS and w not in _GENERIC
 
 
 def _independent_source(row: dict) -> bool:
