@@ -102,7 +102,7 @@ def _read(text, lang="nl"):
     ("Zo'n 8 procent van de kiezers twijfelt nog.", "percentage", "kiezer", 8.0, "percent"),
     ("De rechter legde hem een boete van 4000 euro op.", "money", "boete", 4000.0, "EUR"),
     ("Het OM eiste twaalf jaar cel tegen de man.", "sentence", "cel", 12.0, "year"),
-    ("Het project kost € 3,5 miljard.", "money", "EUR", 3.5e9, "EUR"),
+    ("Het project kost € 3,5 miljard.", "money", "project", 3.5e9, "EUR"),
     ("Bij de brand raakten 14 bewoners gewond.", "injured", "bewoner", 14.0, None),
     ("De vakbond telt 5000 leden.", "members", "lid", 5000.0, None),
     ("De burgemeester liet 300 huizen ontruimen.", "quantity", "huiz", 300.0, None),
