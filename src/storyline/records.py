@@ -148,6 +148,7 @@ class Figure:
     category: str | None = None
     confidence: float = 1.0  # how sure the reading is (0-1); listings show figures above settings' threshold
     reporter_type: str | None = None  # PER, ORG, ROLE, or OUTLET (the journalist: reported_by is the outlet)
+    scope: str | None = None  # the names of the figure's clause ("CDA|Brabant"): whose or where; "|"-joined
 
     @property
     def label(self) -> str:

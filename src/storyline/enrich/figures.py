@@ -418,7 +418,8 @@ def lemma_of(word: str) -> str:
         if m:  # an open syllable: bomen -> boom, talen -> taal, kandidaten -> kandidaat
             return stem[:m.start(1)] + m.group(1) * 2 + m.group(2)
         return stem
-    if w.endswith("s") and len(w) > 3 and not w.endswith(("ss", "us", "is")):
+    if w.endswith("s") and len(w) > 3 and not w.endswith(("ss", "us", "is")) \
+            and not re.search(r"(?:aa|ee|oo|uu|ij|ei|ui|ou|au)s$", w):  # kaas, huis, prijs stay
         return w[:-1]
     return w
 
@@ -690,6 +691,7 @@ def extract_figures(text: str, lang: str | None = "nl", quotes: Sequence | None 
             if reporter is None:
                 reporter, rtype = outlet, "OUTLET"
             as_of = _as_of(s, e, times) or published
+            scope = _scope(text, s, e, m.start(), m.end(), reporter if rtype != "OUTLET" else None)
             conf = f["confidence"] - (0 if parse is not None else NO_SYNTAX_PENALTY)
             if m.group("vague"):
                 conf = min(conf, CONF_VAGUE)
@@ -697,7 +699,8 @@ def extract_figures(text: str, lang: str | None = "nl", quotes: Sequence | None 
                 conf -= OTHER_LANGUAGE_PENALTY
             out.append(Figure(f["what"], f["subject"], value, low, high, qualifier, f["unit"], reporter, as_of,
                               sentence, m.start(), m.end(), category=f["category"],
-                              confidence=round(max(0.05, min(conf, 0.99)), 2), reporter_type=rtype))
+                              confidence=round(max(0.05, min(conf, 0.99)), 2), reporter_type=rtype,
+                              scope=scope))
     return out
 
 
@@ -862,6 +865,35 @@ class _Span:
         return self._b.group(*args)
 
 
+_NAME = re.compile(r"(?<![\w-])[A-ZÀ-Ý][\w'’&-]*[A-Za-zÀ-ÿ0-9]|(?<![\w-])[A-Z]{2,}\d*")
+_NOT_SCOPE = re.compile(r"^(?:" + _MONTHS + r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+                        r"De|Het|Een|Die|Dat|Dit|Deze|Er|In|Op|Bij|Van|Voor|Met|Na|Als|Maar|En|Ook|Volgens|Zo|"
+                        r"The|A|An|Der|Die|Das|La|Le|El|Il|Ik|Hij|Zij|Ze|We|Wij|Je|U)$", re.IGNORECASE)
+_SCOPE_SEP = re.compile(r"[;:()]|,\s|\s[–—-]\s|\s(?:en|maar|terwijl|and|but|und|et|y|e)\s")
+
+
+def _scope(text: str, s: int, e: int, a: int, b: int, reporter: str | None) -> str | None:
+    """The names of the figure's clause, whose or where it counts ("CDA (negen zetels)" → CDA): "|"-joined."""
+    left = s
+    for m in _SCOPE_SEP.finditer(text, s, a):
+        left = m.end()
+    right = e
+    m = _SCOPE_SEP.search(text, b, e)
+    if m:
+        right = m.start()
+    if text[left:a].strip() == "" and left > s:  # "CDA (negen zetels)": the name before the bracket
+        start = max(s, left - 41)
+        seps = list(_SCOPE_SEP.finditer(text, start, left - 1))
+        left = seps[-1].end() if seps else start
+    skip = set(re.findall(r"[\w'’&-]+", reporter or ""))
+    first = _NAME.search(text, s, e)
+    names = sorted({n.group() for n in _NAME.finditer(text, left, right)
+                    if n.group() not in skip and not _NOT_SCOPE.match(n.group())
+                    and not (first and n.start() == first.start() and n.start() - s < 4 and not n.group().isupper()
+                             and not re.search(r"\d", n.group()))})  # a sentence's first word is capitalised
+    return "|".join(names) or None
+
+
 _CLAUSE_SEP = re.compile(r"[;:]|,\s+(?:maar|but|aber|en|and|und|terwijl|while|hoewel)\b|\s[–—]\s")
 
 
@@ -886,7 +918,12 @@ def _type(speaker_type: str | None, name: str) -> str:
     if speaker_type in ("LOC", "MISC", "GPE", "NORP"):
         return "ORG"
     words = name.split()
+    if words and _fold(words[0]) in _DETERMINERS:  # "het OM", "de AIVD": an organisation; "de burgemeester": a role
+        return "ORG" if any(w[:1].isupper() for w in words[1:]) else "ROLE"
     return "PER" if words and all(w[:1].isupper() for w in words[-2:]) and len(words) <= 3 else "ROLE"
+
+
+_DETERMINERS = {"het", "de", "the", "der", "die", "das", "la", "le", "el", "een"}
 
 
 def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentions) -> tuple[str | None, str | None]:
@@ -901,18 +938,53 @@ def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentio
             resolved, mtype = _resolve(name, [mt for mt in mentions or () if span[0] <= getattr(mt, "start", -1) < span[1]]
                                        or mentions or ())
             return resolved, _type(mtype, resolved)
-    # An attribution that closes the next sentence of the same paragraph covers this one too
-    # ("... zeker 102. 304 mensen zouden gewond zijn, zei X.")
+    # "volgens de Keuzegids", "aldus het CBS" in the sentence itself
+    s0, e0 = sents[si]
+    v = _VOLGENS.search(text, s0, e0)
+    if v and parse is None:
+        name = v.group("who").strip()
+        resolved, mtype = _resolve(name, mentions or ())
+        return resolved, _type(mtype, resolved)
+    # An attribution that closes the next sentence of the same paragraph covers this one too when that sentence
+    # goes on with figures ("... zeker 102. 304 mensen zouden gewond zijn, zei X."), not when it comments on it
+    # ("Dat is niet verbazingwekkend, zegt X.")
     if si + 1 < len(sents):
         ns, ne = sents[si + 1]
-        if not any(sents[si][1] <= b < ns for b in breaks):
+        if not any(sents[si][1] <= b < ns for b in breaks) and re.search(r"\d", text[ns:ne]):
             for q in quotes:
                 if q.kind == "indirect" and q.start == ns and q.speaker and q.speaker_start and q.speaker_start > q.end:
                     return q.speaker, _type(q.speaker_type, q.speaker)
     for q in quotes:
         if q.sentence == si and q.speaker and q.kind == "indirect":
             return q.speaker, _type(q.speaker_type, q.speaker)
+    # Without a parse: a sentence that opens with its source and a reporting verb ("Het Nibud berekende ...",
+    # "Het OM eiste ...", "Bpf Bouw zegt dat ...")
+    s, e = sents[si]
+    m = _SOURCE_OPENS.match(text, s, e)
+    if m and parse is None:
+        name = m.group("who").strip()
+        first, last = name.split()[0], name.split()[-1]
+        if (_fold(last) not in _STOP or last[:1].isupper()) and \
+                (_fold(first) not in _STOP or _fold(first) in _DETERMINERS):
+            resolved, mtype = _resolve(name, mentions or ())
+            return resolved, _type(mtype, resolved)
     return None, None
+
+
+_VOLGENS = re.compile(r"\b(?:[Vv]olgens|[Aa]ldus|[Ll]aut|[Ss]elon|[Ss]egún|[Ss]econdo|[Aa]ccording to)\s+"
+                      r"(?P<who>(?:(?:het|de|the|der|die|dem|la|le|el|il)\s+)?(?:[A-ZÀ-Ý][\w'’.&-]*\s+){0,3}"
+                      r"[A-ZÀ-Ý][\w'’.&-]*|(?:het|de)\s+[a-zà-ÿ][\w-]+)")
+_REPORT_VERB_FORMS = (r"zegt|zei|zeggen|zeiden|meldt|meldde|melden|meldden|schat|schatte|schatten|schatte|berekende|"
+                      r"berekent|berekenden|verwacht|verwachtte|verwachten|eist|eiste|eisen|eisten|stelt|stelde|"
+                      r"laat weten|liet weten|verklaarde|verklaart|telde|telt|rapporteert|rapporteerde|becijfert|"
+                      r"becijferde|concludeert|concludeerde|constateert|constateerde|waarschuwt|waarschuwde|"
+                      r"meent|meende|denkt|dacht|raamt|raamde|says|said|reported|reports|estimates|estimated|"
+                      r"sagt|sagte|meldet|meldete|schätzt|schätzte|dit|a déclaré|estime|dice|dijo|afferma|ha detto")
+# Up to five words before the verb: a name ("Bpf Bouw"), or a determiner and a noun ("het OM", "de politie").
+_SOURCE_OPENS = re.compile(r"\W*(?:(?:Ook|Maar|En|Toch|Nu|Daarnaast|Bovendien)\s+)?"
+                           r"(?P<who>(?:(?:[Hh]et|[Dd]e|[Tt]he|[Dd]er|[Dd]ie|[Dd]as|[Ll]a|[Ll]e|[Ee]l)\s+)?"
+                           r"(?:[\w'’.&-]+\s+){0,3}?[\w'’.&-]+)\s+"
+                           r"(?:" + _REPORT_VERB_FORMS + r")\b")
 
 
 def _as_of(s: int, e: int, times) -> str | None:

@@ -67,11 +67,11 @@ def insert_quote(conn: sqlite3.Connection, article_id: str, *, text: str, norm: 
 def insert_figure(conn: sqlite3.Connection, article_id: str, fig: Any, reported_by_id: int | None) -> int:
     cur = conn.execute(
         'INSERT INTO figures (article_id, what, subject, value, low, high, qualifier, unit, reported_by,'
-        ' reported_by_id, as_of, sentence, start, "end", category, confidence, reporter_type)'
-        ' VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+        ' reported_by_id, as_of, sentence, start, "end", category, confidence, reporter_type, scope)'
+        ' VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
         (article_id, fig.what, fig.subject, fig.value, fig.low, fig.high, fig.qualifier, fig.unit,
          fig.reported_by, reported_by_id, fig.as_of, fig.sentence, fig.start, fig.end,
-         fig.category or fig.what, fig.confidence, fig.reporter_type))
+         fig.category or fig.what, fig.confidence, fig.reporter_type, fig.scope))
     return cur.lastrowid
 
 
@@ -121,7 +121,7 @@ def merge_quotes(conn: sqlite3.Connection, keep: int, drop: int) -> None:
 
 
 _FIGURE_COLS = ('f.id, f.article_id, f.what, f.subject, f.value, f.low, f.high, f.qualifier, f.unit, f.reported_by,'
-                ' f.reported_by_id, f.as_of, f.sentence, f.category, f.confidence, f.reporter_type, a.source,'
+                ' f.reported_by_id, f.as_of, f.sentence, f.category, f.confidence, f.reporter_type, f.scope, a.source,'
                 ' a.copy_of, COALESCE(a.published, a.estimated_date) AS date')
 
 
@@ -224,8 +224,14 @@ def list_disagreements(conn: sqlite3.Connection, *, event_id: int | None = None,
         d["sentences"].append(r["sentence"])
         if r["article_id"] not in d["articles"]:
             d["articles"].append(r["article_id"])
-    # one disagreement per set of figures: a set contained in another listed one is not listed again
-    found = [d for d in out.values() if len(d["figures"]) > 1]
+    # one disagreement per set of figures: a set contained in another listed one is not listed again, nor one
+    # that repeats another's values in the same sentences (two copies of the articles found as two pairs)
+    found, seen = [], set()
+    for d in out.values():
+        key = (d["what"], frozenset((str(v), " ".join(s.split()).lower()) for v, s in zip(d["values"], d["sentences"])))
+        if len(d["figures"]) > 1 and key not in seen:
+            seen.add(key)
+            found.append(d)
     sets = [frozenset(d["figures"]) for d in found]
     return [d for i, d in enumerate(found)
             if not any(j != i and (sets[i] < sets[j] or (sets[i] == sets[j] and j < i)) for j in range(len(found)))]

@@ -216,12 +216,14 @@ MIGRATIONS: list[str] = [
     DROP INDEX storyline_keys_recent;
     """,
     # 7 (figures): what a figure counts gets an open category, the reading a confidence (listings show those
-    # above settings enrich.figure_threshold), the reporter a type (PER/ORG/ROLE, OUTLET = the journalist).
+    # above settings enrich.figure_threshold), the reporter a type (PER/ORG/ROLE, OUTLET = the journalist), the
+    # figure a scope (the names of its clause: which party, which place), compared before two figures disagree.
     # Rows from before keep their old category words in ``what`` and show with confidence 1.
     """
     ALTER TABLE figures ADD COLUMN category TEXT;
     ALTER TABLE figures ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
     ALTER TABLE figures ADD COLUMN reporter_type TEXT;
+    ALTER TABLE figures ADD COLUMN scope TEXT;
     UPDATE figures SET category = what WHERE category IS NULL;
     CREATE INDEX figures_category ON figures(category);
     """,

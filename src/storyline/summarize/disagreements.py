@@ -38,6 +38,9 @@ CUMULATIVE = {"dead", "injured", "arrested", "displaced", "evacuated", "killed",
 # a category that says what happened to them (dead, injured, ...); "5 miljoen mensen" and "483.000 mensen" of
 # two unrelated sentences are no dispute.
 _GENERIC = {"mens", "persoon", "slachtoffer", "people", "person", "mensen", "personen"}
+# Pronouns and comparatives read as heads ("45 procent van hen", "28 procent hoger"): they name nothing.
+_UNSPECIFIC = {"hen", "hun", "ze", "zij", "die", "dat", "deze", "hem", "ons", "them", "those", "ihnen", "hoger",
+               "lager", "meer", "minder", "totaal", "geheel", "rest", "helft"}
 # Categories specific enough on their own: compared across the storyline, and with a generic head.
 SPECIFIC = CUMULATIVE | {"seats", "votes"}
 # What a unit-only figure is called when no counted noun was found ("8 procent", "15.000 euro"): no head.
@@ -91,6 +94,10 @@ def conflicting(f: dict, g: dict) -> bool:
             return False  # "8 procent" vs "12 procent": of what?
         if not compatible_what(f["what"], g["what"]):
             return False
+    if not same_scope(f, g):
+        return False
+    if _fold(f["sentence"]) == _fold(g["sentence"]):
+        return False  # one sentence in two articles: one report, its numbers are not two sources
     if f["article_id"] in (g.get("copy_of"), g["article_id"]) or g["article_id"] == f.get("copy_of") \
             or (f.get("copy_of") and f.get("copy_of") == g.get("copy_of")):
         return False
@@ -170,9 +177,19 @@ def compatible_what(a: str | None, b: str | None) -> bool:
     return False
 
 
+def same_scope(f: dict, g: dict) -> bool:
+    """The names of the two figures' clauses (their scope: "CDA", "Istanbul") agree: one set holds the other.
+    Outside counts of casualties, a figure with no name in its clause has no scope to compare."""
+    a = set((f.get("scope") or "").split("|")) - {""}
+    b = set((g.get("scope") or "").split("|")) - {""}
+    if (f.get("category") or f["what"]) not in CUMULATIVE and (not a or not b):
+        return False
+    return a <= b or b <= a
+
+
 def _specific(what: str | None) -> bool:
     w = _fold(what or "")
-    return bool(w) and w not in _UNIT_WORDS and w not in _GENERIC
+    return bool(w) and w not in _UNIT_WORDS and w not in _GENERIC and w not in _UNSPECIFIC
 
 
 def _independent_source(row: dict) -> bool:
