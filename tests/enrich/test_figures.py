@@ -190,3 +190,8 @@ def test_reporter_from_a_parse_volgens_and_subject():
     assert (f.what, f.category, f.reported_by) == ("mens", "injured", "de politie")
     (g,) = extract_figures(text, "nl", [], source="NOS")
     assert f.confidence > g.confidence  # read with syntax
+
+
+def test_scope_is_the_name_of_the_figures_clause():
+    text = "Samen met CDA (negen zetels), D66 (zes zetels) en ChristenUnie (vier zetels) komt de coalitie uit op 31."
+    assert [f.scope for f in extract_figures(text, "nl", [])][:3] == ["CDA", "D66", "ChristenUnie"]

@@ -114,3 +114,12 @@ def test_three_sources_make_one_disagreement_with_sentences(store):
     assert len(found) == 1
     assert sorted(found[0]["values"]) == [102.0, 352.0, 700.0]
     assert len(found[0]["sentences"]) == 3 and "352 burgers" in " ".join(found[0]["sentences"])
+
+
+def test_seats_of_different_parties_are_no_disagreement(store):
+    found = _setup(store, {
+        "a": "Bij de verkiezingen haalde het CDA negen zetels, meldt de kiesraad.",
+        "b": "Bij de verkiezingen haalde de VVD twaalf zetels, meldt het ANP.",
+        "c": "Bij de verkiezingen haalde het CDA vijftien zetels, aldus de NOS.",
+    })
+    assert [sorted(d["values"]) for d in found] == [[9.0, 15.0]]

@@ -189,7 +189,7 @@ _BEFORE_EXCLUDE = re.compile(
     r"|\b(?:street|st\.|road|rd\.|avenue|ave\.|rue|calle|via|piazza|boulevard)\s*$"    # house numbers
     r"|\b(?:om|vanaf|tot|rond|at|um|ab|à|a\s+las|alle|hacia\s+las|gegen)\s*$"          # before a clock time: checked with the unit
     r"|\(\s*$"
-    r"|\b(?:\d+|één|een|twee|drie|vier|vijf|zes|zeven|acht|negen)\s+(?:op|uit|in)\s+(?:de\s+)?$"   # zes op de tien
+    r"|\b(?:\d+|één|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\s+(?:op|uit|in|van)\s+(?:de\s+)?$"  # zes op de tien, 9 van de 55: the total
     r")",
     re.IGNORECASE,
 )
@@ -377,8 +377,9 @@ _AANTAL = re.compile(r"\b(?:aantal|number of|Zahl der|Anzahl der|número de|nomb
 _COLON_NOUN = re.compile(r"([\w-]{4,})\s*:\s*(?:\w+\s+){0,2}$")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|%|€|\$|£")
 _DEFINITE_BEFORE = re.compile(r"\b(?:de|het|die|deze|dit|beide|alle|the|these|those|both|die|diese|les|los|las|"
-                              r"gli|le)\s*$", re.I)
-_SMALL_WORDS = {"twee", "drie", "vier", "two", "three", "four", "zwei", "drei", "vier"}
+                              r"gli|le)\s+(?:andere\s+|overige\s+|other\s+)?$", re.I)
+_SMALL_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
+                "two", "three", "four", "five", "six", "zwei", "drei", "vier", "fünf", "sechs"}
 
 # Confidence of a reading (see the module doc): the base by how the head was found, then adjustments.
 # Chosen on the dev-tune half of the DPG labels (storyline eval figures --half tune).
@@ -675,8 +676,8 @@ def extract_figures(text: str, lang: str | None = "nl", quotes: Sequence | None 
                 continue
             value, low, high = (None if x is None else x * f.get("factor", 1.0) for x in (f["value"], f["low"], f["high"]))
             before = text[max(s, m.start() - 40):m.start()]
-            qualifier = None
-            for rx, q, kind in _QUAL_RE:
+            qualifier = "from" if f.get("earlier") else None
+            for rx, q, kind in ([] if qualifier else _QUAL_RE):
                 if rx.search(before):
                     qualifier = q
                     if value is not None:
@@ -709,6 +710,9 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
     before = text[max(s, m.start() - 60):m.start()]
     after = text[m.end():min(e, m.end() + 80)]
     clause = _clause(text, s, e, m.start(), m.end())
+    total = re.match(r"\s+van\s+de\s+(?:\d+|[a-z]+)(?=\s)", after)
+    if total and _NUMBER.fullmatch(after[total.start():total.end()].split()[-1]):
+        after = after[total.end():]  # "negen van de 55 zetels": nine seats (of 55)
     unit, ucat, uend = _unit_after(after)
     if not unit and (m.group("dscale") or m.group("wscale")):  # "mil millones de euros", "millions de dollars"
         de = re.match(r"\s*(?:de|d'|di)\s*", after)
@@ -827,6 +831,9 @@ def _share_units(text: str, found: list[dict]) -> None:
         for k in ("what", "category", "unit", "subject", "confidence"):
             a[k] = b[k]
         a.pop("bare", None)
+        if re.fullmatch(r"\s*(?:naar|tot|to|auf|à|a)\s*", gap, re.I) and \
+                re.search(r"\b(?:van|from|von|de|da)\s*$", before_a, re.I):
+            a["earlier"] = True  # "van 7 naar 19 procent": 7 is what it was
 
 
 _ONDER_NOUN = re.compile(r"\bonder\s+(?:de|het)\s+([\w-]+)\s+(?:\w+\s+){0,3}$", re.I)

@@ -96,6 +96,8 @@ def conflicting(f: dict, g: dict) -> bool:
             return False
     if not same_scope(f, g):
         return False
+    if "from" in (f.get("qualifier"), g.get("qualifier")):
+        return False  # "van 4 naar 8 zetels": the earlier value of a change
     if _fold(f["sentence"]) == _fold(g["sentence"]):
         return False  # one sentence in two articles: one report, its numbers are not two sources
     if f["article_id"] in (g.get("copy_of"), g["article_id"]) or g["article_id"] == f.get("copy_of") \
@@ -178,12 +180,12 @@ def compatible_what(a: str | None, b: str | None) -> bool:
 
 
 def same_scope(f: dict, g: dict) -> bool:
-    """The names of the two figures' clauses (their scope: "CDA", "Istanbul") agree: one set holds the other.
-    Outside counts of casualties, a figure with no name in its clause has no scope to compare."""
+    """The names of the two figures' clauses (their scope: "CDA", "Istanbul") agree: the same names; for counts
+    of casualties one set may hold the other ("352 in Oekraïne" and "zeker 102")."""
     a = set((f.get("scope") or "").split("|")) - {""}
     b = set((g.get("scope") or "").split("|")) - {""}
-    if (f.get("category") or f["what"]) not in CUMULATIVE and (not a or not b):
-        return False
+    if (f.get("category") or f["what"]) not in CUMULATIVE:
+        return bool(a) and a == b  # seats of "het CDA" and of "de partij": no comparable scope
     return a <= b or b <= a
 
 
