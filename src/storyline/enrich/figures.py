@@ -676,7 +676,7 @@ def extract_figures(text: str, lang: str | None = "nl", quotes: Sequence | None 
                 continue
             value, low, high = (None if x is None else x * f.get("factor", 1.0) for x in (f["value"], f["low"], f["high"]))
             before = text[max(s, m.start() - 40):m.start()]
-            qualifier = "from" if f.get("earlier") else None
+            qualifier = "from" if f.get("earlier") else (f"of {f['part_of']}" if f.get("part_of") else None)
             for rx, q, kind in ([] if qualifier else _QUAL_RE):
                 if rx.search(before):
                     qualifier = q
@@ -711,7 +711,9 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
     after = text[m.end():min(e, m.end() + 80)]
     clause = _clause(text, s, e, m.start(), m.end())
     total = re.match(r"\s+van\s+de\s+(?:\d+|[a-z]+)(?=\s)", after)
+    part_of = None
     if total and _NUMBER.fullmatch(after[total.start():total.end()].split()[-1]):
+        part_of = after[total.start():total.end()].split()[-1]
         after = after[total.end():]  # "negen van de 55 zetels": nine seats (of 55)
     unit, ucat, uend = _unit_after(after)
     if not unit and (m.group("dscale") or m.group("wscale")):  # "mil millones de euros", "millions de dollars"
@@ -730,6 +732,8 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
                                                                            currency.group("sym").upper()), "money"
     head = van = None
     conf = CONF_LEXICON
+    if m.group("digits") and after.startswith("-") and re.search(r"(?<![.!?:]\s)\b[A-Z][\w]*\s$", before):
+        return None  # "Boeing 737-800", "MAX 8-toestellen": a number inside a name
     if parse is not None:
         plemma, ptext, pvan = _parse_head(parse, m.start(), m.end())
         if plemma and not _unit_after(" " + ptext)[0]:
@@ -778,6 +782,9 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
                     return None
             category, conf = "quantity", CONF_NOUN
         subject = _subject(head, clause)
+        if part_of:
+            return {"what": what, "category": category, "unit": None, "subject": subject, "confidence": conf,
+                    "part_of": part_of}
         if m.group("words") and _fold(m.group("words")) in _SMALL_WORDS and _DEFINITE_BEFORE.search(before):
             conf -= SMALL_DEFINITE_PENALTY
         elif m.group("words") and _fold(m.group("words")) in _SMALL_WORDS and category == "quantity":

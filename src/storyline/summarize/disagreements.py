@@ -96,8 +96,9 @@ def conflicting(f: dict, g: dict) -> bool:
             return False
     if not same_scope(f, g):
         return False
-    if "from" in (f.get("qualifier"), g.get("qualifier")):
-        return False  # "van 4 naar 8 zetels": the earlier value of a change
+    if "from" in (f.get("qualifier"), g.get("qualifier")) or \
+            any((x.get("qualifier") or "").startswith("of ") for x in (f, g)):
+        return False  # "van 4 naar 8 zetels": the earlier value of a change; "zes van de twaalf": a part
     if _fold(f["sentence"]) == _fold(g["sentence"]):
         return False  # one sentence in two articles: one report, its numbers are not two sources
     if f["article_id"] in (g.get("copy_of"), g["article_id"]) or g["article_id"] == f.get("copy_of") \
