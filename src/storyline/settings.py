@@ -61,7 +61,7 @@ class EnrichSettings(_Section):
     # Two reports of a quote are one quote from this similarity up (docs/benchmarks-quotes.md).
     same_quote: float = Field(0.72, ge=0, le=1)
     # Figures read with less confidence are listed only on request (docs/benchmarks.md, figures).
-    figure_threshold: float = Field(0.5, ge=0, le=1)
+    figure_threshold: float = Field(0.6, ge=0, le=1)
 
 
 class ClusterSettings(_Section):

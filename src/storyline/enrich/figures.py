@@ -571,7 +571,7 @@ def _parse_head(parse, a: int, b: int) -> tuple[str | None, str | None, str | No
     for j, c in enumerate(toks):
         if c.head == head_i and c.dep.startswith("nmod") and c.pos in ("NOUN", "PROPN"):
             if any(k.head == j and k.dep == "case" and k.lemma.lower() in ("van", "of", "von", "de", "di") for k in toks):
-                van = c.lemma
+                van = c.text
                 break
     return h.lemma, h.text, van
 
@@ -738,7 +738,7 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
         plemma, ptext, pvan = _parse_head(parse, m.start(), m.end())
         if plemma and not _unit_after(" " + ptext)[0]:
             head = ptext
-            what = plemma.lower()
+            what = lemma_of(ptext)  # the parse picks the noun; its lemma is ours (the model lemmatises plurals poorly)
         van = pvan
     if unit:
         rest = after[uend:]
