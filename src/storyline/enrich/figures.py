@@ -943,7 +943,7 @@ _DETERMINERS = {"het", "de", "the", "der", "die", "das", "la", "le", "el", "een"
 def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentions) -> tuple[str | None, str | None]:
     for q in quotes:
         if q.start <= pos < q.end and q.speaker:
-            return q.speaker, _type(q.speaker_type, q.speaker)
+            return _quote_reporter(q)
     # The sentence's own reporting cue: from the parse when there is one
     if parse is not None:
         span = _parse_reporter(parse, parse.start)
@@ -967,10 +967,10 @@ def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentio
         if not any(sents[si][1] <= b < ns for b in breaks) and re.search(r"\d", text[ns:ne]):
             for q in quotes:
                 if q.kind == "indirect" and q.start == ns and q.speaker and q.speaker_start and q.speaker_start > q.end:
-                    return q.speaker, _type(q.speaker_type, q.speaker)
+                    return _quote_reporter(q)
     for q in quotes:
         if q.sentence == si and q.speaker and q.kind == "indirect":
-            return q.speaker, _type(q.speaker_type, q.speaker)
+            return _quote_reporter(q)
     # Without a parse: a sentence that opens with its source and a reporting verb ("Het Nibud berekende ...",
     # "Het OM eiste ...", "Bpf Bouw zegt dat ...")
     s, e = sents[si]
@@ -999,6 +999,21 @@ _SOURCE_OPENS = re.compile(r"\W*(?:(?:Ook|Maar|En|Toch|Nu|Daarnaast|Bovendien)\s
                            r"(?P<who>(?:(?:[Hh]et|[Dd]e|[Tt]he|[Dd]er|[Dd]ie|[Dd]as|[Ll]a|[Ll]e|[Ee]l)\s+)?"
                            r"(?:[\w'’.&-]+\s+){0,3}?[\w'’.&-]+)\s+"
                            r"(?:" + _REPORT_VERB_FORMS + r")\b")
+
+
+_PRONOUNS = {"hij", "zij", "ze", "hem", "haar", "he", "she", "er", "sie", "il", "elle", "él", "ella", "lui", "lei",
+             "ik", "wij", "we", "i"}
+
+
+def _quote_reporter(q) -> tuple[str, str]:
+    """The quote's speaker, unless the quotes stage resolved a phrase that does not name that person to them:
+    "volgens de regering van Oekraïne" stays the government, not its president."""
+    written = (q.speaker_text or "").strip(" ,()")
+    if written and _fold(written) not in _PRONOUNS and q.speaker and written != q.speaker:
+        surname = q.speaker.split()[-1]
+        if surname not in written and not any(w in written for w in q.speaker.split() if w[:1].isupper()):
+            return written, _type(None, written)
+    return q.speaker, _type(q.speaker_type, q.speaker)
 
 
 def _as_of(s: int, e: int, times) -> str | None:
