@@ -195,3 +195,8 @@ def test_reporter_from_a_parse_volgens_and_subject():
 def test_scope_is_the_name_of_the_figures_clause():
     text = "Samen met CDA (negen zetels), D66 (zes zetels) en ChristenUnie (vier zetels) komt de coalitie uit op 31."
     assert [f.scope for f in extract_figures(text, "nl", [])][:3] == ["CDA", "D66", "ChristenUnie"]
+
+
+def test_each_count_of_people_takes_the_verb_that_follows_it():
+    text = "Bij gevechten bij Tripoli zijn elf mensen omgekomen en 23 mensen gewond geraakt."
+    assert [(f.value, f.category) for f in extract_figures(text, "nl", [])] == [(11.0, "dead"), (23.0, "injured")]

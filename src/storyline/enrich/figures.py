@@ -432,7 +432,7 @@ def category_of(head: str | None, clause: str = "") -> str | None:
     h = _fold(head)
     for cat, rx in _HEAD_RES:
         if rx.search(h):
-            if cat == "people" or cat == "displaced" and re.fullmatch(r"gevluchte", h):
+            if cat == "people":  # "120 mensen raakten gewond": the clause says what happened to them
                 for name, crx in _CLAUSE_PEOPLE:
                     if crx.search(clause):
                         return name
@@ -774,7 +774,12 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
             head = noun
             what = lemma_of(noun)
     if head is not None:
-        category = category_of(head, clause)
+        # what happened to counted people is said right after them, before the next number ("elf mensen
+        # omgekomen en 23 mensen gewond"); else anywhere in the clause
+        nxt = _NUMBER.search(text, m.end(), e)
+        category = category_of(head, text[m.end():nxt.start() if nxt else e])
+        if category == "people":
+            category = category_of(head, clause)
         if category is None:
             if head[0].isupper() and m.start() > s and not text[m.start() - 2:m.start()].strip() in (".", ":"):
                 # "Boeing 737 MAX", "Rutte III": a number inside a name
