@@ -101,12 +101,12 @@ class QuoteJSON(Contract):
 class FigureJSON(Contract):
     id: int
     what: str  # what is counted, a lemma phrase (with who, when recognised: "burger (civilians)")
-    category: Optional[str] = None  # dead, injured, ..., people, money, percentage, seats, votes, ...
     value: Optional[float]
     low: Optional[float]
     high: Optional[float]
     qualifier: Optional[str]
     unit: Optional[str]
+    category: Optional[str] = None  # dead, injured, ..., people, money, percentage, seats, votes, ...
     reported_by: Optional[str]
     reporter_type: Optional[str] = None  # PER, ORG, ROLE, or OUTLET: the journalist, reported_by is the outlet
     as_of: Optional[str]
