@@ -746,15 +746,20 @@ def _read(text: str, m: re.Match, s: int, e: int, lang: str, parse, value) -> di
         category = ucat
         what = None
         if ucat == "duration":
+            bare_before = re.sub(r"(?:\s+(?:ruim|bijna|zo['’]n|ongeveer|circa|pakweg|nog|zeker|ten minste|minstens|"
+                                 r"meer dan|minder dan|about|almost|nearly|some))+\s*$", " ", before, flags=re.I)
+            if re.match(r"\s*(?:geleden|later|eerder|ago|later|earlier|später|früher|zuvor|nadien|daarna|"
+                        r"terug|lang geleden)\b", rest, re.I) or re.search(r"\b(?:over|in|binnen|na|within|after|"
+                                                                           r"nach|dans|en|entro|tra)\s*$",
+                                                                           bare_before, re.I):
+                return None  # "twee jaar geleden", "over ruim twee weken": a time reference, not a measured duration
+            if unit == "year" and re.match(r"\s*(?:wordt|werd|worden|werden|geworden|oud|old|alt)\b", rest, re.I):
+                return None  # "als je 95 jaar wordt": an age
             if _SENTENCE_NOUN.match(rest) or (_SENTENCE_CONTEXT.search(clause) and unit in ("year", "month",
                                                                                             "week", "day", "hour")):
                 category = "sentence"
                 noun = _SENTENCE_NOUN.match(rest)
                 what = noun.group(0).strip().lower() if noun else "straf"
-            elif re.match(r"\s*(?:geleden|later|eerder|ago|later|earlier|später|früher|zuvor|nadien|daarna|"
-                          r"terug|lang geleden)\b", rest, re.I) or re.search(r"\b(?:over|in|binnen|na|within|after|"
-                                                                             r"nach|dans|en|entro|tra)\s*$", before, re.I):
-                return None  # "twee jaar geleden", "over twee weken": a time reference, not a measured duration
         if what is None:
             base = van or _noun_after_unit(rest) or _noun_before(before) or \
                 (head if parse is not None and head else None) or _clause_subject(text, s, m.start())
