@@ -64,6 +64,8 @@ class EnrichSettings(_Section):
     # Listings (web page, API, `storyline quotes`) show quotes from this confidence up; `--all` / `all=true`
     # show the rest (docs/benchmarks.md: chosen on the DPG dev set's tune half for precision >= 0.9).
     quote_min_confidence: float = Field(0.8, ge=0, le=1)
+    # Figures read with less confidence are listed only on request (docs/benchmarks.md, figures).
+    figure_threshold: float = Field(0.6, ge=0, le=1)
 
 
 class ClusterSettings(_Section):

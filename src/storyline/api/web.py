@@ -141,17 +141,19 @@ def storyline_page(storyline_id: str, store: Store = Depends(get_store)):
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(event_id: str, store: Store = Depends(get_store), settings: Settings = Depends(get_settings)):
+def event_page(event_id: str, all: bool = False, store: Store = Depends(get_store),
+               settings: Settings = Depends(get_settings)):
     event = read.get_event(store, event_id)
     articles = read.event_articles(store, event.id)
     by_id = {a["id"]: a for a in articles}
     summary = _dicts(read.summary(store, event.id))
     quotes, quotes_note = _section(read.list_quotes, store, event=event.id, limit=200,
-                                   min_confidence=settings.enrich.quote_min_confidence)
+                                   min_confidence=0.0 if all else settings.enrich.quote_min_confidence)
     by_speaker: dict[str, list] = defaultdict(list)
     for q in quotes:
         by_speaker[q.get("speaker") or ""].append(q)
-    figures, figures_note = _section(read.list_figures, store, event=event.id, limit=200)
+    # quotes and figures read with low confidence only with ?all=1
+    figures, figures_note = _section(read.list_figures, store, event=event.id, limit=200, all_figures=all)
     disagreements, _ = _section(read.list_disagreements, store, event=event.id, limit=100)
     disputed = {f for d in disagreements for f in d.get("figures", [])}
     entities, entities_note = _section(read.list_entities, store, event=event.id, limit=100)

@@ -132,6 +132,39 @@ def _eval_quotes_dpg(gold: Path, as_json: bool) -> None:
         thr.add_row(t, *(f"{result[p]['thresholds'][t]['p']:.3f} / {result[p]['thresholds'][t]['r']:.3f}"
                          for p in ("all", "tune", "check")))
     console.print(thr)
+@eval_app.command("figures")
+def eval_figures(gold: Path = typer.Option(..., "--gold", help="Figure labels (JSON Lines), e.g. src/storyline/eval/"
+                                                                 "labels/dpg-dev-quotes-figures.jsonl"),
+                 data: Optional[Path] = typer.Option(None, help="DPG corpus folder (default ../shared/data)"),
+                 half: str = typer.Option("all", help="tune, check or all: the dev articles split by id hash"),
+                 as_json: bool = typer.Option(False, "--json", help="Print JSON (with the errors)")):
+    """Figures on DPG dev labels: P/R/F1 of value+what (strict, lenient), reporter accuracy, P/R per confidence."""
+    from storyline.eval.figures import HALVES, evaluate, lowest_threshold_for
+
+    if not gold.is_file():
+        raise InputError(f"no such file: {gold}")
+    if half not in HALVES:
+        raise InputError(f"unknown half {half!r}; use {', '.join(HALVES)}")
+    try:
+        result = evaluate(gold, data, half)
+    except FileNotFoundError as exc:
+        raise EvalDataError(f"{exc} (pass --data or set STORYLINE_DATA)") from exc
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{result['articles']} articles ({half}), {result['strict']['gold']} gold figures, "
+                  f"{result['strict']['predicted']} predicted, {result['articles_per_s']} articles/s")
+    table = Table(title="figures by confidence threshold")
+    for col in ("threshold", "strict P", "strict R", "strict F1", "lenient P", "lenient R", "lenient F1",
+                "predicted", "reporter acc."):
+        table.add_column(col)
+    for t, e in result["by_threshold"].items():
+        table.add_row(t, *(f"{e['strict'][k]:.3f}" for k in ("p", "r", "f1")),
+                      *(f"{e['lenient'][k]:.3f}" for k in ("p", "r", "f1")), str(e["lenient"]["predicted"]),
+                      f"{e['reporter_accuracy']:.3f} ({e['reporter_evaluated']})" if e["reporter_accuracy"] is not None
+                      else "-")
+    console.print(table)
+    console.print(f"lowest threshold with lenient precision >= 0.9: {lowest_threshold_for(result, 0.9)}")
 
 
 @eval_app.command("clustering")

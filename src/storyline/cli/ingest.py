@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
+from dataclasses import replace
 from typing import Iterable, Optional
 
 import typer
@@ -13,6 +14,7 @@ from storyline import read
 from storyline.cli._app import app, console, err_console, json_text, open_store, print_json, progress, settings
 from storyline.cli._text import plain, sanitize
 from storyline.errors import InputError
+from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import Store
 
@@ -30,6 +32,8 @@ def ingest(
     prefetch: Optional[bool] = typer.Option(None, "--prefetch/--no-prefetch", show_default="prefetch",
                                             help="Run the models of the next batch in a worker process while "
                                                  "this one is stored (same results, both cores)"),
+    source: Optional[str] = typer.Option(None, "--source", help="Outlet of records that name none (neither a "
+                                                                "source field nor a URL), e.g. for a publisher's dump"),
 ):
     """Read articles, store each once, link near-copies, and run enrichment and event clustering."""
     from storyline.ingest.readers import expand_inputs, read_path
@@ -44,8 +48,9 @@ def ingest(
         def items():
             for path in files:
                 bar.update(task, description=sanitize(str(path)[-40:], single_line=True))
-                yield from read_path(path, max_bytes=config.ingest.max_article_bytes,
-                                     max_file_bytes=config.ingest.max_file_bytes)
+                for item in read_path(path, max_bytes=config.ingest.max_article_bytes,
+                                      max_file_bytes=config.ingest.max_file_bytes):
+                    yield with_default_source(item, source)
                 bar.advance(task)
 
         summary = run_ingest(store, items(), config)
@@ -62,6 +67,13 @@ def ingest(
         ))
     if summary.failed:
         raise typer.Exit(1)
+
+
+def with_default_source(item, source: str | None):
+    """The article with ``source`` as its outlet when its record named none (read errors pass through)."""
+    if source and isinstance(item, Article) and not item.source:
+        return replace(item, source=source.strip())
+    return item
 
 
 def run_ingest(store: Store, items: Iterable, config: Settings):

@@ -252,18 +252,22 @@ def quotes(event: Optional[int] = EVENT, storyline: Optional[int] = STORYLINE,
 
 @app.command()
 def figures(event: Optional[int] = EVENT, storyline: Optional[int] = STORYLINE,
-            limit: int = typer.Option(500, help="At most this many", min=0, max=MAX_ID), as_json: bool = JSON):
+            limit: int = typer.Option(500, help="At most this many", min=0, max=MAX_ID), as_json: bool = JSON,
+            all_figures: bool = typer.Option(False, "--all", help="Also figures read with low confidence")):
     """Reported numbers: what they count, qualifier, unit, who reported them and as of when."""
-    rows = read.list_figures(open_store(), event=event, storyline=storyline, limit=limit)
+    rows = read.list_figures(open_store(), event=event, storyline=storyline, limit=limit, all_figures=all_figures)
     if as_json:
         print_json(rows)
         return
-    table = _table(f"{len(rows)} figures", "id", "what", "value", "qualifier", "unit", "reported by", "as of",
-                   "article")
+    table = _table(f"{len(rows)} figures", "id", "category", "what", "value", "qualifier", "unit", "reported by",
+                   "as of", "article")
     for f in rows:
         value = _number(f.value) if f.value is not None else f"{_number(f.low)}–{_number(f.high)}"
-        table.add_row(_cell(f.id), _cell(f.what), _cell(value), _cell(f.qualifier), _cell(f.unit),
-                      _cell(f.reported_by or "—"), _cell(f.as_of or "—"), _cell(f.article))
+        by = f.reported_by or "—"
+        if f.reporter_type == "OUTLET":
+            by = f"{by} (outlet)"
+        table.add_row(_cell(f.id), _cell(f.category or "—"), _cell(f.what), _cell(value), _cell(f.qualifier),
+                      _cell(f.unit), _cell(by), _cell(f.as_of or "—"), _cell(f.article))
     console.print(table)
 
 
@@ -274,10 +278,11 @@ def disagreements(event: Optional[int] = EVENT, storyline: Optional[int] = STORY
     if as_json:
         print_json(rows)
         return
-    table = _table(f"{len(rows)} disagreements", "id", "what", "values and sources", "articles")
+    table = _table(f"{len(rows)} disagreements", "id", "what", "values and sources", "sentences", "articles")
     for d in rows:
         pairs = "\n".join(f"{_value(v)} — {s}" for v, s in zip(d.values, d.sources))
-        table.add_row(_cell(d.id), _cell(d.what), _cell(pairs), _cell("\n".join(d.articles)))
+        table.add_row(_cell(d.id), _cell(d.what), _cell(pairs), _cell("\n".join(d.sentences)),
+                      _cell("\n".join(d.articles)))
     console.print(table)
 
 

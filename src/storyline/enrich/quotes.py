@@ -597,8 +597,10 @@ class _Context:
         per = [m for m in inside if m.type == "PER"]
         if per:
             name = self.name_of(per[-1])
-            if person and name in person and len(person) > len(name):
-                name = person  # "Wiebe van Terwisga" where the NER found "Wiebe"
+            if person and person.startswith(name + " "):
+                # "Wiebe van Terwisga" where the NER found "Wiebe"; never a title before the name
+                # ("VN-mensenrechtenchef Michelle Bachelet" stays Michelle Bachelet)
+                name = person
             elif person and name.startswith(person + " ") and name[len(person):].lstrip().lower().startswith(
                     ("van ", "bij ", "uit ")):
                 name = person  # "David van As van Bpf Bouw": the name without the organisation

@@ -15,7 +15,8 @@ quotes             article.text, article.language, annotations.mentions,       a
 time_expressions   article.text, article.language, article.published           annotations.time_expressions
 figures            article.text, article.language, article.source,             annotations.figures
                    article.published, annotations.quotes,
-                   annotations.time_expressions
+                   annotations.time_expressions, annotations.parses,
+                   annotations.mentions
 positions          article.text, article.language, annotations.mentions,       annotations.positions
                    annotations.quotes
 =================  ==========================================================  ==============================
@@ -72,7 +73,8 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("time_expressions", find_times, ("article.text", "article.language", "article.published"),
               "annotations.time_expressions", TimeExpression),
     StageSpec("figures", find_figures, ("article.text", "article.language", "article.source", "article.published",
-                                        "annotations.quotes", "annotations.time_expressions"),
+                                        "annotations.quotes", "annotations.time_expressions", "annotations.parses",
+                                        "annotations.mentions"),
               "annotations.figures", Figure),
     StageSpec("positions", find_positions, ("article.text", "article.language", "annotations.mentions",
                                             "annotations.quotes"), "annotations.positions", Position),
@@ -93,7 +95,7 @@ def get_stage(name: str) -> StageSpec:
 def annotate(article: Article, mentions: Sequence[Mention] | None) -> Annotations:
     """Every per-article stage on one article, in registry order (``mentions``: the batch stage's output
     for it; None when no NER model ran)."""
-    found: dict[str, object] = {"mentions": tuple(mentions) if mentions is not None else ()}
+    found: dict[str, object] = {"mentions": tuple(mentions) if mentions is not None else (), "parses": ()}
     for spec in STAGES:
         if not spec.batch:
             found[spec.field] = spec.check(spec.func(article, **{name: found[name] for name in spec.inputs}))

@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from storyline.enrich import ner, syntax
-from storyline.enrich.figures import extract_figures
+from storyline.enrich.figures import UNKNOWN_OUTLET, extract_figures
 from storyline.enrich.positions import extract_positions
 from storyline.enrich.quotes import extract_quotes, normalise_quote, quote_similarity
 from storyline.enrich.timex import find_time_expressions
@@ -31,8 +31,7 @@ from storyline.records import Article, Figure, Mention, ParsedSentence, Position
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_LANGUAGE", "SAME_QUOTE", "language_of", "reference_date", "recognise_mentions", "parse_sentences",
-           "find_quotes",
-           "find_times", "find_figures", "find_positions"]
+           "find_quotes", "find_times", "find_figures", "find_positions", "outlet_of"]
 
 DEFAULT_LANGUAGE = "nl"
 # Two reports of a quote are one quote from this similarity up (see quote_similarity):
@@ -129,13 +128,20 @@ def find_times(article: Article) -> tuple[TimeExpression, ...]:
         return ()
 
 
-def find_figures(article: Article, quotes: Sequence[Quote] = (),
-                 time_expressions: Sequence[TimeExpression] = ()) -> tuple[Figure, ...]:
+def find_figures(article: Article, quotes: Sequence[Quote] = (), time_expressions: Sequence[TimeExpression] = (),
+                 parses: Sequence[ParsedSentence] = (), mentions: Sequence[Mention] = ()) -> tuple[Figure, ...]:
+    """Reported numbers; a figure the journalist states is reported by the outlet (``unknown`` when not known)."""
     text = article.text or ""
     if not text.strip():
         return ()
-    return tuple(extract_figures(text, language_of(article), list(quotes), source=article.source or article.id,
-                                 published=reference_date(article), time_expressions=list(time_expressions)))
+    return tuple(extract_figures(text, language_of(article), list(quotes), source=outlet_of(article),
+                                 published=reference_date(article), time_expressions=list(time_expressions),
+                                 parses=list(parses), mentions=list(mentions or ())))
+
+
+def outlet_of(article: Article) -> str:
+    """The article's outlet: its source (set at ingest from the record, the URL's site or ``--source``)."""
+    return article.source or UNKNOWN_OUTLET
 
 
 def find_positions(article: Article, mentions: Sequence[Mention] = (),

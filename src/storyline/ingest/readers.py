@@ -105,7 +105,7 @@ def finish_article(
         text=cleaned,
         raw_text=raw if raw != cleaned else None,
         title=title,
-        source=source.strip() if isinstance(source, str) and source.strip() else None,
+        source=source.strip() if isinstance(source, str) and source.strip() else site_name(url),
         url=url.strip() if isinstance(url, str) and url.strip() else None,
         published=pub,
         date_precision=precision,
@@ -116,6 +116,20 @@ def finish_article(
     if not article.id:
         raise ValueError("empty id")
     return article
+
+
+def site_name(url) -> str | None:
+    """The outlet of an article known only by its URL: the host without ``www.`` (``nos.nl``)."""
+    if not isinstance(url, str) or "://" not in url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    host = host[4:] if host.startswith("www.") else host
+    return host or None
 
 
 def _scrub(value):

@@ -20,6 +20,8 @@ from storyline.read.ids import (
     MAX_ID, event_id, event_label, parse_event_id, parse_storyline_id, storyline_id, storyline_label,
 )
 from storyline.records import Article
+from storyline.settings import get_settings
+from storyline.enrich.figures import UNKNOWN_OUTLET
 from storyline.store import Store, views
 from storyline.store import annotations as annotation_rows
 from storyline.store.entities import EntityRepo
@@ -166,7 +168,11 @@ def _event(store: Store, row: dict[str, Any]) -> EventJSON:
     for m in members:
         if m["source"] and m["source"] not in sources:
             sources.append(m["source"])
-    independent = {m["source"] or m["id"] for m in members if not m["copy_of"]}
+    # An article without a known outlet never adds an independent source (it may be a copy of a named one);
+    # it counts once only when no outlet of the event is known.
+    independent = {m["source"] for m in members if not m["copy_of"] and m["source"]}
+    if not independent and any(not m["copy_of"] for m in members):
+        independent = {UNKNOWN_OUTLET}
     return EventJSON(id=event_label(row["id"]), title=row["title"], date=row["date"],
                      date_precision=row["date_precision"], articles=[m["id"] for m in members], sources=sources,
                      independent_sources=len(independent), storyline=storyline_label(row["storyline_id"]))
@@ -425,14 +431,18 @@ def list_quotes(store: Store, *, event: str | int | None = None, storyline: str 
 
 def list_figures(store: Store, *, event: str | int | None = None, storyline: str | int | None = None,
                  limit: int | None = 500, offset: int = 0, since: str | None = None, until: str | None = None,
-                 source: str | None = None, language: str | None = None) -> list[FigureJSON]:
-    """Reported numbers: what they count, value or range, qualifier, unit, who reported them, as of when."""
+                 source: str | None = None, language: str | None = None,
+                 all_figures: bool = False) -> list[FigureJSON]:
+    """Reported numbers: what they count, value or range, qualifier, unit, who reported them, as of when.
+
+    Only figures read with at least settings ``enrich.figure_threshold`` confidence, unless ``all_figures``."""
     _check_page(limit, offset)
     eid, sid, empty = _scope(event, storyline)
     _require(store, "figures", "figures")
     if empty:
         return []
-    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid)
+    threshold = 0.0 if all_figures else get_settings().enrich.figure_threshold
+    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid, min_confidence=threshold)
     allowed = _article_filter(store, since, until, source, language)
     if allowed is not None:
         items = [f for f in items if f.get("article") in allowed]

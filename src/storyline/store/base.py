@@ -165,8 +165,8 @@ class Store(ABC):
     def article_figures(self, article_id: str) -> list[dict]: ...
 
     @abstractmethod
-    def candidate_figures(self, article_id: str, what: str) -> list[dict]:
-        """Figures of the same kind in articles of the same event or storyline."""
+    def candidate_figures(self, article_id: str, category: str) -> list[dict]:
+        """Figures of the same category in articles of the same event or storyline."""
 
     @abstractmethod
     def set_figure_reporter(self, figure_id: int, entity_id: int) -> None: ...

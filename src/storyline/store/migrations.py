@@ -222,7 +222,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
     CREATE INDEX quotes_confidence ON quotes(confidence);
     """,
-    # watch (migration 9 in the merged order): feed polling state, items seen, arrival times, alerts, follows
+    # 7 (figures): what a figure counts gets an open category, the reading a confidence (listings show those
+    # above settings enrich.figure_threshold), the reporter a type (PER/ORG/ROLE, OUTLET = the journalist), the
+    # figure a scope (the names of its clause: which party, which place), compared before two figures disagree.
+    # Rows from before keep their old category words in ``what`` and show with confidence 1.
+    """
+    ALTER TABLE figures ADD COLUMN category TEXT;
+    ALTER TABLE figures ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+    ALTER TABLE figures ADD COLUMN reporter_type TEXT;
+    ALTER TABLE figures ADD COLUMN scope TEXT;
+    UPDATE figures SET category = what WHERE category IS NULL;
+    CREATE INDEX figures_category ON figures(category);
+    """,
+    # 8 (watch): feed polling state, items seen, arrival times, alerts, follows
     """
     -- One row per watched feed, sitemap or folder: conditional-request validators and failure backoff.
     CREATE TABLE watch_sources (

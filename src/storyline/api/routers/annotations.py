@@ -44,9 +44,10 @@ def list_quotes(p: Page = Depends(page), f: Filters = Depends(filters), event: E
 
 @figures.get("", dependencies=[Depends(require_read)], response_model=list[FigureJSON])
 def list_figures(p: Page = Depends(page), f: Filters = Depends(filters), event: EventParam = None,
+                 all: bool = Query(False, description="Also figures read with low confidence"),
                  store: Store = Depends(get_store)):
     return read.list_figures(store, limit=p.limit, offset=p.offset, event=event,
-                             since=f.since, until=f.until, source=f.source, language=f.language)
+                             since=f.since, until=f.until, source=f.source, language=f.language, all_figures=all)
 
 
 @disagreements.get("", dependencies=[Depends(require_read)], response_model=list[DisagreementJSON])
