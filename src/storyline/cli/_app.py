@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from storyline.errors import StorylineError
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
+from storyline.store.files import DatabaseError, translate as translate_store_error
 
 __all__ = ["app", "eval_app", "console", "err_console", "settings", "open_store", "print_json", "progress"]
 
@@ -28,7 +29,9 @@ class _Root(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except StorylineError as exc:
+        except (StorylineError, DatabaseError) as exc:
+            if isinstance(exc, DatabaseError):  # a failure mid-read (a damaged page): said once, no traceback
+                exc = translate_store_error(exc, settings().store.db, "reading")
             # markup=False: messages quote article text and ids, which must not be read as Rich markup.
             err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
@@ -63,8 +66,9 @@ def settings(**sections: dict[str, Any]) -> Settings:
     return load_settings(**merged)
 
 
-def open_store(config: Settings | None = None) -> Store:
-    return Store((config or settings()).store.db)
+def open_store(config: Settings | None = None, *, write: bool = False) -> Store:
+    """The configured database: read-only (created by nothing, changed by nothing) unless ``write``."""
+    return Store((config or settings()).store.db, readonly=not write)
 
 
 def print_json(data: Any) -> None:

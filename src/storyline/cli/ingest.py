@@ -36,7 +36,7 @@ def ingest(
 
     config = settings(ingest={"max_article_bytes": max_article_bytes, "max_file_bytes": max_file_bytes,
                               "prefetch": prefetch})
-    store = open_store(config)
+    store = open_store(config, write=True)
     files = list(expand_inputs(paths))
     with progress(disable=as_json, spinner=True) as bar:
         task = bar.add_task("ingesting", total=len(files))
@@ -54,6 +54,8 @@ def ingest(
     else:
         for error in summary.errors:
             err_console.print(f"skipped: {error}", highlight=False, markup=False, soft_wrap=True)
+        for warning in summary.warnings:
+            err_console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         console.print(
             f"read {summary.read}, new {summary.new}, duplicates {summary.duplicates}, "
             f"copies {summary.copies}, failed {summary.failed}"

@@ -524,7 +524,8 @@ def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_
     return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids)
 
 
-def entity_for_name(store: Store, name: str, article_id: str | None = None) -> int | None:
+def entity_for_name(store: Store, name: str, article_id: str | None = None,
+                    local: set[int] | None = None) -> int | None:
     """The entity id a name refers to (e.g. a quote's speaker), or None.
 
     Looks first among the entities of ``article_id`` (so ``Zelenski`` in an article
@@ -542,7 +543,8 @@ def entity_for_name(store: Store, name: str, article_id: str | None = None) -> i
         by_surname = [i for i in by_surname if any(given_compatible(split_name(k)[0], given)
                                                    for k in store.keys_of(i, "name"))]
     if article_id is not None:
-        local = set(store.entities_in_article(article_id))
+        if local is None:  # ``local``: the article's entities, when the caller already has them
+            local = set(store.entities_in_article(article_id))
         for cands in (by_name, by_surname):
             hits = [i for i in dict.fromkeys(cands) if i in local]
             if len(hits) == 1:
