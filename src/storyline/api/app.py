@@ -18,7 +18,7 @@ from storyline.api import web
 from storyline.api.geo import world_countries
 from storyline.api.limits import BodySizeLimit
 from storyline.api.routers import annotations, articles, events, search
-from storyline.errors import StorylineError
+from storyline.errors import StoreReadOnly, StorylineError
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
 from storyline.store.files import DatabaseError, translate as translate_store_error
@@ -53,7 +53,10 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
            if v is not None}
     settings = (settings or load_settings()).replace(store={"db": str(db_path)} if db_path is not None else {},
                                                      api=api)
-    Store(settings.store.db).close()  # create/migrate once here, so requests can open read-only connections
+    try:
+        Store(settings.store.db).close()  # create/migrate once here, so requests can open read-only connections
+    except StoreReadOnly:
+        Store(settings.store.db, readonly=True).close()  # a read-only mount: serve reads; posts get 503
     app = FastAPI(title="Storyline", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Sourced events, storylines, entities, quotes and figures from many outlets.")
     app.state.settings = settings
