@@ -65,9 +65,14 @@ def link_speakers(store: Store, article_id: str) -> None:
 
 def merge_reported_quotes(store: Store, article_id: str) -> None:
     """One quote reported by several outlets (same speaker, close enough words) becomes one quote."""
+    scope = None  # the event/storyline part of the candidates: read once, again only after a merge changed it
     for own in store.article_quotes(article_id):
         best, best_sim = None, 0.0
-        for cand in store.candidate_quotes(article_id, own["speaker_id"]):
+        if scope is None:
+            scope = store.candidate_quotes(article_id, None)
+        candidates = scope if own["speaker_id"] is None else store.candidate_quotes(article_id, own["speaker_id"],
+                                                                                     scope)
+        for cand in candidates:
             if cand["id"] == own["id"] or not _same_speaker(own, cand):
                 continue
             sim = quote_similarity(own["norm"], cand["norm"])
@@ -76,6 +81,7 @@ def merge_reported_quotes(store: Store, article_id: str) -> None:
         if best is not None and best_sim >= SAME_QUOTE:
             keep, drop = min(best["id"], own["id"]), max(best["id"], own["id"])
             store.merge_quotes(keep, drop)
+            scope = None
 
 
 def _fold(name: str | None) -> str:

@@ -65,8 +65,10 @@ def read_published(value, language: str | None = None, *, today: date | None = N
         found = PublishedDate(value.isoformat(), "day")
     elif isinstance(value, (int, float)):
         raise ValueError(f"published must be an ISO date string, got number {value!r}")
+    elif not isinstance(value, str):
+        raise ValueError(f"published must be a date string, got {type(value).__name__}")
     else:
-        found = _parse_text(str(value).strip(), language)
+        found = _parse_text(value.strip(), language)
     if found.iso is None:
         return found
     return _plausible(found, today, earliest, future_days)

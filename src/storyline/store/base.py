@@ -156,8 +156,9 @@ class Store(ABC):
     def article_quotes(self, article_id: str) -> list[dict]: ...
 
     @abstractmethod
-    def candidate_quotes(self, article_id: str, speaker_id: int | None) -> list[dict]:
-        """Quotes of other articles of the same event/storyline, or by the same speaker entity."""
+    def candidate_quotes(self, article_id: str, speaker_id: int | None, scope: list[dict] | None = None) -> list[dict]:
+        """Quotes of other articles of the same event/storyline, or by the same speaker entity; ``scope``: the
+        event/storyline part when the caller holds it already (``candidate_quotes(article_id, None)``)."""
 
     @abstractmethod
     def set_quote_speaker(self, quote_id: int, entity_id: int) -> None: ...
