@@ -40,6 +40,7 @@ from storyline.cluster.stage import ArticleInputs, article_inputs, inputs_key
 from storyline.cluster.signals import embed_texts
 from storyline.enrich import ner
 from storyline.enrich.link import link_batch
+from storyline.enrich.places import get_gazetteer
 from storyline.enrich.registry import annotate
 from storyline.enrich.stages import recognise_mentions
 from storyline.ingest.dedup import WINDOW
@@ -285,7 +286,13 @@ class Runner:
                 embeddings = cluster_stage.embed_texts(embedding_inputs(articles))
                 key = _embedding_key(articles)
             inputs = {inputs_key(a): article_inputs(a) for a in articles}
-            self._timed("cluster", t0)
+            t0 = self._timed("cluster", t0)
+        if "link" in self.steps:
+            try:
+                get_gazetteer()  # built once per process (seconds): before the lock, not inside the first batch's
+            except Exception:  # linking reports a missing gazetteer itself
+                LOGGER.debug("gazetteer not loaded ahead", exc_info=True)
+            self._timed("link", t0)
         return replace(models, mentions=mentions_by_key, embedding_key=key, embeddings=embeddings,
                        annotations=annotations, cluster_inputs=inputs)
 
