@@ -55,6 +55,10 @@ class IngestSettings(_Section):
     max_file_bytes: int = Field(512 * 1024 * 1024, ge=1)
     batch_size: int = Field(200, ge=1)
     prefetch: bool = True  # run the next batch's models in a worker process (same results, both cores)
+    earliest_published: str = Field("1990-01-01", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    future_tolerance_days: int = Field(2, ge=0)
+    max_html_bytes: int = Field(5 * 1024 * 1024, ge=1)
+    html_timeout_s: float = Field(30.0, gt=0)
 
 
 class EnrichSettings(_Section):

@@ -89,6 +89,9 @@ def test_listings_equal_the_api(seed_db, api):
 
 def test_error_messages_are_printed_literally(tmp_path):
     """Rich markup in an id (or article text) is shown as typed, not interpreted."""
+    from storyline.store import Store
+
+    Store(tmp_path / "x.db").close()  # an empty Storyline database (a read command creates none)
     result = run(tmp_path / "x.db", "show", "[bold]x[/bold]")
     assert result.exit_code == 1 and "[bold]x[/bold]" in result.output
 

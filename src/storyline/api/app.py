@@ -17,9 +17,10 @@ from storyline.api import web
 from storyline.api.geo import world_countries
 from storyline.api.limits import BodySizeLimit, HeadAsGet
 from storyline.api.routers import annotations, articles, events, feeds, search
-from storyline.errors import StorylineError
+from storyline.errors import StoreReadOnly, StorylineError
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
+from storyline.store.files import DatabaseError, translate as translate_store_error
 from storyline.summarize.summary import warm_up
 
 LOGGER = logging.getLogger(__name__)
@@ -57,7 +58,10 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
            if v is not None}
     settings = (settings or load_settings()).replace(store={"db": str(db_path)} if db_path is not None else {},
                                                      api=api)
-    Store(settings.store.db).close()  # create/migrate once here, so requests can open read-only connections
+    try:
+        Store(settings.store.db).close()  # create/migrate once here, so requests can open read-only connections
+    except StoreReadOnly:
+        Store(settings.store.db, readonly=True).close()  # a read-only mount: serve reads; posts get 503
     app = FastAPI(title="Storyline", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Sourced events, storylines, entities, quotes and figures from many outlets.")
     app.state.settings = settings
@@ -70,10 +74,20 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError):
-        """Every error of the library, once: its status, and its message as ``detail`` (a page for pages)."""
+        """Every error of the library, once: its status, and its message as ``detail`` (a page for pages);
+        a database that is busy or full also says when to try again (``Retry-After``)."""
         if request.url.path.startswith(_JSON_PATHS):
-            return JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.http_status)
-        return web.error_page(exc.http_status, exc.detail)
+            response = JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.http_status)
+        else:
+            response = web.error_page(exc.http_status, exc.detail)
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(DatabaseError)
+    async def database_error(request: Request, exc: Exception):
+        """A driver failure that reached a request (a damaged page mid-read): the store's error for it."""
+        return await storyline_error(request, translate_store_error(exc, settings.store.db, "reading"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

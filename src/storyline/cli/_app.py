@@ -20,6 +20,7 @@ from storyline.cli._text import line, plain, sanitize
 from storyline.errors import StorylineError
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
+from storyline.store.files import DatabaseError, translate as translate_store_error
 
 __all__ = ["app", "eval_app", "console", "err_console", "settings", "open_store", "print_json", "progress",
            "json_text", "terminal_safe_json", "plain", "line", "sanitize"]
@@ -53,7 +54,9 @@ class _Root(TyperGroup):
         previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
         try:
             return super().invoke(ctx)
-        except StorylineError as exc:
+        except (StorylineError, DatabaseError) as exc:
+            if isinstance(exc, DatabaseError):  # a failure mid-read (a damaged page): said once, no traceback
+                exc = translate_store_error(exc, settings().store.db, "reading")
             # Messages quote article text, ids and file names: printed as sanitised plain text.
             err_console.print(plain(f"error: {exc}"), soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
@@ -97,8 +100,9 @@ def settings(**sections: dict[str, Any]) -> Settings:
     return load_settings(**merged)
 
 
-def open_store(config: Settings | None = None) -> Store:
-    return Store((config or settings()).store.db)
+def open_store(config: Settings | None = None, *, write: bool = False) -> Store:
+    """The configured database: read-only (created by nothing, changed by nothing) unless ``write``."""
+    return Store((config or settings()).store.db, readonly=not write)
 
 
 # Characters JSON leaves raw but a terminal acts on (C1 controls such as CSI, DEL, bidi overrides, line

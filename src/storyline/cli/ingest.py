@@ -40,7 +40,7 @@ def ingest(
 
     config = settings(ingest={"max_article_bytes": max_article_bytes, "max_file_bytes": max_file_bytes,
                               "prefetch": prefetch})
-    store = open_store(config)
+    store = open_store(config, write=True)
     files = list(expand_inputs(paths))
     with progress(disable=as_json, spinner=True) as bar:
         task = bar.add_task("ingesting", total=len(files))
@@ -60,6 +60,8 @@ def ingest(
         for error in summary.errors:
             # One line per skipped item: a newline in a file name must not forge a line of the summary.
             err_console.print(plain(f"skipped: {error}", single_line=True), soft_wrap=True)
+        for warning in summary.warnings:
+            err_console.print(plain(f"warning: {warning}", single_line=True), soft_wrap=True)
         console.print(plain(
             f"read {summary.read}, new {summary.new}, duplicates {summary.duplicates}, "
             f"copies {summary.copies}, failed {summary.failed}"

@@ -91,12 +91,15 @@ def article_quotes(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.Ro
         " WHERE qa.article_id = ? ORDER BY qa.start", (article_id,)).fetchall()
 
 
-def candidate_quotes(conn: sqlite3.Connection, article_id: str, speaker_id: int | None) -> list[sqlite3.Row]:
-    """Quotes of other articles in the same event/storyline, or by the same speaker entity."""
-    sql = ("SELECT DISTINCT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quote_articles qa"
-           " JOIN quotes q ON q.id = qa.quote_id WHERE qa.article_id IN (" + _SCOPE + ")")
-    params: list[Any] = [article_id]
-    rows = conn.execute(sql, params).fetchall()
+def candidate_quotes(conn: sqlite3.Connection, article_id: str, speaker_id: int | None,
+                     scope: list | None = None) -> list:
+    """Quotes of other articles in the same event/storyline, or by the same speaker entity. ``scope``: the
+    first part's rows when the caller already read them (``candidate_quotes(conn, article_id, None)``)."""
+    if scope is None:
+        sql = ("SELECT DISTINCT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quote_articles qa"
+               " JOIN quotes q ON q.id = qa.quote_id WHERE qa.article_id IN (" + _SCOPE + ")")
+        scope = conn.execute(sql, [article_id]).fetchall()
+    rows = list(scope)
     if speaker_id is not None:
         rows += conn.execute(
             "SELECT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quotes q WHERE q.speaker_id = ?"
@@ -279,8 +282,8 @@ class AnnotationQueries:
     def article_quotes(self, article_id: str) -> list[dict]:
         return [dict(r) for r in article_quotes(self.conn, article_id)]
 
-    def candidate_quotes(self, article_id: str, speaker_id: int | None) -> list[dict]:
-        return [dict(r) for r in candidate_quotes(self.conn, article_id, speaker_id)]
+    def candidate_quotes(self, article_id: str, speaker_id: int | None, scope: list[dict] | None = None) -> list[dict]:
+        return [dict(r) for r in candidate_quotes(self.conn, article_id, speaker_id, scope)]
 
     def set_quote_speaker(self, quote_id: int, entity_id: int) -> None:
         self.conn.execute("UPDATE quotes SET speaker_id = ? WHERE id = ?", (entity_id, quote_id))
