@@ -53,7 +53,7 @@ def watch(
     if replay is not None:
         from storyline.watch.replay import replay_corpus
 
-        report = replay_corpus(open_store(cfg), replay, cfg, day_seconds=day_seconds, exclude=exclude,
+        report = replay_corpus(open_store(cfg, write=True), replay, cfg, day_seconds=day_seconds, exclude=exclude,
                                outlets=outlets, on_alert=lambda a: _print_alert(a, as_json))
         err_console.print(plain(report.describe()))
         if as_json:
@@ -64,7 +64,7 @@ def watch(
     watch_config = WatchConfig(base.sources + extra, base.rules)
     if not watch_config.sources:
         raise InputError("nothing to watch: give feed URLs or folders, or --config sources.toml")
-    store = open_store(cfg)
+    store = open_store(cfg, write=True)
     watcher = Watcher(store, watch_config, cfg, on_alert=lambda a: _print_alert(a, as_json),
                       emit=lambda text: (sys.stdout.write(terminal_safe_json(text) + "\n"), sys.stdout.flush()))
     restore = install_signal_handlers(watcher)
@@ -108,8 +108,9 @@ def follow(storyline: Optional[str] = typer.Argument(None, help="A storyline id 
     """Follow a storyline or an entity: its new events, quotes and disagreements raise alerts."""
     from storyline.alerts.service import follow as do_follow, list_follows, unfollow
 
-    store = open_store()
-    if show or (storyline is None and entity is None):
+    listing = show or (storyline is None and entity is None)
+    store = open_store(write=not listing)
+    if listing:
         rows = list_follows(store)
         if as_json:
             print_json(rows)
