@@ -32,7 +32,8 @@ from storyline.records import ParsedSentence, Token
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["MODEL_DIR", "MODEL_LANGUAGES", "available", "model_path", "load_model", "sentences_to_parse",
-           "parse_spans", "parse_docs", "pipe_sentences"]
+           "parse_spans", "parse_docs", "pipe_sentences",
+           "lemma_of"]
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "trained_models" / "syntax-nl"
 MODEL_LANGUAGES = ("nl",)
@@ -42,26 +43,28 @@ BATCH_SIZE = 64
 # page costs parse time quadratic-ish in length and its tree is of no use anyway.
 MAX_SENTENCE_CHARS = 600
 
-_QUOTE_MARKS = re.compile(r",,|''|[\"“”„‘’«»‚]|(?<!\w)'|'(?!\w)")
+# Quote marks; ' and ’ only at a word edge, and not as the elision of 's/'t/'n ("'s avonds", "zo’n").
+_QUOTE_MARKS = re.compile(r",,|''|[\"“”„‘«»‚]|(?<!\w)['’](?![stn]\b)|(?<=\w)['’](?!\w)")
 _DIGIT = re.compile(r"\d")
-# Dutch number words (cardinals, fractions, large units); matched as whole words or prefixes of compounds.
-_NUMBER_WORDS = ("nul", "een", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
-                 "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien",
-                 "negentien", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig",
-                 "negentig", "honderd", "duizend", "miljoen", "miljard", "biljoen", "half", "halve", "helft",
-                 "kwart", "procent", "dozijn", "tiental", "honderden", "duizenden", "tientallen")
-# Reporting cues as word prefixes ("zeg" covers zegt/zeggen, "verklaar" verklaart/verklaarde, ...).
-_CUE_PREFIXES = ("zei", "zeg", "stel", "meld", "volgens", "aldus", "liet weten", "laat weten", "laten weten",
-                 "verklaar", "vertel", "vertelt", "benadruk", "erken", "ontken", "riep", "roep", "waarschuw",
-                 "reageer", "reageerd", "antwoord", "schrijf", "schreef", "schreven", "denk", "dacht", "vind",
-                 "vond", "noem", "noemd", "beweer", "meen", "hoop", "hoopt", "wil", "legt uit", "legde uit",
-                 "voeg", "zegt", "zeggen", "twitter", "tweet", "vraag", "vroeg", "beloof", "belooft", "beloofd",
-                 "onderstreep", "kondig", "kondigd", "zegde", "bevestig", "concludeer", "concludeerd", "merk",
-                 "wijst erop", "wees erop", "stelde", "stellen", "claim", "aldus")
-_WORDS = re.compile(r"\w+", re.UNICODE)
-_CUE_RE = re.compile(r"\b(?:" + "|".join(sorted({re.escape(c) for c in _CUE_PREFIXES}, key=len, reverse=True))
+# Dutch number words (cardinals, fractions, large units), as whole words or the start of a compound
+# (``drieduizend``, ``tientallen``). Not ``een``: the article would pick nearly every sentence.
+_NUMBER_WORDS = ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
+                 "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien",
+                 "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig",
+                 "honderd", "duizend", "miljoen", "miljard", "biljoen", "helft", "kwart", "procent", "dozijn")
+# Reporting cues: verb stems and their past forms as word starts (``zeg`` covers zegt/zeggen, ``verklaar``
+# verklaarde), and fixed phrases. Opinion verbs (vindt, denkt) report too in Dutch news ("X vindt dat ...").
+_CUES = ("zei", "zeg", "stelt", "stelde", "meld", "volgens", "aldus", "liet weten", "laat weten", "laten weten",
+         "lieten weten", "verklaar", "vertel", "benadruk", "erken", "ontken", "riep", "roept", "waarschuw",
+         "reageer", "reageerd", "antwoord", "schrijft", "schreef", "schreven", "noemt", "noemde", "beweer",
+         "twitter", "tweet", "onderstreep", "bevestig", "concludeer", "kondig", "vindt", "vond", "vinden",
+         "denkt", "dacht", "legt uit", "legde uit", "wijst erop", "wees erop", "zegde", "belooft", "beloofde",
+         "hoopt", "hoopte", "vreest", "vreesde", "eist", "eiste", "pleit", "vraagt", "vroeg")
+_CUE_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(c) for c in _CUES), key=len, reverse=True))
                      + r")", re.IGNORECASE)
-_NUMBER_RE = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")", re.IGNORECASE)
+_NW = "|".join(sorted(_NUMBER_WORDS + ("een",), key=len, reverse=True))
+# A number word, or number words run together (eenentwintig, drieduizend), with an ordinal or group ending.
+_NUMBER_RE = re.compile(rf"\b(?:{_NW})(?:en)?(?:{_NW})*(?:de|ste|tal|tallen)?\b", re.IGNORECASE)
 
 _lock = threading.Lock()
 _models: dict[Path, object] = {}
@@ -111,8 +114,9 @@ def sentences_to_parse(text: str, lang: str | None) -> list[tuple[int, int]]:
 
 
 def _needs_syntax(sentence: str) -> bool:
-    return bool(_QUOTE_MARKS.search(sentence) or _DIGIT.search(sentence) or _CUE_RE.search(sentence)
-                or _NUMBER_RE.search(sentence))
+    if _QUOTE_MARKS.search(sentence) or _DIGIT.search(sentence) or _CUE_RE.search(sentence):
+        return True
+    return any(m.group(0).lower() != "een" for m in _NUMBER_RE.finditer(sentence))
 
 
 def parse_spans(text: str, spans: Sequence[tuple[int, int]], lang: str | None,
@@ -153,6 +157,18 @@ def parse_docs(docs: Iterable, offsets: Iterable[int]) -> tuple[ParsedSentence, 
     return tuple(_to_record(doc, offset) for doc, offset in zip(docs, offsets))
 
 
+def lemma_of(text: str, pos: str, predicted: str = "") -> str:
+    """The lemma of a word: the model's, when its pipeline has a lemmatiser (``predicted``), else the simplemma
+    dictionary's; a proper noun is its own lemma either way (simplemma lower-cases unknown names)."""
+    if pos == "PROPN":
+        return text
+    if predicted:
+        return predicted
+    import simplemma
+
+    return simplemma.lemmatize(text, lang="nl")
+
+
 def _to_record(doc, offset: int) -> ParsedSentence:
     tokens = []
     for t in doc:
@@ -165,7 +181,7 @@ def _to_record(doc, offset: int) -> ParsedSentence:
         head = index.get(t.head.i, n)
         dep = "root" if head == n or t.dep_ == "ROOT" else t.dep_
         start = offset + t.idx
-        out.append(Token(text=t.text, lemma=t.lemma_ or t.text, pos=t.pos_ or "X", morph=str(t.morph),
+        out.append(Token(text=t.text, lemma=lemma_of(t.text, t.pos_, t.lemma_), pos=t.pos_ or "X", morph=str(t.morph),
                          head=n if dep == "root" else head, dep=dep, start=start, end=start + len(t.text)))
     if not out:
         return ParsedSentence(start=offset, end=offset, tokens=())

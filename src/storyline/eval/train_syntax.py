@@ -293,11 +293,11 @@ def build_vectors(data: Path, out: Path, *, rows: int, dims: int) -> Path:
 
 # --------------------------------------------------------------------------- config and training
 def make_config(train: Path, dev: Path, *, epochs: int, vectors: Path | None, width: int, depth: int,
-                seed: int = 0):
+                parser_hidden: int = 128, lemmatizer: bool = True, seed: int = 0):
     from spacy.cli.init_config import init_config
 
-    cfg = init_config(lang="nl", pipeline=["morphologizer", "trainable_lemmatizer", "parser"],
-                      optimize="efficiency", gpu=False)
+    pipeline = ["morphologizer", "trainable_lemmatizer", "parser"] if lemmatizer else ["morphologizer", "parser"]
+    cfg = init_config(lang="nl", pipeline=pipeline, optimize="efficiency", gpu=False)
     cfg["paths"]["train"] = str(train)
     cfg["paths"]["dev"] = str(dev)
     cfg["paths"]["vectors"] = str(vectors) if vectors else None
@@ -317,12 +317,17 @@ def make_config(train: Path, dev: Path, *, epochs: int, vectors: Path | None, wi
     embed["include_static_vectors"] = vectors is not None
     embed["rows"] = [10000, 2000, 5000, 1000]
     cfg["components"]["parser"]["min_action_freq"] = 5  # rare relations (ccomp, csubj) are what quotes need
-    cfg["components"]["trainable_lemmatizer"]["min_tree_freq"] = 2
+    cfg["components"]["parser"]["model"]["hidden_width"] = parser_hidden
+    if lemmatizer:
+        cfg["components"]["trainable_lemmatizer"]["min_tree_freq"] = 2
+    else:
+        t["score_weights"].pop("lemma_acc")
     return cfg
 
 
 def train(data: Path, out: Path, *, epochs: int, use_vectors: bool, augment: bool, threads: int,
-          width: int, depth: int, vector_rows: int, vector_dims: int, seed: int = 0) -> Path:
+          width: int, depth: int, vector_rows: int, vector_dims: int, parser_hidden: int = 128,
+          lemmatizer: bool = True, seed: int = 0) -> Path:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(threads)  # numpy/scipy BLAS (the SVD); spaCy's blis kernels run on one thread
@@ -335,7 +340,8 @@ def train(data: Path, out: Path, *, epochs: int, use_vectors: bool, augment: boo
         work = Path(tmp)
         train_path, dev_path, _, _ = build_corpora(ud, work, augment=augment, seed=seed)
         vectors = build_vectors(data, work / "vectors", rows=vector_rows, dims=vector_dims) if use_vectors else None
-        cfg = make_config(train_path, dev_path, epochs=epochs, vectors=vectors, width=width, depth=depth, seed=seed)
+        cfg = make_config(train_path, dev_path, epochs=epochs, vectors=vectors, width=width, depth=depth,
+                          parser_hidden=parser_hidden, lemmatizer=lemmatizer, seed=seed)
         cfg_path = work / "config.cfg"
         cfg.to_disk(cfg_path)
         started = time.time()
@@ -386,13 +392,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--width", type=int, default=96)
     p.add_argument("--depth", type=int, default=4)
+    p.add_argument("--parser-hidden", type=int, default=128)
+    p.add_argument("--no-lemmatizer", action="store_true", help="leave lemmas to simplemma (no trained lemmatiser)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args(argv)
     data = data_dir(a.data)
     out = Path(a.out) if a.out else Path(__file__).resolve().parent.parent / "trained_models" / "syntax-nl"
     train(data, out, epochs=a.epochs, use_vectors=a.vectors, augment=not a.no_augment, threads=a.threads,
-          width=a.width, depth=a.depth, vector_rows=a.vector_rows, vector_dims=a.vector_dims, seed=a.seed)
+          width=a.width, depth=a.depth, vector_rows=a.vector_rows, vector_dims=a.vector_dims,
+          parser_hidden=a.parser_hidden, lemmatizer=not a.no_lemmatizer, seed=a.seed)
     return 0
 
 
