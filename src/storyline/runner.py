@@ -39,7 +39,7 @@ from storyline.cluster.signals import embed_texts
 from storyline.enrich import ner
 from storyline.enrich.link import link_batch
 from storyline.enrich.registry import annotate
-from storyline.enrich.stages import parse_sentences, recognise_mentions
+from storyline.enrich.stages import parse_sentences, parse_sentences_many, recognise_mentions
 from storyline.ingest.dedup import WINDOW
 from storyline.ingest.pipeline import Ingester, IngestSummary
 from storyline.ingest.readers import ReadError
@@ -117,7 +117,8 @@ def compute_model_outputs(articles: Sequence[Article], ner: bool = True, embed: 
             found = recognise_mentions(articles)
             mentions = {_model_key(a): found.get(a.id) for a in articles}
         if syntax:
-            parses = {_model_key(a): parse_sentences(a) for a in articles}
+            found_parses = parse_sentences_many(articles)
+            parses = {_model_key(a): found_parses[a.id] for a in articles}
         if embed and articles:
             embeddings, key = embed_texts(embedding_inputs(articles)), _embedding_key(articles)
     return ModelOutputs(mentions, key, embeddings, tuple(str(w.message) for w in caught), parses)
@@ -281,6 +282,9 @@ class Runner:
             if missing:
                 mentions.update(recognise_mentions(missing))
             parses = models.parses_for(articles)
+            unparsed = [a for a in articles if a.id not in parses]
+            if unparsed:  # one model call for the batch, not one per article
+                parses.update(parse_sentences_many(unparsed))
             annotations = {a.id: annotate(a, mentions.get(a.id),
                                           {"parses": parses[a.id]} if a.id in parses else None) for a in articles}
             self.store.save_annotations_many([(a.id, annotations[a.id]) for a in articles])

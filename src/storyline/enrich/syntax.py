@@ -8,7 +8,7 @@ languages get no parses rather than a Dutch analysis of their text.
 * :func:`sentences_to_parse` — the sentence spans worth parsing (quote marks, digits, number words, reporting
   cues), so the syntax layer costs little on long articles;
 * :func:`parse_spans` — those spans parsed into :class:`~storyline.records.ParsedSentence` records whose
-  offsets point into the article text.
+  offsets point into the article text; :func:`parse_many` does it for many texts in one model call.
 
 Example::
 
@@ -32,13 +32,13 @@ from storyline.records import ParsedSentence, Token
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["MODEL_DIR", "MODEL_LANGUAGES", "available", "model_path", "load_model", "sentences_to_parse",
-           "parse_spans", "parse_docs", "pipe_sentences",
+           "parse_spans", "parse_many", "parse_docs", "pipe_sentences",
            "lemma_of"]
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "trained_models" / "syntax-nl"
 MODEL_LANGUAGES = ("nl",)
-# Sentences per nlp.pipe batch: larger batches gain little for the short inputs here and cost memory.
-BATCH_SIZE = 64
+# Sentences per nlp.pipe batch (about 5,000 words): larger batches gain little and cost memory.
+BATCH_SIZE = 256
 # A sentence longer than this (characters) is cut there for the parser: a run-on "sentence" of a badly split
 # page costs parse time quadratic-ish in length and its tree is of no use anyway.
 MAX_SENTENCE_CHARS = 600
@@ -123,23 +123,35 @@ def parse_spans(text: str, spans: Sequence[tuple[int, int]], lang: str | None,
                 batch_size: int = BATCH_SIZE) -> tuple[ParsedSentence, ...]:
     """The sentences ``text[start:end]`` parsed, offsets into ``text``; () when ``lang`` has no model.
 
-    Each span is parsed as one sentence: a token's ``head`` is an index within it and a root points to itself
-    (a span the parser reads as several sentences keeps one root per part).
+    Each span is parsed as one sentence: a token's ``head`` is an index within it and the root points to
+    itself.
     """
-    if not spans or not available(lang):
-        return ()
-    nlp = load_model()
-    pieces = []
-    for start, end in spans:
-        end = min(end, start + MAX_SENTENCE_CHARS)
-        # Leading/trailing blanks would become whitespace tokens: parse the stripped sentence.
-        chunk = text[start:end]
-        lead = len(chunk) - len(chunk.lstrip())
-        chunk = chunk.strip()
-        if chunk:
-            pieces.append((start + lead, chunk))
-    docs = pipe_sentences(nlp, (nlp.make_doc(c) for _, c in pieces), batch_size=batch_size)
-    return tuple(_to_record(doc, offset) for (offset, _), doc in zip(pieces, docs))
+    return parse_many([(text, spans)], lang, batch_size)[0]
+
+
+def parse_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], lang: str | None,
+               batch_size: int = BATCH_SIZE) -> list[tuple[ParsedSentence, ...]]:
+    """:func:`parse_spans` for many texts at once (one ``nlp.pipe`` over all their sentences: batches of a
+    few sentences per text cost the model about a quarter more)."""
+    if not available(lang):
+        return [() for _ in items]
+    pieces: list[tuple[int, int, str]] = []  # (item, offset, sentence)
+    for k, (text, spans) in enumerate(items):
+        for start, end in spans:
+            end = min(end, start + MAX_SENTENCE_CHARS)
+            # Leading/trailing blanks would become whitespace tokens: parse the stripped sentence.
+            chunk = text[start:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            chunk = chunk.strip()
+            if chunk:
+                pieces.append((k, start + lead, chunk))
+    out: list[list[ParsedSentence]] = [[] for _ in items]
+    if pieces:
+        nlp = load_model()
+        docs = pipe_sentences(nlp, (nlp.make_doc(c) for _, _, c in pieces), batch_size=batch_size)
+        for (k, offset, _), doc in zip(pieces, docs):
+            out[k].append(_to_record(doc, offset))
+    return [tuple(x) for x in out]
 
 
 def pipe_sentences(nlp, docs: Iterable, batch_size: int = BATCH_SIZE) -> Iterable:
@@ -158,15 +170,20 @@ def parse_docs(docs: Iterable, offsets: Iterable[int]) -> tuple[ParsedSentence, 
 
 
 def lemma_of(text: str, pos: str, predicted: str = "") -> str:
-    """The lemma of a word: the model's, when its pipeline has a lemmatiser (``predicted``), else the simplemma
-    dictionary's; a proper noun is its own lemma either way (simplemma lower-cases unknown names)."""
+    """The lemma of a word: a proper noun is its own lemma; a word the simplemma dictionary lemmatises (gives
+    another form) gets that lemma; any other word the model's (``predicted``), else itself.
+
+    Chosen on the recipe's development slice (every 10th Alpino dev sentence, 1,100 words): this mix 0.960,
+    the model's lemmatiser alone 0.937, simplemma alone 0.942 (0.952 with proper nouns kept as written).
+    """
     if pos == "PROPN":
         return text
-    if predicted:
-        return predicted
     import simplemma
 
-    return simplemma.lemmatize(text, lang="nl")
+    looked_up = simplemma.lemmatize(text, lang="nl")
+    if looked_up.lower() != text.lower() or not predicted:
+        return looked_up
+    return predicted
 
 
 def _to_record(doc, offset: int) -> ParsedSentence:
@@ -178,8 +195,11 @@ def _to_record(doc, offset: int) -> ParsedSentence:
     index = {t.i: n for n, t in enumerate(tokens)}
     out = []
     for n, t in enumerate(tokens):
-        head = index.get(t.head.i, n)
-        dep = "root" if head == n or t.dep_ == "ROOT" else t.dep_
+        h = t.head
+        while h.is_space and h.head.i != h.i:  # a blank between words is no token here: its head stands in
+            h = h.head
+        head = index.get(h.i, n)
+        dep = "root" if head == n else t.dep_
         start = offset + t.idx
         out.append(Token(text=t.text, lemma=lemma_of(t.text, t.pos_, t.lemma_), pos=t.pos_ or "X", morph=str(t.morph),
                          head=n if dep == "root" else head, dep=dep, start=start, end=start + len(t.text)))
