@@ -40,7 +40,7 @@ MODEL_LANGUAGES = ("nl",)
 # Sentences per nlp.pipe batch (about 5,000 words): larger batches gain little and cost memory.
 BATCH_SIZE = 256
 # A sentence longer than this (characters) is cut there for the parser: a run-on "sentence" of a badly split
-# page costs parse time quadratic-ish in length and its tree is of no use anyway.
+# page (a list, a table) costs parse time and its tree is of no use anyway.
 MAX_SENTENCE_CHARS = 600
 
 # Quote marks; ' and ’ only at a word edge, and not as the elision of 's/'t/'n ("'s avonds", "zo’n").
@@ -74,7 +74,7 @@ def model_path() -> Path:
     """Where the Dutch model is read from: the settings' ``paths.syntax_model``, else the package's copy."""
     from storyline.settings import get_settings
 
-    configured = getattr(get_settings().paths, "syntax_model", None)
+    configured = get_settings().paths.syntax_model
     return Path(configured) if configured else MODEL_DIR
 
 

@@ -357,7 +357,8 @@ def train(data: Path, out: Path, *, epochs: int, use_vectors: bool, augment: boo
     from storyline.eval.syntax import score_syntax
 
     scores = score_syntax(data, out)  # the held-out report, written beside the model (nothing is chosen on it)
-    write_readme(out, args=" ".join(sys.argv[1:]), epochs=epochs, seed=seed, width=width, depth=depth,
+    args = re.sub(r"\s*--out \S+", "", " ".join(sys.argv[1:]))
+    write_readme(out, args=args, epochs=epochs, seed=seed, width=width, depth=depth,
                  hidden=parser_hidden, augment=augment, minutes=minutes, scores=scores,
                  vectors=f"{vector_rows} rows x {vector_dims} dims" if use_vectors else None)
     log("held out: " + json.dumps({k: round(v, 4) for k, v in scores.items() if isinstance(v, float)}))
@@ -368,6 +369,11 @@ def train(data: Path, out: Path, *, epochs: int, use_vectors: bool, augment: boo
 def strip_model(path: Path) -> None:
     """Drop what parsing does not read: the training config's corpus paths stay as they are (text only), the
     vectors' key table is kept, the lookups of a blank vocabulary are empty already."""
+    cfg = path / "config.cfg"
+    if cfg.exists():  # the training run's temporary corpus and vector paths mean nothing once it is gone
+        text = cfg.read_text()
+        text = re.sub(r'^(train|dev|vectors) = ".*"$', r"\1 = null", text, count=3, flags=re.M)
+        cfg.write_text(text)
     meta = path / "meta.json"
     if meta.exists():
         info = json.loads(meta.read_text())
