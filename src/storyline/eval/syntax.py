@@ -20,9 +20,14 @@ from pathlib import Path
 
 from storyline.errors import CorpusMissing
 
-__all__ = ["TEST_FILE", "GoldWord", "read_gold", "score_syntax"]
+__all__ = ["TEST_FILE", "GoldWord", "normalise_lemma", "read_gold", "score_syntax"]
 
 TEST_FILE = "nl_alpino-ud-test.conllu"
+
+
+def normalise_lemma(lemma: str) -> str:
+    """Alpino's compound separators removed: ``klooster_orde`` -> ``kloosterorde`` (``_`` alone stays)."""
+    return lemma.replace("_", "") if len(lemma) > 1 else lemma
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,6 @@ def score_syntax(data: Path, model: Path | None = None) -> dict:
     from spacy.tokens import Doc
 
     from storyline.enrich.syntax import lemma_of, load_model, pipe_sentences
-    from storyline.eval.train_syntax import normalise_lemma
 
     path = Path(data) / "ud-dutch" / TEST_FILE
     if not path.is_file():

@@ -35,6 +35,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from storyline.eval.syntax import normalise_lemma, score_syntax
+
 TRAIN_FILES = ("nl_alpino-ud-dev.conllu", "nl_lassysmall-ud-dev.conllu", "nl_lassysmall-ud-test.conllu")
 TEST_FILE = "nl_alpino-ud-test.conllu"
 DEV_EVERY = 10  # every 10th Alpino dev sentence is the checkpoint-selection slice (~1,100 tokens)
@@ -53,11 +55,6 @@ def log(*a: object) -> None:
 
 
 # --------------------------------------------------------------------------- conllu -> Doc
-def normalise_lemma(lemma: str) -> str:
-    """Alpino's compound separators removed: ``klooster_orde`` -> ``kloosterorde`` (``_`` alone stays)."""
-    return lemma.replace("_", "") if len(lemma) > 1 else lemma
-
-
 def read_conllu(path: Path, vocab, *, normalise: bool = True) -> list:
     """One spaCy ``Doc`` per sentence of a CoNLL-U file (spaCy's own converter), lemmas normalised."""
     from spacy.training.converters import conllu_to_docs
@@ -354,8 +351,6 @@ def train(data: Path, out: Path, *, epochs: int, use_vectors: bool, augment: boo
             shutil.rmtree(out)
         shutil.copytree(best, out)
     strip_model(out)
-    from storyline.eval.syntax import score_syntax
-
     scores = score_syntax(data, out)  # the held-out report, written beside the model (nothing is chosen on it)
     args = re.sub(r"\s*--out \S+", "", " ".join(sys.argv[1:]))
     write_readme(out, args=args, epochs=epochs, seed=seed, width=width, depth=depth,
