@@ -8,9 +8,16 @@
     │   ├── NotFound               E201  exit 1   HTTP 404   no article, event, storyline or entity with that id
     │   ├── BadQuery               E202  exit 2   HTTP 400   a search query that cannot be parsed
     │   ├── EmptyRecord            E203  exit 1   HTTP 422   a record with neither title nor text
-    │   └── BodyTooLarge           E204  exit 2   HTTP 413   a request body over the limit
-    ├── StoreError                 E300  exit 2   HTTP 500   the database cannot be opened or used
-    │   └── StoreBusy              E301  exit 75  HTTP 503   another writer holds the database; try again
+    │   ├── BodyTooLarge           E204  exit 2   HTTP 413   a request body over the limit
+    │   └── UnsupportedMediaType   E205  exit 2   HTTP 415   a posted body that is not JSON or JSON Lines
+    ├── StoreError                 E300  exit 2   HTTP 503   the database cannot be opened or used
+    │   ├── StoreBusy              E301  exit 75  HTTP 503   another writer holds the database; try again (Retry-After)
+    │   ├── StoreMissing           E302  exit 2   HTTP 503   no database at that path (reads create none)
+    │   ├── StoreForeign           E303  exit 2   HTTP 503   the file is not a Storyline database (left untouched)
+    │   ├── StoreTooNew            E304  exit 2   HTTP 503   a newer Storyline's schema
+    │   ├── StoreCorrupt           E305  exit 2   HTTP 503   a damaged database file
+    │   ├── StoreReadOnly          E306  exit 2   HTTP 503   the database can be read but not written
+    │   └── StoreFull              E307  exit 74  HTTP 507   disk full while writing; the batch was not stored
     ├── ModelMissingError          E400  exit 2   HTTP 500   a trained model is not installed
     ├── NotAvailable               E500  exit 2   HTTP 404   a section this database was built without
     └── EvalDataError              E600  exit 2   HTTP 500   gold or benchmark data missing or malformed
@@ -27,7 +34,9 @@ from __future__ import annotations
 
 __all__ = [
     "StorylineError", "ConfigError", "InputError", "NotFound", "BadQuery", "EmptyRecord", "BodyTooLarge",
-    "StoreError", "StoreBusy", "ModelMissingError", "NotAvailable", "EvalDataError", "GoldError",
+    "UnsupportedMediaType",
+    "StoreError", "StoreBusy", "StoreMissing", "StoreForeign", "StoreTooNew", "StoreCorrupt", "StoreReadOnly",
+    "StoreFull", "ModelMissingError", "NotAvailable", "EvalDataError", "GoldError",
     "CorpusMissing", "CloneError",
 ]
 
@@ -75,14 +84,61 @@ class BodyTooLarge(InputError):
     code, http_status = "E204", 413
 
 
+class UnsupportedMediaType(InputError):
+    """A request body whose Content-Type is not one the endpoint reads (a cross-site form posts text/plain)."""
+
+    code, http_status = "E205", 415
+
+
 class StoreError(StorylineError):
-    code, exit_code = "E300", 2
+    """The database cannot be opened or used: the service is unavailable, not broken (503)."""
+
+    code, exit_code, http_status = "E300", 2, 503
+    retry_after: int | None = None  # seconds, sent as the API's Retry-After header when set
 
 
 class StoreBusy(StoreError):
-    """Another process holds the write lock longer than the busy timeout."""
+    """Another process holds the write lock longer than the writer waits (``store.busy_timeout_s``)."""
 
     code, exit_code, http_status = "E301", 75, 503
+    retry_after = 5
+
+
+class StoreMissing(StoreError, FileNotFoundError):
+    """A read on a path with no database: nothing is created."""
+
+    code = "E302"
+
+
+class StoreForeign(StoreError):
+    """The file exists but is not a Storyline database; it is left untouched."""
+
+    code = "E303"
+
+
+class StoreTooNew(StoreError):
+    """The database was written by a newer Storyline (a schema version this one does not know)."""
+
+    code = "E304"
+
+
+class StoreCorrupt(StoreError):
+    """SQLite reports a damaged file (a corrupt page, a truncated file)."""
+
+    code = "E305"
+
+
+class StoreReadOnly(StoreError):
+    """The database can be read but not written (read-only file, directory or mount)."""
+
+    code = "E306"
+
+
+class StoreFull(StoreError):
+    """The disk (or the database's page limit) filled up during a write; that batch was rolled back."""
+
+    code, exit_code, http_status = "E307", 74, 507
+    retry_after = 60
 
 
 class ModelMissingError(StorylineError, FileNotFoundError):

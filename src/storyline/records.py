@@ -113,6 +113,9 @@ class Quote:
     sentence: int
     # The words compared across outlets (``enrich.quotes.normalise_quote``); set by the quotes stage.
     norm: str | None = None
+    # How sure the attribution is, 0-1 (enrich.quotes: the pattern that found it, how the speaker was named,
+    # whether a parse confirmed it); listings show quotes from settings enrich.quote_min_confidence up.
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -131,8 +134,8 @@ class TimeExpression:
 
 @dataclass(frozen=True)
 class Figure:
-    what: str  # category: killed, injured, refugees, displaced, arrested, missing, money, distance, duration
-    subject: str | None  # who or what is counted: civilians, children, soldiers, people (None = unspecified)
+    what: str  # what is counted or measured, a lemma phrase: "dode", "zetel", "kiezer", "boete"
+    subject: str | None  # who is counted, when recognised: civilians, children, soldiers (None = unspecified)
     value: float | None
     low: float | None
     high: float | None
@@ -143,10 +146,16 @@ class Figure:
     sentence: str
     start: int
     end: int
+    # open category from the head noun: dead, injured, arrested, evacuated, displaced, voters, members, people,
+    # money, percentage, seats, votes, distance, duration, sentence, quantity, other
+    category: str | None = None
+    confidence: float = 1.0  # how sure the reading is (0-1); listings show figures above settings' threshold
+    reporter_type: str | None = None  # PER, ORG, ROLE, or OUTLET (the journalist: reported_by is the outlet)
+    scope: str | None = None  # the names of the figure's clause ("CDA|Brabant"): whose or where; "|"-joined
 
     @property
     def label(self) -> str:
-        return f"{self.what} ({self.subject})" if self.subject else self.what
+        return f"{self.category}: {self.what}" if self.category and self.category != self.what else self.what
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from storyline.errors import ConfigError
 
 __all__ = ["Settings", "StoreSettings", "IngestSettings", "EnrichSettings", "ClusterSettings", "ApiSettings",
-           "PathSettings", "get_settings", "load_settings", "data_dir", "cache_dir"]
+           "PathSettings", "WatchSettings", "get_settings", "load_settings", "data_dir", "cache_dir"]
 
 # The short variables of earlier releases, and where they land.
 _SHORT_ENV = {
@@ -55,12 +55,21 @@ class IngestSettings(_Section):
     max_file_bytes: int = Field(512 * 1024 * 1024, ge=1)
     batch_size: int = Field(200, ge=1)
     prefetch: bool = True  # run the next batch's models in a worker process (same results, both cores)
+    earliest_published: str = Field("1990-01-01", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    future_tolerance_days: int = Field(2, ge=0)
+    max_html_bytes: int = Field(5 * 1024 * 1024, ge=1)
+    html_timeout_s: float = Field(30.0, gt=0)
 
 
 class EnrichSettings(_Section):
     default_language: str = "nl"
     # Two reports of a quote are one quote from this similarity up (docs/benchmarks-quotes.md).
     same_quote: float = Field(0.72, ge=0, le=1)
+    # Listings (web page, API, `storyline quotes`) show quotes from this confidence up; `--all` / `all=true`
+    # show the rest (docs/benchmarks.md: chosen on the DPG dev set's tune half for precision >= 0.9).
+    quote_min_confidence: float = Field(0.8, ge=0, le=1)
+    # Figures read with less confidence are listed only on request (docs/benchmarks.md, figures).
+    figure_threshold: float = Field(0.6, ge=0, le=1)
 
 
 class ClusterSettings(_Section):
@@ -80,6 +89,33 @@ class ApiSettings(_Section):
     token: str | None = None  # required to POST articles; None disables posting
     read_open: bool = True  # False: reading needs the token too (`storyline serve --closed`)
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1)
+
+
+class WatchSettings(_Section):
+    """Polling, politeness and alerting of ``storyline watch`` (default_config.toml explains each value)."""
+
+    interval_s: float = Field(600.0, gt=0)
+    timeout_s: float = Field(20.0, gt=0)
+    host_delay_s: float = Field(1.0, ge=0)
+    retries: int = Field(2, ge=0)
+    backoff_s: float = Field(2.0, ge=0)
+    max_backoff_s: float = Field(6 * 3600.0, ge=0)
+    max_body_bytes: int = Field(20 * 1024 * 1024, ge=1)
+    max_redirects: int = Field(5, ge=0)
+    item_attempts: int = Field(3, ge=1)
+    robots_ttl_s: float = Field(3600.0, ge=0)
+    user_agent: str = "Storyline/0.1 (news monitor; honours robots.txt)"
+    new_outlets: int = Field(3, ge=1)
+    burst_window_hours: float = Field(6.0, gt=0)
+    burst_baseline_hours: float = Field(168.0, gt=0)
+    burst_prior: float = Field(1.0, gt=0)
+    burst_p: float = Field(1e-4, gt=0, le=1)
+    burst_min_articles: int = Field(4, ge=1)
+    burst_min_outlets: int = Field(2, ge=1)
+    burst_cooldown_hours: float = Field(24.0, ge=0)
+    webhook_secret: str | None = None
+    webhook_retries: int = Field(3, ge=0)
+    webhook_backoff_s: float = Field(1.0, ge=0)
 
 
 class PathSettings(_Section):
@@ -114,6 +150,7 @@ class Settings(BaseSettings):
     enrich: EnrichSettings = EnrichSettings()
     cluster: ClusterSettings = ClusterSettings()
     api: ApiSettings = ApiSettings()
+    watch: WatchSettings = WatchSettings()
     paths: PathSettings = PathSettings()
 
     @classmethod

@@ -96,7 +96,7 @@ def test_posting_needs_a_token(tmp_path):
 def test_bad_posts_get_clear_errors(tmp_path):
     api = TestClient(create_app(str(tmp_path / "p.db"), token="t", max_body_bytes=2000))
     auth = {"Authorization": "Bearer t"}
-    r = api.post("/api/articles", content=b"{not json", headers=auth)
+    r = api.post("/api/articles", content=b"{not json", headers={**auth, "Content-Type": "application/json"})
     assert r.status_code == 400 and "JSON" in r.json()["detail"]
     r = api.post("/api/articles", json={"id": "x"}, headers=auth)
     assert r.status_code == 400 and "text" in r.json()["detail"]

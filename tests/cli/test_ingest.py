@@ -83,3 +83,18 @@ def test_long_titles_in_tables_are_cut_at_a_word(tmp_path):
         shown = row[row.index("Kabinet"):].split("…")[0]
         assert "…" in row and title.startswith(shown)
         assert shown.split()[-1] in title.split()  # the last word shown is whole
+
+
+def test_source_option_names_the_outlet_of_records_without_one(tmp_path):
+    import json as _json
+
+    db = tmp_path / "s.db"
+    rows = [{"id": "a1", "text": "Bij de brand vielen 12 doden, zei de brandweer.", "language": "nl"},
+            {"id": "a2", "source": "nos", "text": "Er vielen 12 doden.", "language": "nl"}]
+    data = "\n".join(_json.dumps(r) for r in rows) + "\n"
+    assert run(db, "ingest", "-", "--source", "dpg-ad", input=data).exit_code == 0
+    out = _json.loads(run(db, "articles", "--json").output)
+    assert {a["id"]: a["source"] for a in out} == {"a1": "dpg-ad", "a2": "nos"}
+    figures = _json.loads(run(db, "figures", "--json").output)
+    assert {(f["article"], f["reported_by"], f["reporter_type"]) for f in figures} == \
+        {("a1", "de brandweer", "ROLE"), ("a2", "nos", "OUTLET")}

@@ -89,5 +89,35 @@ def test_listings_equal_the_api(seed_db, api):
 
 def test_error_messages_are_printed_literally(tmp_path):
     """Rich markup in an id (or article text) is shown as typed, not interpreted."""
+    from storyline.store import Store
+
+    Store(tmp_path / "x.db").close()  # an empty Storyline database (a read command creates none)
     result = run(tmp_path / "x.db", "show", "[bold]x[/bold]")
     assert result.exit_code == 1 and "[bold]x[/bold]" in result.output
+
+
+# The example corpus's casualty and displacement figures, each with who reported it (the journalist: the outlet,
+# "unknown" for the seed files, which name none).
+SEED_REPORTERS = {
+    ("dead", 102.0): "Michelle Bachelet", ("dead", 352.0): "Filippo Grandi", ("dead", 5000.0): "Vadim Boitsjenko",
+    ("dead", 7.0): "Michelle Bachelet", ("dead", 14.0): "de regering van Oekraïne",
+    ("displaced", 500000.0): "Filippo Grandi", ("injured", 304.0): "Michelle Bachelet",
+    ("injured", 1700.0): "unknown",
+}
+
+
+def test_seed_figures_have_their_reporters_and_the_civilian_toll_is_disputed(seed_db):
+    figures = _json(seed_db, "figures")
+    found = {(f["category"], f["value"]): f["reported_by"] for f in figures if (f["category"], f["value"]) in SEED_REPORTERS}
+    assert found == SEED_REPORTERS
+    assert sum(1 for f in figures if (f["category"], f["value"]) in SEED_REPORTERS) == 9  # 500,000 twice
+    disputes = {d["what"]: d for d in _json(seed_db, "disagreements")}
+    civilians = disputes["dead: burgerslachtoffer (civilians)"]
+    assert (sorted(civilians["values"]), sorted(civilians["sources"])) == \
+        ([102.0, 352.0], ["Filippo Grandi", "Michelle Bachelet"])
+    assert len(civilians["sentences"]) == 2
+
+
+def test_figures_below_the_threshold_only_with_all(seed_db):
+    shown, everything = _json(seed_db, "figures"), _json(seed_db, "figures", "--all")
+    assert len(everything) > len(shown) and all(f["confidence"] >= 0.6 for f in shown)

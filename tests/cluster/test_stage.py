@@ -175,3 +175,12 @@ def test_undated_reports_join_an_event_stored_by_an_earlier_ingest(tmp_path):
     store.close()
     assert after["nrc-1"][0] == before["nos-1"][0]
     assert set(event["articles"]) == {"nos-1", "ad-1", "nrc-1"}
+
+
+def test_an_article_without_a_known_outlet_adds_no_independent_source(store):
+    unknown = ("x-1", None, TALKS[1][2], TALKS[1][3], TALKS[1][4])
+    _ingest(store, [TALKS[0], unknown])
+    got = q.assignments(store.conn)
+    assert got["x-1"][0] == got["nos-1"][0]
+    event = q.get_event(store.conn, got["nos-1"][0])
+    assert event["independent_sources"] == 1

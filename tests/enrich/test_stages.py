@@ -92,7 +92,7 @@ def test_the_stages_find_something_in_the_hand_built_article():
     assert any(q.kind == "direct" and q.speaker and "Kovalenko" in q.speaker for q in found.quotes)
     assert all(q.norm for q in found.quotes)  # the words outlets are compared by, set by the stage
     assert any(t.date == "2024-06-04" for t in found.time_expressions)  # "dinsdag" of the publication week
-    assert any(f.what == "killed" and f.value == 12 for f in found.figures)
+    assert any(f.category == "dead" and f.value == 12 for f in found.figures)
     assert any(p.stance == "demand" and "Kovalenko" in p.actor for p in found.positions)
     assert (found.language, found.date) == ("nl", "2024-06-04")
 

@@ -183,3 +183,11 @@ def test_impossible_date_is_reported(tmp_path):
     path.write_text(json.dumps({"id": "1", "text": "x y z", "published": "2022-13-45"}) + "\n")
     [error] = list(read_path(path))
     assert isinstance(error, ReadError) and "date" in error.message
+
+
+def test_an_article_known_only_by_its_url_has_the_site_as_its_outlet():
+    from storyline.ingest.readers import article_from_record
+
+    a = article_from_record({"id": "u1", "url": "https://www.nos.nl/artikel/123", "text": "Er vielen 12 doden."}, "t")
+    b = article_from_record({"id": "u2", "text": "Er vielen 12 doden."}, "t")
+    assert (a.source, b.source) == ("nos.nl", None)

@@ -45,7 +45,7 @@ def test_contracts_have_their_documented_keys(store):
     article = read.list_articles(store, limit=1)[0].model_dump()
     assert list(article) == ["id", "source", "url", "title", "published", "language", "text", "copy_of"]
     quote = read.list_quotes(store, event="E1")[0].model_dump()
-    assert list(quote) == ["id", "speaker", "speaker_id", "text", "kind", "articles"]
+    assert list(quote) == ["id", "speaker", "speaker_id", "text", "kind", "articles", "confidence"]
     figure = read.list_figures(store, event="E1")[0].model_dump()
     assert list(figure)[:3] == ["id", "what", "value"] and figure["article"] in read.get_event(store, "E1").articles
     entity = read.list_entities(store, event=1, limit=1)[0].model_dump()

@@ -6,6 +6,7 @@ from storyline.ingest.pipeline import Ingester
 from storyline.ingest.readers import finish_article
 from storyline.store import Store
 from storyline.store.migrations import MIGRATIONS
+from storyline.store.files import APPLICATION_ID
 from storyline.store.sqlite import StoreError
 
 WIRE = ("Bij een zware explosie in een chemische fabriek in Antwerpen zijn dinsdag zeker vier mensen om het "
@@ -35,6 +36,7 @@ def test_reopen_keeps_data_and_does_not_remigrate(tmp_path):
 def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # a newer Storyline's database carries the id
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
     conn.close()
     with pytest.raises(StoreError, match="newer than this Storyline"):

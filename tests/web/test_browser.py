@@ -113,3 +113,17 @@ def test_untrusted_text_never_runs(browser, live_server, ingest, tmp_path):
     assert "<script>" in page.locator(".article-text").inner_text()
     assert "Titel met script" in page.locator("h1").inner_text()
     assert not dialogs
+
+
+def test_api_docs_render_offline_under_their_csp(browser, live_server, seed_db):
+    """/docs shows the operations with its Content-Security-Policy in force and asks no other host for anything."""
+    server = live_server(seed_db, warm=False)
+    page = browser.new_page()
+    errors = _console_errors(page)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".opblock", timeout=20000)
+    assert page.locator(".opblock").count() > 5
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+    assert requests and all(u.startswith(server.url) or u.startswith("data:") for u in requests), requests

@@ -6,27 +6,33 @@ import logging
 import threading
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from swagger_ui_bundle import swagger_ui_path
 
 from storyline.api import web
 from storyline.api.geo import world_countries
-from storyline.api.limits import BodySizeLimit
-from storyline.api.routers import annotations, articles, events, search
-from storyline.errors import StorylineError
+from storyline.api.limits import BodySizeLimit, HeadAsGet
+from storyline.api.routers import annotations, articles, events, feeds, search
+from storyline.errors import StoreReadOnly, StorylineError
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
+from storyline.store.files import DatabaseError, translate as translate_store_error
 from storyline.summarize.summary import warm_up
 
 LOGGER = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "web" / "static"
+# Swagger UI 5 (it reads OpenAPI 3.1, which FastAPI writes), as the fastapi-offline package ships it.
+SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"
 # Paths answered in JSON (errors too); every other path is a page and gets an HTML error page.
 _JSON_PATHS = ("/api", "/docs", "/openapi", "/static")
+
+_PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+_DOCS_CSP = _PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 __all__ = ["create_app"]
 
@@ -52,23 +58,36 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
            if v is not None}
     settings = (settings or load_settings()).replace(store={"db": str(db_path)} if db_path is not None else {},
                                                      api=api)
-    Store(settings.store.db).close()  # create/migrate once here, so requests can open read-only connections
+    try:
+        Store(settings.store.db).close()  # create/migrate once here, so requests can open read-only connections
+    except StoreReadOnly:
+        Store(settings.store.db, readonly=True).close()  # a read-only mount: serve reads; posts get 503
     app = FastAPI(title="Storyline", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Sourced events, storylines, entities, quotes and figures from many outlets.")
     app.state.settings = settings
 
     for router in (articles.router, events.router, events.storylines, annotations.entities, annotations.quotes,
-                   annotations.figures, annotations.disagreements, search.router, web.router):
+                   annotations.figures, annotations.disagreements, search.router, feeds.router, web.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _mount_docs(app)
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError):
-        """Every error of the library, once: its status, and its message as ``detail`` (a page for pages)."""
+        """Every error of the library, once: its status, and its message as ``detail`` (a page for pages);
+        a database that is busy or full also says when to try again (``Retry-After``)."""
         if request.url.path.startswith(_JSON_PATHS):
-            return JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.http_status)
-        return web.error_page(exc.http_status, exc.detail)
+            response = JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.http_status)
+        else:
+            response = web.error_page(exc.http_status, exc.detail)
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(DatabaseError)
+    async def database_error(request: Request, exc: Exception):
+        """A driver failure that reached a request (a damaged page mid-read): the store's error for it."""
+        return await storyline_error(request, translate_store_error(exc, settings.store.db, "reading"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -80,17 +99,16 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
         # Defence in depth for the pages: article text is escaped, and even if something slipped
-        # through, no inline or foreign script may run. /docs needs swagger's inline init script.
-        if not request.url.path.startswith("/docs"):
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+        # through, no inline or foreign script may run. The API docs page gets the same policy (its start-up
+        # script is a file) except that Swagger UI sets inline styles.
+        response.headers.setdefault("Content-Security-Policy",
+                                    _DOCS_CSP if request.url.path.startswith("/docs") else _PAGE_CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     if warm:
         threading.Thread(target=_warm_up, name="storyline-warm-up", daemon=True).start()
     return app
@@ -104,13 +122,29 @@ def _warm_up() -> None:
         LOGGER.warning("warm-up failed", exc_info=True)
 
 
+_DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css">
+<link rel="icon" href="/docs-assets/favicon.png">
+<title>Storyline API</title>
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs-assets/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script>
+</body>
+</html>
+"""
+
+
 def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI served from the swagger-ui-bundle package, so /docs works with no internet."""
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    """Swagger UI served from the installed package, so /docs works with no internet: every asset is local,
+    the start-up script is a file (static/swagger-init.js), and the CSP allows nothing else."""
+    app.mount("/docs-assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="Storyline API",
-                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-                                   swagger_css_url="/docs-assets/swagger-ui.css",
-                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
+        return HTMLResponse(_DOCS_PAGE)

@@ -29,10 +29,16 @@ def get_store(settings: Settings = Depends(get_settings)) -> Iterator[Store]:
 
 
 def _presented_token(request: Request) -> str | None:
+    """The token of ``Authorization: Bearer <token>``, and nothing else.
+
+    Not from a cookie, a query parameter or another header: a browser attaches cookies to a request another
+    site makes it send (cross-site request forgery), but it sends an ``Authorization`` header only when the
+    page's own script sets it, which a foreign origin cannot do without a CORS grant this server never gives.
+    """
     auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        return auth[7:].strip()
-    return request.headers.get("x-storyline-token") or request.cookies.get("storyline_token")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip() or None
+    return None
 
 
 def _token_ok(request: Request, settings: Settings) -> bool:

@@ -1,4 +1,5 @@
-"""Request size limit as plain ASGI middleware (checks Content-Length, then counts streamed bytes)."""
+"""Plain ASGI middleware: the request size limit (checks Content-Length, then counts streamed bytes), and
+HEAD answered as GET without a body."""
 
 from __future__ import annotations
 
@@ -51,3 +52,26 @@ class BodySizeLimit:
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """HEAD on any GET route (pages and API): the GET response's status and headers, no body (RFC 9110 9.3.2).
+
+    FastAPI routes declare GET only, so HEAD got 405; link checkers and monitors send HEAD.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def bodiless_send(message):
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, bodiless_send)

@@ -13,9 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from storyline import read
-from storyline.api.deps import get_store, require_read
+from storyline.alerts.service import list_alerts
+from storyline.api.deps import get_settings, get_store, require_read
 from storyline.api.geo import map_svg_data
 from storyline.errors import BadQuery, NotAvailable
+from storyline.settings import Settings
 from storyline.store import Store
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
@@ -128,7 +130,7 @@ def home(store: Store = Depends(get_store)):
     growing = read.growing_events(store, limit=10)
     latest = read.list_articles(store, limit=10) if not storylines and not growing else []
     return render("home.html", storylines=storylines, growing=growing, latest=latest,
-                  n_articles=read.count_articles(store))
+                  n_articles=read.count_articles(store), alerts=list_alerts(store, limit=10))
 
 
 @router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
@@ -139,16 +141,19 @@ def storyline_page(storyline_id: str, store: Store = Depends(get_store)):
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(event_id: str, store: Store = Depends(get_store)):
+def event_page(event_id: str, all: bool = False, store: Store = Depends(get_store),
+               settings: Settings = Depends(get_settings)):
     event = read.get_event(store, event_id)
     articles = read.event_articles(store, event.id)
     by_id = {a["id"]: a for a in articles}
     summary = _dicts(read.summary(store, event.id))
-    quotes, quotes_note = _section(read.list_quotes, store, event=event.id, limit=200)
+    quotes, quotes_note = _section(read.list_quotes, store, event=event.id, limit=200,
+                                   min_confidence=0.0 if all else settings.enrich.quote_min_confidence)
     by_speaker: dict[str, list] = defaultdict(list)
     for q in quotes:
         by_speaker[q.get("speaker") or ""].append(q)
-    figures, figures_note = _section(read.list_figures, store, event=event.id, limit=200)
+    # quotes and figures read with low confidence only with ?all=1
+    figures, figures_note = _section(read.list_figures, store, event=event.id, limit=200, all_figures=all)
     disagreements, _ = _section(read.list_disagreements, store, event=event.id, limit=100)
     disputed = {f for d in disagreements for f in d.get("figures", [])}
     entities, entities_note = _section(read.list_entities, store, event=event.id, limit=100)
@@ -164,14 +169,15 @@ def event_page(event_id: str, store: Store = Depends(get_store)):
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(entity_id: int, store: Store = Depends(get_store)):
+def entity_page(entity_id: int, store: Store = Depends(get_store), settings: Settings = Depends(get_settings)):
     try:
         entity = read.get_entity(store, entity_id)
     except NotAvailable as exc:
         return render("message.html", title="Entities", message=exc.detail)
     articles = store.get_articles(read.entity_article_ids(store, entity.id))
     per_day = Counter((a.published or a.estimated_date or "undated")[:10] for a in articles)
-    quotes, quotes_note = _section(read.list_quotes, store, speaker=entity_id, limit=100)
+    quotes, quotes_note = _section(read.list_quotes, store, speaker=entity_id, limit=100,
+                                   min_confidence=settings.enrich.quote_min_confidence)
     cooccurring, _ = _section(read.cooccurring_entities, store, entity_id, limit=20)
     return render("entity.html", entity=entity.model_dump(), articles=articles, chart=bar_chart(dict(per_day)),
                   quotes=quotes, quotes_note=quotes_note, cooccurring=cooccurring)

@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from storyline.cli._app import app, console, err_console, print_json, progress
+from storyline.cli._app import app, console, err_console, plain, print_json, progress
 from storyline.errors import InputError
 from storyline.store import views
 
@@ -145,7 +145,7 @@ def _scale(root: Path, target: int, every: int, cache: bool, rows: Optional[Path
                       f"{r['assign_p50_ms']}/{r['assign_p99_ms']}",
                       f"{r.get('assign_cpu_p50_ms')}/{r.get('assign_cpu_p99_ms')}", str(r["rss_mb"]), str(r["db_mb"]))
     console.print(table)
-    console.print("plots: " + ", ".join(str(p) for p in plots))
+    console.print(plain("plots: " + ", ".join(str(p) for p in plots)))
 
 
 def _clone(root: Path, source: Path, keep_db: Optional[Path], copies: int, target: int) -> None:
@@ -162,4 +162,4 @@ def _clone(root: Path, source: Path, keep_db: Optional[Path], copies: int, targe
                          "(the live window is measured above it)")
     records = base_records(root)
     clone_store(source, keep_db, copies, len(records), replay_shift_days(records),
-                progress=lambda m: err_console.print(m))
+                progress=lambda m: err_console.print(plain(m)))

@@ -14,7 +14,7 @@ import typer
 
 from rich.table import Table
 
-from storyline.cli._app import console, err_console, eval_app, print_json, settings
+from storyline.cli._app import console, err_console, eval_app, plain, print_json, settings
 from storyline.errors import EvalDataError, InputError
 from storyline.settings import data_dir
 
@@ -75,8 +75,14 @@ def eval_entities(
 def eval_quotes(data: Optional[Path] = typer.Option(None, help="Folder with train/dev/test of the German "
                                                                  "quotation set (default ../shared/data/...)"),
                 split: str = typer.Option("test", help="train, dev or test"),
+                gold: Optional[Path] = typer.Option(None, "--gold", help="Dutch DPG quote labels (JSON Lines, e.g. "
+                                                    "src/storyline/eval/labels/dpg-dev-quotes-figures.jsonl) "
+                                                    "instead of the German set"),
                 as_json: bool = typer.Option(False, "--json", help="Print JSON")):
-    """Quote span (exact, partial) and speaker accuracy on the German news quotation attribution set."""
+    """Quote span (exact, partial) and speaker accuracy: the German quotation set, or Dutch labels (--gold)."""
+    if gold is not None:
+        _eval_quotes_dpg(gold, as_json)
+        return
     from storyline.eval.quotes import default_data_dir, evaluate
 
     folder = data or default_data_dir()
@@ -93,6 +99,72 @@ def eval_quotes(data: Optional[Path] = typer.Option(None, help="Folder with trai
         console.print(f"{kind:8s} P {s['p']:.3f}  R {s['r']:.3f}  F1 {s['f1']:.3f}")
     console.print(f"speaker accuracy {result['speaker_accuracy']} (over {result['speaker_evaluated']} matched quotes)")
     console.print("recall by type: " + ", ".join(f"{k} {v:.2f}" for k, v in result["recall_by_type"].items()))
+
+
+def _eval_quotes_dpg(gold: Path, as_json: bool) -> None:
+    from storyline.eval.quotes_dpg import evaluate_dpg
+
+    if not gold.is_file():
+        raise InputError(f"no such file: {gold}")
+    try:
+        result = evaluate_dpg(gold)
+    except FileNotFoundError as exc:
+        raise EvalDataError(f"{exc}; set STORYLINE_DATA to the folder holding dpgmedia2019-partisan-nl") from None
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"{gold.name}: quotes with the right speaker ({result['articles']} articles)")
+    for col in ("half", "docs", "gold", "pred", "P", "R", "F1", "exact P/R/F1", "speaker acc", "kind acc"):
+        table.add_column(col)
+    for part in ("all", "tune", "check"):
+        r = result[part]
+        ps, es = r["partial_speaker"], r["exact_speaker"]
+        table.add_row(part, str(r["articles"]), str(r["gold"]), str(r["predicted"]),
+                      f"{ps['p']:.3f}", f"{ps['r']:.3f}", f"{ps['f1']:.3f}",
+                      f"{es['p']:.2f}/{es['r']:.2f}/{es['f1']:.2f}",
+                      f"{r['speaker_accuracy'] or 0:.3f}", f"{r['kind_accuracy'] or 0:.3f}")
+    console.print(table)
+    thr = Table(title="by confidence threshold (partial match, right speaker): P / R")
+    thr.add_column("min confidence")
+    for part in ("all", "tune", "check"):
+        thr.add_column(part)
+    for t in result["all"]["thresholds"]:
+        thr.add_row(t, *(f"{result[p]['thresholds'][t]['p']:.3f} / {result[p]['thresholds'][t]['r']:.3f}"
+                         for p in ("all", "tune", "check")))
+    console.print(thr)
+@eval_app.command("figures")
+def eval_figures(gold: Path = typer.Option(..., "--gold", help="Figure labels (JSON Lines), e.g. src/storyline/eval/"
+                                                                 "labels/dpg-dev-quotes-figures.jsonl"),
+                 data: Optional[Path] = typer.Option(None, help="DPG corpus folder (default ../shared/data)"),
+                 half: str = typer.Option("all", help="tune, check or all: the dev articles split by id hash"),
+                 as_json: bool = typer.Option(False, "--json", help="Print JSON (with the errors)")):
+    """Figures on DPG dev labels: P/R/F1 of value+what (strict, lenient), reporter accuracy, P/R per confidence."""
+    from storyline.eval.figures import HALVES, evaluate, lowest_threshold_for
+
+    if not gold.is_file():
+        raise InputError(f"no such file: {gold}")
+    if half not in HALVES:
+        raise InputError(f"unknown half {half!r}; use {', '.join(HALVES)}")
+    try:
+        result = evaluate(gold, data, half)
+    except FileNotFoundError as exc:
+        raise EvalDataError(f"{exc} (pass --data or set STORYLINE_DATA)") from exc
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{result['articles']} articles ({half}), {result['strict']['gold']} gold figures, "
+                  f"{result['strict']['predicted']} predicted, {result['articles_per_s']} articles/s")
+    table = Table(title="figures by confidence threshold")
+    for col in ("threshold", "strict P", "strict R", "strict F1", "lenient P", "lenient R", "lenient F1",
+                "predicted", "reporter acc."):
+        table.add_column(col)
+    for t, e in result["by_threshold"].items():
+        table.add_row(t, *(f"{e['strict'][k]:.3f}" for k in ("p", "r", "f1")),
+                      *(f"{e['lenient'][k]:.3f}" for k in ("p", "r", "f1")), str(e["lenient"]["predicted"]),
+                      f"{e['reporter_accuracy']:.3f} ({e['reporter_evaluated']})" if e["reporter_accuracy"] is not None
+                      else "-")
+    console.print(table)
+    console.print(f"lowest threshold with lenient precision >= 0.9: {lowest_threshold_for(result, 0.9)}")
 
 
 @eval_app.command("clustering")
@@ -164,7 +236,7 @@ def eval_convert(corpus: str = typer.Argument(..., help="ecbplus, meantime or dp
         if output:
             out.close()
     if output:
-        err_console.print(f"wrote {len(records)} records to {output}")
+        err_console.print(plain(f"wrote {len(records)} records to {output}"))
 
 
 @eval_app.command("timeline")
@@ -194,13 +266,14 @@ def eval_timeline(
         for lang in languages:
             for topic in [t.strip() for t in topics.split(",") if t.strip()]:
                 if not (root / lang / topic).is_dir():
-                    err_console.print(f"skipped: no {root / lang / topic}")
+                    err_console.print(plain(f"skipped: no {root / lang / topic}"))
                     continue
                 r = run_topic(root, lang, topic, m, encoder=encoder)
                 results.append(r)
                 # Progress on stderr, also with --json (stdout stays pure JSON).
-                err_console.print(f"{m} {lang}/{topic}: AR1-F {r.scores['ar1_f']:.3f} AR2-F {r.scores['ar2_f']:.3f} "
-                                  f"date F1 {r.scores['date_f1']:.3f} ({r.articles} articles, {r.seconds:.0f}s)")
+                err_console.print(plain(f"{m} {lang}/{topic}: AR1-F {r.scores['ar1_f']:.3f} "
+                                        f"AR2-F {r.scores['ar2_f']:.3f} date F1 {r.scores['date_f1']:.3f} "
+                                        f"({r.articles} articles, {r.seconds:.0f}s)"))
     summary = {m: {"all": mean_scores([r for r in results if r.method == m]),
                    **{lang: mean_scores([r for r in results if r.method == m and r.lang == lang])
                       for lang in sorted({r.lang for r in results})}} for m in methods}

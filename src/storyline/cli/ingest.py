@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from pathlib import Path
+from dataclasses import replace
 from typing import Iterable, Optional
 
 import typer
 
 from storyline import read
-from storyline.cli._app import app, console, err_console, open_store, print_json, progress, settings
+from storyline.cli._app import app, console, err_console, json_text, open_store, print_json, progress, settings
+from storyline.cli._text import plain, sanitize
 from storyline.errors import InputError
+from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import Store
 
@@ -30,22 +32,25 @@ def ingest(
     prefetch: Optional[bool] = typer.Option(None, "--prefetch/--no-prefetch", show_default="prefetch",
                                             help="Run the models of the next batch in a worker process while "
                                                  "this one is stored (same results, both cores)"),
+    source: Optional[str] = typer.Option(None, "--source", help="Outlet of records that name none (neither a "
+                                                                "source field nor a URL), e.g. for a publisher's dump"),
 ):
     """Read articles, store each once, link near-copies, and run enrichment and event clustering."""
     from storyline.ingest.readers import expand_inputs, read_path
 
     config = settings(ingest={"max_article_bytes": max_article_bytes, "max_file_bytes": max_file_bytes,
                               "prefetch": prefetch})
-    store = open_store(config)
+    store = open_store(config, write=True)
     files = list(expand_inputs(paths))
     with progress(disable=as_json, spinner=True) as bar:
         task = bar.add_task("ingesting", total=len(files))
 
         def items():
             for path in files:
-                bar.update(task, description=f"{str(path)[-40:]}")
-                yield from read_path(path, max_bytes=config.ingest.max_article_bytes,
-                                     max_file_bytes=config.ingest.max_file_bytes)
+                bar.update(task, description=sanitize(str(path)[-40:], single_line=True))
+                for item in read_path(path, max_bytes=config.ingest.max_article_bytes,
+                                      max_file_bytes=config.ingest.max_file_bytes):
+                    yield with_default_source(item, source)
                 bar.advance(task)
 
         summary = run_ingest(store, items(), config)
@@ -53,14 +58,24 @@ def ingest(
         print_json(summary.to_json())
     else:
         for error in summary.errors:
-            err_console.print(f"skipped: {error}", highlight=False, markup=False, soft_wrap=True)
-        console.print(
+            # One line per skipped item: a newline in a file name must not forge a line of the summary.
+            err_console.print(plain(f"skipped: {error}", single_line=True), soft_wrap=True)
+        for warning in summary.warnings:
+            err_console.print(plain(f"warning: {warning}", single_line=True), soft_wrap=True)
+        console.print(plain(
             f"read {summary.read}, new {summary.new}, duplicates {summary.duplicates}, "
             f"copies {summary.copies}, failed {summary.failed}"
             + (f", empty {summary.empty}" if summary.empty else "")
-        )
+        ))
     if summary.failed:
         raise typer.Exit(1)
+
+
+def with_default_source(item, source: str | None):
+    """The article with ``source`` as its outlet when its record named none (read errors pass through)."""
+    if source and isinstance(item, Article) and not item.source:
+        return replace(item, source=source.strip())
+    return item
 
 
 def run_ingest(store: Store, items: Iterable, config: Settings):
@@ -69,6 +84,18 @@ def run_ingest(store: Store, items: Iterable, config: Settings):
     from storyline.runner import ingest
 
     return ingest(store, items, settings=config)
+
+
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(…), @SUM(…), +cmd|…). OWASP's
+# advice: prefix such a cell with a single quote, so it is shown as text; the value is otherwise unchanged.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """``value`` safe for a spreadsheet: text that would start a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 @app.command()
@@ -87,9 +114,9 @@ def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv"),
         for article in read.export_articles(store):
             record = article.model_dump()
             if writer:
-                writer.writerow(record)
+                writer.writerow({key: csv_cell(value) for key, value in record.items()})
             else:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(json_text(record, indent=None) + "\n")
     finally:
         if output:
             out.close()

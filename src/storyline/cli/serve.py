@@ -6,14 +6,14 @@ from typing import Optional
 
 import typer
 
-from storyline.cli._app import app, err_console, settings
+from storyline.cli._app import app, err_console, plain, settings
 from storyline.errors import InputError
 
 
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
-    port: int = typer.Option(8000, help="Port"),
+    port: int = typer.Option(8000, min=0, max=65535, help="Port (0: any free port)"),
     db: Optional[str] = typer.Option(None, "--db", help="Database (default: the global --db)"),
     token: Optional[str] = typer.Option(None, show_default=False,
                                         help="Token required to POST articles (default $STORYLINE_TOKEN)"),
@@ -31,6 +31,6 @@ def serve(
     if closed and not config.api.token:
         raise InputError("--closed needs a token (--token or STORYLINE_TOKEN)")
     web = create_app(settings=config)
-    err_console.print(f"Storyline on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
-                      + ("" if config.api.token else "; posting disabled: no token"))
+    err_console.print(plain(f"Storyline on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
+                            + ("" if config.api.token else "; posting disabled: no token")))
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -150,7 +150,7 @@ def mention_keys(mention: str) -> list[str]:
 
 # --------------------------------------------------------------------------- dates
 def date_interval(value: str | None, precision: str | None = None) -> tuple[int, int] | None:
-    """Day ordinals [lo, hi] covered by an ISO date of day or month precision."""
+    """Day ordinals [lo, hi] covered by an ISO date of day, month or year precision."""
     if not value:
         return None
     try:
@@ -163,6 +163,8 @@ def date_interval(value: str | None, precision: str | None = None) -> tuple[int,
             first = date(int(value[:4]), int(value[5:7]), 1)
             nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
             return first.toordinal(), nxt.toordinal() - 1
+        if len(value) == 4:  # a published date of year precision
+            return date(int(value), 1, 1).toordinal(), date(int(value), 12, 31).toordinal()
     except ValueError:
         return None
     return None

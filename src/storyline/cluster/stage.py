@@ -27,7 +27,8 @@ from storyline.settings import ClusterSettings
 LOGGER = logging.getLogger(__name__)
 _CACHE_LIMIT = 20_000  # clusters kept in memory between batches
 
-__all__ = ["EventClusterer", "SqlBackend", "StoreDocFreq", "cluster_date", "embedding_inputs"]
+__all__ = ["EventClusterer", "SqlBackend", "StoreDocFreq", "cluster_date", "embedding_inputs", "ArticleInputs",
+           "article_inputs", "inputs_key"]
 
 
 class SqlBackend:
@@ -155,6 +156,27 @@ def embedding_inputs(articles: Sequence[Article]) -> list[str]:
     return [embedding_text(articles[i].title, articles[i].text) for i in _order(articles, infos)]
 
 
+@dataclass(frozen=True)
+class ArticleInputs:
+    """What the clusterer reads from one article's own text (no database): its dates, its lemma counts and
+    its name candidates. Pure and the costliest part for a long article, so the runner computes it before
+    the write transaction (:func:`article_inputs`)."""
+
+    info: DateInfo
+    counts: dict[str, int]
+    names: tuple[str, ...]
+
+
+def inputs_key(a: Article) -> tuple:
+    """Everything :func:`article_inputs` reads: the same key gives the same inputs."""
+    return (a.id, a.content_hash, a.title, a.published, a.language)
+
+
+def article_inputs(a: Article) -> ArticleInputs:
+    return ArticleInputs(article_dates(a.published, a.text, a.title, a.language),
+                         article_terms(a.title, a.text, a.language), tuple(_name_candidates(a)))
+
+
 def _mention_bag(mentions: Iterable[Any] | None) -> dict[str, int] | None:
     """Name keys of the entity mentions the enrich stage found (their surface words, as the weights were fitted:
     ``signals.mention_keys``; entities are linked after clustering)."""
@@ -207,7 +229,8 @@ class EventClusterer:
 
     def learn_many(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Any]] | None = None,
                    quotes: Mapping[str, Sequence[Any]] | None = None,
-                   embeddings: np.ndarray | None = None) -> list[Assignment]:
+                   embeddings: np.ndarray | None = None,
+                   inputs: Mapping[tuple, ArticleInputs] | None = None) -> list[Assignment]:
         """Assign each article of a stored batch to an event (and its event to a storyline).
 
         Args:
@@ -215,6 +238,8 @@ class EventClusterer:
             mentions: article id -> the entity mentions the enrich stage found (``.text`` is read).
             quotes: article id -> its quotes (``.kind``, ``.text``, ``.start``: direct ones are read).
             embeddings: vectors for ``embedding_inputs(articles)``, row by row; computed here when None.
+            inputs: ``article_inputs`` computed ahead (outside the write transaction), by ``inputs_key``;
+                computed here for any article missing.
 
         Returns:
             One ``Assignment`` per article, in the order of ``articles``; ``estimated_date`` is set where the
@@ -223,7 +248,7 @@ class EventClusterer:
         if not articles:
             return []
         try:
-            return self._learn(articles, mentions or {}, quotes or {}, embeddings)
+            return self._learn(articles, mentions or {}, quotes or {}, embeddings, inputs)
         except BaseException:
             # The transaction rolls back: cached clusters may hold changes that never reached the store.
             self.reset()
@@ -248,11 +273,13 @@ class EventClusterer:
         return clusterer.predict_one(sig, seq + 1, forced_event=forced)
 
     # ------------------------------------------------------------------ internals
-    def _prepare(self, articles: Sequence[Article]) -> _Prepared:
-        infos = _dates(articles)
-        counts = [article_terms(a.title, a.text, a.language) for a in articles]
+    def _prepare(self, articles: Sequence[Article], inputs: Mapping[tuple, ArticleInputs] | None = None) -> _Prepared:
+        inputs = inputs or {}
+        rows = [inputs.get(inputs_key(a)) or article_inputs(a) for a in articles]
+        infos = [r.info for r in rows]
+        counts = [r.counts for r in rows]
         df = StoreDocFreq(self.store)
-        df.load({t for c in counts for t in c} | {t.lower() for a in articles for t in _name_candidates(a)})
+        df.load({t for c in counts for t in c} | {t.lower() for r in rows for t in r.names})
         return _Prepared(infos, counts, _order(articles, infos), df)
 
     def _signals(self, a: Article, prep: _Prepared, i: int, emb: np.ndarray, mentions, quotes) -> Signals:
@@ -272,9 +299,10 @@ class EventClusterer:
         return self.store.event_of_article(a.copy_of)
 
     def _learn(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Any]],
-               quotes: Mapping[str, Sequence[Any]], embeddings: np.ndarray | None) -> list[Assignment]:
+               quotes: Mapping[str, Sequence[Any]], embeddings: np.ndarray | None,
+               inputs: Mapping[tuple, ArticleInputs] | None = None) -> list[Assignment]:
         backend, clusterer = self._online()
-        prep = self._prepare(articles)
+        prep = self._prepare(articles, inputs)
         if embeddings is None:
             embeddings = embed_texts([embedding_text(articles[i].title, articles[i].text) for i in prep.order])
         if len(embeddings) != len(articles):

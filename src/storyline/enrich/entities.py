@@ -312,9 +312,20 @@ class EntityLinker:
         groups = list(dict.fromkeys(others.values()))
         full = [g for g in groups if len(g.key.split()) > 1]
         by_initials: dict[str, list[_Group]] = defaultdict(list)
+        # Full names by each word prefix and by their last word, in ``full`` order: the lookups below read
+        # only these candidates (a long article has thousands of groups; scanning ``full`` was quadratic).
+        by_prefix: dict[tuple[str, ...], list[_Group]] = defaultdict(list)
+        by_head: dict[str, list[_Group]] = defaultdict(list)
         for g in full:
             for ini in set().union(*(initials(clean_name(m.text)) for m in g.mentions)):
                 by_initials[ini].append(g)
+            words = g.key.split()
+            for n in range(1, len(words) + 1):
+                by_prefix[tuple(words[:n])].append(g)
+            by_head[words[-1]].append(g)
+        keys_of: dict[int, list[str]] = defaultdict(list)  # which keys of ``others`` name each group
+        for k, v in others.items():
+            keys_of[id(v)].append(k)
         for g in groups:
             if len(g.key.split()) > 1 or g.acronym_of is not None:
                 continue
@@ -323,19 +334,20 @@ class EntityLinker:
             if not owners:
                 words = g.key.split()
                 majority = _majority(g.types)
-                owners = [f for f in full if f.key.split()[:len(words)] == words and _majority(f.types) == majority]
+                owners = [f for f in by_prefix.get(tuple(words), ()) if _majority(f.types) == majority]
                 if not owners and majority == "ORG":
                     # "de Unie" after "Europese Unie", "de Kamer" after "Tweede Kamer": the head noun
                     # of one organisation named in full in the article
-                    owners = [f for f in full if f.key.split()[-1] == g.key and _majority(f.types) == "ORG"]
+                    owners = [f for f in by_head.get(g.key, ()) if _majority(f.types) == "ORG"]
             if len(owners) == 1 and owners[0] is not g:
                 owner = owners[0]
                 owner.mentions.extend(g.mentions)
                 owner.keys |= g.keys if acro else set()
                 g.acronym_of = owner
-                for k, v in list(others.items()):
-                    if v is g:
-                        others[k] = owner
+                moved = keys_of.pop(id(g), [])
+                for k in moved:
+                    others[k] = owner
+                keys_of[id(owner)].extend(moved)
 
     def _is_country(self, text: str) -> bool:
         gaz = self.gazetteer
@@ -524,7 +536,8 @@ def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_
     return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids)
 
 
-def entity_for_name(store: Store, name: str, article_id: str | None = None) -> int | None:
+def entity_for_name(store: Store, name: str, article_id: str | None = None,
+                    local: set[int] | None = None) -> int | None:
     """The entity id a name refers to (e.g. a quote's speaker), or None.
 
     Looks first among the entities of ``article_id`` (so ``Zelenski`` in an article
@@ -542,7 +555,8 @@ def entity_for_name(store: Store, name: str, article_id: str | None = None) -> i
         by_surname = [i for i in by_surname if any(given_compatible(split_name(k)[0], given)
                                                    for k in store.keys_of(i, "name"))]
     if article_id is not None:
-        local = set(store.entities_in_article(article_id))
+        if local is None:  # ``local``: the article's entities, when the caller already has them
+            local = set(store.entities_in_article(article_id))
         for cands in (by_name, by_surname):
             hits = [i for i in dict.fromkeys(cands) if i in local]
             if len(hits) == 1:

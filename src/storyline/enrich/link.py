@@ -15,7 +15,7 @@ import difflib
 import unicodedata
 from typing import Sequence
 
-from storyline.enrich.entities import entity_for_name, link_mentions
+from storyline.enrich.entities import entity_for_name as _entity_for_name, link_mentions
 from storyline.enrich.quotes import quote_similarity
 from storyline.enrich.stages import SAME_QUOTE
 from storyline.records import Article
@@ -39,6 +39,14 @@ def link_batch(store: Store, articles: Sequence[Article], *, gazetteer=None) -> 
 
 def link_speakers(store: Store, article_id: str) -> None:
     """Tie an article's quote speakers, figure reporters and position actors to entity ids."""
+    local: set[int] | None = None  # the article's entities, read once (linking speakers does not change them)
+
+    def entity_for_name(store: Store, name: str, article_id: str) -> int | None:
+        nonlocal local
+        if local is None:
+            local = set(store.entities_in_article(article_id))
+        return _entity_for_name(store, name, article_id=article_id, local=local)
+
     for row in store.article_quotes(article_id):
         if row["speaker"] and row["speaker_id"] is None:
             eid = entity_for_name(store, row["speaker"], article_id=article_id)
@@ -57,9 +65,14 @@ def link_speakers(store: Store, article_id: str) -> None:
 
 def merge_reported_quotes(store: Store, article_id: str) -> None:
     """One quote reported by several outlets (same speaker, close enough words) becomes one quote."""
+    scope = None  # the event/storyline part of the candidates: read once, again only after a merge changed it
     for own in store.article_quotes(article_id):
         best, best_sim = None, 0.0
-        for cand in store.candidate_quotes(article_id, own["speaker_id"]):
+        if scope is None:
+            scope = store.candidate_quotes(article_id, None)
+        candidates = scope if own["speaker_id"] is None else store.candidate_quotes(article_id, own["speaker_id"],
+                                                                                     scope)
+        for cand in candidates:
             if cand["id"] == own["id"] or not _same_speaker(own, cand):
                 continue
             sim = quote_similarity(own["norm"], cand["norm"])
@@ -68,6 +81,7 @@ def merge_reported_quotes(store: Store, article_id: str) -> None:
         if best is not None and best_sim >= SAME_QUOTE:
             keep, drop = min(best["id"], own["id"]), max(best["id"], own["id"])
             store.merge_quotes(keep, drop)
+            scope = None
 
 
 def _fold(name: str | None) -> str:

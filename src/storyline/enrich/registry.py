@@ -10,11 +10,13 @@ stage              requires                                                    a
 =================  ==========================================================  ==============================
 mentions (batch)   article.text, article.language                              annotations.mentions
 syntax             article.text, article.language                              annotations.parses
-quotes             article.text, article.language, annotations.mentions        annotations.quotes
+quotes             article.text, article.language, annotations.mentions,       annotations.quotes
+                   annotations.parses
 time_expressions   article.text, article.language, article.published           annotations.time_expressions
 figures            article.text, article.language, article.source,             annotations.figures
                    article.published, annotations.quotes,
-                   annotations.time_expressions
+                   annotations.time_expressions, annotations.parses,
+                   annotations.mentions
 positions          article.text, article.language, annotations.mentions,       annotations.positions
                    annotations.quotes
 =================  ==========================================================  ==============================
@@ -66,12 +68,13 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("mentions", recognise_mentions, ("article.text", "article.language"), "annotations.mentions",
               Mention, batch=True),
     StageSpec("syntax", parse_sentences, ("article.text", "article.language"), "annotations.parses", ParsedSentence),
-    StageSpec("quotes", find_quotes, ("article.text", "article.language", "annotations.mentions"),
-              "annotations.quotes", Quote),
+    StageSpec("quotes", find_quotes, ("article.text", "article.language", "annotations.mentions",
+                                      "annotations.parses"), "annotations.quotes", Quote),
     StageSpec("time_expressions", find_times, ("article.text", "article.language", "article.published"),
               "annotations.time_expressions", TimeExpression),
     StageSpec("figures", find_figures, ("article.text", "article.language", "article.source", "article.published",
-                                        "annotations.quotes", "annotations.time_expressions"),
+                                        "annotations.quotes", "annotations.time_expressions", "annotations.parses",
+                                        "annotations.mentions"),
               "annotations.figures", Figure),
     StageSpec("positions", find_positions, ("article.text", "article.language", "annotations.mentions",
                                             "annotations.quotes"), "annotations.positions", Position),
@@ -95,7 +98,7 @@ def annotate(article: Article, mentions: Sequence[Mention] | None,
     for it; None when no NER model ran). ``precomputed`` holds outputs of per-article stages already computed
     for this article (by the runner's model worker: ``{"parses": ...}``), under their field names; those
     stages are not run again."""
-    found: dict[str, object] = {"mentions": tuple(mentions) if mentions is not None else ()}
+    found: dict[str, object] = {"mentions": tuple(mentions) if mentions is not None else (), "parses": ()}
     for spec in STAGES:
         if not spec.batch:
             if precomputed and spec.field in precomputed:

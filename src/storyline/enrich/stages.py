@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from storyline.enrich import ner, syntax
-from storyline.enrich.figures import extract_figures
+from storyline.enrich.figures import UNKNOWN_OUTLET, extract_figures
 from storyline.enrich.positions import extract_positions
 from storyline.enrich.quotes import extract_quotes, normalise_quote, quote_similarity
 from storyline.enrich.timex import find_time_expressions
@@ -31,8 +31,7 @@ from storyline.records import Article, Figure, Mention, ParsedSentence, Position
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_LANGUAGE", "SAME_QUOTE", "language_of", "reference_date", "recognise_mentions", "parse_sentences",
-           "parse_sentences_many", "find_quotes",
-           "find_times", "find_figures", "find_positions"]
+           "parse_sentences_many", "find_quotes", "find_times", "find_figures", "find_positions", "outlet_of"]
 
 DEFAULT_LANGUAGE = "nl"
 # Two reports of a quote are one quote from this similarity up (see quote_similarity):
@@ -40,7 +39,21 @@ DEFAULT_LANGUAGE = "nl"
 # one speaker stay under 0.5 on the German set's multi-quote speakers.
 SAME_QUOTE = 0.72
 
+# Languages the Dutch model and rules may read when they have none of their own: Latin-script European
+# languages, whose names, quote marks and numbers are written alike. Any other language (Arabic, Hebrew,
+# Persian, Hindi, Korean, Chinese, Japanese, Russian, ... and "und", undetermined) gets no entities, quotes,
+# figures or positions rather than another language's reading of them.
+LATIN_EUROPEAN = frozenset({
+    "nl", "en", "de", "fr", "es", "it", "pt", "da", "sv", "no", "nb", "nn", "fi", "pl", "cs", "sk", "sl", "hr",
+    "hu", "ro", "et", "lv", "lt", "ga", "mt", "tr", "ca", "sr", "lb", "fy", "af", "is", "eu", "gl", "sq", "bs",
+})
+
 _warned: set[str] = set()
+
+
+def readable(language: str) -> bool:
+    """Whether the rule-based stages (quotes, figures, positions) and the NER fallback may read ``language``."""
+    return language in LATIN_EUROPEAN
 
 
 def _warn_once(what: str, message: str) -> None:
@@ -62,8 +75,8 @@ def reference_date(article: Article) -> str | None:
 def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, ...]]:
     """article id -> its mentions, running the NER once per language over the batch.
 
-    An article whose language has no model is read with the Dutch one (names are written alike across
-    European languages); with no model installed at all, no article gets an entry (its stored mentions
+    An article whose language has no model is read with the Dutch one when it is a Latin-script European
+    language (names are written alike, :data:`LATIN_EUROPEAN`), else gets no mentions; with no model installed at all, no article gets an entry (its stored mentions
     are then left as they are) and a warning says how to train one.
     """
     by_lang: dict[str, list[Article]] = defaultdict(list)
@@ -73,6 +86,11 @@ def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, 
     out: dict[str, tuple[Mention, ...]] = {}
     for lang, group in by_lang.items():
         use = lang
+        if lang not in available and not readable(lang):
+            _warn_once(f"ner-{lang}", f"no NER model for language {lang!r}; its articles get no entities")
+            for a in group:
+                out[a.id] = ()
+            continue
         if lang not in available:
             if DEFAULT_LANGUAGE not in available:
                 _warn_once("ner", "no NER model installed (train it with `make train-ner`); "
@@ -117,12 +135,16 @@ def parse_sentences_many(articles: Sequence[Article]) -> dict[str, tuple[ParsedS
     return out
 
 
-def find_quotes(article: Article, mentions: Sequence[Mention] = ()) -> tuple[Quote, ...]:
-    """The article's quotes (a speakerless repeat of a longer quote dropped), each with its ``norm``."""
+def find_quotes(article: Article, mentions: Sequence[Mention] = (),
+                parses: Sequence[ParsedSentence] = ()) -> tuple[Quote, ...]:
+    """The article's quotes (a speakerless repeat of a longer quote dropped), each with its ``norm`` and
+    confidence; ``parses`` (the syntax stage's sentences) confirm speakers and veto non-nouns where present."""
     text = article.text or ""
     if not text.strip():
         return ()
-    quotes = _dedupe_within(extract_quotes(text, language_of(article), list(mentions)))
+    if not readable(language_of(article)):
+        return ()  # no rules of another language on it
+    quotes = _dedupe_within(extract_quotes(text, language_of(article), list(mentions), list(parses)))
     return tuple(q if q.norm is not None else _with_norm(q) for q in quotes)
 
 
@@ -138,13 +160,22 @@ def find_times(article: Article) -> tuple[TimeExpression, ...]:
         return ()
 
 
-def find_figures(article: Article, quotes: Sequence[Quote] = (),
-                 time_expressions: Sequence[TimeExpression] = ()) -> tuple[Figure, ...]:
+def find_figures(article: Article, quotes: Sequence[Quote] = (), time_expressions: Sequence[TimeExpression] = (),
+                 parses: Sequence[ParsedSentence] = (), mentions: Sequence[Mention] = ()) -> tuple[Figure, ...]:
+    """Reported numbers; a figure the journalist states is reported by the outlet (``unknown`` when not known)."""
     text = article.text or ""
     if not text.strip():
         return ()
-    return tuple(extract_figures(text, language_of(article), list(quotes), source=article.source or article.id,
-                                 published=reference_date(article), time_expressions=list(time_expressions)))
+    if not readable(language_of(article)):
+        return ()  # no rules of another language on it
+    return tuple(extract_figures(text, language_of(article), list(quotes), source=outlet_of(article),
+                                 published=reference_date(article), time_expressions=list(time_expressions),
+                                 parses=list(parses), mentions=list(mentions or ())))
+
+
+def outlet_of(article: Article) -> str:
+    """The article's outlet: its source (set at ingest from the record, the URL's site or ``--source``)."""
+    return article.source or UNKNOWN_OUTLET
 
 
 def find_positions(article: Article, mentions: Sequence[Mention] = (),
@@ -152,6 +183,8 @@ def find_positions(article: Article, mentions: Sequence[Mention] = (),
     text = article.text or ""
     if not text.strip():
         return ()
+    if not readable(language_of(article)):
+        return ()  # no rules of another language on it
     return tuple(extract_positions(text, language_of(article), list(mentions), list(quotes)))
 
 

@@ -96,7 +96,8 @@ def convert(path: str | Path, split: str = "all", labels_path: str | Path = LABE
         published = (row.get("published_at") or "")[:10] or None
         if split != "all" and split_of(published) != split:
             continue
-        records.append({"id": f"dpg/{article_id}", "source": publishers.get(article_id) or "dpg",
+        # the publisher from the labels file; an article it does not list has no known outlet (never a made-up one)
+        records.append({"id": f"dpg/{article_id}", "source": publishers.get(article_id),
                         "title": row.get("title"), "text": row.get("text") or "", "published": published,
                         "language": "nl", "event": label["event"],
                         "storyline": label.get("storyline") or label["event"]})

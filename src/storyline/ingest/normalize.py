@@ -58,31 +58,101 @@ def clean_text(raw: str) -> str:
     return remove_furniture(normalize_text(raw))
 
 
-# News languages Storyline expects: the EU's official languages plus the other large European ones.
-# Left unrestricted, py3langid labels short Dutch items as Afrikaans, Frisian or Luxembourgish
+# News languages Storyline expects in Latin script: the EU's official languages plus the other large European
+# ones. Left unrestricted, py3langid labels short Dutch items as Afrikaans, Frisian or Luxembourgish
 # (measured on the DPG corpus: 36 of 1,434 articles).
 NEWS_LANGUAGES = (
     "nl", "en", "de", "fr", "es", "it", "pt", "da", "sv", "no", "fi", "pl", "cs", "sk", "sl", "hr", "hu",
-    "ro", "bg", "el", "et", "lv", "lt", "ga", "mt", "ru", "uk", "tr", "ca", "sr",
+    "ro", "et", "lv", "lt", "ga", "mt", "tr", "ca", "sr",
 )
+# Other scripts: the languages py3langid may choose among, by the script the letters are written in. A script
+# with one language in this list decides it outright; none at all (Thai, Georgian, ...) gives UNDETERMINED.
+SCRIPT_LANGUAGES = {
+    "Cyrillic": ("ru", "uk", "bg", "sr", "mk", "be", "kk"),
+    "Greek": ("el",),
+    "Arabic": ("ar", "fa", "ur", "ps"),
+    "Hebrew": ("he",),
+    "Devanagari": ("hi", "mr", "ne"),
+    "Hangul": ("ko",),
+    "Kana": ("ja",),  # Japanese mixes kana with Han characters; any kana decides it
+    "Han": ("zh",),
+}
+# ISO 639-2 "undetermined": a text whose language cannot be told honestly (mixed or unsupported scripts,
+# an unsure classifier). No language's models or rules run on it.
+UNDETERMINED = "und"
 # Below this many words the label is a guess (a two-word title); leave the language unknown.
 MIN_LANGID_WORDS = 4
-_langid = None
+# Below this normalised probability among a script's languages, py3langid's choice is a guess: "und".
+MIN_SCRIPT_CONFIDENCE = 0.6
+_identifiers: dict[tuple[str, ...], object] = {}
+
+
+def _identifier(languages: tuple[str, ...]):
+    if languages not in _identifiers:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        identifier.set_languages(list(languages))
+        _identifiers[languages] = identifier
+    return _identifiers[languages]
+
+
+def _script(ch: str) -> str | None:
+    o = ord(ch)
+    if o < 0x250 or 0x1E00 <= o < 0x1F00:
+        return "Latin" if ch.isalpha() else None
+    if 0x370 <= o < 0x400 or 0x1F00 <= o < 0x2000:
+        return "Greek"
+    if 0x400 <= o < 0x530:
+        return "Cyrillic"
+    if 0x590 <= o < 0x600 or 0xFB1D <= o < 0xFB50:
+        return "Hebrew"
+    if 0x600 <= o < 0x700 or 0x750 <= o < 0x780 or 0xFB50 <= o < 0xFE00 or 0xFE70 <= o < 0xFF00:
+        return "Arabic"
+    if 0x900 <= o < 0x980:
+        return "Devanagari"
+    if 0xAC00 <= o < 0xD7B0 or 0x1100 <= o < 0x1200 or 0x3130 <= o < 0x3190:
+        return "Hangul"
+    if 0x3040 <= o < 0x3100 or 0x31F0 <= o < 0x3200 or 0xFF66 <= o < 0xFFA0:
+        return "Kana"
+    if 0x4E00 <= o < 0xA000 or 0x3400 <= o < 0x4DC0 or 0xF900 <= o < 0xFB00:
+        return "Han"
+    return "Other" if ch.isalpha() else None
+
+
+def dominant_script(text: str) -> str | None:
+    """The script most letters of ``text`` are written in (Kana wins over Han: Japanese mixes both)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        script = _script(ch)
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return None
+    if counts.get("Kana", 0) >= max(3, 0.05 * (counts.get("Kana", 0) + counts.get("Han", 0))):
+        return "Kana"
+    return max(counts, key=counts.get)
 
 
 def identify_language(text: str) -> str | None:
-    """ISO 639-1 code by py3langid (10/10 on short headlines offline), among the news languages above."""
-    global _langid
+    """ISO 639-1 code by script, then py3langid among the languages of that script (10/10 on short Dutch
+    headlines offline). ``und`` when the script has no supported language or the classifier is unsure;
+    None for a Latin-script text too short to tell (the configured default language applies)."""
     sample = text[:2000].strip()
+    script = dominant_script(sample)
+    if script is None:
+        return None
+    if script != "Latin":
+        languages = SCRIPT_LANGUAGES.get(script)
+        if not languages:
+            return UNDETERMINED
+        if len(languages) == 1:
+            return languages[0]
+        lang, confidence = _identifier(languages).classify(sample)
+        return lang if confidence >= MIN_SCRIPT_CONFIDENCE else UNDETERMINED
     if len(sample.split()) < MIN_LANGID_WORDS:
         return None
-    if _langid is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-        identifier.set_languages(NEWS_LANGUAGES)
-        _langid = identifier
-    lang, _ = _langid.classify(sample)
+    lang, _ = _identifier(NEWS_LANGUAGES).classify(sample)
     return lang
 
 

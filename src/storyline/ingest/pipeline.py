@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from storyline.ingest.dedup import WINDOW, NearDuplicateIndex, from_bytes, minhash, to_bytes
-from storyline.ingest.readers import ReadError
+from storyline.ingest.readers import DATE_WARNING, ReadError
 from storyline.records import Article
 from storyline.store import Store
 
@@ -24,11 +24,12 @@ class IngestSummary:
     failed: int = 0
     empty: int = 0  # well-formed records that carry no title and no text: skipped, not failures
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # stored, but something was dropped (an implausible date)
     new_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"read": self.read, "new": self.new, "duplicates": self.duplicates, "copies": self.copies,
-                "failed": self.failed, "empty": self.empty, "errors": self.errors}
+                "failed": self.failed, "empty": self.empty, "errors": self.errors, "warnings": self.warnings}
 
 
 class Ingester:
@@ -42,15 +43,20 @@ class Ingester:
         self.store = store
         self.batch_size = batch_size
         self.index = NearDuplicateIndex(window=dedup_window)
+        self._prepare: Callable[[list[Article], Any], Any] | None = None
         # Only the latest window of signatures: opening a large store stays fast and its memory bounded.
         for article_id, signature in store.iter_signatures(last=self.index.window):
             self.index.add(article_id, from_bytes(signature))
 
     def ingest(self, items: Iterable[Article | ReadError], summary: IngestSummary | None = None,
                on_batch: Callable[[list[Article], Any], None] | None = None,
-               progress: Callable[[int], None] | None = None, executor: Any = None) -> IngestSummary:
+               progress: Callable[[int], None] | None = None, executor: Any = None,
+               prepare: Callable[[list[Article], Any], Any] | None = None) -> IngestSummary:
         """With an ``executor`` (``submit(articles) -> handle``, ``collect(handle) -> outputs``), the models of the
-        next batch run ahead while this one is stored; results are the same as without."""
+        next batch run ahead while this one is stored; results are the same as without. ``prepare(articles,
+        outputs) -> outputs`` runs before each batch's write transaction on the articles it will store: the
+        work that needs no database belongs there, so the transaction (the write lock) stays short."""
+        self._prepare = prepare
         summary = summary or IngestSummary()
         batch: list[Article] = []
         pending: list[tuple[list[Article], Any]] = []
@@ -79,6 +85,9 @@ class Ingester:
                 summary.errors.append(str(item))
                 continue
             summary.read += 1
+            dropped = item.metadata.get(DATE_WARNING) if isinstance(item.metadata, dict) else None
+            if isinstance(dropped, dict) and dropped.get("why"):
+                summary.warnings.append(f"{item.id}: {dropped['why']}")
             batch.append(item)
             if len(batch) >= self.batch_size:
                 flush(batch)
@@ -105,17 +114,26 @@ class Ingester:
                on_batch: Callable[[list[Article], Any], None] | None, models: Any) -> None:
         stored: list[Article] = []
         ids_in_batch: set[str] = set()
+        # Outside the write transaction: what needs no database (signatures, search documents, and the
+        # caller's preparation: models, annotations). Inside, another writer may have stored some of these
+        # articles meanwhile; the checks are repeated there and anything not prepared is computed inline.
+        expected = self._expected_new(batch, set())
+        signatures = {(a.id, a.content_hash): minhash(a.text) for a in expected}
+        documents = {(a.id, a.content_hash): self.store.index_documents(a) for a in expected}
+        if self._prepare is not None and expected:
+            models = self._prepare(expected, models)
         with self.store.transaction():
             for article in batch:
                 if article.id in ids_in_batch or self.store.find_existing(article):
                     summary.duplicates += 1
                     continue
-                m = minhash(article.text)
+                key = (article.id, article.content_hash)
+                m = signatures[key] if key in signatures else minhash(article.text)
                 original = self.store.find_exact_copy(article.content_hash) or self.index.find(m)
                 if original is not None:
                     article = replace(article, copy_of=original)
                     summary.copies += 1
-                self.store.save_article(article, to_bytes(m))
+                self.store.save_article(article, to_bytes(m), documents=documents.get(key))
                 self.index.add(article.id, m)
                 ids_in_batch.add(article.id)
                 stored.append(article)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from storyline.ingest.dates import parse_published
+from storyline.ingest.dates import read_published
 from storyline.ingest.normalize import clean_text, first_sentence_title, identify_language, normalise_language, \
     normalize_text
 from storyline.records import Article
@@ -26,6 +26,8 @@ from storyline.errors import EmptyRecord
 DEFAULT_MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
 MIN_HTML_WORDS = 8
+# Metadata key of a published date that was readable but implausible (future, before the web): kept, not used.
+DATE_WARNING = "published_dropped"
 
 
 @dataclass
@@ -96,16 +98,20 @@ def finish_article(
         cleaned = normalize_text(title)
     if not cleaned:
         raise EmptyRecord("empty record: no title and no text")
-    pub, precision = parse_published(published)
     title = normalize_text(title) if isinstance(title, str) and title.strip() else first_sentence_title(cleaned)
     lang = normalise_language(language) if isinstance(language, str) and language.strip() \
         else identify_language(cleaned)
+    dated = read_published(published, lang)
+    pub, precision = dated.iso, dated.precision
+    if dated.warning:
+        # Kept undated; the original string and the reason stay with the article (the ingest reports it).
+        metadata = {**(metadata or {}), DATE_WARNING: {"value": str(published)[:200], "why": dated.warning}}
     article = Article(
         id=str(id).strip(),
         text=cleaned,
         raw_text=raw if raw != cleaned else None,
         title=title,
-        source=source.strip() if isinstance(source, str) and source.strip() else None,
+        source=source.strip() if isinstance(source, str) and source.strip() else site_name(url),
         url=url.strip() if isinstance(url, str) and url.strip() else None,
         published=pub,
         date_precision=precision,
@@ -116,6 +122,20 @@ def finish_article(
     if not article.id:
         raise ValueError("empty id")
     return article
+
+
+def site_name(url) -> str | None:
+    """The outlet of an article known only by its URL: the host without ``www.`` (``nos.nl``)."""
+    if not isinstance(url, str) or "://" not in url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    host = host[4:] if host.startswith("www.") else host
+    return host or None
 
 
 def _scrub(value):
@@ -261,11 +281,27 @@ def read_json(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
 
 
 def read_html(path: Path | str, data: bytes | str, max_bytes: int, url: str | None = None,
-              fallback_id: str | None = None) -> Iterator[Item]:
-    """Main text, title, date, author and site name via trafilatura (which uses htmldate)."""
-    import trafilatura
+              fallback_id: str | None = None, max_html_bytes: int | None = None,
+              timeout_s: float | None = None) -> Iterator[Item]:
+    """Main text, title, date, author and site name via trafilatura (which uses htmldate).
 
+    A page over ``max_html_bytes`` (``settings.ingest.max_html_bytes``) is refused before extraction; a page
+    over ``INPROCESS_HTML_BYTES`` is extracted in a separate process stopped after ``timeout_s``
+    (``settings.ingest.html_timeout_s``): extraction time grows faster than the page, and a stuck page costs
+    only itself.
+    """
     where = str(path)
+    if max_html_bytes is None or timeout_s is None:
+        from storyline.settings import get_settings
+
+        ingest = get_settings().ingest
+        max_html_bytes = ingest.max_html_bytes if max_html_bytes is None else max_html_bytes
+        timeout_s = ingest.html_timeout_s if timeout_s is None else timeout_s
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", errors="ignore"))
+    if size > max_html_bytes:
+        yield ReadError(where, f"HTML page of {size} bytes is larger than the limit of {max_html_bytes} bytes "
+                               "(ingest.max_html_bytes); not extracted")
+        return
     if isinstance(data, bytes):
         try:
             html = decode_bytes(data, where)
@@ -275,15 +311,20 @@ def read_html(path: Path | str, data: bytes | str, max_bytes: int, url: str | No
     else:
         html = data
     try:
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=False, favor_precision=True)
+        if size > INPROCESS_HTML_BYTES:
+            doc = _extract_in_worker(html, url, timeout_s)
+        else:
+            doc = _extract(html, url)
+    except TimeoutError:
+        yield ReadError(where, f"HTML extraction took longer than {timeout_s:g} s (ingest.html_timeout_s); "
+                               "page skipped")
+        return
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         yield ReadError(where, f"unreadable HTML ({type(exc).__name__})")
         return
     if doc is None:
         yield ReadError(where, "no article text found in the HTML page")
         return
-    doc = doc if isinstance(doc, dict) else doc.as_dict()
     text = doc.get("text") or ""
     # trafilatura's fallbacks can return a stray link or menu label; a page whose main text has
     # fewer words than a short news brief has no article on it.
@@ -300,6 +341,57 @@ def read_html(path: Path | str, data: bytes | str, max_bytes: int, url: str | No
         )
     except ValueError as exc:
         yield ReadError(where, str(exc))
+
+
+# Pages up to this size are extracted in this process (well under a second); larger ones in a worker
+# process with a time limit (a 4 MB page took over two minutes).
+INPROCESS_HTML_BYTES = 512 * 1024
+
+
+def _extract(html: str, url: str | None) -> dict | None:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_precision=True)
+    if doc is None:
+        return None
+    doc = doc if isinstance(doc, dict) else doc.as_dict()
+    # Only plain values cross the process boundary.
+    return {k: doc.get(k) for k in ("text", "title", "sitename", "hostname", "url", "date", "language", "author")}
+
+
+def _extract_child(conn, html: str, url: str | None) -> None:
+    try:
+        conn.send(("ok", _extract(html, url)))
+    except Exception as exc:
+        conn.send(("error", type(exc).__name__))
+    finally:
+        conn.close()
+
+
+def _extract_in_worker(html: str, url: str | None, timeout_s: float) -> dict | None:
+    """``_extract`` in a spawned process, killed after ``timeout_s`` (TimeoutError)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")  # not fork: the parent may hold database connections and model threads
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_extract_child, args=(child, html, url), daemon=True)
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(timeout_s):
+            raise TimeoutError
+        status, value = parent.recv()
+    except EOFError:  # the worker died (out of memory, killed)
+        status, value = "error", "worker died"
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        parent.close()
+    if status == "error":
+        raise RuntimeError(value)
+    return value
 
 
 def read_feed(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:

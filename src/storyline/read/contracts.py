@@ -96,18 +96,22 @@ class QuoteJSON(Contract):
     text: str
     kind: str
     articles: list[str]
+    confidence: float = 1.0  # how sure the attribution is (the highest of its reports)
 
 
 class FigureJSON(Contract):
     id: int
-    what: str
+    what: str  # what is counted, a lemma phrase (with who, when recognised: "burger (civilians)")
     value: Optional[float]
     low: Optional[float]
     high: Optional[float]
     qualifier: Optional[str]
     unit: Optional[str]
+    category: Optional[str] = None  # dead, injured, ..., people, money, percentage, seats, votes, ...
     reported_by: Optional[str]
+    reporter_type: Optional[str] = None  # PER, ORG, ROLE, or OUTLET: the journalist, reported_by is the outlet
     as_of: Optional[str]
+    confidence: float = 1.0
     article: str
     sentence: str
 
@@ -119,6 +123,7 @@ class DisagreementJSON(Contract):
     values: list[Union[float, list[Optional[float]], None]]  # a value, or [low, high] for a range
     sources: list[Optional[str]]
     articles: list[str]
+    sentences: list[str] = []  # the sentence of each figure, side by side
 
 
 class PositionJSON(Contract):

@@ -20,23 +20,24 @@ from storyline.read.ids import (
     MAX_ID, event_id, event_label, parse_event_id, parse_storyline_id, storyline_id, storyline_label,
 )
 from storyline.records import Article
+from storyline.settings import get_settings
+from storyline.enrich.figures import UNKNOWN_OUTLET
 from storyline.store import Store, views
 from storyline.store import annotations as annotation_rows
 from storyline.store.entities import EntityRepo
+from storyline.store.search import search_filtered
 from storyline.summarize.summary import summarize_event
 from storyline.summarize.timeline import storyline_timeline
 
 __all__ = [
     "ENTITY_TYPES", "article_json", "list_articles", "get_article", "export_articles", "count_articles",
     "copy_counts", "search", "list_events", "get_event", "count_events", "list_storylines", "get_storyline",
-    "storyline_events", "timeline", "summary", "show", "list_entities", "get_entity", "cooccurring_entities",
+    "storyline_events", "timeline", "summary", "show", "show_alternatives", "list_entities", "get_entity", "cooccurring_entities",
     "list_quotes", "list_figures", "list_disagreements", "list_positions", "storyline_rows", "growing_events",
     "event_articles", "event_of_article", "entity_article_ids",
 ]
 
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
-# Filtered search ranks this many hits, then filters them; beyond it, narrow the query instead.
-MAX_FILTERED_HITS = 2000
 
 
 # --------------------------------------------------------------------------- helpers
@@ -51,6 +52,8 @@ def _page(items: list, limit: int | None, offset: int) -> list:
 def _check_page(limit: int | None, offset: int) -> None:
     if (limit is not None and limit < 0) or offset < 0:
         raise InputError("limit and offset must not be negative")
+    if (limit is not None and limit > MAX_ID) or offset > MAX_ID:
+        raise InputError(f"limit and offset must be at most {MAX_ID}")
 
 
 def _article_filter(store: Store, since: str | None, until: str | None, source: str | None,
@@ -138,24 +141,24 @@ def event_of_article(store: Store, article_id: str) -> str | None:
 def search(store: Store, query: str, *, limit: int = 20, offset: int = 0, since: str | None = None,
            until: str | None = None, source: str | None = None, language: str | None = None,
            entity: int | None = None) -> list[SearchHit]:
-    """Articles matching ``query``, best first; the filters narrow the best-ranked hits.
+    """Articles matching ``query``, best first; the filters are applied before ranking, so every
+    matching article they allow can be paged to (none is dropped for ranking below a cut-off).
 
     Raises:
         BadQuery: the query has no searchable word or cannot be parsed.
+        InputError: a negative or out-of-range limit or offset.
     """
+    _check_page(limit, offset)
     filtered = any((since, until, source, language, entity is not None))
     try:
-        hits = store.search(query, limit=MAX_FILTERED_HITS if filtered else limit, offset=0 if filtered else offset)
+        if filtered:
+            hits = search_filtered(store, query, limit=limit, offset=offset, since=since, until=until,
+                                   source=source, language=language, entity=entity)
+        else:
+            hits = store.search(query, limit=limit, offset=offset)
     except ValueError as exc:
         raise BadQuery(str(exc)) from None
-    results = [SearchHit(article=article_json(a), rank=rank, snippet=snippet) for a, rank, snippet in hits]
-    if filtered:
-        allowed = set(views.article_ids_matching(store.conn, since=since, until=until, source=source,
-                                                 language=language))
-        if entity is not None:
-            allowed &= set(views.articles_for_entity(store.conn, entity))
-        results = [h for h in results if h.article.id in allowed][offset:offset + limit]
-    return results
+    return [SearchHit(article=article_json(a), rank=rank, snippet=snippet) for a, rank, snippet in hits]
 
 
 # --------------------------------------------------------------------------- events
@@ -165,7 +168,11 @@ def _event(store: Store, row: dict[str, Any]) -> EventJSON:
     for m in members:
         if m["source"] and m["source"] not in sources:
             sources.append(m["source"])
-    independent = {m["source"] or m["id"] for m in members if not m["copy_of"]}
+    # An article without a known outlet never adds an independent source (it may be a copy of a named one);
+    # it counts once only when no outlet of the event is known.
+    independent = {m["source"] for m in members if not m["copy_of"] and m["source"]}
+    if not independent and any(not m["copy_of"] for m in members):
+        independent = {UNKNOWN_OUTLET}
     return EventJSON(id=event_label(row["id"]), title=row["title"], date=row["date"],
                      date_precision=row["date_precision"], articles=[m["id"] for m in members], sources=sources,
                      independent_sources=len(independent), storyline=storyline_label(row["storyline_id"]))
@@ -285,21 +292,60 @@ def summary(store: Store, event: str | int, *, max_sentences: int | None = None)
     return [SummarySentenceJSON(**s) for s in summarize_event(store.conn, number, max_sentences=max_sentences)]
 
 
+SHOW_KINDS = ("article", "event", "storyline")
+
+
+def _show_candidates(item_id: str) -> list[tuple[str, str]]:
+    """What ``item_id`` may name, in the order ``show`` tries them: (kind, id) pairs.
+
+    ``article:ID``, ``event:ID`` and ``storyline:ID`` name one kind. Without a prefix, an id written as the
+    CLI prints events and storylines (``E12``, ``S3``) names the event or storyline first and an article
+    second; any other id (a bare number too) names an article first and then the event with that number.
+    """
+    kind, sep, rest = (item_id or "").partition(":")
+    if sep and kind.strip().lower() in SHOW_KINDS:
+        return [(kind.strip().lower(), rest)]
+    text = (item_id or "").strip()
+    if text[:1] in ("E", "e") and parse_event_id(text) is not None:
+        return [("event", item_id), ("article", item_id)]
+    if text[:1] in ("S", "s") and parse_storyline_id(text) is not None:
+        return [("storyline", item_id), ("article", item_id)]
+    return [("article", item_id)] + ([("event", item_id)] if parse_event_id(text) is not None else [])
+
+
+def _show_one(store: Store, kind: str, key: str) -> ArticleDetailJSON | EventJSON | StorylineJSON | None:
+    if kind == "article":
+        article = store.get_article(key)
+        return None if article is None else ArticleDetailJSON(**article.to_json(), metadata=article.metadata)
+    try:
+        return get_event(store, key) if kind == "event" else get_storyline(store, key)
+    except NotFound:
+        return None
+
+
 def show(store: Store, item_id: str) -> ArticleDetailJSON | EventJSON | StorylineJSON:
-    """An article by id, else an event (``E12``, ``12``) or a storyline (``S3``).
+    """An article, an event or a storyline by id; see :func:`show_alternatives` for ids naming several.
+
+    ``article:ID``, ``event:ID``, ``storyline:ID`` choose the kind. Without a prefix, ``E12`` and ``S3``
+    name the event and storyline (an article with such an id is shown only when there is no such event or
+    storyline); any other id names an article, else the event with that number.
 
     Raises:
         NotFound: nothing has this id.
     """
-    article = store.get_article(item_id)
-    if article is not None:
-        return ArticleDetailJSON(**article.to_json(), metadata=article.metadata)
-    try:
-        if (item_id or "").strip()[:1] in ("S", "s"):
-            return get_storyline(store, item_id)
-        return get_event(store, item_id)
-    except NotFound:
-        raise NotFound(f"no article or event with id {item_id!r}") from None
+    for kind, key in _show_candidates(item_id):
+        found = _show_one(store, kind, key)
+        if found is not None:
+            return found
+    kinds = sorted({kind for kind, _ in _show_candidates(item_id)}, key=SHOW_KINDS.index)
+    raise NotFound(f"no {' or '.join(kinds)} with id {item_id!r}")
+
+
+def show_alternatives(store: Store, item_id: str) -> list[str]:
+    """The other things an unprefixed ``item_id`` also names, as explicit ids (``article:E1``); empty
+    when ``show`` is unambiguous."""
+    found = [f"{kind}:{key}" for kind, key in _show_candidates(item_id) if _show_one(store, kind, key) is not None]
+    return found[1:]
 
 
 # --------------------------------------------------------------------------- entities
@@ -366,14 +412,15 @@ def cooccurring_entities(store: Store, entity_id: int, limit: int = 20) -> list[
 def list_quotes(store: Store, *, event: str | int | None = None, storyline: str | int | None = None,
                 speaker: int | None = None, limit: int | None = 200, offset: int = 0, since: str | None = None,
                 until: str | None = None, source: str | None = None,
-                language: str | None = None) -> list[QuoteJSON]:
-    """Who said what: one quote with every article that reports it, most reported first."""
+                language: str | None = None, min_confidence: float = 0.0) -> list[QuoteJSON]:
+    """Who said what: one quote with every article that reports it, most reported first; only quotes whose
+    attribution is at least ``min_confidence`` sure (callers pass settings enrich.quote_min_confidence)."""
     _check_page(limit, offset)
     eid, sid, empty = _scope(event, storyline)
     _require(store, "quotes", "quotes")
     if empty:
         return []
-    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid)
+    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid, min_confidence=min_confidence)
     if speaker is not None:
         items = [q for q in items if q.get("speaker_id") == speaker]
     allowed = _article_filter(store, since, until, source, language)
@@ -384,14 +431,18 @@ def list_quotes(store: Store, *, event: str | int | None = None, storyline: str 
 
 def list_figures(store: Store, *, event: str | int | None = None, storyline: str | int | None = None,
                  limit: int | None = 500, offset: int = 0, since: str | None = None, until: str | None = None,
-                 source: str | None = None, language: str | None = None) -> list[FigureJSON]:
-    """Reported numbers: what they count, value or range, qualifier, unit, who reported them, as of when."""
+                 source: str | None = None, language: str | None = None,
+                 all_figures: bool = False) -> list[FigureJSON]:
+    """Reported numbers: what they count, value or range, qualifier, unit, who reported them, as of when.
+
+    Only figures read with at least settings ``enrich.figure_threshold`` confidence, unless ``all_figures``."""
     _check_page(limit, offset)
     eid, sid, empty = _scope(event, storyline)
     _require(store, "figures", "figures")
     if empty:
         return []
-    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid)
+    threshold = 0.0 if all_figures else get_settings().enrich.figure_threshold
+    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid, min_confidence=threshold)
     allowed = _article_filter(store, since, until, source, language)
     if allowed is not None:
         items = [f for f in items if f.get("article") in allowed]

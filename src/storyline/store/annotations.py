@@ -54,22 +54,24 @@ def clear_article(conn: sqlite3.Connection, article_id: str) -> None:
 
 def insert_quote(conn: sqlite3.Connection, article_id: str, *, text: str, norm: str, kind: str,
                  speaker: str | None, speaker_id: int | None, language: str | None, start: int, end: int,
-                 speaker_text: str | None, cue: str | None, sentence: int) -> int:
-    cur = conn.execute("INSERT INTO quotes (speaker, speaker_id, text, norm, kind, language) VALUES (?,?,?,?,?,?)",
-                       (speaker, speaker_id, text, norm, kind, language))
+                 speaker_text: str | None, cue: str | None, sentence: int, confidence: float = 1.0) -> int:
+    cur = conn.execute("INSERT INTO quotes (speaker, speaker_id, text, norm, kind, language, confidence)"
+                       " VALUES (?,?,?,?,?,?,?)", (speaker, speaker_id, text, norm, kind, language, confidence))
     qid = cur.lastrowid
     conn.execute('INSERT OR IGNORE INTO quote_articles (quote_id, article_id, start, "end", text, speaker_text, cue,'
-                 " sentence) VALUES (?,?,?,?,?,?,?,?)",
-                 (qid, article_id, start, end, text, speaker_text, cue, sentence))
+                 " sentence, confidence) VALUES (?,?,?,?,?,?,?,?,?)",
+                 (qid, article_id, start, end, text, speaker_text, cue, sentence, confidence))
     return qid
 
 
 def insert_figure(conn: sqlite3.Connection, article_id: str, fig: Any, reported_by_id: int | None) -> int:
     cur = conn.execute(
         'INSERT INTO figures (article_id, what, subject, value, low, high, qualifier, unit, reported_by,'
-        ' reported_by_id, as_of, sentence, start, "end") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+        ' reported_by_id, as_of, sentence, start, "end", category, confidence, reporter_type, scope)'
+        ' VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
         (article_id, fig.what, fig.subject, fig.value, fig.low, fig.high, fig.qualifier, fig.unit,
-         fig.reported_by, reported_by_id, fig.as_of, fig.sentence, fig.start, fig.end))
+         fig.reported_by, reported_by_id, fig.as_of, fig.sentence, fig.start, fig.end,
+         fig.category or fig.what, fig.confidence, fig.reporter_type, fig.scope))
     return cur.lastrowid
 
 
@@ -89,12 +91,15 @@ def article_quotes(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.Ro
         " WHERE qa.article_id = ? ORDER BY qa.start", (article_id,)).fetchall()
 
 
-def candidate_quotes(conn: sqlite3.Connection, article_id: str, speaker_id: int | None) -> list[sqlite3.Row]:
-    """Quotes of other articles in the same event/storyline, or by the same speaker entity."""
-    sql = ("SELECT DISTINCT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quote_articles qa"
-           " JOIN quotes q ON q.id = qa.quote_id WHERE qa.article_id IN (" + _SCOPE + ")")
-    params: list[Any] = [article_id]
-    rows = conn.execute(sql, params).fetchall()
+def candidate_quotes(conn: sqlite3.Connection, article_id: str, speaker_id: int | None,
+                     scope: list | None = None) -> list:
+    """Quotes of other articles in the same event/storyline, or by the same speaker entity. ``scope``: the
+    first part's rows when the caller already read them (``candidate_quotes(conn, article_id, None)``)."""
+    if scope is None:
+        sql = ("SELECT DISTINCT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quote_articles qa"
+               " JOIN quotes q ON q.id = qa.quote_id WHERE qa.article_id IN (" + _SCOPE + ")")
+        scope = conn.execute(sql, [article_id]).fetchall()
+    rows = list(scope)
     if speaker_id is not None:
         rows += conn.execute(
             "SELECT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quotes q WHERE q.speaker_id = ?"
@@ -113,13 +118,15 @@ def merge_quotes(conn: sqlite3.Connection, keep: int, drop: int) -> None:
     conn.execute("UPDATE OR IGNORE quote_articles SET quote_id = ? WHERE quote_id = ?", (keep, drop))
     conn.execute("DELETE FROM quote_articles WHERE quote_id = ?", (drop,))
     conn.execute("UPDATE quotes SET speaker = COALESCE(speaker, (SELECT speaker FROM quotes WHERE id = ?)),"
-                 " speaker_id = COALESCE(speaker_id, (SELECT speaker_id FROM quotes WHERE id = ?)) WHERE id = ?",
-                 (drop, drop, keep))
+                 " speaker_id = COALESCE(speaker_id, (SELECT speaker_id FROM quotes WHERE id = ?)),"
+                 " confidence = MAX(confidence, COALESCE((SELECT confidence FROM quotes WHERE id = ?), 0)) WHERE id = ?",
+                 (drop, drop, drop, keep))
     conn.execute("DELETE FROM quotes WHERE id = ?", (drop,))
 
 
 _FIGURE_COLS = ('f.id, f.article_id, f.what, f.subject, f.value, f.low, f.high, f.qualifier, f.unit, f.reported_by,'
-                ' f.reported_by_id, f.as_of, f.sentence, a.source, COALESCE(a.published, a.estimated_date) AS date')
+                ' f.reported_by_id, f.as_of, f.sentence, f.category, f.confidence, f.reporter_type, f.scope, a.source,'
+                ' a.copy_of, COALESCE(a.published, a.estimated_date) AS date')
 
 
 def article_figures(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:
@@ -127,12 +134,12 @@ def article_figures(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.R
                         " WHERE f.article_id = ?", (article_id,)).fetchall()
 
 
-def candidate_figures(conn: sqlite3.Connection, article_id: str, what: str) -> list[sqlite3.Row]:
-    """Figures of the same kind in articles of the same event or storyline."""
+def candidate_figures(conn: sqlite3.Connection, article_id: str, category: str) -> list[sqlite3.Row]:
+    """Figures of the same category in articles of the same event or storyline."""
     return conn.execute(
         f"SELECT {_FIGURE_COLS} FROM figures f JOIN articles a ON a.id = f.article_id"
-        # `+f.what`: read figures per scope article (figures_article), never every figure of a kind in the store.
-        " WHERE +f.what = ?2 AND f.article_id IN (" + _SCOPE + ")", (article_id, what)).fetchall()
+        # `+f.category`: read figures per scope article (figures_article), never every figure of a kind.
+        " WHERE +f.category = ?2 AND f.article_id IN (" + _SCOPE + ")", (article_id, category)).fetchall()
 
 
 def article_scope(conn: sqlite3.Connection, article_id: str) -> tuple[int | None, int | None]:
@@ -175,30 +182,34 @@ def _scope_filter(alias_article: str, event_id: int | None, storyline_id: int | 
 
 
 def list_quotes(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
-                limit: int | None = None) -> list[dict]:
+                limit: int | None = None, min_confidence: float = 0.0) -> list[dict]:
     where, params = _scope_filter("qa.article_id", event_id, storyline_id)
     rows = conn.execute(
-        "SELECT q.id, q.speaker, q.speaker_id, q.text, q.kind, group_concat(qa.article_id, '\u001f') AS arts,"
+        "SELECT q.id, q.speaker, q.speaker_id, q.text, q.kind, q.confidence,"
+        " group_concat(qa.article_id, '\u001f') AS arts,"
         " COUNT(qa.article_id) AS n FROM quotes q JOIN quote_articles qa ON qa.quote_id = q.id"
-        " WHERE 1=1" + where + " GROUP BY q.id ORDER BY n DESC, q.id" + (" LIMIT ?" if limit else ""),
-        params + ([limit] if limit else [])).fetchall()
+        " WHERE q.confidence >= ?" + where + " GROUP BY q.id ORDER BY n DESC, q.id" + (" LIMIT ?" if limit else ""),
+        [min_confidence] + params + ([limit] if limit else [])).fetchall()
     return [{"id": r["id"], "speaker": r["speaker"], "speaker_id": r["speaker_id"], "text": r["text"],
-             "kind": r["kind"], "articles": sorted(set(r["arts"].split("\u001f")))} for r in rows]
+             "kind": r["kind"], "articles": sorted(set(r["arts"].split("\u001f"))),
+             "confidence": round(r["confidence"], 3)} for r in rows]
 
 
 def figure_json(r: sqlite3.Row) -> dict:
     return {"id": r["id"], "what": r["what"] + (f" ({r['subject']})" if r["subject"] else ""),
-            "value": r["value"], "low": r["low"], "high": r["high"], "qualifier": r["qualifier"],
-            "unit": r["unit"], "reported_by": r["reported_by"], "as_of": r["as_of"],
+            "category": r["category"], "value": r["value"], "low": r["low"], "high": r["high"],
+            "qualifier": r["qualifier"], "unit": r["unit"], "reported_by": r["reported_by"],
+            "reporter_type": r["reporter_type"], "as_of": r["as_of"], "confidence": r["confidence"],
             "article": r["article_id"], "sentence": r["sentence"]}
 
 
 def list_figures(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
-                 limit: int | None = None) -> list[dict]:
+                 limit: int | None = None, min_confidence: float = 0.0) -> list[dict]:
     where, params = _scope_filter("f.article_id", event_id, storyline_id)
-    rows = conn.execute(f"SELECT {_FIGURE_COLS} FROM figures f JOIN articles a ON a.id = f.article_id WHERE 1=1"
-                        + where + " ORDER BY f.what, f.subject, f.id" + (" LIMIT ?" if limit else ""),
-                        params + ([limit] if limit else [])).fetchall()
+    rows = conn.execute(f"SELECT {_FIGURE_COLS} FROM figures f JOIN articles a ON a.id = f.article_id"
+                        " WHERE f.confidence >= ?" + where + " ORDER BY f.category, f.what, f.subject, f.id"
+                        + (" LIMIT ?" if limit else ""),
+                        [min_confidence] + params + ([limit] if limit else [])).fetchall()
     return [figure_json(r) for r in rows]
 
 
@@ -211,14 +222,25 @@ def list_disagreements(conn: sqlite3.Connection, *, event_id: int | None = None,
         " JOIN articles a ON a.id = f.article_id WHERE 1=1" + where + " ORDER BY d.id, f.value, f.id", params).fetchall()
     out: dict[int, dict] = {}
     for r in rows:
-        d = out.setdefault(r["did"], {"id": r["did"], "what": r["dwhat"] + (f" ({r['dsubject']})" if r["dsubject"] else ""),
-                                      "figures": [], "values": [], "sources": [], "articles": []})
+        d = out.setdefault(r["did"], {"id": r["did"], "what": r["dwhat"] + (f": {r['dsubject']}" if r["dsubject"] else ""),
+                                      "figures": [], "values": [], "sources": [], "articles": [], "sentences": []})
         d["figures"].append(r["id"])
         d["values"].append(r["value"] if r["value"] is not None else [r["low"], r["high"]])
         d["sources"].append(r["reported_by"] or r["source"])
+        d["sentences"].append(r["sentence"])
         if r["article_id"] not in d["articles"]:
             d["articles"].append(r["article_id"])
-    return [d for d in out.values() if len(d["figures"]) > 1]
+    # one disagreement per set of figures: a set contained in another listed one is not listed again, nor one
+    # that repeats another's values in the same sentences (two copies of the articles found as two pairs)
+    found, seen = [], set()
+    for d in out.values():
+        key = (d["what"], frozenset((str(v), " ".join(s.split()).lower()) for v, s in zip(d["values"], d["sentences"])))
+        if len(d["figures"]) > 1 and key not in seen:
+            seen.add(key)
+            found.append(d)
+    sets = [frozenset(d["figures"]) for d in found]
+    return [d for i, d in enumerate(found)
+            if not any(j != i and (sets[i] < sets[j] or (sets[i] == sets[j] and j < i)) for j in range(len(found)))]
 
 
 def list_positions(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
@@ -251,7 +273,7 @@ class AnnotationQueries:
         for q in annotations.quotes:
             insert_quote(self.conn, article_id, text=q.text, norm=q.norm, kind=q.kind, speaker=q.speaker,
                          speaker_id=None, language=annotations.language, start=q.start, end=q.end,
-                         speaker_text=q.speaker_text, cue=q.cue, sentence=q.sentence)
+                         speaker_text=q.speaker_text, cue=q.cue, sentence=q.sentence, confidence=q.confidence)
         for fig in annotations.figures:
             insert_figure(self.conn, article_id, fig, None)
         for pos in annotations.positions:
@@ -260,8 +282,8 @@ class AnnotationQueries:
     def article_quotes(self, article_id: str) -> list[dict]:
         return [dict(r) for r in article_quotes(self.conn, article_id)]
 
-    def candidate_quotes(self, article_id: str, speaker_id: int | None) -> list[dict]:
-        return [dict(r) for r in candidate_quotes(self.conn, article_id, speaker_id)]
+    def candidate_quotes(self, article_id: str, speaker_id: int | None, scope: list[dict] | None = None) -> list[dict]:
+        return [dict(r) for r in candidate_quotes(self.conn, article_id, speaker_id, scope)]
 
     def set_quote_speaker(self, quote_id: int, entity_id: int) -> None:
         self.conn.execute("UPDATE quotes SET speaker_id = ? WHERE id = ?", (entity_id, quote_id))
@@ -272,8 +294,8 @@ class AnnotationQueries:
     def article_figures(self, article_id: str) -> list[dict]:
         return [dict(r) for r in article_figures(self.conn, article_id)]
 
-    def candidate_figures(self, article_id: str, what: str) -> list[dict]:
-        return [dict(r) for r in candidate_figures(self.conn, article_id, what)]
+    def candidate_figures(self, article_id: str, category: str) -> list[dict]:
+        return [dict(r) for r in candidate_figures(self.conn, article_id, category)]
 
     def set_figure_reporter(self, figure_id: int, entity_id: int) -> None:
         self.conn.execute("UPDATE figures SET reported_by_id = ? WHERE id = ?", (entity_id, figure_id))

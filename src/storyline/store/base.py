@@ -56,9 +56,14 @@ class Store(ABC):
     def find_exact_copy(self, content_hash: str) -> str | None:
         """The earliest stored article with exactly this text, else None."""
 
+    def index_documents(self, article: Article) -> Any:
+        """What the backend indexes for search, computed without the database (before the write
+        transaction); handed back to :meth:`save_article`. None: the backend computes it there."""
+        return None
+
     @abstractmethod
-    def save_article(self, article: Article, signature: bytes | None = None) -> None:
-        """Store a new article (and its near-duplicate signature)."""
+    def save_article(self, article: Article, signature: bytes | None = None, documents: Any = None) -> None:
+        """Store a new article (and its near-duplicate signature, and ``index_documents(article)``)."""
 
     @abstractmethod
     def iter_signatures(self, last: int | None = None) -> Iterator[tuple[str, bytes]]:
@@ -151,8 +156,9 @@ class Store(ABC):
     def article_quotes(self, article_id: str) -> list[dict]: ...
 
     @abstractmethod
-    def candidate_quotes(self, article_id: str, speaker_id: int | None) -> list[dict]:
-        """Quotes of other articles of the same event/storyline, or by the same speaker entity."""
+    def candidate_quotes(self, article_id: str, speaker_id: int | None, scope: list[dict] | None = None) -> list[dict]:
+        """Quotes of other articles of the same event/storyline, or by the same speaker entity; ``scope``: the
+        event/storyline part when the caller holds it already (``candidate_quotes(article_id, None)``)."""
 
     @abstractmethod
     def set_quote_speaker(self, quote_id: int, entity_id: int) -> None: ...
@@ -165,8 +171,8 @@ class Store(ABC):
     def article_figures(self, article_id: str) -> list[dict]: ...
 
     @abstractmethod
-    def candidate_figures(self, article_id: str, what: str) -> list[dict]:
-        """Figures of the same kind in articles of the same event or storyline."""
+    def candidate_figures(self, article_id: str, category: str) -> list[dict]:
+        """Figures of the same category in articles of the same event or storyline."""
 
     @abstractmethod
     def set_figure_reporter(self, figure_id: int, entity_id: int) -> None: ...

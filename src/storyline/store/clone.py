@@ -99,7 +99,9 @@ _TABLES: dict[str, dict[str, str]] = {
 }
 # Shared by every clone (see the module note), or rebuilt: not copied row by row.
 _SHARED = {"entities", "entity_keys", "entity_variants", "quotes", "cluster_df", "cluster_meta", "sqlite_sequence",
-           "articles_fts"}
+           "articles_fts",
+           # the watcher's state (store/alerts.py) describes the live sources, not the replayed copies
+           "watch_sources", "watch_items", "article_arrivals", "alerts", "alert_deliveries", "follows"}
 _OFFSETS = {"seq": ("articles", "seq"), "ev": ("events", "id"), "sl": ("storylines", "id"),
             "men": ("mentions", "id"), "fig": ("figures", "id"), "dis": ("disagreements", "id"),
             "pos": ("positions", "id")}

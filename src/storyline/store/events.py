@@ -162,7 +162,11 @@ def _event_json(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     for m in members:
         if m["source"] and m["source"] not in sources:
             sources.append(m["source"])
-    independent = {m["source"] or m["id"] for m in members if not m["copy_of"]}
+    # An article without a known outlet never adds an independent source; it counts once only when no outlet
+    # of the event is known.
+    independent = {m["source"] for m in members if not m["copy_of"] and m["source"]}
+    if not independent and any(not m["copy_of"] for m in members):
+        independent = {"unknown"}
     return {
         "id": event_label(row["id"]), "title": row["title"], "date": row["date"],
         "date_precision": row["date_precision"], "articles": [m["id"] for m in members], "sources": sources,

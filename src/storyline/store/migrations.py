@@ -215,4 +215,81 @@ MIGRATIONS: list[str] = [
     DROP INDEX event_keys_recent;
     DROP INDEX storyline_keys_recent;
     """,
+    # 6: how sure each quote's attribution is (enrich.quotes); a quote reported by several outlets keeps the
+    # highest of its reports. Listings show quotes from settings enrich.quote_min_confidence up.
+    """
+    ALTER TABLE quote_articles ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+    ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+    CREATE INDEX quotes_confidence ON quotes(confidence);
+    """,
+    # 7 (figures): what a figure counts gets an open category, the reading a confidence (listings show those
+    # above settings enrich.figure_threshold), the reporter a type (PER/ORG/ROLE, OUTLET = the journalist), the
+    # figure a scope (the names of its clause: which party, which place), compared before two figures disagree.
+    # Rows from before keep their old category words in ``what`` and show with confidence 1.
+    """
+    ALTER TABLE figures ADD COLUMN category TEXT;
+    ALTER TABLE figures ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+    ALTER TABLE figures ADD COLUMN reporter_type TEXT;
+    ALTER TABLE figures ADD COLUMN scope TEXT;
+    UPDATE figures SET category = what WHERE category IS NULL;
+    CREATE INDEX figures_category ON figures(category);
+    """,
+    # 8 (watch): feed polling state, items seen, arrival times, alerts, follows
+    """
+    -- One row per watched feed, sitemap or folder: conditional-request validators and failure backoff.
+    CREATE TABLE watch_sources (
+        source TEXT PRIMARY KEY,
+        etag TEXT, last_modified TEXT,
+        last_polled REAL, next_poll REAL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    -- Every item a source listed: stored (article_id set), or given up after ``attempts`` failures.
+    CREATE TABLE watch_items (
+        source TEXT NOT NULL,
+        item TEXT NOT NULL,
+        article_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        seen_at REAL NOT NULL,
+        PRIMARY KEY (source, item)
+    );
+    -- When the watcher stored each article (seconds since the epoch, on the watcher's clock): burst counts.
+    CREATE TABLE article_arrivals (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        arrived_at REAL NOT NULL
+    );
+    CREATE INDEX article_arrivals_time ON article_arrivals(arrived_at);
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        storyline_id INTEGER, event_id INTEGER, entity_id INTEGER,
+        created_at REAL NOT NULL,
+        title TEXT,
+        detail TEXT NOT NULL DEFAULT '{}',
+        key TEXT NOT NULL UNIQUE
+    );
+    CREATE INDEX alerts_time ON alerts(created_at);
+    CREATE INDEX alerts_storyline ON alerts(storyline_id, kind, created_at);
+    CREATE TABLE alert_deliveries (
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        sink TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        updated_at REAL,
+        PRIMARY KEY (alert_id, sink)
+    );
+    -- A followed storyline or entity; the last ids seen, so only later events, quotes, disagreements alert.
+    CREATE TABLE follows (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('storyline', 'entity')),
+        target_id INTEGER NOT NULL,
+        created_at REAL NOT NULL,
+        last_event_id INTEGER NOT NULL DEFAULT 0,
+        last_quote_id INTEGER NOT NULL DEFAULT 0,
+        last_disagreement_id INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (kind, target_id)
+    );
+    """,
 ]

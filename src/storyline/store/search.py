@@ -95,3 +95,47 @@ def matching_sentence(article, query: str, max_chars: int = 220) -> str:
         if wanted & {_fold(t) for t in lemmas(sentence, article.language)}:
             return shorten(sentence, max_chars)
     return shorten(article.text, max_chars)
+
+
+def search_filtered(store, query: str, *, limit: int, offset: int = 0, since: str | None = None,
+                    until: str | None = None, source: str | None = None, language: str | None = None,
+                    entity: int | None = None) -> list[tuple]:
+    """Full-text search with the filters applied inside the query, before ranking and paging: every
+    matching article that passes them can be reached (no cut-off at the best N hits).
+
+    Returns (article, rank, snippet) like :meth:`SQLiteStore.search`. Raises ValueError for an unusable query.
+    """
+    import sqlite3
+
+    match = fold_query(query)
+    if not match:
+        raise ValueError("empty search query")
+    clauses, params = ["articles_fts MATCH ?"], [match]
+    if source:
+        clauses.append("a.source = ?")
+        params.append(source)
+    if language:
+        clauses.append("a.language = ?")
+        params.append(language)
+    if since:
+        clauses.append("COALESCE(a.published, a.estimated_date) >= ?")
+        params.append(since)
+    if until:
+        clauses.append("COALESCE(a.published, a.estimated_date) <= ?")
+        params.append(until + "\uffff")  # "2019-03" and "2019-03-05" include every later part of that date
+    if entity is not None:
+        has_entities = store.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'article_entities'").fetchone()
+        if not has_entities:
+            return []
+        clauses.append("a.id IN (SELECT article_id FROM article_entities WHERE entity_id = ?)")
+        params.append(entity)
+    sql = ("SELECT articles_fts.article_id, bm25(articles_fts, 0.0, 2.0, 1.0) AS rank FROM articles_fts"
+           " JOIN articles a ON a.id = articles_fts.article_id WHERE " + " AND ".join(clauses) +
+           " ORDER BY rank LIMIT ? OFFSET ?")
+    try:
+        rows = store.conn.execute(sql, (*params, limit, offset)).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise ValueError(f"cannot search for {query!r}: {exc}") from exc
+    articles = {a.id: a for a in store.get_articles([r[0] for r in rows])}
+    return [(articles[r[0]], r[1], matching_sentence(articles[r[0]], query)) for r in rows if r[0] in articles]

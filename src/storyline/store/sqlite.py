@@ -10,24 +10,39 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from storyline.errors import StoreError
+from storyline.errors import StoreBusy, StoreError, StoreForeign, StoreMissing, StoreReadOnly, StoreTooNew
 from storyline.records import Annotations, Article
 from storyline.settings import get_settings
 from storyline.store.annotations import AnnotationQueries
 from storyline.store.base import Store, register_backend
 from storyline.store.entities import EntityRepo
+from storyline.store.files import APPLICATION_ID, identify, ro_uri, translate, writable
 from storyline.store.events import ClusterStore
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.search import fold_query, matching_sentence, search_document
+from storyline.store.textfold import fold_script
 
 
 def default_db_path() -> str:
     """The configured database (settings ``store.db``: ``$STORYLINE_DB``, else ``storyline.db``)."""
     return get_settings().store.db
+
+
+# Lock waits of a writer: SQLite's own handler waits one slice, then we retry with doubling pauses.
+_BUSY_SLICE_S = 0.5
+_FIRST_RETRY_S = 0.1
+_MAX_RETRY_S = 2.0
+
+
+def _notify(message: str) -> None:
+    """A line on stderr for a person waiting (the CLI and the server log both show it)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 _ARTICLE_COLUMNS = (
@@ -40,25 +55,84 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
     """The SQLite implementation of :class:`storyline.store.base.Store` (``Store(path)`` opens one)."""
 
     def __init__(self, path: str | os.PathLike | None = None, *, readonly: bool = False):
+        """Open the database at ``path``.
+
+        ``readonly=False`` (a write command): a missing path gets a new database; an existing Storyline
+        database is migrated after its version is checked. ``readonly=True`` (a read command): the file must
+        exist and is opened with a read-only URI, so nothing is ever created or changed. Any other file
+        (another application's database, a newer Storyline's, junk) is refused and left untouched.
+        """
         self.path = str(path or default_db_path())
-        if self.path != ":memory:":
-            parent = Path(self.path).parent
-            if not parent.exists():
-                raise StoreError(f"directory for database does not exist: {parent}")
+        self.readonly = readonly
+        settings = get_settings().store
+        self.busy_timeout_s = settings.busy_timeout_s
+        self.conn: sqlite3.Connection
+        if self.path == ":memory:":
+            self.conn = self._connect(self.path)
+            self._initialise(new=True)
+            return
+        parent = Path(self.path).parent
+        if not parent.exists():
+            raise StoreError(f"directory for database does not exist: {parent}")
+        identity = identify(self.path, len(MIGRATIONS))
+        if readonly:
+            if identity.kind == "missing":
+                raise StoreMissing(f"no database at {self.path}: a read command creates none "
+                                   "(check --db / STORYLINE_DB, or ingest articles first)")
+            if identity.kind == "empty":
+                raise StoreForeign(f"{self.path} is an empty file, not a Storyline database yet "
+                                   "(ingest articles to create one)")
+            self.conn = self._connect_readonly()
+            return
+        if identity.kind in ("storyline", "legacy") and not writable(self.path):
+            raise StoreReadOnly(f"{self.path} is read-only (file, directory or mount): read commands work, "
+                                "writes are refused")
+        if identity.kind in ("missing", "empty") and not writable(self.path):
+            raise StoreReadOnly(f"cannot create a database at {self.path}: the directory is read-only")
+        self.conn = self._connect(self.path)
+        self._initialise(new=identity.kind in ("missing", "empty"))
+
+    def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(target, timeout=self.busy_timeout_s, isolation_level=None,
+                                   check_same_thread=False, uri=uri)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        self.conn.row_factory = sqlite3.Row
+            raise translate(exc, self.path, "opening") from exc
+        return conn
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A read-only connection; on a read-only directory or mount, where SQLite cannot keep the WAL index
+        beside the file, an immutable one (the file cannot change under us there either)."""
+        for immutable in (False, True):
+            if immutable and writable(self.path):
+                break
+            conn = None
+            try:
+                conn = self._connect(ro_uri(self.path, immutable=immutable), uri=True)
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return conn
+            except (sqlite3.Error, StoreError) as exc:
+                if conn is not None:
+                    conn.close()
+                error = exc
+        raise error if isinstance(error, StoreError) else translate(error, self.path, "opening")
+
+    def _initialise(self, *, new: bool) -> None:
         try:
+            if new:
+                self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA busy_timeout=30000")
-            if not readonly:
-                self.migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a Storyline database ({exc})") from exc
+            self.migrate()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise translate(exc, self.path, "preparing") from exc
+        except StoreError:
+            self.conn.close()
+            raise
 
     # ------------------------------------------------------------------ schema
     @property
@@ -68,7 +142,7 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
     def migrate(self) -> None:
         current = self.schema_version
         if current > len(MIGRATIONS):
-            raise StoreError(
+            raise StoreTooNew(
                 f"database schema v{current} is newer than this Storyline (v{len(MIGRATIONS)}); upgrade Storyline"
             )
         for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
@@ -76,18 +150,70 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
                 for statement in _statements(script):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")
+        if self.conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            with self.transaction() as conn:  # an older Storyline database: mark it as ours from now on
+                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One IMMEDIATE transaction: a batch is committed whole or not at all."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One IMMEDIATE transaction: a batch is committed whole or not at all.
+
+        A writer that finds the database locked says so on stderr and retries with backoff for up to
+        ``store.busy_timeout_s``, then raises :class:`StoreBusy`. Any SQLite failure inside (disk full, a
+        damaged page) rolls the batch back and surfaces once, as the matching :class:`StoreError`.
+        """
+        if self.readonly:
+            raise StoreReadOnly(f"{self.path} was opened for reading: writes are refused")
+        self._begin()
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise translate(exc, self.path, "writing") from exc
             raise
-        else:
+        try:
             self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise translate(exc, self.path, "writing") from exc
+
+    def _begin(self) -> None:
+        deadline = time.monotonic() + self.busy_timeout_s
+        delay, told = _FIRST_RETRY_S, False
+        # The lock wait is ours (with a message), not SQLite's silent busy handler.
+        self.conn.execute(f"PRAGMA busy_timeout={int(_BUSY_SLICE_S * 1000)}")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    error = translate(exc, self.path, "writing")
+                    if not isinstance(error, StoreBusy):
+                        raise error from exc
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise StoreBusy(f"database busy: another process has held the write lock on {self.path} "
+                                        f"for over {self.busy_timeout_s:g} s (store.busy_timeout_s); nothing of "
+                                        "this batch was stored: try again later") from exc
+                    if not told:
+                        told = True
+                        _notify(f"storyline: {self.path} is busy (another process is writing); waiting up to "
+                                f"{self.busy_timeout_s:g} s and retrying")
+                    time.sleep(min(delay, max(left, 0.0)))
+                    delay = min(delay * 2, _MAX_RETRY_S)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
+
+    def _rollback(self) -> None:
+        # After SQLITE_FULL or an I/O error SQLite may already have rolled back: rolling back again would
+        # only add "cannot rollback - no transaction is active" on top of the real cause.
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def close(self) -> None:
         self.conn.close()
@@ -105,7 +231,13 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
         ).fetchone()
         return row["id"] if row else None
 
-    def save_article(self, article: Article, signature: bytes | None = None) -> None:
+    def index_documents(self, article: Article) -> tuple[str, str]:
+        """The search-index documents (title, body) of an article: pure, computed before the transaction."""
+        return (search_document(fold_script(article.title or ""), article.language),
+                search_document(fold_script(article.text), article.language))
+
+    def save_article(self, article: Article, signature: bytes | None = None,
+                     documents: tuple[str, str] | None = None) -> None:
         conn = self.conn
         conn.execute(
             "INSERT INTO articles (id, source, url, title, published, published_precision, estimated_date,"
@@ -121,8 +253,7 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
         )
         conn.execute(
             "INSERT INTO articles_fts (article_id, title, body) VALUES (?,?,?)",
-            (article.id, search_document(article.title or "", article.language),
-             search_document(article.text, article.language)),
+            (article.id, *(documents or self.index_documents(article))),
         )
         if signature is not None:
             conn.execute("INSERT INTO minhashes (article_id, signature) VALUES (?,?)", (article.id, signature))
@@ -198,7 +329,7 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[tuple[Article, float, str]]:
         """Full-text search; returns (article, rank, snippet). Raises ValueError for an unusable query."""
-        match = fold_query(query)
+        match = fold_query(fold_script(query))
         if not match:
             raise ValueError("empty search query")
         try:

@@ -189,6 +189,8 @@ def event_sources(conn: sqlite3.Connection, event_id: int) -> tuple[list[str], l
             sources.append(name)
         if r["copy_of"] is None and name not in independent:
             independent.append(name)
+    if len(independent) > 1 and "unknown" in independent:
+        independent.remove("unknown")  # an unknown outlet is no extra independent source
     return sources, independent
 
 

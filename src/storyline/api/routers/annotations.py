@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 
 from storyline import read
-from storyline.api.deps import get_store, require_read
+from storyline.api.deps import get_settings, get_store, require_read
 from storyline.api.routers.common import EventParam, Filters, Page, filters, page
 from storyline.read import DisagreementJSON, EntityJSON, FigureJSON, QuoteJSON
+from storyline.settings import Settings
 from storyline.store import Store
 
 entities = APIRouter(prefix="/api/entities", tags=["entities"])
@@ -32,17 +33,21 @@ def get_entity(entity_id: int, store: Store = Depends(get_store)):
 
 @quotes.get("", dependencies=[Depends(require_read)], response_model=list[QuoteJSON])
 def list_quotes(p: Page = Depends(page), f: Filters = Depends(filters), event: EventParam = None,
-                store: Store = Depends(get_store)):
-    """Who said what; ``entity`` selects quotes by that speaker."""
+                all: bool = Query(False, description="Also quotes below the confidence threshold "
+                                                     "(settings enrich.quote_min_confidence)"),
+                store: Store = Depends(get_store), settings: Settings = Depends(get_settings)):
+    """Who said what; ``entity`` selects quotes by that speaker; ``all=true`` adds uncertain attributions."""
     return read.list_quotes(store, limit=p.limit, offset=p.offset, event=event, speaker=f.entity,
-                            since=f.since, until=f.until, source=f.source, language=f.language)
+                            since=f.since, until=f.until, source=f.source, language=f.language,
+                            min_confidence=0.0 if all else settings.enrich.quote_min_confidence)
 
 
 @figures.get("", dependencies=[Depends(require_read)], response_model=list[FigureJSON])
 def list_figures(p: Page = Depends(page), f: Filters = Depends(filters), event: EventParam = None,
+                 all: bool = Query(False, description="Also figures read with low confidence"),
                  store: Store = Depends(get_store)):
     return read.list_figures(store, limit=p.limit, offset=p.offset, event=event,
-                             since=f.since, until=f.until, source=f.source, language=f.language)
+                             since=f.since, until=f.until, source=f.source, language=f.language, all_figures=all)
 
 
 @disagreements.get("", dependencies=[Depends(require_read)], response_model=list[DisagreementJSON])

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from storyline import read
 from storyline.api.deps import get_settings, get_store, require_read, require_write
 from storyline.api.routers.common import Filters, Page, filters, page
+from storyline.errors import UnsupportedMediaType
 from storyline.read import ArticleJSON
 from storyline.settings import Settings
 from storyline.store import Store
@@ -31,19 +32,42 @@ def get_article(article_id: str, store: Store = Depends(get_store)):
 
 @router.post("", dependencies=[Depends(require_write)], status_code=201)
 async def post_articles(request: Request, settings: Settings = Depends(get_settings)):
-    """Ingest one record or a JSON array of records (the ``ingest`` JSON Lines contract).
+    """Ingest one record or a JSON array of records (``Content-Type: application/json``), or one record per
+    line (``application/x-ndjson`` or ``application/jsonl``): the ``ingest`` JSON Lines contract. Any other
+    content type gets 415, so a cross-site form (``text/plain``) cannot post.
 
     Returns the ingest summary: read, new, duplicates, copies, failed, errors.
     """
-    try:
-        payload = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise HTTPException(400, f"body is not valid JSON: {exc}") from None
-    records = payload if isinstance(payload, list) else [payload]
+    records = _records(request.headers.get("content-type", ""), await request.body())
     result = await run_in_threadpool(_ingest, settings.store.db, records)
     if result["failed"] and not result["read"]:
         raise HTTPException(400, "; ".join(result["errors"][:20]))
     return result
+
+
+JSON_TYPES = {"application/json"}
+JSON_LINES_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"}
+
+
+def _records(content_type: str, body: bytes) -> list:
+    """The posted records; the media type decides how the body is read.
+
+    Raises:
+        UnsupportedMediaType: neither JSON nor JSON Lines.
+        HTTPException: 400 for a body that is not valid JSON (Lines).
+    """
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type not in JSON_TYPES | JSON_LINES_TYPES:
+        raise UnsupportedMediaType(
+            f"Content-Type must be application/json or application/x-ndjson (JSON Lines), not "
+            f"{media_type or 'missing'!r}")
+    try:
+        if media_type in JSON_TYPES:
+            payload = json.loads(body)
+            return payload if isinstance(payload, list) else [payload]
+        return [json.loads(line) for line in body.decode("utf-8").splitlines() if line.strip()]
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise HTTPException(400, f"body is not valid JSON: {exc}") from None
 
 
 def _ingest(db_path: str, records: list) -> dict:
