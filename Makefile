@@ -47,9 +47,9 @@ NER_DATA ?= $(or $(STORYLINE_DATA),$(abspath ../shared/data))
 train-ner: setup
 	$(BIN)/python -m storyline.eval.train_ner --data $(NER_DATA) --lang all --include-dev
 
-# Train the Dutch syntax model (spaCy: morphologiser, lemmatiser, parser; ~25 min on 2 cores) into
+# Train the Dutch syntax model (spaCy: morphologiser and parser; lemmas from simplemma; ~12 min on 2 cores) into
 # src/storyline/trained_models/syntax-nl/ from ud-dutch (and unlabelled DPG/CoNLL-2002 text for its vectors).
-SYNTAX_ARGS ?= --epochs 7 --vectors
+SYNTAX_ARGS ?= --epochs 10 --vectors --parser-hidden 64 --no-lemmatizer
 train-syntax: setup
 	$(BIN)/python -m storyline.eval.train_syntax --data $(NER_DATA) $(SYNTAX_ARGS)
 

@@ -115,3 +115,53 @@ def test_a_missing_model_gives_no_parses_and_one_warning(monkeypatch, tmp_path):
     with pytest.warns(RuntimeWarning, match="make train-syntax"):
         assert get_stage("syntax").func(article) == ()
     assert get_stage("syntax").func(article) == ()  # warned once
+
+
+def test_parses_computed_ahead_are_used_as_they_are():
+    from storyline.enrich.registry import annotate
+
+    article = Article(id="nl3", text="Rutte zei dat het kabinet valt.", language="nl")
+    ahead = (ParsedSentence(0, 5, (Token("Rutte", "Rutte", "PROPN", "", 0, "root", 0, 5),)),)
+    assert annotate(article, (), {"parses": ahead}).parses == ahead
+    with pytest.raises(TypeError, match="Stage 'syntax' must return a tuple of ParsedSentence"):
+        annotate(article, (), {"parses": ("not a parse",)})
+
+
+@needs_model
+def test_the_model_worker_parses_as_the_stage_does():
+    from storyline.enrich.stages import parse_sentences
+    from storyline.runner import compute_model_outputs
+
+    articles = [Article(id="a", text="Het regent. ,,Nee'', zei Kaag. Er kwamen 40 mensen.", language="nl"),
+                Article(id="b", text="«No», dijo Sánchez.", language="es")]
+    out = compute_model_outputs(articles, ner=False, embed=False, syntax=True)
+    assert out.parses_for(articles) == {a.id: parse_sentences(a) for a in articles}
+    assert len(out.parses_for(articles)["a"]) == 2 and out.parses_for(articles)["b"] == ()
+
+
+def test_eval_syntax_without_the_treebank_says_where_it_looks(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    result = CliRunner().invoke(app, ["eval", "syntax", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "E602" in result.output and "ud-dutch" in result.output
+
+
+@needs_model
+def test_eval_syntax_scores_a_treebank_against_its_gold_trees(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    (tmp_path / "ud-dutch").mkdir()
+    (tmp_path / "ud-dutch" / "nl_alpino-ud-test.conllu").write_text(CONLLU, encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "syntax", "--data", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert (scores["sentences"], scores["words"]) == (1, 12)
+    # The quote marks, the comma and the full stop at least are right; a random tagger would not be.
+    assert 0.5 <= scores["upos"] <= 1 and 0 < scores["las"] <= scores["uas"] <= 1

@@ -7,7 +7,7 @@ For each batch of newly stored articles (inside the batch's transaction, so it l
 :meth:`Runner.run_batch`
 
 1. runs the enrichment stages of :mod:`storyline.enrich.registry` on the records (no database access);
-   the model outputs (NER mentions, sentence embeddings) may come precomputed from an executor;
+   the model outputs (NER mentions, syntax parses, sentence embeddings) may come precomputed from an executor;
 2. stores the annotations (:meth:`storyline.store.Store.save_annotations_many`);
 3. assigns events and storylines (:class:`storyline.cluster.EventClusterer`) and stores the dates it refined;
 4. links across articles (:func:`storyline.enrich.link.link_batch`: entities, speakers, shared quotes,
@@ -42,11 +42,11 @@ from storyline.enrich import ner
 from storyline.enrich.link import link_batch
 from storyline.enrich.places import get_gazetteer
 from storyline.enrich.registry import annotate
-from storyline.enrich.stages import recognise_mentions
+from storyline.enrich.stages import parse_sentences, parse_sentences_many, recognise_mentions
 from storyline.ingest.dedup import WINDOW
 from storyline.ingest.pipeline import Ingester, IngestSummary
 from storyline.ingest.readers import ReadError
-from storyline.records import Annotations, Article, Assignment, Mention
+from storyline.records import Annotations, Article, Assignment, Mention, ParsedSentence
 from storyline.settings import Settings, get_settings
 from storyline.store import Store
 
@@ -73,8 +73,9 @@ class ModelOutputs:
     """The model outputs of one batch, computed ahead (a value: nothing global, nothing written).
 
     ``mentions`` maps (article id, content hash, language) to the NER mentions, or None when no model
-    could read that language (the article then gets no mentions, as inline); ``embeddings`` are the
-    vectors of ``embedding_inputs(articles)`` for the articles described by ``embedding_key``.
+    could read that language (the article then gets no mentions, as inline); ``parses`` maps the same keys
+    to the syntax stage's output; ``embeddings`` are the vectors of ``embedding_inputs(articles)`` for the
+    articles described by ``embedding_key``.
     """
 
     mentions: dict[tuple[str, str, str | None], tuple[Mention, ...] | None] = field(default_factory=dict)
@@ -85,6 +86,11 @@ class ModelOutputs:
     # and the clusterer's per-article inputs (by cluster.stage.inputs_key).
     annotations: dict[tuple[str, str, str | None], Annotations] = field(default_factory=dict)
     cluster_inputs: dict[tuple, ArticleInputs] = field(default_factory=dict)
+    parses: dict[tuple[str, str, str | None], tuple[ParsedSentence, ...]] = field(default_factory=dict)
+
+    def parses_for(self, articles: Sequence[Article]) -> dict[str, tuple[ParsedSentence, ...]]:
+        """article id -> precomputed parses (articles without any are parsed inline)."""
+        return {a.id: self.parses[_model_key(a)] for a in articles if _model_key(a) in self.parses}
 
     def mentions_for(self, articles: Sequence[Article]) -> tuple[dict[str, tuple[Mention, ...]], list[Article]]:
         """(article id -> precomputed mentions, articles with nothing precomputed)."""
@@ -105,19 +111,24 @@ class ModelOutputs:
         return self.embeddings
 
 
-def compute_model_outputs(articles: Sequence[Article], ner: bool = True, embed: bool = True) -> ModelOutputs:
+def compute_model_outputs(articles: Sequence[Article], ner: bool = True, embed: bool = True,
+                          syntax: bool = False) -> ModelOutputs:
     """The model outputs of one batch (pure; an executor runs it in its worker)."""
     articles = list(articles)
     mentions: dict = {}
+    parses: dict = {}
     embeddings, key = None, ()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if ner:
             found = recognise_mentions(articles)
             mentions = {_model_key(a): found.get(a.id) for a in articles}
+        if syntax:
+            found_parses = parse_sentences_many(articles)
+            parses = {_model_key(a): found_parses[a.id] for a in articles}
         if embed and articles:
             embeddings, key = embed_texts(embedding_inputs(articles)), _embedding_key(articles)
-    return ModelOutputs(mentions, key, embeddings, tuple(str(w.message) for w in caught))
+    return ModelOutputs(mentions, key, embeddings, tuple(str(w.message) for w in caught), parses=parses)
 
 
 # --------------------------------------------------------------------------- executors
@@ -142,8 +153,13 @@ class InlineExecutor:
         self.close()
 
 
-def _warm(use_ner: bool, embed: bool) -> None:
+def _warm(use_ner: bool, embed: bool, syntax: bool = False) -> None:
     """Load the models once per worker, before the first batch arrives."""
+    if syntax:
+        try:
+            parse_sentences(Article(id="warm-up", text="Rutte zei dat het kabinet valt.", language="nl"))
+        except Exception:  # a missing model is reported by the stage itself
+            pass
     if use_ner:
         try:
             for lang in ner.available_languages():
@@ -177,12 +193,13 @@ class ProcessExecutor:
 
     ahead = True  # batch n+1 is handed over before batch n is stored
 
-    def __init__(self, ner: bool = True, embed: bool = True):
+    def __init__(self, ner: bool = True, embed: bool = True, syntax: bool | None = None):
         self.ner, self.embed = ner, embed
+        self.syntax = ner if syntax is None else syntax  # the parses travel with the mentions by default
         # spawn, not fork: the main process holds SQLite connections and BLAS threads.
         self._pool = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_exit_with_parent,
                                          initargs=(os.getpid(),))
-        self._ready = self._pool.submit(_warm, ner, embed)
+        self._ready = self._pool.submit(_warm, ner, embed, self.syntax)
         self._warned: set[str] = set()
         self.hits = 0
         self.failures = 0
@@ -192,7 +209,7 @@ class ProcessExecutor:
 
     def submit(self, articles: Sequence[Article]) -> Future | None:
         try:
-            return self._pool.submit(compute_model_outputs, list(articles), self.ner, self.embed)
+            return self._pool.submit(compute_model_outputs, list(articles), self.ner, self.embed, self.syntax)
         except Exception as exc:  # a broken pool: every later batch is computed inline
             self.failures += 1
             LOGGER.warning("model worker unavailable (%s); computing inline", exc)
@@ -276,7 +293,11 @@ class Runner:
                 for a in missing:
                     mentions_by_key[_model_key(a)] = computed.get(a.id)
                 found.update(computed)
-            annotations = {_model_key(a): annotate(a, found.get(a.id)) for a in articles}
+            parses = models.parses_for(articles)
+            unparsed = [a for a in articles if a.id not in parses]
+            if unparsed:  # one model call for the batch, not one per article
+                parses.update(parse_sentences_many(unparsed))
+            annotations = {_model_key(a): annotate(a, found.get(a.id), {"parses": parses[a.id]}) for a in articles}
             t0 = self._timed("enrich", t0)
         embeddings, key, inputs = models.embeddings, models.embedding_key, {}
         if "cluster" in self.steps:

@@ -237,9 +237,11 @@ def _models_alone(items: list[tuple[str | None, str, str | None]], batch_size: i
     # The syntax model on the sentences the syntax stage parses (Dutch articles only, as in the pipeline).
     t0 = time.perf_counter()
     parsed = False
-    for _, text, lang in items:
-        if syntax.available(lang):
-            syntax.parse_spans(text, syntax.sentences_to_parse(text, lang), lang)
+    for i in range(0, len(items), batch_size):
+        batch = [(text, syntax.sentences_to_parse(text, lang)) for _, text, lang in items[i:i + batch_size]
+                 if syntax.available(lang)]
+        if batch:
+            syntax.parse_many(batch, "nl")
             parsed = True
     out["syntax_s"] = time.perf_counter() - t0 if parsed else None
     out["cpu_s"] = cpu_seconds() - c0

@@ -28,7 +28,7 @@ After them, outside this registry: the runner stores the annotations, the cluste
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from storyline.enrich.stages import find_figures, find_positions, find_quotes, find_times, language_of, \
     parse_sentences, recognise_mentions, reference_date
@@ -92,12 +92,18 @@ def get_stage(name: str) -> StageSpec:
     raise KeyError(f"No enrichment stage {name!r}. Available: {', '.join(stage_names())}")
 
 
-def annotate(article: Article, mentions: Sequence[Mention] | None) -> Annotations:
+def annotate(article: Article, mentions: Sequence[Mention] | None,
+             precomputed: Mapping[str, tuple] | None = None) -> Annotations:
     """Every per-article stage on one article, in registry order (``mentions``: the batch stage's output
-    for it; None when no NER model ran)."""
+    for it; None when no NER model ran). ``precomputed`` holds outputs of per-article stages already computed
+    for this article (by the runner's model worker: ``{"parses": ...}``), under their field names; those
+    stages are not run again."""
     found: dict[str, object] = {"mentions": tuple(mentions) if mentions is not None else (), "parses": ()}
     for spec in STAGES:
         if not spec.batch:
-            found[spec.field] = spec.check(spec.func(article, **{name: found[name] for name in spec.inputs}))
+            if precomputed and spec.field in precomputed:
+                found[spec.field] = spec.check(tuple(precomputed[spec.field]))
+            else:
+                found[spec.field] = spec.check(spec.func(article, **{name: found[name] for name in spec.inputs}))
     found["mentions"] = tuple(mentions) if mentions is not None else None
     return Annotations(language=language_of(article), date=reference_date(article), **found)

@@ -31,7 +31,7 @@ from storyline.records import Article, Figure, Mention, ParsedSentence, Position
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_LANGUAGE", "SAME_QUOTE", "language_of", "reference_date", "recognise_mentions", "parse_sentences",
-           "find_quotes", "find_times", "find_figures", "find_positions", "outlet_of"]
+           "parse_sentences_many", "find_quotes", "find_times", "find_figures", "find_positions", "outlet_of"]
 
 DEFAULT_LANGUAGE = "nl"
 # Two reports of a quote are one quote from this similarity up (see quote_similarity):
@@ -113,15 +113,26 @@ def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, 
 def parse_sentences(article: Article) -> tuple[ParsedSentence, ...]:
     """The parsed sentences of the article that need syntax (quotes, numbers, reporting cues); () for a language
     without a syntax model, and () with a warning once when the Dutch model is not installed."""
-    text = article.text or ""
-    lang = language_of(article)
-    if not text.strip() or lang not in syntax.MODEL_LANGUAGES:
-        return ()
-    if not syntax.available(lang):
-        _warn_once("syntax", f"no Dutch syntax model at {syntax.model_path()} (train it with `make train-syntax`); "
-                             "articles are stored without parses")
-        return ()
-    return syntax.parse_spans(text, syntax.sentences_to_parse(text, lang), lang)
+    return parse_sentences_many([article])[article.id]
+
+
+def parse_sentences_many(articles: Sequence[Article]) -> dict[str, tuple[ParsedSentence, ...]]:
+    """article id -> :func:`parse_sentences` of it, the model run once over the sentences of all of them."""
+    out: dict[str, tuple[ParsedSentence, ...]] = {a.id: () for a in articles}
+    by_lang: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        lang = language_of(a)
+        if (a.text or "").strip() and lang in syntax.MODEL_LANGUAGES:
+            by_lang[lang].append(a)
+    for lang, group in by_lang.items():
+        if not syntax.available(lang):
+            _warn_once("syntax", f"no Dutch syntax model at {syntax.model_path()} (train it with `make "
+                                 "train-syntax`); articles are stored without parses")
+            continue
+        items = [(a.text, syntax.sentences_to_parse(a.text, lang)) for a in group]
+        for a, parses in zip(group, syntax.parse_many(items, lang)):
+            out[a.id] = parses
+    return out
 
 
 def find_quotes(article: Article, mentions: Sequence[Mention] = (),
