@@ -114,9 +114,12 @@ def sentences_to_parse(text: str, lang: str | None) -> list[tuple[int, int]]:
 
 
 def _needs_syntax(sentence: str) -> bool:
-    if _QUOTE_MARKS.search(sentence) or _DIGIT.search(sentence) or _CUE_RE.search(sentence):
+    # Quote marks alone do not count: the speaker of a quote stands in a sentence with a reporting cue or a
+    # colon; the words inside the marks are never attributed from their own parse.
+    if _DIGIT.search(sentence) or _CUE_RE.search(sentence) or (":" in sentence and _QUOTE_MARKS.search(sentence)):
         return True
-    return any(m.group(0).lower() != "een" for m in _NUMBER_RE.finditer(sentence))
+    return any(m.group(0).lower() != "een" and not m.group(0).lower().endswith(("de", "ste"))
+               for m in _NUMBER_RE.finditer(sentence))
 
 
 def parse_spans(text: str, spans: Sequence[tuple[int, int]], lang: str | None,
