@@ -898,15 +898,18 @@ _NOT_SCOPE = re.compile(r"^(?:" + _MONTHS + r"|maandag|dinsdag|woensdag|donderda
 _SCOPE_SEP = re.compile(r"[;:()]|,\s|\s[–—-]\s|\s(?:en|maar|terwijl|and|but|und|et|y|e)\s")
 
 
+def _bounds(text: str, s: int, e: int, a: int, b: int, sep: re.Pattern) -> tuple[int, int]:
+    """The stretch of sentence ``[s, e)`` around the number ``[a, b)`` between the nearest separators."""
+    left = s
+    for m in sep.finditer(text, s, a):
+        left = m.end()
+    m = sep.search(text, b, e)
+    return left, m.start() if m else e
+
+
 def _scope(text: str, s: int, e: int, a: int, b: int, reporter: str | None) -> str | None:
     """The names of the figure's clause, whose or where it counts ("CDA (negen zetels)" → CDA): "|"-joined."""
-    left = s
-    for m in _SCOPE_SEP.finditer(text, s, a):
-        left = m.end()
-    right = e
-    m = _SCOPE_SEP.search(text, b, e)
-    if m:
-        right = m.start()
+    left, right = _bounds(text, s, e, a, b, _SCOPE_SEP)
     if text[left:a].strip() == "" and left > s:  # "CDA (negen zetels)": the name before the bracket
         start = max(s, left - 41)
         seps = list(_SCOPE_SEP.finditer(text, start, left - 1))
@@ -925,13 +928,7 @@ _CLAUSE_SEP = re.compile(r"[;:]|,\s+(?:maar|but|aber|en|and|und|terwijl|while|ho
 
 def _clause(text: str, s: int, e: int, a: int, b: int) -> str:
     """The part of the sentence around the number, up to ; : or a coordinating comma."""
-    left = s
-    for m in _CLAUSE_SEP.finditer(text, s, a):
-        left = m.end()
-    right = e
-    m = _CLAUSE_SEP.search(text, b, e)
-    if m:
-        right = m.start()
+    left, right = _bounds(text, s, e, a, b, _CLAUSE_SEP)
     # keep the noun before a colon: "veel burgerslachtoffers: zeker 102"
     if left > s and text[left - 1] == ":":
         left = max(s, left - 40)
