@@ -541,16 +541,19 @@ def _tokens_in(parse, a: int, b: int) -> list[int]:
     return [i for i, t in enumerate(parse.tokens) if t.start < b and a < t.end]
 
 
-def _subtree(parse, i: int) -> tuple[int, int]:
+def _subtree(parse, i: int, *, skip: int | None = None,
+             cut: tuple[str, ...] = ("punct", "acl:relcl", "parataxis")) -> tuple[int, int]:
+    """Character span of token ``i`` with its dependents (not through ``cut`` relations, never ``skip``)."""
     toks = parse.tokens
     ids = {i}
     changed = True
     while changed:
         changed = False
         for j, t in enumerate(toks):
-            if j not in ids and t.head in ids and t.head != j and t.dep not in ("punct", "acl:relcl", "parataxis"):
+            if j not in ids and j != skip and t.head in ids and t.head != j and t.dep not in cut:
                 ids.add(j)
                 changed = True
+    ids.discard(skip)
     lo, hi = min(ids), max(ids)
     return toks[lo].start, toks[hi].end
 
@@ -583,28 +586,13 @@ def _parse_reporter(parse, sentence_start: int) -> tuple[int, int] | None:
     toks = parse.tokens
     for i, t in enumerate(toks):
         if t.text.lower() in _SOURCE_PREPS and t.head != i:
-            return _subtree_without(parse, t.head, i)
+            return _subtree(parse, t.head, skip=i, cut=("punct", "acl:relcl"))
     for i, t in enumerate(toks):
         if t.pos == "VERB" and t.lemma.lower() in _REPORT_LEMMAS:
             for j, c in enumerate(toks):
                 if c.head == i and c.dep in ("nsubj", "nsubj:pass") and c.pos in ("PROPN", "NOUN"):
                     return _subtree(parse, j)
     return None
-
-
-def _subtree_without(parse, i: int, skip: int) -> tuple[int, int]:
-    toks = parse.tokens
-    ids = {i}
-    changed = True
-    while changed:
-        changed = False
-        for j, t in enumerate(toks):
-            if j not in ids and j != skip and t.head in ids and t.head != j and t.dep not in ("punct", "acl:relcl"):
-                ids.add(j)
-                changed = True
-    ids.discard(skip)
-    lo, hi = min(ids), max(ids)
-    return toks[lo].start, toks[hi].end
 
 
 def _resolve(name: str, mentions: Sequence) -> tuple[str, str | None]:
