@@ -194,3 +194,26 @@ def test_listings_show_only_sure_quotes_and_all_shows_the_rest(quotes_db):
     api = TestClient(create_app(quotes_db, warm=False))
     assert [q["id"] for q in api.get("/api/quotes").json()] == [q["id"] for q in shown]
     assert len(api.get("/api/quotes", params={"all": "true"}).json()) == 2
+
+
+def test_an_organisation_named_with_en_and_its_acronym_is_one_speaker():
+    text = ("Volgens Vereniging en Belangen Woningbouw (VBW) is het plan van de provincie niet uitvoerbaar "
+            "voor kleine gemeenten.")
+    q = _one(text, mentions=_per(text, "Belangen Woningbouw", "VBW", type_="ORG"))
+    assert q.speaker == "Vereniging en Belangen Woningbouw"
+
+
+def test_two_names_joined_by_en_without_their_acronym_are_not_one_organisation():
+    text = "Volgens Greenpeace en Milieudefensie (GM) is het plan van het kabinet onvoldoende voor het klimaat."
+    for q in extract_quotes(text, "nl", _per(text, "Greenpeace", "Milieudefensie", type_="ORG")):
+        assert q.speaker != "Greenpeace en Milieudefensie (GM)"
+        assert q.speaker != "Greenpeace en Milieudefensie"
+
+
+def test_a_lowercase_organisation_noun_after_a_name_stays_in_the_speaker_phrase():
+    text = "De collectie wordt volgend jaar uitgebreid met werk uit Azië, aldus het Rotterdamse museum."
+    q = _one(text)
+    assert q.speaker_text == "het Rotterdamse museum"
+    text = "De collectie wordt volgend jaar uitgebreid met werk uit Azië, aldus het Groninger museum."
+    q = _one(text)
+    assert q.speaker != "het Groninger" and (q.speaker_text or "").endswith("museum")

@@ -305,16 +305,37 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
             j += 2  # Tom van den Brink, Van der Laan
             after_name = False
             continue
+        if seen_head and after_name and lw in _AND:
+            end = _acronym_name_end(tokens, i, j)
+            if end:
+                j = end  # "Transport en Logistiek Nederland (TLN)": one organisation, its initials say so
+                break
         if lw in L.stop or lw in L.verbs or lw in L.comp or tok[0].isdigit() or _TIME_WORD.match(lw):
             break
-        if after_name and not tok[0].isupper():
-            break  # "Peskov de gesprekken", "Rusland weten": a name ends the phrase
+        if after_name and not tok[0].isupper() and not _is_org_noun(lw):
+            break  # "Peskov de gesprekken", "Rusland weten": a name ends the phrase ("het Frankfurter museum" goes on)
         after_name = tok[0].isupper() and not _adjective_like(lw, L)
         seen_head = True
         j += 1
     if j == i or (j == i + 1 and low in L.det):
         return i
     return j
+
+
+_AND = {"en", "and", "und", "et", "y", "e"}
+
+
+def _acronym_name_end(tokens: list[tuple[str, int, int]], i: int, k: int) -> int | None:
+    """End of "A en B C" when "(ABC)" follows it and its letters are the capitals' initials (one organisation's
+    name, not two names joined by "en"), else None. ``k`` is the index of "en"."""
+    j = k + 1
+    while j < len(tokens) and tokens[j][0][:1].isupper():
+        j += 1
+    if j == k + 1 or j + 2 >= len(tokens) or tokens[j][0] != "(" or tokens[j + 2][0] != ")":
+        return None
+    acronym = tokens[j + 1][0]
+    initials = "".join(t[0][0] for t in tokens[i:j] if t[0][:1].isupper())
+    return j if acronym.isupper() and len(acronym) >= 3 and acronym == initials else None
 
 
 _OF = {"van", "von", "of", "uit", "aus", "from", "vom"}
@@ -615,6 +636,10 @@ class _Context:
                     return _clean_np(phrase), "ORG", "name"
                 if _is_person_noun(head_noun):  # "de minister van Buitenlandse Zaken": a role, not the ministry
                     return None, None, "unresolved"
+            written = _clean_np(phrase)
+            if f" {biggest.text}" in f" {written}" and _AND & set(low) and all(
+                    w[:1].isupper() or w.lower() in _AND or w.lower() in _NAME_PARTICLES for w in written.split()):
+                return written, "ORG", "name"  # "Transport en Logistiek Nederland": the NER saw only its tail
             return biggest.text, "ORG", "name"
         if person:
             if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
@@ -719,7 +744,7 @@ _PERSON_SUFFIXES = ("woordvoerder", "voorzitter", "minister", "directeur", "topm
 _ORG_NOUNS = set("""politie brandweer gemeente provincie regering kabinet inspectie rechtbank justitie ministerie
     partij bond vakbond bank bedrijf fabrikant club organisatie fonds pensioenfonds universiteit ziekenhuis
     omroep krant om kamer raad commissie raadsman bureau dienst instituut vereniging stichting federatie
-    staf leger presidentschap kantoor autoriteiten overheid ministerie gemeenteraad inspectie ngo
+    staf leger presidentschap kantoor autoriteiten overheid ministerie gemeenteraad inspectie ngo museum
     police government ministry company bank party court council regierung polizei ministerium""".split())
 
 
