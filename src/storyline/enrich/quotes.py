@@ -1446,6 +1446,7 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
     # 3. "Dat meldt X." — the report is the previous sentence; handled by the caller as a plain cue here
     # 4. "X zegt/sagte (, ) dat ..." with the subject before the verb (V2) or after it (inversion)
     marks = _clause_marks_before(toks)
+    lows = last_te = last_dat = None
     for k, (w, ws, we) in enumerate(toks):
         lw = w.lower()
         if lw not in L.verbs:
@@ -1497,11 +1498,15 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
             return toks[k + 2][1], end_cut, sp[0], sp[1], w, "verb", ws
         if L.code == "nl" and lw in _INFINITIVE_REPORTS:
             # "X riep op om ... te stoppen", "X beloofde de prijzen te verlagen": the om/te-clause is the report
-            rest = [t[0].lower() for t in toks[k + 1:]]
-            if "te" in rest and "dat" not in rest:
+            if lows is None:  # once per sentence: a sentence of many reporting verbs stays linear
+                lows = [t[0].lower() for t in toks]
+                last_te = max((i for i, w in enumerate(lows) if w == "te"), default=-1)
+                last_dat = max((i for i, w in enumerate(lows) if w == "dat"), default=-1)
+            if last_te > k and last_dat <= k:
                 first = k + 1
-                if "om" in rest[:COMPLEMENTISER_WINDOW]:
-                    first = k + 2 + rest.index("om")
+                window = lows[k + 1:k + 1 + COMPLEMENTISER_WINDOW]
+                if "om" in window:
+                    first = k + 2 + window.index("om")
                 else:
                     if sp[0] > ws:  # inversion: "kondigde Bouteflika aan ..." - content after the subject
                         first = next((i for i, t in enumerate(toks) if t[1] >= sp[1]), len(toks))
