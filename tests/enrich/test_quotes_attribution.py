@@ -217,3 +217,53 @@ def test_a_lowercase_organisation_noun_after_a_name_stays_in_the_speaker_phrase(
     text = "De collectie wordt volgend jaar uitgebreid met werk uit Azië, aldus het Groninger museum."
     q = _one(text)
     assert q.speaker != "het Groninger" and (q.speaker_text or "").endswith("museum")
+
+
+def test_an_acronym_the_article_defines_speaks_with_its_full_name():
+    text = ("De Landelijke Vereniging tegen Windmolens (LVTW) stapt naar de rechter. "
+            "Volgens LVTW is de vergunning voor het windpark in strijd met de natuurwet.")
+    quotes = extract_quotes(text, "nl", _per(text, "LVTW", type_="ORG"))
+    assert [q.speaker for q in quotes] == ["Landelijke Vereniging tegen Windmolens"]
+
+
+def test_a_quote_that_addresses_someone_by_name_is_not_theirs():
+    text = ('Kees Mulder liep de zaal in. "Kees, je hebt de sleutels weer laten liggen!", zei Mulder lachend.')
+    for q in extract_quotes(text, "nl", _per(text, "Kees Mulder", "Mulder")):
+        assert q.speaker != "Kees Mulder"
+        assert q.confidence < 0.8
+
+
+def test_a_plural_role_is_no_single_person():
+    text = ("De bewoners eisen dat wethouder Anouk Visser de bomen laat staan. "
+            "'Dit plein is het enige groen in de wijk', stellen de bewoners.")
+    for q in extract_quotes(text, "nl", _per(text, "Anouk Visser")):
+        assert q.speaker != "Anouk Visser"
+
+
+def test_an_unattributed_quote_goes_to_the_person_before_it_only_when_that_person_is_its_sole_subject():
+    # the person before the quote is spoken about (after a preposition), not the one speaking: hidden
+    text = ("Marieke Smit kwam na de wedstrijd naar buiten. Zij had het gesprek met Johan Cruijff nooit vergeten. "
+            "Het interview ging over de finale van Jan de Vries. "
+            '"Ik was toen pas zes jaar oud en wist van niks."')
+    hidden = [q for q in extract_quotes(text, "nl", _per(text, "Marieke Smit", "Johan Cruijff", "Jan de Vries"))
+              if q.text.startswith("Ik was")]
+    assert all(q.confidence < 0.8 for q in hidden)
+    # the sentence before names one person as its subject: shown
+    text = ("Ruud Bakker keek terug op het seizoen. Bakker was tevreden over zijn ploeg. "
+            '"We hebben dit jaar laten zien dat we bij de top horen."')
+    shown = [q for q in extract_quotes(text, "nl", _per(text, "Ruud Bakker", "Bakker")) if q.text.startswith("We")]
+    assert shown and shown[0].speaker == "Ruud Bakker" and shown[0].confidence >= 0.8
+
+
+def test_a_demonym_after_an_article_is_no_name():
+    text = "Na het overleg waarschuwde de Spanjaard dat een akkoord nog ver weg is."
+    for q in extract_quotes(text, "nl", _per(text, "Spanjaard", type_="MISC")):
+        assert q.speaker is None and q.confidence < 0.8
+
+
+def test_a_volgens_phrase_ends_at_the_verb_after_its_noun():
+    text = ("Volgens de voorlopige uitslag haalde wethouder Petra Jansen ruim tweeduizend stemmen meer dan "
+            "haar uitdager.")
+    for q in extract_quotes(text, "nl", _per(text, "Petra Jansen")):
+        assert q.speaker != "Petra Jansen"
+        assert "haalde" not in (q.speaker_text or "")

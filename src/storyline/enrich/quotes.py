@@ -177,6 +177,17 @@ _STOP = {
         domani lunedì martedì mercoledì giovedì venerdì sabato domenica non ha hanno aveva è era sono fu
         secondo""",
 }
+# Prepositions: a person named right after one is spoken about, not the one a sentence is about.
+_PREPOSITIONS = {code: frozenset(words.split()) for code, words in {
+    "nl": "in op aan bij met tegen voor na over naar tijdens uit om tot door zonder vanuit volgens van",
+    "en": "in on at to with for from by about against of",
+    "de": "in im am an auf bei mit gegen für nach über vor aus um durch ohne zu zum zur vom von",
+    "fr": "à au aux avec pour par sur contre dans de du des en",
+    "es": "a al con para por sobre contra en de del",
+    "it": "a al alla con per su contro in di del della",
+}.items()}
+_TITLE_WORDS = frozenset("minister premier president burgemeester wethouder staatssecretaris oud-minister oud-premier "
+                         "voorzitter directeur coach trainer".split())
 # Subjunctive forms that carry free indirect speech in German after an attributed quote.
 _DE_SUBJUNCTIVE = re.compile(
     r"\b(?:sei|seien|seiest|habe|hätten|hätte|könne|könnten|müsse|müssten|werde|würde|würden|gelte|solle|"
@@ -290,6 +301,7 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
         j += 1
     seen_head = False
     after_name = False  # the previous word was a capitalised noun or name (not an adjective)
+    after_noun = False  # the previous word was a lowercase noun (Dutch)
     while j < n and j - i < max_len:
         tok = tokens[j][0]
         lw = tok.lower()
@@ -314,7 +326,13 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
             break
         if after_name and not tok[0].isupper() and not _is_org_noun(lw):
             break  # "Peskov de gesprekken", "Rusland weten": a name ends the phrase ("het Frankfurter museum" goes on)
+        if after_noun and not tok[0].isupper() and not _is_org_noun(lw) and lw not in L.stop \
+                and lw not in _NAME_PARTICLES:
+            break  # adjectives go before the noun: "de eerste resultaten behaalde ..." ends at its verb
         after_name = tok[0].isupper() and not _adjective_like(lw, L)
+        # an inflected adjective ends in -e ("de voorlopige uitslag"); the noun after it heads the phrase
+        after_noun = L.code == "nl" and tok[0].islower() and lw not in L.det and not lw.endswith("e") \
+            and not _adjective_like(lw, L)
         seen_head = True
         j += 1
     if j == i or (j == i + 1 and low in L.det):
@@ -440,6 +458,8 @@ class _Context:
         self.quoted: list[tuple[int, int]] = []  # direct quotation spans (set by extract_quotes)
         self.mentions = sorted(mentions or [], key=lambda m: m.start)
         self.persons = [m for m in self.mentions if m.type == "PER"]
+        # "Samenwerkende Actiegroepen tegen Laagvliegen (SATL)": the acronym speaks with its full name
+        self.acronyms = _acronyms(text)
         # full names by surname: "Zelensky" -> "Volodymyr Zelensky" (longest name seen in the article)
         self.full: dict[str, str] = {}
         for m in self.persons:
@@ -472,7 +492,12 @@ class _Context:
             sent_start = max(before.rfind(". "), before.rfind("\n"))
             before = before[sent_start + 1:] if sent_start >= 0 else before
             words = [w.lower() for w in _WORD.findall(before)][-ROLE_WORDS_BEFORE:]
-            cut = [w for w in words if w.isalpha() or "-" in w]
+            # back to the clause boundary only: "de actiegroepen eisen dat minister X" gives X the role minister
+            stops = (L.stop - _ROLE_PARTICLES) | L.comp | L.verbs
+            k = len(words)
+            while k > 0 and words[k - 1] not in stops and (words[k - 1].isalpha() or "-" in words[k - 1]):
+                k -= 1
+            cut = words[k:]
             after = text[m.end:m.end + ROLE_CHARS_AFTER]
             if after.startswith(","):
                 app = after[1:].split(",")[0]
@@ -537,8 +562,8 @@ class _Context:
         best, best_score = None, 0.0
         for head_idx in range(len(words) - 1, -1, -1):
             head = words[head_idx]
-            if not _ROLE_HEAD.match(head) or head[0].isupper():
-                continue
+            if not _ROLE_HEAD.match(head) or head[0].isupper() or not _is_person_noun(head):
+                continue  # "de uitslag" names no person's role
             for role_words, name in self.roles:
                 if head in role_words:
                     mods = set(words[:head_idx])
@@ -640,10 +665,12 @@ class _Context:
             if f" {biggest.text}" in f" {written}" and _AND & set(low) and all(
                     w[:1].isupper() or w.lower() in _AND or w.lower() in _NAME_PARTICLES for w in written.split()):
                 return written, "ORG", "name"  # "Transport en Logistiek Nederland": the NER saw only its tail
-            return biggest.text, "ORG", "name"
+            return self.acronyms.get(biggest.text, biggest.text), "ORG", "name"
         if person:
             if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
                 return None, None, "invalid"
+            if low[0] in _DETERMINER_WORDS and len(words) == 2 and inside and all(m.type == "MISC" for m in inside):
+                return None, None, "unresolved"  # "de Fransman", "de Brit": a person the article leaves to context
             full = self.full.get(person.split()[-1].lower())
             if full:
                 return full, "PER", "name"
@@ -666,7 +693,8 @@ class _Context:
         if role:
             return role, "PER", "role"
         if _is_person_noun(head):
-            if low[0] in ("de", "het", "the", "der", "die", "le", "la", "el", "il") and len(words) <= 3:
+            if low[0] in ("de", "het", "the", "der", "die", "le", "la", "el", "il") and len(words) <= 3 \
+                    and not _plural_noun(head, self.L.code):  # "de actiegroepen" are no one person
                 near = self._near_person(sent_idx, last)
                 if near:
                     return near, "PER", "role_near"
@@ -708,6 +736,31 @@ class _Context:
         hi = upto if upto is not None else self.sents[sent_idx][0]
         return any(lo <= m.start < hi and m.type == "PER" and self.name_of(m) == name for m in self.persons)
 
+    def sole_person_of(self, sent_idx: int, name: str, upto: int | None = None) -> bool:
+        """Whether sentence ``sent_idx`` is about ``name`` alone: it names no other person, and either names
+        them (not only as the object of a preposition: "de moord op Pim Fortuyn") or names nobody and goes on
+        about them with a pronoun ("Hij waarschuwde China ...") without a name the tagger missed."""
+        lo, hi = self.sents[sent_idx]
+        if upto is not None:
+            hi = max(hi, upto)
+        here = [m for m in self.persons if lo <= m.start < hi and not self.quoted_at(m.start)]
+        if any(self.name_of(m) != name for m in here):
+            return False
+        preps = _PREPOSITIONS.get(self.L.code, frozenset())
+        if here:
+            for m in here:
+                before = [w.lower() for w in _WORD.findall(self.text[max(lo, m.start - 60):m.start])]
+                while len(before) > 1 and (before[-1] in self.L.det or before[-1] in _TITLE_WORDS):
+                    before.pop()  # "op minister Dekker": the preposition before the title
+                if not before or before[-1] not in preps:
+                    return True
+            return False
+        words = _WORD.findall(self.text[lo:hi])
+        if not any(w.lower() in self.L.pron for w in words):
+            return False
+        # two capitalised words inside the sentence: a name the tagger missed ("minister Nathalie Loiseau")
+        return not any(a[:1].isupper() and b[:1].isupper() for a, b in zip(words[1:], words[2:]))
+
     def subject_sentence(self, sent_idx: int) -> int:
         """The sentence the discourse subject of ``sent_idx`` was last named in (-1 if none)."""
         cur = self.subject[sent_idx - 1] if sent_idx > 0 else None
@@ -746,6 +799,44 @@ _ORG_NOUNS = set("""politie brandweer gemeente provincie regering kabinet inspec
     omroep krant om kamer raad commissie raadsman bureau dienst instituut vereniging stichting federatie
     staf leger presidentschap kantoor autoriteiten overheid ministerie gemeenteraad inspectie ngo museum
     police government ministry company bank party court council regierung polizei ministerium""".split())
+
+
+# Words inside a title before a name ("minister van Buitenlandse Zaken Kuleba").
+_ROLE_PARTICLES = frozenset({"van", "voor", "de", "het", "der", "des", "of", "the", "von", "für", "du", "de", "la",
+                             "del", "di", "della"})
+_ACRONYM_DEF = re.compile(r"((?:[A-ZÀ-Ý][\w'’-]+\s+(?:(?:[a-z]{1,5})\s+){0,2}){1,7}[A-ZÀ-Ý][\w'’-]+)\s*\(([A-Z]{2,8})\)")
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """Acronyms the text defines, with their expansion: the initials of the capitalised words must spell it."""
+    found: dict[str, str] = {}
+    for m in _ACRONYM_DEF.finditer(text):
+        words, acro = m.group(1).split(), m.group(2)
+        for k in range(len(words)):  # the expansion may start later in the match ("Volgens Transport en ...")
+            if words[k][:1].isupper() and _spells(acro, words[k:]):
+                found.setdefault(acro, " ".join(words[k:]))
+                break
+    return found
+
+
+def _spells(acro: str, words: list[str]) -> bool:
+    """Whether the initials spell ``acro``: each capitalised word gives its initial, a small lowercase word
+    may give one ("tegen" in SATL) or none ("en" in TLN)."""
+    if not words:
+        return not acro
+    w, rest = words[0], words[1:]
+    if w[:1].isupper():
+        return bool(acro) and acro[0] == w[0].upper() and _spells(acro[1:], rest)
+    return _spells(acro, rest) or (bool(acro) and acro[0] == w[0].upper() and _spells(acro[1:], rest))
+
+
+def _plural_noun(word: str, code: str) -> bool:
+    """A plural noun by its ending (Dutch -en/-s, English/Romance -s, German -en after a group noun)."""
+    if code == "nl":
+        return len(word) > 4 and word.endswith(("en", "ers", "els", "ems", "jes", "ies"))
+    if code in ("en", "fr", "es", "it"):
+        return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+    return False
 
 
 def _is_person_noun(word: str) -> bool:
@@ -848,7 +939,8 @@ PATTERN_CONFIDENCE = {
     "continuation": 0.8,   # a quote right after an attributed one, without its own attribution
     "embedded": 0.75,      # X noemt het ,,…'' (a partial quote inside a sentence)
     "colon_clause": 0.8,   # X zoekt het in de stad: ,,…''
-    "context": 0.8,        # a quote after sentences about one named person, without attribution
+    "context": 0.8,        # a quote after a sentence about one named person, without attribution
+    "context_unsure": 0.7,  # the same, the person named earlier or beside others (shown only with --all)
     "interview": 0.7,      # an answer after an interviewer's question (shown only with --all: who asks is unclear)
     "none": 0.2,           # no speaker found
 }
@@ -1158,7 +1250,19 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         if cont is not None:
             hits.append(cont)
     hits.sort(key=lambda h: h.start)
-    return hits
+    return [_addressed(h) for h in hits]
+
+
+_VOCATIVE = re.compile(r"\W*([A-ZÀ-Ý][\w'’-]+)\s*[,!]")
+
+
+def _addressed(q: Quote) -> Quote:
+    """A quote that opens by addressing its speaker by name ("Wouter, al je boeken liggen hier!") was said
+    to them, not by them: kept, with the speaker unresolved."""
+    m = _VOCATIVE.match(q.text)
+    if m is None or not q.speaker or m.group(1) not in q.speaker.split():
+        return q
+    return replace(q, speaker=None, speaker_type=None, confidence=min(q.confidence, SPEAKER_CONFIDENCE["unresolved"]))
 
 
 def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_words: int, embedded: bool, prev,
@@ -1191,8 +1295,11 @@ def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_wo
         if before:
             subject = ctx.name_of(before[0])
     if subject is not None and ctx.named_near(subject, si, upto=o_start):
+        # Shown only when the sentence before names this person as its only person, not after a preposition
+        # ("de moord op Pim Fortuyn", "kansloos tegen Bergkamp, Henry"): else the quote is kept, hidden.
+        sure = ctx.sole_person_of(si - 1, subject, upto=o_start) if si > 0 else False
         return Quote(inner, o_start, o_end, "direct", subject, None, None, None, "PER", None, si,
-                     confidence=PATTERN_CONFIDENCE["context"])
+                     confidence=PATTERN_CONFIDENCE["context"] if sure else PATTERN_CONFIDENCE["context_unsure"])
     if n_words < (MIN_EMBEDDED_WORDS if embedded else MIN_UNATTRIBUTED_WORDS):
         return None
     return Quote(inner, o_start, o_end, "direct", None, None, None, None, None, None, si,
