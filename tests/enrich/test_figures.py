@@ -4,6 +4,7 @@ import pytest
 
 from storyline.enrich.figures import extract_figures, parse_number
 from storyline.enrich.quotes import extract_quotes
+from storyline.records import Mention
 
 
 @pytest.mark.parametrize("phrase, expected", [
@@ -200,3 +201,13 @@ def test_scope_is_the_name_of_the_figures_clause():
 def test_each_count_of_people_takes_the_verb_that_follows_it():
     text = "Bij gevechten bij Tripoli zijn elf mensen omgekomen en 23 mensen gewond geraakt."
     assert [(f.value, f.category) for f in extract_figures(text, "nl", [])] == [(11.0, "dead"), (23.0, "injured")]
+
+
+def test_a_volgens_source_is_its_noun_phrase_not_the_person_the_sentence_is_about():
+    text = ("Volgens de voorlopige cijfers haalde burgemeesterskandidaat Sanne Vos zo'n vijftienduizend stemmen "
+            "meer dan haar rivaal. Volgens de brandweer waren er 120 mensen in het gebouw.")
+    mentions = [Mention("Sanne Vos", "PER", text.find("Sanne Vos"), text.find("Sanne Vos") + 9, 0)]
+    quotes = extract_quotes(text, "nl", mentions)
+    figs = {f.value: f for f in extract_figures(text, "nl", quotes=quotes, source="nos", mentions=mentions)}
+    assert figs[15000].reported_by == "de voorlopige cijfers"
+    assert figs[120].reported_by == "de brandweer"

@@ -935,6 +935,13 @@ def _type(speaker_type: str | None, name: str) -> str:
 
 
 _DETERMINERS = {"het", "de", "the", "der", "die", "das", "la", "le", "el", "een"}
+# Verbs right after a "volgens de ..." noun in Dutch word order (V2): they end the source's phrase.
+_FINITE_VERBS = frozenset("""is was zijn waren wordt werd worden werden heeft hebben had hadden zal zullen zou zouden
+    kan kunnen kon konden moet moeten moest moesten wil willen wilde gaat gaan ging gingen staat stond staan
+    komt kwam komen kwamen ligt lag liggen lagen blijft bleef blijven bleven telt telde tellen""".split())
+# An indirect quote the quotes stage is unsure of ("Volgens de eerste resultaten behaalde X ...": is X the
+# source?) does not name the reporter of the figures in its sentence; the rules after it decide.
+SURE_QUOTE = 0.7
 
 
 def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentions) -> tuple[str | None, str | None]:
@@ -946,6 +953,9 @@ def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentio
     v = _VOLGENS.search(text, s0, e0)
     if v:
         name = v.group("who").strip()
+        words = name.split()
+        if len(words) > 2 and words[-1].lower() in _FINITE_VERBS:
+            name = " ".join(words[:-1])  # "volgens de politie waren er ...": the noun, not its verb
         resolved, mtype = _resolve(name, mentions or ())
         return resolved, _type(mtype, resolved)
     # An attribution that closes the next sentence of the same paragraph covers this one too when that sentence
@@ -958,7 +968,8 @@ def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentio
                 if q.kind == "indirect" and q.start == ns and (q.speaker or q.speaker_text) and q.speaker_start and q.speaker_start > q.end:
                     return _quote_reporter(q)
     for q in quotes:
-        if q.sentence == si and (q.speaker or q.speaker_text) and q.kind == "indirect":
+        if q.sentence == si and (q.speaker or q.speaker_text) and q.kind == "indirect" \
+                and q.confidence >= SURE_QUOTE:
             return _quote_reporter(q)
     # A sentence that opens with its source and a reporting verb ("Het Nibud berekende ...", "Het OM eiste ...")
     s, e = sents[si]
@@ -984,7 +995,7 @@ def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentio
 
 _VOLGENS = re.compile(r"\b(?:[Vv]olgens|[Aa]ldus|[Ll]aut|[Ss]elon|[Ss]egún|[Ss]econdo|[Aa]ccording to)\s+"
                       r"(?P<who>(?:(?:het|de|the|der|die|dem|la|le|el|il)\s+)?(?:[A-ZÀ-Ý][\w'’.&-]*\s+){0,3}"
-                      r"[A-ZÀ-Ý][\w'’.&-]*|(?:het|de)\s+[a-zà-ÿ][\w-]+)")
+                      r"[A-ZÀ-Ý][\w'’.&-]*|(?:het|de)\s+(?:[a-zà-ÿ][\w-]*e\s+){0,2}[a-zà-ÿ][\w-]+)")
 _REPORT_VERB_FORMS = (r"zegt|zei|zeggen|zeiden|meldt|meldde|melden|meldden|schat|schatte|schatten|schatte|berekende|"
                       r"berekent|berekenden|verwacht|verwachtte|verwachten|eist|eiste|eisen|eisten|stelt|stelde|"
                       r"laat weten|liet weten|verklaarde|verklaart|telde|telt|rapporteert|rapporteerde|becijfert|"
