@@ -67,7 +67,7 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
     app.state.settings = settings
 
     for router in (articles.router, events.router, events.storylines, annotations.entities, annotations.quotes,
-                   annotations.figures, annotations.disagreements, search.router, feeds.router, web.router):
+                   annotations.figures, annotations.disagreements, annotations.developments, search.router, feeds.router, web.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _mount_docs(app)

@@ -1,5 +1,5 @@
 """Reading commands: articles, show, search, events, storylines, timeline, summary, entities, quotes, figures,
-disagreements, positions. Each parses its options, calls :mod:`storyline.read` and renders the result."""
+disagreements, developments, positions. Each parses its options, calls :mod:`storyline.read` and renders the result."""
 
 from __future__ import annotations
 
@@ -283,6 +283,21 @@ def disagreements(event: Optional[int] = EVENT, storyline: Optional[int] = STORY
         pairs = "\n".join(f"{_value(v)} — {s}" for v, s in zip(d.values, d.sources))
         table.add_row(_cell(d.id), _cell(d.what), _cell(pairs), _cell("\n".join(d.sentences)),
                       _cell("\n".join(d.articles)))
+    console.print(table)
+
+
+@app.command()
+def developments(event: Optional[int] = EVENT, storyline: Optional[int] = STORYLINE, as_json: bool = JSON):
+    """Counts that changed from one reported day to the next (a death toll rising), per storyline."""
+    rows = read.list_developments(open_store(), event=event, storyline=storyline)
+    if as_json:
+        print_json(rows)
+        return
+    table = _table(f"{len(rows)} developments", "storyline", "what", "day: values — reported by")
+    for d in rows:
+        steps = "\n".join(f"{p.day}: {' / '.join(_number(v) for v in p.values)} — {', '.join(p.reported_by)}"
+                           for p in d.points)
+        table.add_row(_cell(d.storyline), _cell(f"{d.what} ({d.category})"), _cell(steps))
     console.print(table)
 
 

@@ -23,5 +23,7 @@ from storyline.read.ids import *  # noqa: F401,F403
 from storyline.read.ids import __all__ as _ids
 from storyline.read.queries import *  # noqa: F401,F403
 from storyline.read.queries import __all__ as _queries
+from storyline.read.developments import *  # noqa: F401,F403
+from storyline.read.developments import __all__ as _developments
 
-__all__ = [*_contracts, *_ids, *_queries]
+__all__ = [*_contracts, *_ids, *_queries, *_developments]

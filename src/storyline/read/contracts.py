@@ -114,6 +114,7 @@ class FigureJSON(Contract):
     confidence: float = 1.0
     article: str
     sentence: str
+    scope: Optional[str] = None  # names in the figure's clause that say whose count it is ("CDA", "Istanbul")
 
 
 class DisagreementJSON(Contract):

@@ -200,7 +200,7 @@ def figure_json(r: sqlite3.Row) -> dict:
             "category": r["category"], "value": r["value"], "low": r["low"], "high": r["high"],
             "qualifier": r["qualifier"], "unit": r["unit"], "reported_by": r["reported_by"],
             "reporter_type": r["reporter_type"], "as_of": r["as_of"], "confidence": r["confidence"],
-            "article": r["article_id"], "sentence": r["sentence"]}
+            "article": r["article_id"], "sentence": r["sentence"], "scope": r["scope"]}
 
 
 def list_figures(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,

@@ -1,4 +1,4 @@
-"""/api/entities, /api/quotes, /api/figures, /api/disagreements: the enrichment stages' results."""
+"""/api/entities, /api/quotes, /api/figures, /api/disagreements, /api/developments: the enrichment stages' results."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from storyline import read
 from storyline.api.deps import get_settings, get_store, require_read
 from storyline.api.routers.common import EventParam, Filters, Page, filters, page
-from storyline.read import DisagreementJSON, EntityJSON, FigureJSON, QuoteJSON
+from storyline.read import DevelopmentJSON, DisagreementJSON, EntityJSON, FigureJSON, QuoteJSON
 from storyline.settings import Settings
 from storyline.store import Store
 
@@ -15,6 +15,7 @@ entities = APIRouter(prefix="/api/entities", tags=["entities"])
 quotes = APIRouter(prefix="/api/quotes", tags=["quotes"])
 figures = APIRouter(prefix="/api/figures", tags=["figures"])
 disagreements = APIRouter(prefix="/api/disagreements", tags=["disagreements"])
+developments = APIRouter(prefix="/api/developments", tags=["disagreements"])
 
 
 @entities.get("", dependencies=[Depends(require_read)], response_model=list[EntityJSON])
@@ -53,3 +54,12 @@ def list_figures(p: Page = Depends(page), f: Filters = Depends(filters), event: 
 @disagreements.get("", dependencies=[Depends(require_read)], response_model=list[DisagreementJSON])
 def list_disagreements(p: Page = Depends(page), event: EventParam = None, store: Store = Depends(get_store)):
     return read.list_disagreements(store, limit=p.limit, offset=p.offset, event=event)
+
+
+@developments.get("", dependencies=[Depends(require_read)], response_model=list[DevelopmentJSON])
+def list_developments(event: EventParam = None,
+                      storyline: str | None = Query(None, max_length=24, description="A storyline id: S3 or 3"),
+                      store: Store = Depends(get_store)):
+    """Counts that changed from one reported day to the next (a death toll rising): developments, not
+    disagreements. Of one storyline, of an event's storyline, or of all."""
+    return read.list_developments(store, storyline=storyline, event=event)
