@@ -267,3 +267,10 @@ def test_a_volgens_phrase_ends_at_the_verb_after_its_noun():
     for q in extract_quotes(text, "nl", _per(text, "Petra Jansen")):
         assert q.speaker != "Petra Jansen"
         assert "haalde" not in (q.speaker_text or "")
+
+
+def test_a_generic_person_of_a_nationality_is_no_speaker():
+    text = ("Zodra er over een verbod gesproken wordt, reageert de gemiddelde Italiaan met een zucht: "
+            ",,Er mag hier ook niks meer.''")
+    for q in extract_quotes(text, "nl", _per(text, "Italiaan", type_="MISC")):
+        assert q.speaker is None and q.confidence < 0.8

@@ -669,8 +669,9 @@ class _Context:
         if person:
             if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
                 return None, None, "invalid"
-            if low[0] in _DETERMINER_WORDS and len(words) == 2 and inside and all(m.type == "MISC" for m in inside):
-                return None, None, "unresolved"  # "de Fransman", "de Brit": a person the article leaves to context
+            if low[0] in _DETERMINER_WORDS and len(words) <= 4 and inside and all(m.type == "MISC" for m in inside):
+                # "de Fransman", "de gemiddelde Nederlander", "De La Scala-voorman": a demonym or a role, no name
+                return None, None, "unresolved"
             full = self.full.get(person.split()[-1].lower())
             if full:
                 return full, "PER", "name"
