@@ -211,3 +211,48 @@ def test_a_volgens_source_is_its_noun_phrase_not_the_person_the_sentence_is_abou
     figs = {f.value: f for f in extract_figures(text, "nl", quotes=quotes, source="nos", mentions=mentions)}
     assert figs[15000].reported_by == "de voorlopige cijfers"
     assert figs[120].reported_by == "de brandweer"
+
+
+def _parsed(text, words):
+    from storyline.records import ParsedSentence, Token
+
+    toks, pos = [], 0
+    for w, lemma, upos, head, dep in words:
+        start = text.index(w, pos)
+        toks.append(Token(w, lemma, upos, "", head, dep, start, start + len(w)))
+        pos = start + len(w)
+    return ParsedSentence(0, len(text), tuple(toks))
+
+
+def test_a_time_or_a_passive_subject_of_a_reporting_verb_is_no_reporter():
+    # a parse that reads "Twee dagen later" as the subject of "meldde": the time is no source
+    text = "Twee dagen later meldde de krant 40 slachtoffers."
+    words = [("Twee", "twee", "NUM", 1, "nummod"), ("dagen", "dag", "NOUN", 3, "nsubj"),
+             ("later", "later", "ADV", 1, "advmod"), ("meldde", "melden", "VERB", 3, "root"),
+             ("de", "de", "DET", 5, "det"), ("krant", "krant", "NOUN", 3, "obl"),
+             ("40", "40", "NUM", 7, "nummod"), ("slachtoffers", "slachtoffer", "NOUN", 3, "obj"),
+             (".", ".", "PUNCT", 3, "punct")]
+    figs = [f for f in extract_figures(text, "nl", [], source="NOS", parses=[_parsed(text, words)]) if f.value == 40]
+    assert figs and "dagen" not in (figs[0].reported_by or "")
+    # "toen 80 procent was geteld": what was counted is no reporter
+    text = "Het verschil bleef 500 stemmen toen 80 procent was geteld."
+    words = [("Het", "het", "DET", 1, "det"), ("verschil", "verschil", "NOUN", 2, "nsubj"),
+             ("bleef", "blijven", "VERB", 2, "root"), ("500", "500", "NUM", 4, "nummod"),
+             ("stemmen", "stem", "NOUN", 2, "xcomp"), ("toen", "toen", "SCONJ", 9, "mark"),
+             ("80", "80", "NUM", 7, "nummod"), ("procent", "procent", "NOUN", 9, "nsubj:pass"),
+             ("was", "zijn", "AUX", 9, "aux:pass"), ("geteld", "tellen", "VERB", 2, "advcl"),
+             (".", ".", "PUNCT", 2, "punct")]
+    figs = [f for f in extract_figures(text, "nl", [], source="NOS", parses=[_parsed(text, words)]) if f.value == 500]
+    assert figs and figs[0].reported_by == "NOS"
+
+
+def test_an_age_in_parentheses_is_cut_from_a_parsed_reporter():
+    text = "Burgemeester Karin Vos (52) meldt dat 30 woningen zijn ontruimd."
+    words = [("Burgemeester", "burgemeester", "NOUN", 4, "nsubj"), ("Karin", "Karin", "PROPN", 0, "appos"),
+             ("Vos", "Vos", "PROPN", 1, "flat"), ("(", "(", "PUNCT", 3, "punct"), ("52", "52", "NUM", 1, "nmod"),
+             ("meldt", "melden", "VERB", 4, "root")]
+    words = [(w, l, u, (5 if h == 4 else h), d) for w, l, u, h, d in words]
+    rest = [(")", ")", "PUNCT", 4, "punct")]
+    parse = _parsed(text, words[:5] + rest + [words[5]])
+    figs = [f for f in extract_figures(text, "nl", [], source="NOS", parses=[parse]) if f.value == 30]
+    assert figs and not (figs[0].reported_by or "").endswith("(52")

@@ -582,17 +582,38 @@ def _parse_head(parse, a: int, b: int) -> tuple[str | None, str | None, str | No
 
 
 def _parse_reporter(parse, sentence_start: int) -> tuple[int, int] | None:
-    """Span of the reporter of a parsed sentence: the volgens/aldus source, else the reporting verb's subject."""
+    """Span of the reporter of a parsed sentence: the volgens/aldus source, else the reporting verb's subject
+    (never a time, "Een week geleden claimde ..." read with "week" as the subject, nor a count)."""
     toks = parse.tokens
     for i, t in enumerate(toks):
-        if t.text.lower() in _SOURCE_PREPS and t.head != i:
+        if t.text.lower() in _SOURCE_PREPS and t.head != i and toks[t.head].lemma.lower() not in _TIME_NOUNS:
             return _subtree(parse, t.head, skip=i, cut=("punct", "acl:relcl"))
     for i, t in enumerate(toks):
         if t.pos == "VERB" and t.lemma.lower() in _REPORT_LEMMAS:
             for j, c in enumerate(toks):
-                if c.head == i and c.dep in ("nsubj", "nsubj:pass") and c.pos in ("PROPN", "NOUN"):
+                # the active subject only: "toen 99 procent was geteld" has what was counted as its subject
+                if c.head == i and c.dep == "nsubj" and c.pos in ("PROPN", "NOUN") \
+                        and c.lemma.lower() not in _TIME_NOUNS and c.lemma.lower() not in _UNIT_NOUNS:
                     return _subtree(parse, j)
     return None
+
+
+# Nouns of time: a parse that makes one the subject of a reporting verb misread an adverbial.
+_TIME_NOUNS = frozenset("""seconde minuut uur dag week weekend maand jaar eeuw ochtend middag avond nacht moment
+    tijd periode keer maandag dinsdag woensdag donderdag vrijdag zaterdag zondag day week month year time
+    tag woche monat jahr jour semaine mois an année día semana mes año giorno settimana mese anno""".split())
+_UNIT_NOUNS = frozenset("procent percent prozent procentpunt euro dollar stem zetel".split())
+def _names_time(phrase: str) -> bool:
+    """The phrase has a noun of time ("Twee dagen later", "Een week geleden"): an adverbial, no source."""
+    for w in re.findall(r"\w+", phrase.lower()):
+        if w in _TIME_NOUNS or (w.endswith("en") and w[:-2] in _TIME_NOUNS) or \
+                (w.endswith("s") and w[:-1] in _TIME_NOUNS) or w in ("geleden", "later", "eerder"):
+            return True
+    return False
+
+
+# "Binali Yildirim (63" where the parse cut an age in parentheses: the name without it.
+_TRAILING_PAREN = re.compile(r"\s*\([^)]*$")
 
 
 def _resolve(name: str, mentions: Sequence) -> tuple[str, str | None]:
@@ -974,7 +995,7 @@ def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentio
     # A sentence that opens with its source and a reporting verb ("Het Nibud berekende ...", "Het OM eiste ...")
     s, e = sents[si]
     m = _SOURCE_OPENS.match(text, s, e)
-    if m:
+    if m and not _names_time(m.group("who")):
         name = m.group("who").strip()
         first, last = name.split()[0], name.split()[-1]
         if (_fold(last) not in _STOP or last[:1].isupper()) and \
@@ -986,7 +1007,7 @@ def _reporter(pos: int, si: int, sents, quotes, text: str, breaks, parse, mentio
     if parse is not None:
         span = _parse_reporter(parse, parse.start)
         if span:
-            name = text[span[0]:span[1]].strip(" ,")
+            name = _TRAILING_PAREN.sub("", text[span[0]:span[1]]).strip(" ,")
             resolved, mtype = _resolve(name, [mt for mt in mentions or () if span[0] <= getattr(mt, "start", -1) < span[1]]
                                        or mentions or ())
             return resolved, _type(mtype, resolved)
