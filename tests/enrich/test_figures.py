@@ -245,14 +245,3 @@ def test_a_time_or_a_passive_subject_of_a_reporting_verb_is_no_reporter():
     figs = [f for f in extract_figures(text, "nl", [], source="NOS", parses=[_parsed(text, words)]) if f.value == 500]
     assert figs and figs[0].reported_by == "NOS"
 
-
-def test_an_age_in_parentheses_is_cut_from_a_parsed_reporter():
-    text = "Burgemeester Karin Vos (52) meldt dat 30 woningen zijn ontruimd."
-    words = [("Burgemeester", "burgemeester", "NOUN", 4, "nsubj"), ("Karin", "Karin", "PROPN", 0, "appos"),
-             ("Vos", "Vos", "PROPN", 1, "flat"), ("(", "(", "PUNCT", 3, "punct"), ("52", "52", "NUM", 1, "nmod"),
-             ("meldt", "melden", "VERB", 4, "root")]
-    words = [(w, l, u, (5 if h == 4 else h), d) for w, l, u, h, d in words]
-    rest = [(")", ")", "PUNCT", 4, "punct")]
-    parse = _parsed(text, words[:5] + rest + [words[5]])
-    figs = [f for f in extract_figures(text, "nl", [], source="NOS", parses=[parse]) if f.value == 30]
-    assert figs and not (figs[0].reported_by or "").endswith("(52")
