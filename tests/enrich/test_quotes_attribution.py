@@ -274,3 +274,15 @@ def test_a_generic_person_of_a_nationality_is_no_speaker():
             ",,Er mag hier ook niks meer.''")
     for q in extract_quotes(text, "nl", _per(text, "Italiaan", type_="MISC")):
         assert q.speaker is None and q.confidence < 0.8
+
+
+def test_dat_zei_x_makes_the_sentence_before_it_xs_report():
+    text = ("De nieuwe brug over de IJssel gaat pas in het najaar open. "
+            "Dat zei wethouder Lotte Bosman gisteren in de gemeenteraad.")
+    q = _one(text, mentions=_per(text, "Lotte Bosman"))
+    assert (q.kind, q.speaker) == ("indirect", "Lotte Bosman")
+    assert q.text == "De nieuwe brug over de IJssel gaat pas in het najaar open"
+    # a new paragraph, or a question before it: no report
+    assert extract_quotes("Gaat de brug open?\nDat zei Lotte Bosman niet.", "nl", []) == []
+    assert [q for q in extract_quotes("Gaat de brug in het najaar eindelijk open? Dat zei Lotte Bosman niet.",
+                                      "nl", []) if q.kind == "indirect"] == []

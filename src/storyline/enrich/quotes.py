@@ -940,6 +940,7 @@ PATTERN_CONFIDENCE = {
     "continuation": 0.8,   # a quote right after an attributed one, without its own attribution
     "embedded": 0.75,      # X noemt het ,,…'' (a partial quote inside a sentence)
     "colon_clause": 0.8,   # X zoekt het in de stad: ,,…''
+    "that_report": 0.85,   # … . Dat zei X gisteren.  (the sentence before is X's report)
     "context": 0.8,        # a quote after a sentence about one named person, without attribution
     "context_unsure": 0.7,  # the same, the person named earlier or beside others (shown only with --all)
     "interview": 0.7,      # an answer after an interviewer's question (shown only with --all: who asks is unclear)
@@ -949,6 +950,8 @@ SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.65, "r
                       "unresolved": 0.6, "none": 1.0}
 _APPOSITION_NAME = re.compile(r"\s*,\s*([A-Z][^,]{2,60}?),")
 # Singular finite reporting verbs of Dutch: with them "ze"/"zij" is one person (plurals end in -en).
+_PLURAL_REPORT_VERBS = {"zeggen", "zeiden", "melden", "meldden", "stellen", "stelden", "schrijven", "schreven",
+                        "lieten", "laten", "verklaarden", "vertelden", "concluderen", "concludeerden"}
 _SINGULAR_NL_VERBS = {"zei", "zegt", "stelt", "stelde", "meldt", "meldde", "vertelt", "vertelde", "verklaarde",
                       "verklaart", "benadrukte", "benadrukt", "schreef", "schrijft", "reageerde", "antwoordde",
                       "waarschuwde", "waarschuwt", "erkende", "erkent", "ontkende", "ontkent", "liet", "laat",
@@ -1242,6 +1245,20 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
                     confidence=_confidence(pattern, how, parsed, agrees))
         hits.append(hit)
         prev_indirect = hit
+    if L.code == "nl":
+        for si in range(1, len(sents)):
+            report = _report_before(text, sents, si, L)
+            if report is None:
+                continue
+            q_s, q_e, sp_s, sp_e, cue, cue_pos = report
+            if any(a < q_e and b > q_s for a, b in covered) or any(h.start < q_e and h.end > q_s for h in hits):
+                continue  # the sentence is already a quote
+            got = attribute(sp_s, sp_e, cue, cue_pos, si, q_s)
+            if got is None:
+                continue
+            name, sp_text, sp_s, sp_e, stype, how, parsed, agrees = got
+            hits.append(Quote(text[q_s:q_e], q_s, q_e, "indirect", name, sp_text, sp_s, sp_e, stype, cue, si - 1,
+                              confidence=_confidence("that_report", how, parsed, agrees)))
     hits.sort(key=lambda h: h.start)
     for o_start, o_end, inner, si, n_words, embedded in pending:
         before_all = [h for h in hits if h.end <= o_start and h.speaker_text is not None]
@@ -1508,6 +1525,36 @@ def _subject_of(text: str, s_start: int, pos: int, L: _Lang) -> tuple[int, int, 
     if 0 < e < len(toks) and toks[0][0].lower() in L.pron:
         return toks[0][1], toks[e - 1][2], toks[e][0]
     return None
+
+
+_THAT_OPENERS = {"dat", "dit"}
+
+
+def _report_before(text: str, sents, si: int, L: _Lang) -> tuple[int, int, int, int, str, int] | None:
+    """(quote_start, quote_end, speaker_start, speaker_end, cue, cue offset) when sentence ``si`` opens with
+    "Dat/Dit" and a reporting verb and names who said it ("Dat zei politiewoordvoerder Willem van Hooijdonk
+    gisteravond."): the sentence before it, in the same paragraph, is that speaker's report."""
+    s, e = sents[si]
+    toks = _tokens(text, s, e)
+    if len(toks) < 3 or toks[0][0].lower() not in _THAT_OPENERS:
+        return None
+    verb = toks[1][0].lower()
+    if verb not in L.verbs or verb not in _SINGULAR_NL_VERBS | _PLURAL_REPORT_VERBS:
+        return None
+    if verb in L.needs_particle and not _has_particle(toks, 1, L):
+        return None
+    ne = _np_at(toks, 2, L)
+    if ne <= 2:
+        return None
+    p_s, p_e = sents[si - 1]
+    if "\n" in text[p_e:s] or "\n" in text[p_s:p_e].strip():
+        return None  # a new paragraph: "Dat" points elsewhere
+    q_e = p_e
+    while q_e > p_s and text[q_e - 1] in " .!?\n":
+        q_e -= 1
+    if q_e - p_s <= MIN_REPORT_CHARS or text[p_e - 1:p_e] == "?":
+        return None
+    return p_s, q_e, toks[2][1], toks[ne - 1][2], toks[1][0], toks[1][1]
 
 
 def _has_particle(toks, k: int, L: _Lang, window: int = 9) -> bool:
