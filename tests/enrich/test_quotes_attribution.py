@@ -286,3 +286,13 @@ def test_dat_zei_x_makes_the_sentence_before_it_xs_report():
     assert extract_quotes("Gaat de brug open?\nDat zei Lotte Bosman niet.", "nl", []) == []
     assert [q for q in extract_quotes("Gaat de brug in het najaar eindelijk open? Dat zei Lotte Bosman niet.",
                                       "nl", []) if q.kind == "indirect"] == []
+
+
+def test_a_quote_closed_with_the_wrong_mark_does_not_derail_the_next_ones():
+    text = ('De winst deed de partij goed. "We kijken vooral naar onszelf\', zegt lijsttrekker Eva de Bruin. '
+            '"Dit is een enorme steun voor ons programma." Later op de avond kwam de uitslag binnen. '
+            '"Laten we hopen dat het zo blijft", zegt fractievoorzitter Mark Smit.')
+    quotes = extract_quotes(text, "nl", _per(text, "Eva de Bruin", "Mark Smit"))
+    said = {q.text: q.speaker for q in quotes}
+    assert said.get("Dit is een enorme steun voor ons programma.") == "Eva de Bruin"
+    assert said.get("Laten we hopen dat het zo blijft") == "Mark Smit"

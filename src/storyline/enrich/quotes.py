@@ -249,7 +249,9 @@ _DOUBLE = re.compile(
     r"|„(?P<b>[^„“”\n]+?)[“”]"
     r"|«\s?(?P<c>[^«»\n]+?)\s?»"
     r"|»(?P<d>[^«»\n]+?)«"
-    r"|\"(?P<e>[^\"\n]+?)\""
+    # straight quotes open before a word and close after one: a quote closed with the wrong mark
+    # ("Je kijkt …', zegt X. "Dit is …") then costs that quote, not the pairing of the rest of the article
+    r"|(?<![\w.,!?])\"(?=\S)(?P<e>[^\"\n]+?)(?<=\S)\"(?!\w)"
     r"|,,(?P<f>[^\n]+?)(?:''|\"|”|“)"
 )
 _SINGLE = re.compile(
