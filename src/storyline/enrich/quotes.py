@@ -286,6 +286,8 @@ def _is_cap(tok: str) -> bool:
     return tok[:1].isupper() or (tok[:1].isdigit() is False and "-" in tok and tok.split("-")[-1][:1].isupper())
 
 
+# "De 82-jarige politicus": an age is an adjective of the speaker phrase.
+_AGE_WORD = re.compile(r"^\d{1,3}-jarige?$")
 _NAME_PARTICLES = {"van", "der", "den", "de", "von", "zu", "del", "da", "di", "le", "la", "bin", "al", "ter", "ten"}
 
 
@@ -324,7 +326,8 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
             if end:
                 j = end  # "Transport en Logistiek Nederland (TLN)": one organisation, its initials say so
                 break
-        if lw in L.stop or lw in L.verbs or lw in L.comp or tok[0].isdigit() or _TIME_WORD.match(lw):
+        if lw in L.stop or lw in L.verbs or lw in L.comp or (tok[0].isdigit() and not _AGE_WORD.match(lw)) \
+                or _TIME_WORD.match(lw):
             break
         if after_name and not tok[0].isupper() and not _is_org_noun(lw):
             break  # "Peskov de gesprekken", "Rusland weten": a name ends the phrase ("het Frankfurter museum" goes on)
@@ -801,6 +804,7 @@ _ORG_NOUNS = set("""politie brandweer gemeente provincie regering kabinet inspec
     partij bond vakbond bank bedrijf fabrikant club organisatie fonds pensioenfonds universiteit ziekenhuis
     omroep krant om kamer raad commissie raadsman bureau dienst instituut vereniging stichting federatie
     staf leger presidentschap kantoor autoriteiten overheid ministerie gemeenteraad inspectie ngo museum
+    bestuur college kiesraad hof toezichthouder directie fractie coalitie oppositie
     police government ministry company bank party court council regierung polizei ministerium""".split())
 
 
