@@ -20,12 +20,18 @@ __all__ = [
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    exists = getattr(conn, "table_exists", None)  # the PostgreSQL connection adapter reads its own catalog
+    if exists is not None:
+        return exists(name)
     row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (name,)).fetchone()
     return row is not None
 
 
 def database_file(conn: sqlite3.Connection) -> str:
     """The file behind ``conn`` ("" for an in-memory database): a cache key across connections."""
+    key = getattr(conn, "database_key", None)  # PostgreSQL: the database URL
+    if key is not None:
+        return key
     return conn.execute("PRAGMA database_list").fetchone()[2] or ""
 
 
