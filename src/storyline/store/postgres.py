@@ -86,12 +86,15 @@ def _pool(url: str) -> ConnectionPool:
         return pool
 
 
-def close_pools() -> None:
-    """Close every pool of this process (tests; a server shutting down)."""
+def close_pools(url: str | None = None) -> None:
+    """Close the pool of ``url`` (every pool of this process when None): tests, a server shutting down."""
     with _LOCK:
-        for pool in _POOLS.values():
-            pool.close()
-        _POOLS.clear()
+        for key in [url] if url is not None else list(_POOLS):
+            pool = _POOLS.pop(key, None)
+            if pool is not None:
+                pool.close()
+        for key in [k for k in _DIALECTS if url is None or k[0].startswith(url + "#")]:
+            del _DIALECTS[key]
 
 
 def _translate(exc: psycopg.Error, url: str, doing: str) -> Exception:
