@@ -145,7 +145,7 @@ class WatchState:
         }
 
     def _has(self, table: str) -> bool:
-        from storyline.store.views import has_table
+        from storyline.store.tables import has_table
 
         return has_table(self.conn, table)
 

@@ -40,7 +40,7 @@ def parse_storyline_id(text: str) -> int | None:
 
 
 def has_event_tables(conn: sqlite3.Connection) -> bool:
-    from storyline.store.views import has_table
+    from storyline.store.tables import has_table
 
     return has_table(conn, "events")
 

@@ -105,7 +105,7 @@ def search_filtered(store, query: str, *, limit: int, offset: int = 0, since: st
 
     Returns (article, rank, snippet) like :meth:`SQLiteStore.search`. Raises ValueError for an unusable query.
     """
-    from storyline.store.views import has_table
+    from storyline.store.tables import has_table
 
     clauses, params = [], []
     if source:

@@ -11,20 +11,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from storyline.store.tables import has_table
+
 __all__ = [
     "has_table", "event_article_ids", "event_articles", "previous_event_id", "event_row", "list_event_rows",
     "storyline_row", "list_storyline_rows", "storyline_event_ids", "event_growth", "articles_for_entity",
     "event_state_stamp", "event_members", "count_events", "cooccurring_entities", "article_ids_matching",
     "source_names", "event_of_article", "count_articles_at", "database_file",
 ]
-
-
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    exists = getattr(conn, "table_exists", None)  # the PostgreSQL connection adapter reads its own catalog
-    if exists is not None:
-        return exists(name)
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (name,)).fetchone()
-    return row is not None
 
 
 def database_file(conn: sqlite3.Connection) -> str:
