@@ -152,6 +152,7 @@ class PgStatement:
     named: bool = False
     returns_id: bool = False
     replace: tuple[str, tuple[int, ...]] | None = None
+    many: str = ""  # the statement for ``executemany``: no RETURNING (no row id is read there)
 
 
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+(IGNORE|REPLACE)\s+)?INTO\s+\"?(\w+)\"?\s*(\(([^)]*)\))?",
@@ -218,7 +219,7 @@ class PgDialect:
         if do_update and columns:
             text = text[:do_update.end()] + _qualify_set(text[do_update.end():], table, columns)
 
-        returns_id = False
+        returns_id, many = False, ""
         if insert and info is not None and re.search(r"\bVALUES\b", text, re.IGNORECASE):
             alias = info.rowid_alias
             if alias and alias not in columns and insert.group(3):
@@ -231,15 +232,14 @@ class PgDialect:
                               text, count=1, flags=re.IGNORECASE)
             key = alias or info.identity
             if key and not _RETURNING_END.search(text):
+                many = _placeholders(text)
                 text = text.rstrip().rstrip(";") + f' RETURNING "{key}"'
                 returns_id = True
 
         named = bool(re.search(r"\?\d", text))
-        if named:
-            text = _PARAM.sub(lambda m: f"%(p{m.group(1)})s", text)
-        else:
-            text = _outside_literals(text, lambda p: p.replace("?", "%s"))
-        return PgStatement(text, named=named, returns_id=returns_id, replace=replace)
+        text = _placeholders(text)
+        return PgStatement(text, named=named, returns_id=returns_id, replace=replace,
+                           many=many if returns_id else text)
 
     @staticmethod
     def params(statement: PgStatement, params: Sequence[Any] | None) -> Any:
@@ -248,6 +248,13 @@ class PgDialect:
         if statement.named:
             return {f"p{i}": v for i, v in enumerate(values, start=1)}
         return values
+
+
+def _placeholders(sql: str) -> str:
+    """SQLite's ``?`` as psycopg's ``%s``, and ``?N`` as ``%(pN)s`` (one value used in several places)."""
+    if re.search(r"\?\d", sql):
+        return _PARAM.sub(lambda m: f"%(p{m.group(1)})s", sql)
+    return _outside_literals(sql, lambda p: p.replace("?", "%s"))
 
 
 def _escape_percent(sql: str) -> str:

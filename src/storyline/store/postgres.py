@@ -21,6 +21,11 @@ from psycopg.types.numeric import NumericLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from storyline.errors import StoreBusy, StoreError, StoreForeign, StoreFull, StoreMissing, StoreReadOnly, StoreTooNew
+
+try:  # the driver lock's own error (E308) comes with the Dask executor; before it, the store-busy one
+    from storyline.errors import DriverLocked
+except ImportError:  # pragma: no cover
+    DriverLocked = StoreBusy
 from storyline.records import Article
 from storyline.settings import get_settings
 from storyline.store.annotations import AnnotationQueries
@@ -191,13 +196,13 @@ class PgConnection:
         rows = [self.dialect.params(statement, p) for p in seq_of_params]
         if not rows:
             return
-        if statement.replace or statement.returns_id:
+        if statement.replace:
             for params in rows:
                 self._execute_prepared(statement, params)
             return
         try:
             with self.raw.cursor() as cursor:
-                cursor.executemany(statement.sql, rows)
+                cursor.executemany(statement.many, rows)
         except psycopg.Error as exc:
             raise _translate(exc, self.url, "running a query") from exc
 
@@ -365,7 +370,7 @@ class PostgresStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries,
         advisory lock on a connection of its own, released when the block ends or the process dies.
 
         Raises:
-            StoreBusy: another driver holds it.
+            DriverLocked: another driver holds it.
         """
         try:
             conn = psycopg.connect(self.url, autocommit=True)
@@ -374,7 +379,7 @@ class PostgresStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries,
         key = "hashtext('storyline-driver:' || current_database() || '.' || current_schema())"
         try:
             if not conn.execute(f"SELECT pg_try_advisory_lock({key})").fetchone()[0]:
-                raise StoreBusy(f"another storyline process is already ingesting into {_safe_url(self.url)} "
+                raise DriverLocked(f"another storyline process is already ingesting into {_safe_url(self.url)} "
                                 "(it holds the driver lock); run one ingest per database at a time, or wait for it "
                                 "to finish")
             try:

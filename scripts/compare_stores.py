@@ -1,7 +1,7 @@
 """Show that the SQLite and the PostgreSQL store hold the same results for the same articles.
 
-    python scripts/compare_backends.py --articles 300
-    python scripts/compare_backends.py --articles 300 --pg postgresql://user@host/db --keep /tmp/cmp
+    python scripts/compare_stores.py --articles 300
+    python scripts/compare_stores.py --articles 300 --pg postgresql://user@host/db --keep /tmp/cmp
 
 Takes the first N articles of the DPG Media 2019 corpus (``../shared/data/dpgmedia2019-partisan-nl``; the
 held-out ids in ``../shared/heldout`` are left out), runs ``storyline ingest`` on them once into a fresh SQLite
