@@ -224,3 +224,42 @@ def test_annotations_are_replaced_and_ids_follow_sqlite_rules(store):
     with store.transaction():
         did = store.save_disagreement("dode", None, None, None, [figures[0]["id"], figures[0]["id"]])
         assert store.save_disagreement("dode", None, None, None, [figures[0]["id"]]) == did
+
+
+# --------------------------------------------------------------------------- watching and alerts
+def test_watch_state_alerts_and_follows(store):
+    from storyline.store.alerts import WatchState
+
+    save(store, art("a", "Tekst a.", source="NOS"), art("b", "Tekst b.", source="RTL"))
+    state = WatchState(store)
+    with store.transaction():
+        state.save_source_state("feed", etag="e1", last_modified=None, polled=1.0, next_poll=2.0, failures=0,
+                                error=None)
+        state.save_source_state("feed", etag="e2", last_modified="x", polled=3.0, next_poll=4.0, failures=1,
+                                error="timeout")
+        state.mark_items("feed", [("i1", "a", "stored"), ("i2", None, "failed")], at=5.0)
+        state.mark_items("feed", [("i1", None, "stored"), ("i2", None, "failed")], at=6.0)
+        state.record_arrivals(["a", "b", "a"], at=10.0)
+        first = state.add_alert(kind="new", key="k1", created_at=10.0, title="Nieuw", detail={"n": 1})
+        again = state.add_alert(kind="new", key="k1", created_at=11.0, title="Nieuw", detail={"n": 1})
+        second = state.add_alert(kind="burst", key="k2", created_at=12.0, title=None, detail={})
+        state.record_delivery(first, "stdout", status="failed", attempts=1, error="x", at=10.0)
+        state.record_delivery(first, "stdout", status="failed", attempts=1, error="y", at=11.0)
+        eid = store.create_entity("Mark Rutte", "PER", "mark rutte")
+        store.update_entity(eid, mention_count=3)
+        follow = state.add_follow("entity", eid, at=1.0)
+        assert state.add_follow("entity", eid, at=2.0) == follow
+        state.advance_follow(follow, event_id=5, quote_id=0, disagreement_id=2)
+        state.advance_follow(follow, event_id=3, quote_id=1, disagreement_id=0)
+    assert state.source_state("feed")["etag"] == "e2" and state.source_state("feed")["failures"] == 1
+    items = state.item_states("feed", ["i1", "i2", "i3"])
+    assert items["i1"]["article_id"] == "a" and items["i1"]["attempts"] == 2 and items["i2"]["attempts"] == 2
+    assert state.stream_count(0.0, 10.0) == 2 and state.first_arrival() == 10.0
+    assert first is not None and again is None and second == first + 1
+    assert [a["key"] for a in state.alerts()] == ["k2", "k1"] and state.alerts()[1]["detail"] == {"n": 1}
+    assert state.failed_deliveries(max_attempts=3, since=0.0) == [{"alert_id": first, "sink": "stdout", "attempts": 2}]
+    assert state.find_entity("mark RUTTE") == eid and state.entity_name(eid) == "Mark Rutte"
+    (row,) = state.follows()
+    assert (row["last_event_id"], row["last_quote_id"], row["last_disagreement_id"]) == (5, 1, 2)
+    with store.transaction():
+        assert state.remove_follow("entity", eid) and not state.remove_follow("entity", eid)

@@ -39,6 +39,9 @@ def test_statements_are_rewritten_for_postgresql():
     assert insert.sql == ('INSERT INTO quotes ("id", text) VALUES ((SELECT COALESCE(MAX("id"), 0) + 1 FROM'
                           ' "quotes"), %s) RETURNING "id"') and insert.returns_id
     assert d.params(insert, (True,)) == [1]
+    assert d.statement("INSERT OR IGNORE INTO quotes (text) VALUES (?)").sql == (
+        'INSERT INTO quotes ("id", text) VALUES ((SELECT COALESCE(MAX("id"), 0) + 1 FROM "quotes"), %s)'
+        ' ON CONFLICT DO NOTHING RETURNING "id"')
     with pytest.raises(UntranslatableSQL):
         d.statement("SELECT name FROM sqlite_master")
 

@@ -222,6 +222,7 @@ class PgDialect:
         returns_id, many = False, ""
         if insert and info is not None and re.search(r"\bVALUES\b", text, re.IGNORECASE):
             alias = info.rowid_alias
+            insert = _INSERT.match(text)  # positions in the statement as rewritten so far
             if alias and alias not in columns and insert.group(3):
                 # SQLite gives a rowid alias MAX(id) + 1 (an id freed at the top is used again): same here, so
                 # ids (shown to users) match. One writer per database (the driver lock) keeps it race-free.
