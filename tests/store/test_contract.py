@@ -263,3 +263,19 @@ def test_watch_state_alerts_and_follows(store):
     assert (row["last_event_id"], row["last_quote_id"], row["last_disagreement_id"]) == (5, 1, 2)
     with store.transaction():
         assert state.remove_follow("entity", eid) and not state.remove_follow("entity", eid)
+
+
+def test_sqlite_conflict_clauses_mean_the_same_on_every_backend(store):
+    # The store's SQL is written once (SQLite's dialect); these clauses are what PostgreSQL must mimic exactly.
+    with store.transaction() as conn:
+        assert [store.create_entity(n, "PER", n.lower()) for n in ("A", "B")] == [1, 2]
+        conn.executemany("INSERT OR IGNORE INTO entity_keys (key, kind, entity_id) VALUES (?,?,?)",
+                         [("a", "name", 1), ("b", "name", 1), ("a", "name", 2), ("a", "name", 1)])
+        conn.execute("UPDATE OR IGNORE entity_keys SET entity_id = ? WHERE entity_id = ?", (2, 1))
+        conn.execute("INSERT OR REPLACE INTO cluster_meta (key, value) VALUES (?, ?)", ("seq", "1"))
+        conn.execute("INSERT OR REPLACE INTO cluster_meta (key, value) VALUES (?, ?)", ("seq", "2"))
+    rows = sorted(tuple(r) for r in store.conn.execute("SELECT key, kind, entity_id FROM entity_keys"))
+    assert rows == [("a", "name", 1), ("a", "name", 2), ("b", "name", 2)]  # the colliding row was skipped
+    assert [tuple(r) for r in store.conn.execute("SELECT key, value FROM cluster_meta")] == [("seq", "2")]
+    assert store.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
+                              ("entity_keys",)).fetchone() is not None

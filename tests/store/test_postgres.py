@@ -42,8 +42,14 @@ def test_statements_are_rewritten_for_postgresql():
     assert d.statement("INSERT OR IGNORE INTO quotes (text) VALUES (?)").sql == (
         'INSERT INTO quotes ("id", text) VALUES ((SELECT COALESCE(MAX("id"), 0) + 1 FROM "quotes"), %s)'
         ' ON CONFLICT DO NOTHING RETURNING "id"')
+    assert d.statement("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?").sql == \
+        "SELECT 1 WHERE to_regclass(%s) IS NOT NULL"
+    assert d.statement("INSERT OR REPLACE INTO event_articles (article_id, event_id, score) VALUES (?, 7, ?)"
+                       ).replace == ('DELETE FROM "event_articles" WHERE "article_id" = %s', (0,))
     with pytest.raises(UntranslatableSQL):
         d.statement("SELECT name FROM sqlite_master")
+    with pytest.raises(UntranslatableSQL):
+        d.statement("INSERT OR REPLACE INTO event_articles (article_id, event_id) SELECT a, b FROM t")
 
 
 def test_portable_ddl_is_translated_and_sqlite_only_ddl_refused():

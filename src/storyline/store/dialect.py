@@ -17,6 +17,8 @@ SQLite                                    PostgreSQL
 ``INSERT OR IGNORE INTO …``               ``INSERT INTO … ON CONFLICT DO NOTHING``
 ``INSERT OR REPLACE INTO t (…) VALUES``   ``DELETE`` of the row with that primary key, then ``INSERT`` (as SQLite
                                           does: the new row comes last in insertion order)
+``UPDATE OR IGNORE t SET k = ? WHERE …``  ``UPDATE … AND NOT EXISTS`` (a row holding the new primary key already):
+                                          the rows SQLite would skip stay as they are
 ``ON CONFLICT … DO UPDATE SET n = n+…``   the right-hand ``n`` qualified with the table (PostgreSQL finds a bare
                                           column ambiguous there)
 ``MAX(a, b)`` / ``MIN(a, b)``             ``GREATEST(a, b)`` / ``LEAST(a, b)`` (the aggregates stay)
@@ -25,6 +27,8 @@ SQLite                                    PostgreSQL
 ``x = ? COLLATE NOCASE``                  ``lower(x) = lower(%s)``
 ``WHERE +col`` (SQLite: skip an index)    ``WHERE col``
 ``LIMIT ?`` (``-1``: no limit)            ``LIMIT NULLIF(%s, -1)``
+``SELECT 1 FROM sqlite_master WHERE type  ``SELECT 1 WHERE to_regclass(%s) IS NOT NULL``
+= 'table' AND name = ?``
 ``INSERT INTO t`` (``id INTEGER PRIMARY   ``id`` given as ``MAX(id) + 1``: SQLite's rowid rule, so ids match; with
 KEY``, a rowid alias)                     ``RETURNING id`` for ``lastrowid``
 ========================================  =====================================================================
@@ -161,6 +165,8 @@ _NOCASE = re.compile(r"([\w.]+)\s*=\s*\?\s+COLLATE\s+NOCASE", re.IGNORECASE)
 _UNARY_PLUS = re.compile(r"\b(WHERE|AND|OR|ON)\s+\+(?=[A-Za-z_])", re.IGNORECASE)
 _LIMIT_PARAM = re.compile(r"\bLIMIT\s+\?(?!\d)", re.IGNORECASE)
 _PARAM = re.compile(r"\?(\d*)")
+_TABLE_EXISTS = re.compile(r"^\s*SELECT\s+1\s+FROM\s+sqlite_master\s+WHERE\s+type\s*(?:=\s*'table'|IN\s*\(\s*'table'\s*,"
+                           r"\s*'view'\s*\))\s+AND\s+name\s*=\s*(\?|'\w+')\s*$", re.IGNORECASE)
 _DO_UPDATE = re.compile(r"\bDO\s+UPDATE\s+SET\b", re.IGNORECASE)
 _RETURNING_END = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
@@ -182,6 +188,9 @@ class PgDialect:
         return found
 
     def _translate(self, sql: str) -> PgStatement:
+        exists = _TABLE_EXISTS.match(sql)
+        if exists:  # "does this table exist": the catalog's answer, in the same one-row-or-none form
+            return PgStatement(f"SELECT 1 WHERE to_regclass({_placeholders(exists.group(1))}) IS NOT NULL")
         if "sqlite_master" in sql or re.search(r"\bPRAGMA\b", sql, re.IGNORECASE) or "julianday" in sql:
             raise UntranslatableSQL(f"SQLite-only statement: {sql.strip()[:200]!r}")
         text = sql.replace(_NOW_SQLITE, _NOW_PG)
@@ -198,6 +207,7 @@ class PgDialect:
             return re.sub(r"\bgroup_concat\s*\(", "string_agg(", part, flags=re.IGNORECASE)
 
         text = _escape_percent(_outside_literals(text, rewrite))
+        text = self._update_or_ignore(text, sql)
         text = _scalar_minmax(text)
 
         replace = None
@@ -209,9 +219,13 @@ class PgDialect:
             if info is None or not columns or not info.primary_key:
                 raise UntranslatableSQL(f"INSERT OR REPLACE needs a known table and column list: {sql[:200]!r}")
             values = re.search(r"\bVALUES\s*\((.*)\)\s*$", text, re.IGNORECASE | re.DOTALL)
-            if not values or any(v.strip() != "?" for v in _split_top(values.group(1))):
-                raise UntranslatableSQL(f"INSERT OR REPLACE is translated for VALUES (?, …) only: {sql[:200]!r}")
-            positions = tuple(columns.index(k) for k in info.primary_key)
+            exprs = _split_top(values.group(1)) if values else []
+            if len(exprs) != len(columns) or any(k not in columns or exprs[columns.index(k)].strip() != "?"
+                                                 for k in info.primary_key):
+                raise UntranslatableSQL(f"INSERT OR REPLACE is translated for VALUES (…) with the key as ? "
+                                        f"parameters only: {sql[:200]!r}")
+            # the parameter number of each key column: the ``?`` counted in the values before it
+            positions = tuple(sum(e.count("?") for e in exprs[:columns.index(k)]) for k in info.primary_key)
             where = " AND ".join(f'"{k}" = %s' for k in info.primary_key)
             replace = (f'DELETE FROM "{table}" WHERE {where}', positions)
 
@@ -241,6 +255,27 @@ class PgDialect:
         text = _placeholders(text)
         return PgStatement(text, named=named, returns_id=returns_id, replace=replace,
                            many=many if returns_id else text)
+
+    def _update_or_ignore(self, text: str, sql: str) -> str:
+        """``UPDATE OR IGNORE t SET k = ? WHERE …``: rows whose new key another row holds already are left
+        as they are (SQLite skips them); the check is on the primary key."""
+        m = re.match(r'^\s*UPDATE\s+OR\s+IGNORE\s+"?(\w+)"?\s+SET\s+("?\w+"?)\s*=\s*\?\s+WHERE\s+(.*)$', text,
+                     re.IGNORECASE | re.DOTALL)
+        if not re.match(r"^\s*UPDATE\s+OR\s+IGNORE\b", text, re.IGNORECASE):
+            return text
+        info = self.tables.get(m.group(1)) if m else None
+        if m is None or info is None:
+            raise UntranslatableSQL(f"UPDATE OR IGNORE is translated for one 'SET key = ?' only: {sql[:200]!r}")
+        table, column, where = m.group(1), m.group(2).strip('"'), m.group(3)
+        if column not in info.primary_key:
+            return f'UPDATE "{table}" SET "{column}" = ? WHERE {where}'  # no key changes: nothing can collide
+        # numbered parameters: the new value (?1) is used twice
+        count = iter(range(1, 1000))
+        where = re.sub(r"\?(?!\d)", lambda _: f"?{next(count) + 1}", where)
+        same = " AND ".join(f'dup."{k}" = ?1' if k == column else f'dup."{k}" = "{table}"."{k}"'
+                            for k in info.primary_key)
+        return (f'UPDATE "{table}" SET "{column}" = ?1 WHERE ({where}) AND NOT EXISTS'
+                f' (SELECT 1 FROM "{table}" AS dup WHERE {same})')
 
     @staticmethod
     def params(statement: PgStatement, params: Sequence[Any] | None) -> Any:
