@@ -103,6 +103,7 @@ def test_articles_round_trip_and_list_in_stream_order(store):
     assert store.get_article("late") == late
     assert [a.id for a in store.get_articles(["undated", "late", "nope"])] == ["undated", "late"]
     assert [a.id for a in store.list_articles()] == ["early", "late", "undated"]
+    assert [a.id for a in store.iter_articles_in_order()] == ["early", "late", "undated"]
     assert [a.id for a in store.list_articles(source="NOS")] == ["late"]
     assert [a.id for a in store.list_articles(since="2022-02-28")] == ["late"]
     assert [a.id for a in store.list_articles(until="2022-02-27")] == ["early"]
@@ -125,6 +126,8 @@ def test_search_finds_word_forms_and_folds_diacritics(store):
          art("c", "In het café werd gesproken over het staakt-het-vuren.", title="Café"),
          art("x", "Het weer blijft morgen zonnig.", title="Weer"))
     assert [a.id for a, _, _ in store.search("gesprek")] == ["g"]
+    assert [a.id for a, _, _ in store.search("gesprekken")] == ["g"]
+    assert [a.id for a, _, _ in store.search("vredesgesprek")] == ["g"]  # the title's word, lemmatised
     assert [a.id for a, _, _ in store.search("Oekraine")] == ["g"]  # diacritics folded
     assert [a.id for a, _, _ in store.search("cafe")] == ["c"]
     assert [a.id for a, _, _ in store.search("staakt-het-vuren")] == ["c"]

@@ -432,6 +432,23 @@ class PostgresStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries,
         if signature is not None:
             self.conn.execute("INSERT INTO minhashes (article_id, signature) VALUES (?,?)", (article.id, signature))
 
+    def iter_articles_in_order(self) -> Iterator[Article]:
+        """All articles in stream order, read through a server-side cursor: an export of millions of articles
+        holds a few hundred in memory at a time (a plain query would fetch them all first)."""
+        from storyline.store.sqlite import _ARTICLE_COLUMNS, _row_to_article
+
+        sql = (f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+               " ORDER BY COALESCE(published, estimated_date, '9999'), seq")
+        try:
+            with self._raw.transaction(), self._raw.cursor(name="storyline_articles",
+                                                           row_factory=_row_factory) as cursor:
+                cursor.itersize = 500
+                cursor.execute(sql)
+                for row in cursor:
+                    yield _row_to_article(row)
+        except psycopg.Error as exc:
+            raise _translate(exc, self.url, "reading") from exc
+
     def fts_rows(self, query: str, clauses: list[str], params: list, *, limit: int, offset: int = 0) -> list:
         """(article id, rank) of the articles matching ``query`` and the SQL ``clauses`` on ``articles a``, best
         first (rank: minus ``ts_rank``, so lower is better as with SQLite's bm25). ValueError for an unusable query."""
