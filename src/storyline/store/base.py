@@ -43,7 +43,13 @@ def backend_for(target: Any) -> str:
         if name not in _BACKENDS:
             import importlib
 
-            importlib.import_module(module)
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                from storyline.errors import StoreError
+
+                raise StoreError(f"a {scheme}:// database needs the PostgreSQL driver ({exc.name} is not installed):"
+                                 " pip install 'psycopg[binary]' psycopg-pool") from exc
         return name
     return _DEFAULT
 
