@@ -27,10 +27,10 @@ SQLite                                    PostgreSQL
 ``x = ? COLLATE NOCASE``                  ``lower(x) = lower(%s)``
 ``WHERE +col`` (SQLite: skip an index)    ``WHERE col``
 ``LIMIT ?`` (``-1``: no limit)            ``LIMIT NULLIF(%s, -1)``
-``SELECT 1 FROM sqlite_master WHERE type  ``SELECT 1 WHERE to_regclass(%s) IS NOT NULL``
-= 'table' AND name = ?``
-``INSERT INTO t`` (``id INTEGER PRIMARY   ``id`` given as ``MAX(id) + 1``: SQLite's rowid rule, so ids match; with
-KEY``, a rowid alias)                     ``RETURNING id`` for ``lastrowid``
+a table check on ``sqlite_master``        ``SELECT 1 WHERE to_regclass(%s) IS NOT NULL``
+``INSERT`` into a rowid alias table       ``id`` (an ``INTEGER PRIMARY KEY``) given as ``MAX(id) + 1``: SQLite's rowid
+                                          rule, so ids match; ``RETURNING id`` for ``lastrowid``
+``True`` / ``False`` parameters           ``1`` / ``0``, as SQLite stores them
 ========================================  =====================================================================
 
 Migrations (:func:`translate_ddl`): types ``INTEGER`` → ``BIGINT``, ``REAL`` → ``DOUBLE PRECISION``, ``BLOB`` →
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 __all__ = ["PgDialect", "PgStatement", "TableInfo", "UntranslatableSQL", "translate_ddl", "ROWID_TABLES",
