@@ -46,8 +46,9 @@ class _Section(BaseModel):
 
 
 class StoreSettings(_Section):
-    db: str = "storyline.db"  # a path (SQLite) or ":memory:"
+    db: str = "storyline.db"  # a path (SQLite), ":memory:", or postgresql://user@host/dbname
     busy_timeout_s: float = Field(30.0, gt=0)
+    pool_size: int = Field(10, ge=1)  # PostgreSQL: connections per process (the API's concurrent requests)
 
 
 class IngestSettings(_Section):

@@ -5,7 +5,7 @@ from datetime import date
 
 from storyline.store import Store
 from storyline.store import events as q
-from storyline.store.migrations import MIGRATIONS
+from storyline.store.migrations import MIGRATIONS, migration_parts
 from storyline.store.sqlite import _statements
 
 
@@ -69,8 +69,8 @@ def test_migration_fills_the_day_of_existing_postings(tmp_path):
     # A store written before the time bound existed (schema 4) gets its postings' days from the clusters.
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
-    for script in MIGRATIONS[:4]:
-        for stmt in _statements(script):
+    for entry in MIGRATIONS[:4]:
+        for stmt in [s for part in migration_parts(entry, "sqlite") for s in _statements(part)]:
             conn.execute(stmt)
     conn.execute("INSERT INTO events (id, last_date, last_seq) VALUES (1, '2019-05-06', 3), (2, NULL, 4)")
     conn.execute("INSERT INTO event_keys (key, event_id, last_seq) VALUES ('l:a', 1, 3), ('l:a', 2, 4)")

@@ -87,8 +87,8 @@ _state = _State()
 
 
 @app.callback()
-def main(db: Optional[str] = typer.Option(None, "--db", help="SQLite database (default $STORYLINE_DB or "
-                                                             "./storyline.db)")):
+def main(db: Optional[str] = typer.Option(None, "--db", help="SQLite database file or postgresql://user@host/dbname "
+                                                             "(default $STORYLINE_DB or ./storyline.db)")):
     _state.overrides = {"store": {"db": db}} if db else {}
 
 

@@ -145,8 +145,9 @@ class WatchState:
         }
 
     def _has(self, table: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                 (table,)).fetchone() is not None
+        from storyline.store.tables import has_table
+
+        return has_table(self.conn, table)
 
     # ------------------------------------------------------------------ alerts
     def add_alert(self, *, kind: str, key: str, created_at: float, title: str | None, detail: dict[str, Any],

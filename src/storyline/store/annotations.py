@@ -18,7 +18,7 @@ _SCOPE = """
         UNION ALL
         SELECT id FROM (SELECT e2.id FROM events e2 WHERE e2.storyline_id = (
             SELECT e1.storyline_id FROM event_articles ea1 JOIN events e1 ON e1.id = ea1.event_id
-            WHERE ea1.article_id = ?1) ORDER BY e2.id DESC LIMIT 400))
+            WHERE ea1.article_id = ?1) ORDER BY e2.id DESC LIMIT 400) AS recent_events)
       AND ea2.article_id != ?1
     ORDER BY ea2.rowid DESC LIMIT 400
 """
@@ -115,7 +115,8 @@ def candidate_quotes(conn: sqlite3.Connection, article_id: str, speaker_id: int 
 
 def merge_quotes(conn: sqlite3.Connection, keep: int, drop: int) -> None:
     """Move every occurrence of quote ``drop`` to ``keep`` (the same words from another outlet)."""
-    conn.execute("UPDATE OR IGNORE quote_articles SET quote_id = ? WHERE quote_id = ?", (keep, drop))
+    # The key of quote_articles is (article_id, start): moving a row to another quote cannot collide.
+    conn.execute("UPDATE quote_articles SET quote_id = ? WHERE quote_id = ?", (keep, drop))
     conn.execute("DELETE FROM quote_articles WHERE quote_id = ?", (drop,))
     conn.execute("UPDATE quotes SET speaker = COALESCE(speaker, (SELECT speaker FROM quotes WHERE id = ?)),"
                  " speaker_id = COALESCE(speaker_id, (SELECT speaker_id FROM quotes WHERE id = ?)),"

@@ -2,8 +2,9 @@
 
 :class:`Store` is abstract; :class:`storyline.store.sqlite.SQLiteStore` implements it (all SQL lives in
 ``storyline/store/``). A second backend (PostgreSQL) implements the same methods and registers itself
-with :func:`register_backend`; no stage changes. ``Store(path)`` opens the default backend, the way
-``pathlib.Path(...)`` gives the platform's path class.
+with :func:`register_backend`; no stage changes. ``Store(path)`` opens the backend its target names, the way
+``pathlib.Path(...)`` gives the platform's path class: a path SQLite (the default), a ``postgresql://`` URL
+:class:`storyline.store.postgres.PostgresStore`.
 
 Writes happen inside :meth:`Store.transaction`: a batch lands whole or not at all. Rows handed back for
 linking are plain dicts keyed by column name.
@@ -18,10 +19,14 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from storyline.records import Annotations, Article, Assignment, Mention
 
-__all__ = ["Store", "register_backend"]
+__all__ = ["Store", "backend_for", "register_backend"]
 
 _BACKENDS: dict[str, type["Store"]] = {}
 _DEFAULT = "sqlite"
+# URL schemes of ``store.db`` -> (backend, module that registers it): imported on first use, so the SQLite
+# default never loads a PostgreSQL driver.
+_SCHEMES = {"postgresql": ("postgresql", "storyline.store.postgres"),
+            "postgres": ("postgresql", "storyline.store.postgres")}
 
 
 def register_backend(name: str, cls: type["Store"]) -> None:
@@ -29,14 +34,40 @@ def register_backend(name: str, cls: type["Store"]) -> None:
     _BACKENDS[name] = cls
 
 
+def backend_for(target: Any) -> str:
+    """The backend a ``store.db`` value selects: ``postgresql://…`` PostgreSQL, anything else (a path) SQLite."""
+    text = str(target or "")
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if scheme in _SCHEMES:
+        name, module = _SCHEMES[scheme]
+        if name not in _BACKENDS:
+            import importlib
+
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                from storyline.errors import StoreError
+
+                raise StoreError(f"a {scheme}:// database needs the PostgreSQL driver ({exc.name} is not installed):"
+                                 " pip install 'psycopg[binary]' psycopg-pool") from exc
+        return name
+    return _DEFAULT
+
+
 class Store(ABC):
     """Record-level access to a Storyline database."""
 
     def __new__(cls, *args: Any, **kwargs: Any):
         if cls is Store:
-            if _DEFAULT not in _BACKENDS:
-                raise TypeError(f"no store backend {_DEFAULT!r} registered (import storyline.store)")
-            cls = _BACKENDS[_DEFAULT]
+            target = args[0] if args else kwargs.get("path")
+            if target is None:
+                from storyline.settings import get_settings
+
+                target = get_settings().store.db
+            name = backend_for(target)
+            if name not in _BACKENDS:
+                raise TypeError(f"no store backend {name!r} registered (import storyline.store)")
+            cls = _BACKENDS[name]
         return super().__new__(cls)
 
     # ------------------------------------------------------------------ lifecycle

@@ -40,7 +40,9 @@ def parse_storyline_id(text: str) -> int | None:
 
 
 def has_event_tables(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='events'").fetchone() is not None
+    from storyline.store.tables import has_table
+
+    return has_table(conn, "events")
 
 
 # --------------------------------------------------------------------------- clustering state

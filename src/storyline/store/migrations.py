@@ -1,12 +1,37 @@
-"""Versioned schema. Each migration runs once, in order, inside one transaction.
+"""Versioned schema, one list for every backend. Each migration runs once, in order, inside one transaction.
 
-Append new migrations; never edit one that has shipped. ``PRAGMA user_version``
-records how far a database has come.
+Append new migrations; never edit one that has shipped. An entry is portable SQL (plain CREATE TABLE /
+ALTER TABLE ADD COLUMN / CREATE INDEX; types TEXT, INTEGER, REAL, BLOB), run as written on SQLite and
+translated for PostgreSQL by :func:`storyline.store.dialect.translate_ddl`; or a :class:`Migration` whose
+``sqlite`` / ``postgresql`` part holds what only that backend can express (FTS5 vs a ``tsvector`` column), run
+after the portable part. SQLite records how far a database has come in ``PRAGMA user_version``, PostgreSQL
+in the table ``storyline_schema``.
 """
 
-MIGRATIONS: list[str] = [
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A migration with backend-specific parts: ``portable`` runs on every backend, then the backend's own."""
+
+    portable: str
+    sqlite: str = ""
+    postgresql: str = ""
+
+
+def migration_parts(entry: "str | Migration", backend: str) -> tuple[str, str]:
+    """(portable SQL, SQL for ``backend`` alone) of one entry of :data:`MIGRATIONS`."""
+    if isinstance(entry, str):
+        return entry, ""
+    return entry.portable, getattr(entry, backend)
+
+
+MIGRATIONS: list[str | Migration] = [
     # 1: articles, full-text search, near-duplicate signatures
-    """
+    Migration("""
     CREATE TABLE articles (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
@@ -24,15 +49,24 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_published ON articles(published);
     CREATE INDEX articles_source ON articles(source);
     CREATE INDEX articles_copy_of ON articles(copy_of);
-    -- Search over lemmas: diacritics folded by the tokenizer, Dutch inflection by simplemma at index time.
-    CREATE VIRTUAL TABLE articles_fts USING fts5(
-        article_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
-    );
     CREATE TABLE minhashes (
         article_id TEXT PRIMARY KEY REFERENCES articles(id),
         signature BLOB NOT NULL
     );
-    """,
+    """, sqlite="""
+    -- Search over lemmas: diacritics folded by the tokenizer, Dutch inflection by simplemma at index time.
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        article_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """, postgresql="""
+    -- The same lemma documents (store/search.py: search_document), diacritics folded before they are stored;
+    -- the 'simple' configuration only lower-cases (the words are lemmas already). Title weighted A, body B.
+    CREATE TABLE articles_fts (
+        article_id TEXT COLLATE "C" PRIMARY KEY REFERENCES articles(id),
+        document tsvector NOT NULL
+    );
+    CREATE INDEX articles_fts_document ON articles_fts USING GIN (document);
+    """),
     # 2: events and storylines (online clustering state lives in `state` blobs)
     """
     CREATE TABLE storylines (
@@ -201,9 +235,10 @@ MIGRATIONS: list[str] = [
     # 5: time bound on candidate postings. ``last_day`` is the day ordinal (``date.toordinal``) a cluster's
     # date span ends on, 99999999 when it has none; the clusterer reads postings by key from the newest
     # day down to the article's day minus its hard gap (store/events.py: candidates).
-    """
+    Migration("""
     ALTER TABLE event_keys ADD COLUMN last_day INTEGER NOT NULL DEFAULT 99999999;
     ALTER TABLE storyline_keys ADD COLUMN last_day INTEGER NOT NULL DEFAULT 99999999;
+    """, sqlite="""
     -- julianday() - 1721424.5 is the proleptic Gregorian ordinal of an ISO date.
     UPDATE event_keys SET last_day = COALESCE((SELECT CAST(julianday(e.last_date) - 1721424.5 AS INTEGER)
         FROM events e WHERE e.id = event_keys.event_id), 99999999);
@@ -214,7 +249,18 @@ MIGRATIONS: list[str] = [
     -- The (key, last_seq) indexes served the previous query only; dropping them saves a write per posting.
     DROP INDEX event_keys_recent;
     DROP INDEX storyline_keys_recent;
-    """,
+    """, postgresql="""
+    -- The same backfill: the day ordinal of a date's first ten characters (none for a month or junk).
+    UPDATE event_keys SET last_day = COALESCE((SELECT substr(e.last_date, 1, 10)::date - DATE '0001-01-01' + 1
+        FROM events e WHERE e.id = event_keys.event_id AND e.last_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'), 99999999);
+    UPDATE storyline_keys SET last_day = COALESCE((SELECT substr(s."end", 1, 10)::date - DATE '0001-01-01' + 1
+        FROM storylines s WHERE s.id = storyline_keys.storyline_id AND s."end" ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'),
+        99999999);
+    CREATE INDEX event_keys_day ON event_keys(key, last_day, last_seq);
+    CREATE INDEX storyline_keys_day ON storyline_keys(key, last_day, last_seq);
+    DROP INDEX event_keys_recent;
+    DROP INDEX storyline_keys_recent;
+    """),
     # 6: how sure each quote's attribution is (enrich.quotes); a quote reported by several outlets keeps the
     # highest of its reports. Listings show quotes from settings enrich.quote_min_confidence up.
     """

@@ -105,12 +105,9 @@ def search_filtered(store, query: str, *, limit: int, offset: int = 0, since: st
 
     Returns (article, rank, snippet) like :meth:`SQLiteStore.search`. Raises ValueError for an unusable query.
     """
-    import sqlite3
+    from storyline.store.tables import has_table
 
-    match = fold_query(query)
-    if not match:
-        raise ValueError("empty search query")
-    clauses, params = ["articles_fts MATCH ?"], [match]
+    clauses, params = [], []
     if source:
         clauses.append("a.source = ?")
         params.append(source)
@@ -124,18 +121,11 @@ def search_filtered(store, query: str, *, limit: int, offset: int = 0, since: st
         clauses.append("COALESCE(a.published, a.estimated_date) <= ?")
         params.append(until + "\uffff")  # "2019-03" and "2019-03-05" include every later part of that date
     if entity is not None:
-        has_entities = store.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'article_entities'").fetchone()
-        if not has_entities:
+        if not has_table(store.conn, "article_entities"):
             return []
         clauses.append("a.id IN (SELECT article_id FROM article_entities WHERE entity_id = ?)")
         params.append(entity)
-    sql = ("SELECT articles_fts.article_id, bm25(articles_fts, 0.0, 2.0, 1.0) AS rank FROM articles_fts"
-           " JOIN articles a ON a.id = articles_fts.article_id WHERE " + " AND ".join(clauses) +
-           " ORDER BY rank LIMIT ? OFFSET ?")
-    try:
-        rows = store.conn.execute(sql, (*params, limit, offset)).fetchall()
-    except sqlite3.OperationalError as exc:
-        raise ValueError(f"cannot search for {query!r}: {exc}") from exc
+    # The match and its rank are the backend's (FTS5 on SQLite, a tsvector on PostgreSQL): (article id, rank).
+    rows = store.fts_rows(query, clauses, params, limit=limit, offset=offset)
     articles = {a.id: a for a in store.get_articles([r[0] for r in rows])}
     return [(articles[r[0]], r[1], matching_sentence(articles[r[0]], query)) for r in rows if r[0] in articles]

@@ -24,7 +24,7 @@ from storyline.store.base import Store, register_backend
 from storyline.store.entities import EntityRepo
 from storyline.store.files import APPLICATION_ID, identify, ro_uri, translate, writable
 from storyline.store.events import ClusterStore
-from storyline.store.migrations import MIGRATIONS
+from storyline.store.migrations import MIGRATIONS, migration_parts
 from storyline.store.search import fold_query, matching_sentence, search_document
 from storyline.store.textfold import fold_script
 
@@ -51,7 +51,95 @@ _ARTICLE_COLUMNS = (
 )
 
 
-class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
+class ArticleQueries:
+    """The article, annotation and signature methods of :class:`storyline.store.base.Store` in SQL every
+    backend runs (PostgreSQL through :mod:`storyline.store.dialect`); expects ``self.conn``."""
+
+    conn: Any
+
+    def find_existing(self, article: Article) -> str | None:
+        """The stored id of the same article (same id). The same text under another id is a
+        republication, stored and linked to the earliest by ``copy_of`` (see ``find_exact_copy``)."""
+        row = self.conn.execute("SELECT id FROM articles WHERE id = ?", (article.id,)).fetchone()
+        return row["id"] if row else None
+
+    def find_exact_copy(self, content_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY seq LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row["id"] if row else None
+
+    def set_article_dates(self, article_id: str, estimated: str | None, precision: str | None) -> None:
+        self.conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
+                          (estimated, precision, article_id))
+
+    # ------------------------------------------------------------------ annotations
+    def save_annotations(self, article_id: str, annotations: Annotations) -> None:
+        self.save_annotations_many([(article_id, annotations)])
+
+    def save_annotations_many(self, items: Sequence[tuple[str, Annotations]]) -> None:
+        """Every article's mentions first, then each article's quotes, figures and positions: row ids (shown
+        to users) come out as they always have."""
+        with_mentions = [(article_id, a.mentions) for article_id, a in items if a.mentions is not None]
+        self.delete_mentions([article_id for article_id, _ in with_mentions])  # re-enrichment replaces
+        for article_id, mentions in with_mentions:
+            self.insert_mentions(article_id, mentions)
+        for article_id, annotations in items:
+            self.write_annotations(article_id, annotations)
+
+    def iter_signatures(self, last: int | None = None) -> Iterator[tuple[str, bytes]]:
+        """Near-duplicate signatures in storage order; with ``last``, only the latest ``last`` of them."""
+        if last is None:
+            rows = self.conn.execute("SELECT article_id, signature FROM minhashes ORDER BY rowid")
+        else:
+            rows = self.conn.execute("SELECT article_id, signature FROM (SELECT rowid AS r, article_id, signature"
+                                     " FROM minhashes ORDER BY rowid DESC LIMIT ?) AS latest ORDER BY r", (int(last),))
+        for row in rows:
+            yield row["article_id"], row["signature"]
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _row_to_article(row) if row else None
+
+    def get_articles(self, ids: Iterable[str]) -> list[Article]:
+        ids = list(ids)
+        out: dict[str, Article] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk):
+                out[row["id"]] = _row_to_article(row)
+        return [out[i] for i in ids if i in out]
+
+    def list_articles(
+        self, *, limit: int | None = None, offset: int = 0, source: str | None = None,
+        language: str | None = None, since: str | None = None, until: str | None = None,
+    ) -> list[Article]:
+        where, params = _article_filters(source=source, language=language, since=since, until=until)
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles {where} ORDER BY COALESCE(published, estimated_date, '9999'), seq"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [_row_to_article(r) for r in self.conn.execute(sql, params)]
+
+    def iter_articles_in_order(self) -> Iterator[Article]:
+        """All articles in stream order: publication date (estimated where missing), then arrival."""
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY COALESCE(published, estimated_date, '9999'), seq"
+        for row in self.conn.execute(sql):
+            yield _row_to_article(row)
+
+    def count_articles(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def copy_counts(self) -> dict[str, int]:
+        return {
+            r["copy_of"]: r["n"]
+            for r in self.conn.execute(
+                "SELECT copy_of, COUNT(*) AS n FROM articles WHERE copy_of IS NOT NULL GROUP BY copy_of"
+            )
+        }
+
+
+class SQLiteStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries, Store):
     """The SQLite implementation of :class:`storyline.store.base.Store` (``Store(path)`` opens one)."""
 
     def __init__(self, path: str | os.PathLike | None = None, *, readonly: bool = False):
@@ -145,9 +233,10 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
             raise StoreTooNew(
                 f"database schema v{current} is newer than this Storyline (v{len(MIGRATIONS)}); upgrade Storyline"
             )
-        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        for version, entry in enumerate(MIGRATIONS[current:], start=current + 1):
+            portable, own = migration_parts(entry, "sqlite")
             with self.transaction() as conn:
-                for statement in _statements(script):
+                for statement in _statements(portable) + _statements(own):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")
         if self.conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
@@ -219,18 +308,6 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
         self.conn.close()
 
     # ------------------------------------------------------------------ articles
-    def find_existing(self, article: Article) -> str | None:
-        """The stored id of the same article (same id). The same text under another id is a
-        republication, stored and linked to the earliest by ``copy_of`` (see ``find_exact_copy``)."""
-        row = self.conn.execute("SELECT id FROM articles WHERE id = ?", (article.id,)).fetchone()
-        return row["id"] if row else None
-
-    def find_exact_copy(self, content_hash: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT id FROM articles WHERE content_hash = ? ORDER BY seq LIMIT 1", (content_hash,)
-        ).fetchone()
-        return row["id"] if row else None
-
     def index_documents(self, article: Article) -> tuple[str, str]:
         """The search-index documents (title, body) of an article: pure, computed before the transaction."""
         return (search_document(fold_script(article.title or ""), article.language),
@@ -258,74 +335,19 @@ class SQLiteStore(ClusterStore, EntityRepo, AnnotationQueries, Store):
         if signature is not None:
             conn.execute("INSERT INTO minhashes (article_id, signature) VALUES (?,?)", (article.id, signature))
 
-    def set_article_dates(self, article_id: str, estimated: str | None, precision: str | None) -> None:
-        self.conn.execute("UPDATE articles SET estimated_date = ?, date_precision = ? WHERE id = ?",
-                          (estimated, precision, article_id))
-
-    # ------------------------------------------------------------------ annotations
-    def save_annotations(self, article_id: str, annotations: Annotations) -> None:
-        self.save_annotations_many([(article_id, annotations)])
-
-    def save_annotations_many(self, items: Sequence[tuple[str, Annotations]]) -> None:
-        """Every article's mentions first, then each article's quotes, figures and positions: row ids (shown
-        to users) come out as they always have."""
-        with_mentions = [(article_id, a.mentions) for article_id, a in items if a.mentions is not None]
-        self.delete_mentions([article_id for article_id, _ in with_mentions])  # re-enrichment replaces
-        for article_id, mentions in with_mentions:
-            self.insert_mentions(article_id, mentions)
-        for article_id, annotations in items:
-            self.write_annotations(article_id, annotations)
-
-    def iter_signatures(self, last: int | None = None) -> Iterator[tuple[str, bytes]]:
-        """Near-duplicate signatures in storage order; with ``last``, only the latest ``last`` of them."""
-        if last is None:
-            rows = self.conn.execute("SELECT article_id, signature FROM minhashes ORDER BY rowid")
-        else:
-            rows = self.conn.execute("SELECT article_id, signature FROM (SELECT rowid AS r, article_id, signature"
-                                     " FROM minhashes ORDER BY rowid DESC LIMIT ?) ORDER BY r", (int(last),))
-        for row in rows:
-            yield row["article_id"], row["signature"]
-
-    def get_article(self, article_id: str) -> Article | None:
-        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return _row_to_article(row) if row else None
-
-    def get_articles(self, ids: Iterable[str]) -> list[Article]:
-        ids = list(ids)
-        out: dict[str, Article] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk):
-                out[row["id"]] = _row_to_article(row)
-        return [out[i] for i in ids if i in out]
-
-    def list_articles(
-        self, *, limit: int | None = None, offset: int = 0, source: str | None = None,
-        language: str | None = None, since: str | None = None, until: str | None = None,
-    ) -> list[Article]:
-        where, params = _article_filters(source=source, language=language, since=since, until=until)
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles {where} ORDER BY COALESCE(published, estimated_date, '9999'), seq"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return [_row_to_article(r) for r in self.conn.execute(sql, params)]
-
-    def iter_articles_in_order(self) -> Iterator[Article]:
-        """All articles in stream order: publication date (estimated where missing), then arrival."""
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY COALESCE(published, estimated_date, '9999'), seq"
-        for row in self.conn.execute(sql):
-            yield _row_to_article(row)
-
-    def count_articles(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-
-    def copy_counts(self) -> dict[str, int]:
-        return {
-            r["copy_of"]: r["n"]
-            for r in self.conn.execute(
-                "SELECT copy_of, COUNT(*) AS n FROM articles WHERE copy_of IS NOT NULL GROUP BY copy_of"
-            )
-        }
+    def fts_rows(self, query: str, clauses: list[str], params: list, *, limit: int, offset: int = 0) -> list:
+        """(article id, rank) of the articles matching ``query`` and the SQL ``clauses`` on ``articles a``, best
+        first (BM25, title weighted twice the body). Raises ValueError for an unusable query."""
+        match = fold_query(query)
+        if not match:
+            raise ValueError("empty search query")
+        sql = ("SELECT articles_fts.article_id, bm25(articles_fts, 0.0, 2.0, 1.0) AS rank FROM articles_fts"
+               " JOIN articles a ON a.id = articles_fts.article_id WHERE " + " AND ".join(["articles_fts MATCH ?"] + clauses) +
+               " ORDER BY rank LIMIT ? OFFSET ?")
+        try:
+            return self.conn.execute(sql, (match, *params, limit, offset)).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise ValueError(f"cannot search for {query!r}: {exc}") from exc
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[tuple[Article, float, str]]:
         """Full-text search; returns (article, rank, snippet). Raises ValueError for an unusable query."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from storyline.store.tables import has_table
+
 __all__ = [
     "has_table", "event_article_ids", "event_articles", "previous_event_id", "event_row", "list_event_rows",
     "storyline_row", "list_storyline_rows", "storyline_event_ids", "event_growth", "articles_for_entity",
@@ -19,13 +21,11 @@ __all__ = [
 ]
 
 
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (name,)).fetchone()
-    return row is not None
-
-
 def database_file(conn: sqlite3.Connection) -> str:
     """The file behind ``conn`` ("" for an in-memory database): a cache key across connections."""
+    key = getattr(conn, "database_key", None)  # PostgreSQL: the database URL
+    if key is not None:
+        return key
     return conn.execute("PRAGMA database_list").fetchone()[2] or ""
 
 
