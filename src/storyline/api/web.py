@@ -473,7 +473,11 @@ def event_page(request: Request, event_id: str, all: bool = False, store: Store 
     disagreements, _ = _section(read.list_disagreements, store, event=event.id, limit=100)
     disputed = {f for d in disagreements for f in d.get("figures", [])}
     entities, entities_note = _section(read.list_entities, store, event=event.id, limit=100)
-    places = [e for e in entities if e.get("type") == "LOC" and e.get("lat") is not None and e.get("lon") is not None]
+    # Only places (not organisations named after one) with coordinates; in an event of three or more reports,
+    # only those named in two of them: a place mentioned once in passing is the likeliest wrong geocoding.
+    floor = 2 if len(event.articles) >= 3 else 1
+    places = [e for e in entities if e.get("type") == "LOC" and e.get("lat") is not None and e.get("lon") is not None
+              and len(set(e.get("articles") or []) & set(event.articles)) >= floor]
     line = None
     if event.storyline:
         c = pages.corpus(store)

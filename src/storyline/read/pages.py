@@ -323,7 +323,11 @@ def story_title(c: Corpus, ids: list[str], n: int = 3) -> str | None:
         return memo[key]
     floor = max(min(2, len(ids)), math.ceil(len(ids) / 3))
     names: list[str] = []
-    for entity, _, _ in _key_entities(c, ids, min_articles=floor):
+    ranked = _key_entities(c, ids, min_articles=floor)
+    # Named people, places and organisations first; MISC (mostly adjectives: "Britse") only to fill up.
+    ranked = [r for r in ranked if c.entities[r[0]]["type"] != "MISC"] + \
+             [r for r in ranked if c.entities[r[0]]["type"] == "MISC"]
+    for entity, _, _ in ranked:
         name = c.entities[entity]["name"]
         if any(name.lower() in other.lower() or other.lower() in name.lower() for other in names):
             continue  # "May" beside "Theresa May"
