@@ -113,7 +113,7 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 LABEL_CHARS = 28
-CHAR_PX = 6.6  # width of one character of the 12px label font, generously (labels are truncated to fit)
+CHAR_PX = 7.0  # width of one character of the 12px label font, generously (the browser test measures the real boxes)
 LANES = 4
 
 
@@ -169,7 +169,7 @@ def timeline_chart(items: list[dict[str, Any]], width: int = 900, group: str | N
         left = max(left, 4)
         anchor = "start" if left == x or left == 4 else "end"
         label_x = left if anchor == "start" else x
-        lane = next((k for k in range(LANES) if lane_end[k] + 8 <= left), None)
+        lane = next((k for k in range(LANES) if lane_end[k] + 10 <= left), None)
         if lane is not None:
             lane_end[lane] = left + w
         marks.append({"x": round(x, 1), "y": 150, "r": round(min(4 + 2.2 * math.sqrt(articles), 16), 1),
