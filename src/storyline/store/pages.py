@@ -22,11 +22,12 @@ def has_column(conn: Any, table: str, column: str) -> bool:
 
 
 def stamp(conn: Any) -> tuple:
-    """Changes whenever articles are added or assigned to events: a cache key for derived overviews."""
-    row = conn.execute("SELECT COUNT(*), MAX(seq) FROM articles").fetchone()
+    """Changes whenever articles are added, assigned to events or given a genre: a cache key for overviews."""
+    genre = "COUNT(genre)" if has_column(conn, "articles", "genre") else "-1"
+    row = conn.execute(f"SELECT COUNT(*), MAX(seq), {genre} FROM articles").fetchone()
     assigned = conn.execute("SELECT COUNT(*) FROM event_articles").fetchone()[0] if has_column(
         conn, "event_articles", "event_id") else 0
-    return (row[0], row[1], assigned)
+    return (row[0], row[1], row[2], assigned)
 
 
 def article_facts(conn: Any) -> list[dict[str, Any]]:
