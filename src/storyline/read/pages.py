@@ -521,3 +521,49 @@ def parse_item(value: str) -> tuple[str, int] | None:
     if text[:1] in ("S", "s") and parse_storyline_id(text) is not None:
         return "storyline", parse_storyline_id(text)
     return None
+
+
+# --------------------------------------------------------------------------- sorted listings (CLI, API)
+LISTING_SORTS = ("date", "size", "recent", "sources")
+
+
+def event_listing(store: Store, *, sort: str = "date", limit: int | None = None, offset: int = 0,
+                  storyline: str | int | None = None, min_articles: int = 1) -> tuple[list, int]:
+    """Events sorted by ``date`` (oldest first), ``size`` (articles), ``recent`` (newest first) or ``sources``
+    (independent outlets), paged; with the number of events before paging.
+
+    Raises:
+        InputError: an unknown sort, or a malformed storyline id.
+    """
+    from storyline.read.queries import list_events
+
+    if sort not in LISTING_SORTS:
+        raise InputError(f"sort must be one of {', '.join(LISTING_SORTS)}, not {sort!r}")
+    items = list_events(store, limit=None, storyline=storyline, order="size" if sort == "sources" else sort,
+                        min_articles=min_articles)
+    if sort == "sources":
+        items.sort(key=lambda e: (-e.independent_sources, -len(e.articles)))
+    return (items[offset:offset + limit] if limit is not None else items[offset:]), len(items)
+
+
+def storyline_listing(store: Store, *, sort: str = "date", limit: int | None = None,
+                      offset: int = 0) -> tuple[list, int]:
+    """Storylines sorted by ``date`` (start, oldest first), ``size`` (articles), ``recent`` (latest activity
+    first) or ``sources`` (independent outlets), paged; with the number of storylines before paging.
+
+    Raises:
+        InputError: an unknown sort.
+    """
+    from storyline.read.queries import list_storylines
+
+    if sort not in LISTING_SORTS:
+        raise InputError(f"sort must be one of {', '.join(LISTING_SORTS)}, not {sort!r}")
+    items = list_storylines(store, limit=None, order="recent" if sort == "recent" else "start")
+    if sort in ("size", "sources"):
+        c = corpus(store)
+        stats = {s.id: _stats(c, c.by_storyline.get(parse_storyline_id(s.id), []), None) for s in items}
+        if sort == "size":
+            items.sort(key=lambda s: (-stats[s.id]["articles"], -len(s.events)))
+        else:
+            items.sort(key=lambda s: (-stats[s.id]["n_outlets"], -stats[s.id]["articles"]))
+    return (items[offset:offset + limit] if limit is not None else items[offset:]), len(items)
