@@ -57,6 +57,7 @@ def test_home_to_talks_event(browser, live_server, seed_db):
 
     page.locator(f"#timeline a.event-link[href='/events/{talks['id']}']").click()
     page.wait_for_url(f"**/events/{talks['id']}")
+    page.wait_for_selector("#summary ol.summary li")  # in the page, or fetched by it when not ready in time
     summary = page.locator("#summary ol.summary li")
     assert 3 <= summary.count() <= 5
     assert summary.first.locator("a.cite").count() == 1  # every sentence carries its source
@@ -191,7 +192,7 @@ def test_reader_path_on_the_dpg_corpus(browser, live_server, dpg_db):
                   key=lambda li: int(li.locator(".muted").first.inner_text().split()[0]))
     biggest.locator("a.event-link").click()
     page.wait_for_url("**/events/E*")
-    assert page.locator("#summary ol.summary li").count() >= 1
+    page.wait_for_selector("#summary ol.summary li")
     assert page.locator("#sources .outlet").count() >= 1
     assert page.locator("#entities > ul.entities > li").count() <= 15  # the rest behind a toggle
     size = page.evaluate("() => document.documentElement.outerHTML.length")

@@ -6,8 +6,10 @@ view can be bookmarked. The interface is in Dutch or English (:mod:`storyline.ap
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import math
+import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -346,6 +348,15 @@ def _article_filter(store: Store, p: pages.Period, source: str | None, language:
     return allowed
 
 
+def _memo(c: pages.Corpus, key: tuple, build) -> tuple[list[dict[str, Any]], str | None]:
+    """A whole-store listing kept with the corpus facts (rebuilt when the store changes); fresh dict copies, as
+    the pages add fields to them."""
+    if key not in c._memo:
+        c._memo[key] = build()
+    rows, note = c._memo[key]
+    return [dict(r) for r in rows], note
+
+
 def _latest_date(c: pages.Corpus, ids: list[str]) -> str:
     return max((c.facts[i]["date"] or "" for i in ids if i in c.facts), default="")
 
@@ -361,8 +372,9 @@ def quotes_page(request: Request, since: str | None = ListQuery["since"], until:
         p = _period(store, since, until, span)
     except InputError as exc:
         return error_page(400, exc.detail, request)
-    quotes, note = _section(read.list_quotes, store, limit=None, min_confidence=settings.enrich.quote_min_confidence)
     c = pages.corpus(store)
+    quotes, note = _memo(c, ("quotes", settings.enrich.quote_min_confidence), lambda: _section(
+        read.list_quotes, store, limit=None, min_confidence=settings.enrich.quote_min_confidence))
     allowed = _article_filter(store, p, source, language, None)
     if allowed is not None:
         quotes = [q for q in quotes if allowed.intersection(q["articles"])]
@@ -393,8 +405,9 @@ def figures_page(request: Request, since: str | None = ListQuery["since"], until
         p = _period(store, since, until, span)
     except InputError as exc:
         return error_page(400, exc.detail, request)
-    figures, note = _section(read.list_figures, store, limit=None)
-    disagreements, _ = _section(read.list_disagreements, store)
+    c = pages.corpus(store)
+    figures, note = _memo(c, ("figures",), lambda: _section(read.list_figures, store, limit=None))
+    disagreements, _ = _memo(c, ("disagreements",), lambda: _section(read.list_disagreements, store))
     disputed = {f for d in disagreements for f in d.get("figures", [])}
     allowed = _article_filter(store, p, source, language, entity)
     if allowed is not None:
@@ -457,13 +470,56 @@ def _figure_series(figures: list[dict[str, Any]], c: pages.Corpus) -> list[dict[
     return sorted(out, key=lambda s: -len(s["points"]))[:4]
 
 
+# A summary embeds every sentence of the event's articles (about a second for a big event, once: it is cached).
+# The page waits this long for it; if it is not ready the page is sent without it and fetches it when it is.
+SUMMARY_WAIT_S = 0.12
+_summaries = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-summary")
+_pending: dict[tuple[str, str], concurrent.futures.Future] = {}
+_pending_lock = threading.Lock()
+
+
+def _summary_future(db: str, event: str) -> concurrent.futures.Future:
+    def run() -> list[dict[str, Any]]:
+        store = Store(db, readonly=True)  # its own connection: SQLite connections stay in their thread
+        try:
+            return _dicts(read.summary(store, event))
+        finally:
+            store.close()
+
+    with _pending_lock:
+        future = _pending.get((db, event))
+        if future is None or (future.done() and future.exception() is not None):
+            future = _pending[(db, event)] = _summaries.submit(run)
+            if len(_pending) > 256:  # finished ones are in the summariser's own cache
+                for key in [k for k, f in _pending.items() if f.done()][:128]:
+                    _pending.pop(key, None)
+        return future
+
+
+def _summary_within(db: str, event: str, wait: float | None) -> list[dict[str, Any]] | None:
+    try:
+        return _summary_future(db, event).result(timeout=wait)
+    except concurrent.futures.TimeoutError:
+        return None
+
+
+@router.get("/events/{event_id}/summary", response_class=HTMLResponse)
+def event_summary_fragment(request: Request, event_id: str, store: Store = Depends(get_store),
+                           settings: Settings = Depends(get_settings)):
+    """The summary section of an event page alone (the page fetches it when it was not ready in time)."""
+    event = read.get_event(store, event_id)
+    by_id = {a["id"]: a for a in read.event_articles(store, event.id)}
+    summary = _summary_within(settings.store.db, event.id, None)
+    return render("_summary.html", request, summary=summary, by_id=by_id, event=event.model_dump())
+
+
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(request: Request, event_id: str, all: bool = False, store: Store = Depends(get_store),
-               settings: Settings = Depends(get_settings)):
+def event_page(request: Request, event_id: str, all: bool = False, wait: bool = False,
+               store: Store = Depends(get_store), settings: Settings = Depends(get_settings)):
     event = read.get_event(store, event_id)
     articles = read.event_articles(store, event.id)
     by_id = {a["id"]: a for a in articles}
-    summary = _dicts(read.summary(store, event.id))
+    summary = _summary_within(settings.store.db, event.id, None if wait else SUMMARY_WAIT_S)
     quotes, quotes_note = _section(read.list_quotes, store, event=event.id, limit=200,
                                    min_confidence=0.0 if all else settings.enrich.quote_min_confidence)
     by_speaker: dict[str, list] = defaultdict(list)
