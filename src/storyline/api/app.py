@@ -18,6 +18,7 @@ from storyline.api.geo import world_countries
 from storyline.api.limits import BodySizeLimit, HeadAsGet
 from storyline.api.routers import annotations, articles, events, feeds, search
 from storyline.errors import StoreReadOnly, StorylineError
+from storyline.read import pages as read_pages
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
 from storyline.store.files import DatabaseError, translate as translate_store_error
@@ -111,12 +112,18 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(HeadAsGet)
     if warm:
-        threading.Thread(target=_warm_up, name="storyline-warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(settings.store.db,), name="storyline-warm-up", daemon=True).start()
     return app
 
 
-def _warm_up() -> None:
+def _warm_up(db: str | None = None) -> None:
     try:
+        if db is not None:  # the overview pages' facts and the events' vectors, read once
+            store = Store(db, readonly=True)
+            try:
+                read_pages.warm(store)
+            finally:
+                store.close()
         warm_up()
         world_countries()
         embed_texts(["warm"])  # the search page's encoder (the clusterer's, whose vectors the events keep)
