@@ -2,12 +2,13 @@
 
 The ranking score (home page, ``sort=score``), over the articles an item has in the chosen period:
 
-    score = (A + 2·(O − 1) + 1.5·G24 + 0.5·G7) · 0.5 ** (age / 7)
+    score = (A + 2·(O − 1) + 1.5·G24 + 0.5·G7) · 0.5 ** (age / H),   H = max(7, days of the period / 4)
 
 - ``A``: its news articles that are not near-copies of another article (wire copies count once);
 - ``O``: its independent outlets (distinct named outlets of those articles; none named counts as one);
 - ``G24``, ``G7``: its articles dated in the last day and in the last 7 days before the reference date;
-- ``age``: days from its newest article to the reference date, halving the score every week.
+- ``age``: days from its newest article to the reference date, halving the score every week (every quarter of
+  the period when that is longer: over two months the story of the first weeks still counts).
 
 The reference date is the end of the chosen period, else the newest article date of the corpus (not today:
 an archive is ranked as of its own last day, a live stream as of now). An item needs at least two such
@@ -174,7 +175,7 @@ def _outlets(facts: Iterable[dict[str, Any]]) -> list[str]:
     return named or ([UNKNOWN] if counts else [])
 
 
-def _stats(c: Corpus, ids: list[str], ref: dt.date | None) -> dict[str, Any]:
+def _stats(c: Corpus, ids: list[str], ref: dt.date | None, half_life: float = HALF_LIFE_DAYS) -> dict[str, Any]:
     facts = [c.facts[i] for i in ids]
     independent = _independent(facts)
     outlets = _outlets(independent or facts)
@@ -188,7 +189,7 @@ def _stats(c: Corpus, ids: list[str], ref: dt.date | None) -> dict[str, Any]:
                 new7 += 1
     age = (ref - days[-1]).days if ref is not None and days else 0
     size = len(independent)
-    score = (size + 2 * (len(outlets) - 1) + 1.5 * new24 + 0.5 * new7) * 0.5 ** (max(age, 0) / HALF_LIFE_DAYS)
+    score = (size + 2 * (len(outlets) - 1) + 1.5 * new24 + 0.5 * new7) * 0.5 ** (max(age, 0) / half_life)
     return {"articles": len(facts), "independent": size, "copies": len(facts) - size, "outlets": outlets,
             "n_outlets": len(outlets), "new_24h": new24, "new_7d": new7, "score": round(score, 2),
             "start": days[0].isoformat() if days else None, "end": days[-1].isoformat() if days else None}
@@ -219,6 +220,8 @@ def ranked(store: Store, kind: str, *, p: Period | None = None, source: str | No
     c = corpus(store)
     p = p or Period(None, None, "all")
     ref = _day(p.until or c.last)
+    start = _day(p.since or c.first)
+    half_life = max(HALF_LIFE_DAYS, (ref - start).days / 4) if ref and start else HALF_LIFE_DAYS
     allowed = _allowed(c, p, source, language)
     groups = c.by_storyline if kind == "storyline" else c.by_event
     floor = min_articles if min_articles is not None else (MIN_RANKED_ARTICLES if sort == "score" else 1)
@@ -229,7 +232,7 @@ def ranked(store: Store, kind: str, *, p: Period | None = None, source: str | No
             continue
         if entity is not None and not any(entity in c.article_entities.get(i, ()) for i in ids):
             continue
-        stats = _stats(c, inside, ref)
+        stats = _stats(c, inside, ref, half_life)
         if stats["independent"] < floor:
             continue
         out.append({"kind": kind, "num": number, **stats})

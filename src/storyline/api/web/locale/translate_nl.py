@@ -61,14 +61,17 @@ NL = {
     "periode.", "Top events": "Belangrijkste gebeurtenissen",
     "No event of at least two reports in this period.": "Geen gebeurtenis met minstens twee berichten in deze "
     "periode.", "Latest articles": "Nieuwste artikelen", "About the ranking": "Over de rangorde",
-    "Score = (A + 2·(O − 1) + 1.5·G24 + 0.5·G7) · 0.5^(age/7): A articles that are not copies, O independent "
+    "Score = (A + 2·(O − 1) + 1.5·G24 + 0.5·G7) · 0.5^(age/H): A articles that are not copies, O independent "
     "outlets, G24 and G7 articles in the last day and week before the end of the period, age in days from the "
-    "newest article to the end of the period (the newest date in the store when no period is chosen). Items of a "
-    "single article, and opinion and rubric pieces, are left out.":
-    "Score = (A + 2·(O − 1) + 1,5·G24 + 0,5·G7) · 0,5^(leeftijd/7): A artikelen die geen kopie zijn, O "
+    "newest article to the end of the period (the newest date in the store when no period is chosen), H seven days "
+    "or a quarter of the period when that is longer. Items of a single article, and opinion and rubric pieces, are "
+    "left out.":
+    "Score = (A + 2·(O − 1) + 1,5·G24 + 0,5·G7) · 0,5^(leeftijd/H): A artikelen die geen kopie zijn, O "
     "onafhankelijke media, G24 en G7 artikelen in de laatste dag en week voor het eind van de periode, leeftijd in "
     "dagen van het nieuwste artikel tot het eind van de periode (de nieuwste datum in de opslag als er geen periode "
-    "is gekozen). Onderwerpen van één artikel, en opinie- en rubriekstukken, tellen niet mee.",
+    "is gekozen), H zeven dagen of een kwart van de periode als dat langer is. Onderwerpen van één artikel, en "
+    "opinie- en rubriekstukken, tellen niet mee.",
+    "The summary is being written…": "De samenvatting wordt geschreven…", "wait for it": "erop wachten",
     "what matters": "wat er speelt", "Nothing matches these filters.": "Niets voldoet aan deze filters.",
     "Copies": "Kopieën", "Who said what": "Wie zei wat", "most reported": "vaakst gemeld",
     "More like %(id)s": "Meer zoals %(id)s", "for": "voor", "copies folded": "kopieën samengevouwen",
