@@ -465,8 +465,16 @@ _EMB = re.compile(r'"emb"\s*:\s*"([A-Za-z0-9+/=]*)"')
 
 
 def warm(store: Store) -> None:
-    """Read the corpus facts and the event vectors now (a server does this at start)."""
+    """Read the corpus facts and the event vectors now, and load the search's word lists (a server does this at
+    start, so its first readers do not wait for them)."""
+    from storyline.errors import StorylineError
+    from storyline.read.queries import search
+
     _event_vectors(store)
+    try:
+        search(store, "nieuws", limit=1)
+    except StorylineError:
+        pass  # a store without a search index still serves the other pages
 
 
 def _event_vectors(store: Store) -> tuple[list[int], np.ndarray]:
