@@ -235,7 +235,7 @@ def ranked(store: Store, kind: str, *, p: Period | None = None, source: str | No
         stats = _stats(c, inside, ref, half_life)
         if stats["independent"] < floor:
             continue
-        out.append({"kind": kind, "num": number, **stats})
+        out.append({"kind": kind, "num": number, "_ids": inside, **stats})
     keys = {"score": lambda r: (-r["score"], -r["independent"], r["num"]),
             "size": lambda r: (-r["independent"], -r["n_outlets"], r["num"]),
             "recent": lambda r: (r["end"] is None, "" if r["end"] is None else _neg(r["end"]), -r["independent"]),
@@ -243,8 +243,11 @@ def ranked(store: Store, kind: str, *, p: Period | None = None, source: str | No
     out.sort(key=keys[sort])
     total = len(out)
     page = out[offset:offset + limit] if limit is not None else out[offset:]
-    for r in page:
-        _describe(store, c, r)
+    shown = {id(r) for r in page}
+    for r in out:
+        inside = r.pop("_ids")
+        if id(r) in shown:
+            _describe(store, c, r, inside)
     return page, total
 
 
@@ -253,15 +256,16 @@ def _neg(day: str) -> str:
     return "".join(chr(0x10000 - ord(ch)) for ch in day)
 
 
-def _describe(store: Store, c: Corpus, r: dict[str, Any]) -> None:
-    """Adds id, title, events, the storyline and a one-line summary to a ranked row."""
+def _describe(store: Store, c: Corpus, r: dict[str, Any], inside: list[str]) -> None:
+    """Adds id, title, events (in the period), the storyline and a one-line summary to a ranked row."""
     if r["kind"] == "storyline":
         ids = c.by_storyline.get(r["num"], [])
         r["id"] = storyline_label(r["num"])
         r["headline"] = c.storyline_titles.get(r["num"])
         r["title"] = story_title(c, ids) or r["headline"]
-        r["n_events"] = len({c.facts[i]["event"] for i in ids if c.facts[i]["event"] is not None})
-        sizes = Counter(c.facts[i]["event"] for i in ids if c.facts[i]["event"] is not None)
+        r["n_events"] = len({c.facts[i]["event"] for i in inside if c.facts[i]["event"] is not None})
+        # The summary line comes from its biggest event of the period.
+        sizes = Counter(c.facts[i]["event"] for i in inside if c.facts[i]["event"] is not None)
         lead_event = sizes.most_common(1)[0][0] if sizes else None
         lead_ids = c.by_event.get(lead_event, ids)
     else:
@@ -275,7 +279,8 @@ def _describe(store: Store, c: Corpus, r: dict[str, Any]) -> None:
     r["summary"], r["summary_article"] = one_line(store, c, lead_ids)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"'“‘(À-Ý])")
+# A sentence ends at . ! ? (and a closing quote) before a capital or an opening quote (Dutch ,, too).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"'“‘(À-Ý]|,,)")
 
 
 def one_line(store: Store, c: Corpus, ids: list[str]) -> tuple[str | None, str | None]:
