@@ -118,6 +118,7 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
 
 def _warm_up(db: str | None = None) -> None:
     try:
+        web.compile_templates()
         if db is not None:  # the overview pages' facts and the events' vectors, read once
             store = Store(db, readonly=True)
             try:
