@@ -258,3 +258,27 @@ def test_dutch_and_english_interfaces(browser, live_server, seed_db):
     assert english.locator("h1").inner_text() == "Verhaallijnen"
     # Dates in the chosen locale: the corpus span under the period bar.
     assert "2022" in english.locator("form.period").inner_text()
+
+
+def test_follow_button_follows_a_storyline_with_the_token(browser, live_server, seed_db, tmp_path):
+    """The storyline page's follow button posts to /api/follows with the token the reader gives once."""
+    import shutil
+
+    import httpx
+
+    db = tmp_path / "follow.db"
+    shutil.copy(seed_db, db)
+    server = live_server(str(db), token="s3cret", warm=False)
+    line = httpx.get(server.url + "/api/storylines").json()[0]["id"]
+    page = browser.new_page()
+    errors = _console_errors(page)
+    asked = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.accept("s3cret")))
+    page.goto(server.url + f"/storylines/{line}")
+    page.locator("button.follow").click()
+    page.wait_for_selector("button.follow[disabled]")
+    assert page.locator("button.follow .follow-state").inner_text() == "Following"
+    assert len(asked) == 1
+    follows = httpx.get(server.url + "/api/follows").json()
+    assert any(f.get("kind") == "storyline" for f in follows), follows
+    assert not errors, errors
