@@ -123,6 +123,7 @@ def parse_date(value: str | None) -> dt.date | None:
 LABEL_CHARS = 28
 CHAR_PX = 7.0  # width of one character of the 12px label font, generously (the browser test measures the real boxes)
 LANES = 4
+GAP = 10  # pixels between two labels of a lane
 
 
 def timeline_chart(items: list[dict[str, Any]], width: int = 900, group: str | None = None) -> dict[str, Any] | None:
@@ -130,8 +131,9 @@ def timeline_chart(items: list[dict[str, Any]], width: int = 900, group: str | N
 
     Events are collapsed into one mark per day, or per week when they span more than 45 days or ``group`` is
     ``week``; a mark is sized by its articles and labelled by its biggest event (and "+n"). Labels are packed
-    into lanes left to right; a label that fits no lane is left out (the mark keeps its tooltip and the list
-    below has every event), so no two labels ever overlap.
+    into lanes left to right, where neither another label nor another mark's stem is; a label that fits no lane is
+    left out (the mark keeps its tooltip and the list below has every event), so no two labels ever overlap and no
+    stem crosses a label.
     """
     dated = [(parse_date(i["date"]), i) for i in items]
     dated = [(d, i) for d, i in dated if d is not None]
@@ -160,7 +162,16 @@ def timeline_chart(items: list[dict[str, Any]], width: int = 900, group: str | N
         ticks.append({"x": round(xpos(day), 1), "day": day.isoformat(),
                       "anchor": "start" if k == 0 and n_ticks > 1 else "end" if k == n_ticks - 1 and n_ticks > 1
                       else "middle"})
-    lane_end = [-1e9] * LANES
+    lanes: list[list[tuple[float, float]]] = [[] for _ in range(LANES)]  # label extents per lane (0 = top)
+    stems: list[tuple[float, int]] = []  # (x, lane): a stem runs from its label down through the lanes below
+
+    def fits(lane: int, left: float, right: float, x: float) -> bool:
+        if any(left < r + GAP and l < right + GAP for l, r in lanes[lane]):
+            return False
+        if any(l - 3 <= x <= r + 3 for below in lanes[lane + 1:] for l, r in below):
+            return False  # its stem would cross a label nearer the axis
+        return not any(left - 3 <= sx <= right + 3 for sx, sl in stems if sl < lane)  # nor may a stem cross it
+
     marks = []
     for key in sorted(buckets):
         group_items = sorted(buckets[key], key=lambda i: -(i.get("articles") or 1))
@@ -177,9 +188,10 @@ def timeline_chart(items: list[dict[str, Any]], width: int = 900, group: str | N
         left = max(left, 4)
         anchor = "start" if left == x or left == 4 else "end"
         label_x = left if anchor == "start" else x
-        lane = next((k for k in range(LANES) if lane_end[k] + 10 <= left), None)
+        lane = next((k for k in range(LANES) if fits(k, left, left + w, x)), None)
         if lane is not None:
-            lane_end[lane] = left + w
+            lanes[lane].append((left, left + w))
+            stems.append((x, lane))
         marks.append({"x": round(x, 1), "y": 150, "r": round(min(4 + 2.2 * math.sqrt(articles), 16), 1),
                       "label": text if lane is not None else None, "label_x": round(label_x, 1),
                       "label_y": 30 + 26 * (lane or 0), "anchor": anchor, "events": group_items, "day": key.isoformat(),
