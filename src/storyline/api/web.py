@@ -24,7 +24,7 @@ from storyline.alerts.service import list_alerts
 from storyline.api import i18n
 from storyline.api.deps import get_settings, get_store, require_read
 from storyline.api.geo import map_svg_data
-from storyline.errors import BadQuery, InputError, NotAvailable, NotFound
+from storyline.errors import BadQuery, InputError, NotAvailable
 from storyline.read import pages
 from storyline.settings import Settings
 from storyline.store import Store
@@ -248,8 +248,9 @@ def favicon():
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, since: str | None = Query(None, max_length=10), until: str | None = Query(None, max_length=10),
-         span: str | None = Query(None, max_length=10), store: Store = Depends(get_store)):
+def home(request: Request, since: str | None = Query(None, max_length=10),
+         until: str | None = Query(None, max_length=10), span: str | None = Query(None, max_length=10),
+         store: Store = Depends(get_store)):
     try:
         p = _period(store, since, until, span)
     except InputError as exc:
@@ -268,11 +269,6 @@ def home(request: Request, since: str | None = Query(None, max_length=10), until
 
 def parse_sid(label: str | None) -> int | None:
     return read.parse_storyline_id(label) if label else None
-
-
-def _list_params(since, until, span, source, language, entity, sort, offset, limit):
-    return {"since": since, "until": until, "span": span, "source": source, "language": language, "entity": entity,
-            "sort": sort, "offset": offset, "limit": limit}
 
 
 ListQuery = dict(since=Query(None, max_length=10), until=Query(None, max_length=10), span=Query(None, max_length=10),
@@ -402,7 +398,8 @@ def quotes_page(request: Request, since: str | None = ListQuery["since"], until:
     for q in quotes:
         q["date"] = _latest_date(c, q["articles"])
         q["outlets"] = sorted({c.facts[a]["source"] or pages.UNKNOWN for a in q["articles"] if a in c.facts})
-        q["event"] = read.event_label(c.facts[q["articles"][0]]["event"]) if q["articles"] and q["articles"][0] in c.facts else None
+        first = c.facts.get(q["articles"][0]) if q["articles"] else None
+        q["event"] = read.event_label(first["event"]) if first else None
     if sort == "recent":
         quotes.sort(key=lambda q: q["date"], reverse=True)
     elif sort == "sources":
@@ -683,4 +680,4 @@ def _semantic(store: Store, q: str, exclude: set[int]) -> list[dict[str, Any]]:
     return [e for e in found if read.parse_event_id(e["id"]) not in exclude][:8]
 
 
-__all__ = ["router", "render", "error_page", "timeline_chart", "bar_chart", "compile_templates", "NotFound"]
+__all__ = ["router", "render", "error_page", "timeline_chart", "bar_chart", "compile_templates"]

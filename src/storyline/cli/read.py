@@ -51,10 +51,11 @@ def _machine(rows, as_json: bool, as_jsonl: bool) -> bool:
 
 def _showing(shown: int, total: int, what: str, offset: int = 0) -> str:
     """The title of a table: "showing 100 of 1,264 events" (or "1,264 events" when all are shown)."""
-    if shown + offset >= total and offset == 0:
+    if shown >= total and offset == 0:
         return f"{total:,} {what}"
-    first = offset + 1 if shown else offset
-    return f"showing {first:,}–{offset + shown:,} of {total:,} {what}" if offset else f"showing {shown:,} of {total:,} {what}"
+    if offset == 0:
+        return f"showing {shown:,} of {total:,} {what}"
+    return f"showing {offset + 1 if shown else offset:,}–{offset + shown:,} of {total:,} {what}"
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -260,7 +261,8 @@ def entities(
     rows = every[offset:offset + shown] if shown is not None else every[offset:]
     if _machine(rows, as_json, as_jsonl):
         return
-    scope = f" in event E{event}" if event is not None else f" in storyline S{storyline}" if storyline is not None else ""
+    scope = (f" in event E{event}" if event is not None
+             else f" in storyline S{storyline}" if storyline is not None else "")
     table = _table(_showing(len(rows), len(every), "entities", offset) + scope, "id", "name", "type", "mentions",
                    "articles", "variants", "where")
     for e in rows:

@@ -542,16 +542,6 @@ def semantic_events(store: Store, vector: np.ndarray, *, limit: int = 10, floor:
     return _nearest(store, vector, exclude=set(), limit=limit, floor=floor)
 
 
-def parse_item(value: str) -> tuple[str, int] | None:
-    """``E12`` -> ("event", 12), ``S3`` -> ("storyline", 3); None for anything else."""
-    text = (value or "").strip()
-    if text[:1] in ("E", "e") and parse_event_id(text) is not None:
-        return "event", parse_event_id(text)
-    if text[:1] in ("S", "s") and parse_storyline_id(text) is not None:
-        return "storyline", parse_storyline_id(text)
-    return None
-
-
 # --------------------------------------------------------------------------- sorted listings (CLI, API)
 LISTING_SORTS = ("date", "size", "recent", "sources")
 

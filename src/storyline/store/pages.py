@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["stamp", "article_facts", "has_column", "article_entity_pairs", "entity_rows", "event_states",
-           "storyline_titles", "lead_texts", "quote_rows", "figure_rows", "event_rows"]
+           "storyline_titles", "lead_texts", "event_rows"]
 
 
 def has_column(conn: Any, table: str, column: str) -> bool:
@@ -41,7 +41,8 @@ def article_facts(conn: Any) -> list[dict[str, Any]]:
                f" LEFT JOIN events e ON e.id = ea.event_id ORDER BY a.seq")
     else:
         sql = (f"SELECT a.id, a.seq, a.source, a.language, COALESCE(a.published, a.estimated_date) AS date,"
-               f" a.copy_of, a.title, NULL AS event, NULL AS storyline, {genre} AS genre FROM articles a ORDER BY a.seq")
+               f" a.copy_of, a.title, NULL AS event, NULL AS storyline, {genre} AS genre"
+               f" FROM articles a ORDER BY a.seq")
     return [dict(r) for r in conn.execute(sql)]
 
 
@@ -94,23 +95,3 @@ def lead_texts(conn: Any, article_ids: list[str], chars: int = 600) -> dict[str,
         for r in conn.execute(f"SELECT id, SUBSTR(text, 1, {int(chars)}) FROM articles WHERE id IN ({marks})", chunk):
             out[r[0]] = r[1]
     return out
-
-
-def quote_rows(conn: Any) -> list[dict[str, Any]]:
-    """Every quote with its speaker, the first article reporting it and how many report it."""
-    if not has_column(conn, "quotes", "id"):
-        return []
-    confidence = "q.confidence" if has_column(conn, "quotes", "confidence") else "NULL"
-    return [dict(r) for r in conn.execute(
-        f"SELECT q.id, q.speaker, q.speaker_id, q.text, q.kind, {confidence} AS confidence,"
-        f" MIN(qa.article_id) AS article, COUNT(qa.article_id) AS n_articles"
-        f" FROM quotes q JOIN quote_articles qa ON qa.quote_id = q.id GROUP BY q.id")]
-
-
-def figure_rows(conn: Any) -> list[dict[str, Any]]:
-    """Every figure: what, value, range, unit, its article."""
-    if not has_column(conn, "figures", "id"):
-        return []
-    confidence = "confidence" if has_column(conn, "figures", "confidence") else "NULL"
-    return [dict(r) for r in conn.execute(
-        f"SELECT id, what, value, low, high, unit, article_id AS article, {confidence} AS confidence FROM figures")]
