@@ -174,3 +174,22 @@ def test_pages_speak_dutch_from_accept_language(client):
     assert '<html lang="en">' in html
     r = client.get("/?lang=nl")
     assert "lang=nl" in r.headers.get("set-cookie", "")
+
+
+def test_an_english_query_finds_the_dutch_reports_by_meaning(client):
+    """The Dutch articles share no word with the query; the sentence encoder's vectors find the talks anyway."""
+    talks = max(_events(client), key=lambda e: len(e["articles"]))
+    html = client.get("/search", params={"q": "peace negotiations between Russia and Ukraine"}).text
+    assert "0 matching articles" in html  # nothing lexical
+    close = html.split('id="found-semantic"')[1].split("</section>")[0]
+    assert f'href="/events/{talks["id"]}"' in close
+
+
+def test_more_like_this_lists_other_events_by_their_stored_embeddings(client):
+    events = _events(client)
+    first = events[0]["id"]
+    html = client.get("/search", params={"like": first}).text
+    listed = re.findall(r'class="event-link" href="/events/(E\d+)"', html.split("<main>")[1])
+    assert listed and first not in listed and set(listed) <= {e["id"] for e in events}
+    page = client.get(f"/events/{first}").text.split('id="similar"')[1].split("</section>")[0]
+    assert re.findall(r'href="/events/(E\d+)"', page) == listed[:8]

@@ -617,7 +617,7 @@ def search_page(request: Request, q: str = Query("", max_length=500), offset: in
     result: dict[str, Any] = {"storylines": [], "events": [], "entities": [], "articles": [], "semantic": []}
     error = None
     if like:
-        result["semantic"] = pages.related_by_embedding(store, like, limit=15, floor=0.4)
+        result["semantic"] = pages.related_by_embedding(store, like, limit=15)
     elif q.strip():
         try:
             result = _grouped_search(store, q, offset)
