@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: setup browser demo test bench train-ner train-syntax tune-clustering fuzz fuzz-api clean
+.PHONY: setup browser demo test bench train-ner train-syntax tune-clustering fuzz fuzz-api messages clean
 
 # dev: the test tools; eval: what evaluation and benchmarks import (scipy, nltk, matplotlib), for make test and make bench.
 $(STAMP): pyproject.toml
@@ -64,6 +64,12 @@ tune-clustering: setup
 # Speed: end-to-end ingest of the DPG corpus (enrichment, clustering, store) against the models alone
 # (< 10 min). BENCH_ARGS="--scale --target 100000" for the scaling curve (plots into docs/).
 BENCH_ARGS ?=
+# The pages' strings: extract from the templates (Babel), then fill the Dutch catalogue (api/web/locale/).
+LOCALE := src/storyline/api/web/locale
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg --no-location -o $(LOCALE)/messages.pot .
+	$(BIN)/python $(LOCALE)/translate_nl.py $(LOCALE)/messages.pot $(LOCALE)/nl/LC_MESSAGES/messages.po
+
 bench: setup
 	$(BIN)/storyline bench --docs docs $(BENCH_ARGS)
 

@@ -170,3 +170,11 @@ def test_a_malformed_id_is_a_400_with_the_reason(client):
         r = client.get(path, params={name: "not-an-id"})
         assert r.status_code == 400, path
         assert "not-an-id" in r.json()["detail"] and r.json()["code"] == "E200", path
+
+
+def test_events_order_by_independent_sources(client):
+    events = client.get("/api/events", params={"order": "sources", "limit": 500}).json()
+    keys = [(-e["independent_sources"], -len(e["articles"])) for e in events]
+    assert keys == sorted(keys)
+    assert client.get("/api/events", params={"order": "sources", "limit": 1, "offset": 1}).json() == events[1:2]
+    assert client.get("/api/events", params={"order": "outlets"}).status_code == 422

@@ -75,7 +75,7 @@ def test_an_id_naming_nothing(seed_db):
 
 def test_entities_text_names_the_scope(seed_db):
     result = run(seed_db, "entities", "--event", "E1")
-    assert result.exit_code == 0 and "entities in event 1" in result.output
+    assert result.exit_code == 0 and "entities in event E1" in result.output  # the id as the user typed it
 
 
 def test_listings_equal_the_api(seed_db, api):
@@ -121,3 +121,62 @@ def test_seed_figures_have_their_reporters_and_the_civilian_toll_is_disputed(see
 def test_figures_below_the_threshold_only_with_all(seed_db):
     shown, everything = _json(seed_db, "figures"), _json(seed_db, "figures", "--all")
     assert len(everything) > len(shown) and all(f["confidence"] >= 0.6 for f in shown)
+
+
+def _ingest_many(db, n):
+    """``n`` one-line articles on different days (each its own event): enough rows to page through."""
+    from storyline.ingest.readers import article_from_record
+    from storyline.runner import ingest
+    from storyline.store import Store
+
+    words = ["brand", "staking", "verkiezing", "overstroming", "rechtszaak", "transfer", "begroting", "protest"]
+    records = [{"id": f"a{i}", "source": f"outlet{i % 3}", "published": f"2019-{1 + i // 28:02d}-{1 + i % 28:02d}",
+                "title": f"Bericht {i} over {words[i % len(words)]} in plaats {i}",
+                "text": f"Bericht {i}: een {words[i % len(words)]} in plaats {i} op dag {i}. " * 3} for i in range(n)]
+    store = Store(str(db))
+    try:
+        ingest(store, (article_from_record(r, where=r["id"]) for r in records), prefetch=False)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def many_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("many") / "many.db"
+    _ingest_many(db, 130)
+    return db
+
+
+def test_json_gives_every_record_unless_limited(many_db):
+    every = _json(many_db, "articles")
+    assert len(every) == 130  # not the table's 100
+    assert len(_json(many_db, "articles", "--limit", "7")) == 7
+    events = _json(many_db, "events")
+    assert len(events) > 100 and len(_json(many_db, "events", "--limit", "3")) == 3
+    result = run(many_db, "events", "--jsonl")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and [e["id"] for e in lines] == [e["id"] for e in events]
+
+
+def test_tables_say_how_many_they_show(many_db):
+    result = run(many_db, "articles")
+    assert result.exit_code == 0 and "showing 100 of 130 articles" in result.output
+    events = _json(many_db, "events")
+    result = run(many_db, "events", "--limit", "5", "--offset", "5")
+    assert f"showing 6–10 of {len(events):,} events" in result.output
+
+
+def test_events_and_storylines_sort(many_db, seed_db):
+    by_date = _json(many_db, "events")
+    assert [e["date"] for e in by_date] == sorted(e["date"] for e in by_date)
+    recent = _json(many_db, "events", "--sort", "recent")
+    assert [e["date"] for e in recent] == sorted((e["date"] for e in recent), reverse=True)
+    size = _json(seed_db, "events", "--sort", "size")
+    assert [len(e["articles"]) for e in size] == sorted((len(e["articles"]) for e in size), reverse=True)
+    sources = _json(seed_db, "events", "--sort", "sources")
+    assert [e["independent_sources"] for e in sources] == sorted((e["independent_sources"] for e in sources),
+                                                                 reverse=True)
+    lines = _json(seed_db, "storylines", "--sort", "size")
+    assert {s["id"] for s in lines} == {s["id"] for s in _json(seed_db, "storylines")}
+    result = run(seed_db, "events", "--sort", "biggest")
+    assert result.exit_code != 0 and "sort must be one of" in result.output

@@ -18,9 +18,11 @@ from storyline.api.geo import world_countries
 from storyline.api.limits import BodySizeLimit, HeadAsGet
 from storyline.api.routers import annotations, articles, events, feeds, search
 from storyline.errors import StoreReadOnly, StorylineError
+from storyline.read import pages as read_pages
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
 from storyline.store.files import DatabaseError, translate as translate_store_error
+from storyline.cluster.signals import embed_texts
 from storyline.summarize.summary import warm_up
 
 LOGGER = logging.getLogger(__name__)
@@ -79,7 +81,7 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
         if request.url.path.startswith(_JSON_PATHS):
             response = JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.http_status)
         else:
-            response = web.error_page(exc.http_status, exc.detail)
+            response = web.error_page(exc.http_status, exc.detail, request)
         if getattr(exc, "retry_after", None):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -93,7 +95,7 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
     async def http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith(_JSON_PATHS):
             return await http_exception_handler(request, exc)
-        return web.error_page(exc.status_code, str(exc.detail))
+        return web.error_page(exc.status_code, str(exc.detail), request)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -110,14 +112,22 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(HeadAsGet)
     if warm:
-        threading.Thread(target=_warm_up, name="storyline-warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(settings.store.db,), name="storyline-warm-up", daemon=True).start()
     return app
 
 
-def _warm_up() -> None:
+def _warm_up(db: str | None = None) -> None:
     try:
+        web.compile_templates()
+        if db is not None:  # the overview pages' facts and the events' vectors, read once
+            store = Store(db, readonly=True)
+            try:
+                read_pages.warm(store)
+            finally:
+                store.close()
         warm_up()
         world_countries()
+        embed_texts(["warm"])  # the search page's encoder (the clusterer's, whose vectors the events keep)
     except Exception:  # a failed warm-up only means the first page loads these itself
         LOGGER.warning("warm-up failed", exc_info=True)
 

@@ -31,6 +31,7 @@ class Country:
     name: str
     bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
     path: str  # SVG path data in (lon, -lat) coordinates
+    geom: object = None  # the outline, for coarser paths on wide views
 
 
 @lru_cache(maxsize=1)
@@ -48,11 +49,29 @@ def world_countries() -> tuple[Country, ...]:
                 continue
             rec = record.record.as_dict()
             name = rec.get("NAME_EN") or rec.get("NAME") or ""
-            out.append(Country(name=name, bbox=tuple(round(v, 3) for v in geom.bounds), path=_svg_path(geom)))
+            out.append(Country(name=name, bbox=tuple(round(v, 3) for v in geom.bounds), path=_svg_path(geom),
+                               geom=geom))
     return tuple(out)
 
 
-def _svg_path(geom) -> str:
+# Degrees of simplification by the width of the view: a continent-wide map needs no 5 km detail, and drawing it
+# at full detail made event pages of far-apart places weigh half a megabyte.
+_COARSER = ((40.0, 0.25), (100.0, 0.6), (1e9, 1.2))
+
+
+@lru_cache(maxsize=2048)
+def _coarse_path(index: int, tolerance: float) -> str:
+    country = world_countries()[index]
+    geom = country.geom.simplify(tolerance, preserve_topology=True)
+    if geom.is_empty:
+        return ""
+    # Islands smaller than a few pixels are left out (Canada's archipelago alone was 25 KB at world scale).
+    polygons = [geom] if geom.geom_type == "Polygon" else list(geom.geoms)
+    kept = [p for p in polygons if p.area >= (2 * tolerance) ** 2] or polygons[:1]
+    return "".join(_svg_path(p, digits=1) for p in kept)
+
+
+def _svg_path(geom, digits: int = 2) -> str:
     polygons = [geom] if geom.geom_type == "Polygon" else list(geom.geoms)
     parts = []
     for poly in polygons:
@@ -60,7 +79,7 @@ def _svg_path(geom) -> str:
             coords = list(ring.coords)
             if len(coords) < 3:
                 continue
-            parts.append("M" + "L".join(f"{x:.2f},{-y:.2f}" for x, y in coords) + "Z")
+            parts.append("M" + "L".join(f"{x:.{digits}f},{-y:.{digits}f}" for x, y in coords) + "Z")
     return "".join(parts)
 
 
@@ -89,8 +108,11 @@ def map_svg_data(points: list[dict], *, margin: float = 4.0, min_span: float = 1
     cx = (x0 + x1) / 2
     x0, x1 = cx - width / 2, cx + width / 2
     y0, y1 = cy - height / 2, cy + height / 2
-    countries = [(c.name, c.path) for c in world_countries()
+    tolerance = next((t for w, t in _COARSER if width <= w), None) if width > 20 else None
+    countries = [(c.name, c.path if tolerance is None else _coarse_path(i, tolerance))
+                 for i, c in enumerate(world_countries())
                  if not (c.bbox[2] < x0 or c.bbox[0] > x1 or c.bbox[3] < y0 or c.bbox[1] > y1)]
+    countries = [(name, path) for name, path in countries if path]
     screen_w = width * k
     return {
         "viewbox": f"{x0 * k:.3f} {-y1:.3f} {screen_w:.3f} {height:.3f}",

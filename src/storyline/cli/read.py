@@ -3,6 +3,7 @@ disagreements, developments, positions. Each parses its options, calls :mod:`sto
 
 from __future__ import annotations
 
+import sys
 from typing import Optional
 
 import typer
@@ -10,17 +11,51 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline import read
-from storyline.cli._app import app, console, err_console, open_store, print_json, settings
+from storyline.cli._app import app, console, err_console, json_text, open_store, print_json, settings
 from storyline.cli._text import line, plain
 from storyline.cli.params import EVENT, JSON, STORYLINE
 from storyline.ingest.normalize import shorten
-from storyline.read import MAX_ID, ArticleDetailJSON, EventJSON, StorylineEventsJSON, StorylineJSON
+from storyline.read import MAX_ID, ArticleDetailJSON, EventJSON, StorylineEventsJSON, StorylineJSON, pages
 from storyline.store import Store
 
 
 def _cell(value) -> Text:
     """Anything shown in a table: literal, sanitised text (see :mod:`storyline.cli._text`)."""
     return plain("" if value is None else value)
+
+
+TABLE_ROWS = 100  # a table shows this many unless --limit says otherwise; --json and --jsonl give every record
+LIMIT = typer.Option(None, "--limit", min=0, max=MAX_ID,
+                     help=f"At most this many (default: {TABLE_ROWS} in a table, every record with --json/--jsonl)")
+JSONL = typer.Option(False, "--jsonl", help="Print one JSON record a line, streamed (every record unless --limit)")
+SORT = typer.Option("date", "--sort", help="date (oldest first), size (articles), recent (newest first) or "
+                                           "sources (independent outlets)")
+
+
+def _shown(limit: int | None, machine: bool) -> int | None:
+    """How many records to read: as asked, else all for a program (JSON), else a screenful."""
+    return limit if limit is not None else (None if machine else TABLE_ROWS)
+
+
+def _machine(rows, as_json: bool, as_jsonl: bool) -> bool:
+    """Print ``rows`` as JSON (an array) or JSON Lines; False when a table is wanted."""
+    if as_jsonl:
+        for row in rows:
+            sys.stdout.write(json_text(row, indent=None) + "\n")
+        return True
+    if as_json:
+        print_json(rows)
+        return True
+    return False
+
+
+def _showing(shown: int, total: int, what: str, offset: int = 0) -> str:
+    """The title of a table: "showing 100 of 1,264 events" (or "1,264 events" when all are shown)."""
+    if shown >= total and offset == 0:
+        return f"{total:,} {what}"
+    if offset == 0:
+        return f"showing {shown:,} of {total:,} {what}"
+    return f"showing {offset + 1 if shown else offset:,}–{offset + shown:,} of {total:,} {what}"
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -33,23 +68,26 @@ def _table(title: str, *columns: str) -> Table:
 # --------------------------------------------------------------------------- articles
 @app.command()
 def articles(
-    limit: int = typer.Option(100, help="At most this many", min=0, max=MAX_ID),
+    limit: Optional[int] = LIMIT,
     offset: int = typer.Option(0, min=0, max=MAX_ID),
     source: Optional[str] = typer.Option(None, help="Only this outlet"),
     language: Optional[str] = typer.Option(None),
     since: Optional[str] = typer.Option(None, help="Published on or after (YYYY-MM-DD)"),
     until: Optional[str] = typer.Option(None, help="Published on or before"),
-    as_json: bool = JSON,
+    as_json: bool = JSON, as_jsonl: bool = JSONL,
 ):
     """List stored articles with source, date, language and copies."""
     store = open_store()
-    rows = read.list_articles(store, limit=limit, offset=offset, source=source, language=language, since=since,
-                              until=until)
-    if as_json:
-        print_json(rows)
+    rows = read.list_articles(store, limit=_shown(limit, as_json or as_jsonl), offset=offset, source=source,
+                              language=language, since=since, until=until)
+    if _machine(rows, as_json, as_jsonl):
         return
     copies = read.copy_counts(store)
-    table = _table(f"{read.count_articles(store)} articles", "id", "source", "published", "lang", "copies", "title")
+    filtered = any((source, language, since, until))
+    total = (len(read.list_articles(store, limit=None, source=source, language=language, since=since, until=until))
+             if filtered else read.count_articles(store))
+    table = _table(_showing(len(rows), total, "articles", offset), "id", "source", "published", "lang", "copies",
+                   "title")
     for a in store.get_articles([r.id for r in rows]):
         date = a.published or (f"~{a.estimated_date}" if a.estimated_date else "—")
         copy_note = f"copy of {a.copy_of}" if a.copy_of else str(copies.get(a.id, 0))
@@ -141,18 +179,20 @@ def search(query: str = typer.Argument(...), limit: int = typer.Option(20, min=0
 
 # --------------------------------------------------------------------------- events and storylines
 @app.command()
-def events(limit: int = typer.Option(100, help="At most this many", min=0, max=MAX_ID),
+def events(limit: Optional[int] = LIMIT,
            offset: int = typer.Option(0, min=0, max=MAX_ID),
            storyline: Optional[int] = STORYLINE,
            min_articles: int = typer.Option(1, min=0, max=MAX_ID, help="Only events with at least this many articles"),
-           as_json: bool = JSON):
+           sort: str = SORT,
+           as_json: bool = JSON, as_jsonl: bool = JSONL):
     """List events: articles reporting the same thing, with date, sources and storyline."""
     store = open_store()
-    rows = read.list_events(store, limit=limit, offset=offset, storyline=storyline, min_articles=min_articles)
-    if as_json:
-        print_json(rows)
+    rows, total = pages.event_listing(store, sort=sort, limit=_shown(limit, as_json or as_jsonl), offset=offset,
+                                      storyline=storyline, min_articles=min_articles)
+    if _machine(rows, as_json, as_jsonl):
         return
-    table = _table(f"{read.count_events(store)} events", "id", "date", "articles", "sources", "storyline", "title")
+    table = _table(_showing(len(rows), total, "events", offset), "id", "date", "articles", "sources", "storyline",
+                   "title")
     for e in rows:
         date = e.date or "—"
         if e.date_precision not in (None, "day"):
@@ -163,14 +203,14 @@ def events(limit: int = typer.Option(100, help="At most this many", min=0, max=M
 
 
 @app.command()
-def storylines(limit: int = typer.Option(100, min=0, max=MAX_ID), offset: int = typer.Option(0, min=0, max=MAX_ID),
-               as_json: bool = JSON):
+def storylines(limit: Optional[int] = LIMIT, offset: int = typer.Option(0, min=0, max=MAX_ID), sort: str = SORT,
+               as_json: bool = JSON, as_jsonl: bool = JSONL):
     """List storylines: events chained over weeks to months into one story."""
-    rows = read.list_storylines(open_store(), limit=limit, offset=offset, order="start")
-    if as_json:
-        print_json(rows)
+    rows, total = pages.storyline_listing(open_store(), sort=sort, limit=_shown(limit, as_json or as_jsonl),
+                                          offset=offset)
+    if _machine(rows, as_json, as_jsonl):
         return
-    table = _table(f"{len(rows)} storylines", "id", "start", "end", "events", "title")
+    table = _table(_showing(len(rows), total, "storylines", offset), "id", "start", "end", "events", "title")
     for s in rows:
         table.add_row(_cell(s.id), _cell(s.start or "—"), _cell(s.end or "—"), _cell(len(s.events)),
                       _cell((s.title or "")[:80]))
@@ -210,18 +250,21 @@ def entities(
     storyline: Optional[int] = STORYLINE,
     article: Optional[str] = typer.Option(None, "--article", help="Only entities of this article"),
     type_: Optional[str] = typer.Option(None, "--type", help="PER, LOC, ORG or MISC"),
-    limit: int = typer.Option(50, min=0, max=MAX_ID, help="At most this many (most mentioned first)"),
+    limit: Optional[int] = LIMIT,
     offset: int = typer.Option(0, min=0, max=MAX_ID),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON records"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON records"), as_jsonl: bool = JSONL,
 ):
-    """People, places, organisations: one entity per real thing, with its spelling variants."""
-    rows = read.list_entities(open_store(), type=type_, event=event, storyline=storyline, article=article,
-                              limit=limit, offset=offset)
-    if as_json:
-        print_json(rows)
+    """People, places, organisations (most mentioned first): one entity per real thing, with its spelling variants."""
+    every = read.list_entities(open_store(), type=type_, event=event, storyline=storyline, article=article,
+                               limit=None)
+    shown = _shown(limit, as_json or as_jsonl)
+    rows = every[offset:offset + shown] if shown is not None else every[offset:]
+    if _machine(rows, as_json, as_jsonl):
         return
-    scope = f" in event {event}" if event is not None else f" in storyline {storyline}" if storyline is not None else ""
-    table = _table(f"{len(rows)} entities{scope}", "id", "name", "type", "mentions", "articles", "variants", "where")
+    scope = (f" in event E{event}" if event is not None
+             else f" in storyline S{storyline}" if storyline is not None else "")
+    table = _table(_showing(len(rows), len(every), "entities", offset) + scope, "id", "name", "type", "mentions",
+                   "articles", "variants", "where")
     for e in rows:
         where = f"{e.country or ''} {e.lat:.2f},{e.lon:.2f}" if e.lat is not None else (e.country or "")
         others = [v for v in e.variants if v != e.name]
@@ -232,18 +275,19 @@ def entities(
 
 @app.command()
 def quotes(event: Optional[int] = EVENT, storyline: Optional[int] = STORYLINE,
-           limit: int = typer.Option(200, help="At most this many", min=0, max=MAX_ID),
+           limit: Optional[int] = LIMIT,
            all_: bool = typer.Option(False, "--all", help="Also quotes whose speaker is uncertain (below "
                                                            "settings enrich.quote_min_confidence)"),
-           as_json: bool = JSON):
+           as_json: bool = JSON, as_jsonl: bool = JSONL):
     """Who said what: quotations with their speaker and every article that reports them."""
     config = settings()
-    rows = read.list_quotes(open_store(config), event=event, storyline=storyline, limit=limit,
-                            min_confidence=0.0 if all_ else config.enrich.quote_min_confidence)
-    if as_json:
-        print_json(rows)
+    every = read.list_quotes(open_store(config), event=event, storyline=storyline, limit=None,
+                             min_confidence=0.0 if all_ else config.enrich.quote_min_confidence)
+    shown = _shown(limit, as_json or as_jsonl)
+    rows = every[:shown] if shown is not None else every
+    if _machine(rows, as_json, as_jsonl):
         return
-    table = _table(f"{len(rows)} quotes", "id", "speaker", "kind", "quote", "articles")
+    table = _table(_showing(len(rows), len(every), "quotes"), "id", "speaker", "kind", "quote", "articles")
     for q in rows:
         table.add_row(_cell(q.id), _cell(q.speaker or "—"), _cell(q.kind), _cell(q.text[:160]),
                       _cell("\n".join(q.articles)))
@@ -252,15 +296,16 @@ def quotes(event: Optional[int] = EVENT, storyline: Optional[int] = STORYLINE,
 
 @app.command()
 def figures(event: Optional[int] = EVENT, storyline: Optional[int] = STORYLINE,
-            limit: int = typer.Option(500, help="At most this many", min=0, max=MAX_ID), as_json: bool = JSON,
+            limit: Optional[int] = LIMIT, as_json: bool = JSON, as_jsonl: bool = JSONL,
             all_figures: bool = typer.Option(False, "--all", help="Also figures read with low confidence")):
     """Reported numbers: what they count, qualifier, unit, who reported them and as of when."""
-    rows = read.list_figures(open_store(), event=event, storyline=storyline, limit=limit, all_figures=all_figures)
-    if as_json:
-        print_json(rows)
+    every = read.list_figures(open_store(), event=event, storyline=storyline, limit=None, all_figures=all_figures)
+    shown = _shown(limit, as_json or as_jsonl)
+    rows = every[:shown] if shown is not None else every
+    if _machine(rows, as_json, as_jsonl):
         return
-    table = _table(f"{len(rows)} figures", "id", "category", "what", "value", "qualifier", "unit", "reported by",
-                   "as of", "article")
+    table = _table(_showing(len(rows), len(every), "figures"), "id", "category", "what", "value", "qualifier",
+                   "unit", "reported by", "as of", "article")
     for f in rows:
         value = _number(f.value) if f.value is not None else f"{_number(f.low)}–{_number(f.high)}"
         by = f.reported_by or "—"
@@ -303,13 +348,14 @@ def developments(event: Optional[int] = EVENT, storyline: Optional[int] = STORYL
 
 @app.command()
 def positions(event: Optional[int] = EVENT, storyline: Optional[int] = STORYLINE,
-              limit: int = typer.Option(500, help="At most this many", min=0, max=MAX_ID), as_json: bool = JSON):
+              limit: Optional[int] = LIMIT, as_json: bool = JSON, as_jsonl: bool = JSONL):
     """What each actor demands, offers, accepts or rejects, over time."""
-    rows = read.list_positions(open_store(), event=event, storyline=storyline, limit=limit)
-    if as_json:
-        print_json(rows)
+    every = read.list_positions(open_store(), event=event, storyline=storyline, limit=None)
+    shown = _shown(limit, as_json or as_jsonl)
+    rows = every[:shown] if shown is not None else every
+    if _machine(rows, as_json, as_jsonl):
         return
-    table = _table(f"{len(rows)} positions", "date", "actor", "stance", "object", "article")
+    table = _table(_showing(len(rows), len(every), "positions"), "date", "actor", "stance", "object", "article")
     for p in rows:
         table.add_row(_cell(p.date or "—"), _cell(p.actor), _cell(p.stance), _cell(p.object[:120]),
                       _cell(p.articles[0] if p.articles else "—"))

@@ -182,14 +182,20 @@ def list_events(store: Store, *, limit: int | None = 100, offset: int = 0, since
                 until: str | None = None, source: str | None = None, language: str | None = None,
                 entity: int | None = None, storyline: str | int | None = None, order: str = "date",
                 min_articles: int = 1) -> list[EventJSON]:
-    """Events with articles; ``order`` is ``date`` (oldest first), ``recent`` or ``size``.
+    """Events with articles; ``order`` is ``date`` (oldest first), ``recent``, ``size`` or ``sources``
+    (independent outlets, then articles).
 
     Raises:
         InputError: ``storyline`` is not a storyline id, or ``order`` is unknown.
     """
     _check_page(limit, offset)
-    if order not in ("date", "recent", "size"):
-        raise InputError(f"order must be date, recent or size, not {order!r}")
+    if order not in ("date", "recent", "size", "sources"):
+        raise InputError(f"order must be date, recent, size or sources, not {order!r}")
+    if order == "sources":  # counted per event from its members, so sorted here rather than in SQL
+        every = list_events(store, limit=None, since=since, until=until, source=source, language=language,
+                            entity=entity, storyline=storyline, order="size", min_articles=min_articles)
+        every.sort(key=lambda e: (-e.independent_sources, -len(e.articles)))
+        return _page(every, limit, offset)
     sid = storyline_id(storyline) if storyline is not None else None
     if sid is not None and not _in_range(sid):
         return []

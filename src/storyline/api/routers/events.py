@@ -16,7 +16,8 @@ storylines = APIRouter(prefix="/api/storylines", tags=["storylines"])
 
 @router.get("", dependencies=[Depends(require_read)], response_model=list[EventJSON])
 def list_events(p: Page = Depends(page), f: Filters = Depends(filters), storyline: StorylineParam = None,
-                order: str = Query("date", pattern="^(date|recent|size)$"), store: Store = Depends(get_store)):
+                order: str = Query("date", pattern="^(date|recent|size|sources)$",
+                                   description="date (oldest first), recent, size (articles) or sources (outlets)"), store: Store = Depends(get_store)):
     return read.list_events(store, limit=p.limit, offset=p.offset, since=f.since, until=f.until,
                             source=f.source, language=f.language, entity=f.entity, storyline=storyline, order=order)
 
