@@ -519,6 +519,157 @@ def test_follow_a_storyline_alerts_on_its_new_event(server, tmp_path):
     store.close()
 
 
+# One attack reported through a day by three outlets: the police count 12 injured (AD), the mayor is quoted
+# (Trouw), a hospital counts 30 injured (Parool); a month later the mayor opens an office (a new event).
+FOLLOW_STORY = {
+    "t0": ("AD", "Schietpartij in tram in Utrecht: drie doden",
+           "Bij een schietpartij in een tram op het 24 Oktoberplein in Utrecht zijn maandag drie doden gevallen. "
+           "Zeker 12 mensen raakten gewond, meldt de politie. Burgemeester Jan van Zanen kwam naar het plein. "
+           "De politie zoekt de schutter Gökmen T.", "2019-03-18"),
+    "t1": ("Trouw", "Utrecht in shock na aanslag in tram op 24 Oktoberplein",
+           "In een tram op het 24 Oktoberplein in Utrecht heeft een schutter maandagochtend drie mensen "
+           "doodgeschoten. \"Dit is een zwarte dag voor Utrecht\", zei burgemeester Jan van Zanen. De politie "
+           "arresteerde later Gökmen T.", "2019-03-18"),
+    "t2": ("Parool", "Drie doden bij schietincident in tram Utrecht",
+           "Bij het schietincident in een tram op het 24 Oktoberplein in Utrecht zijn drie doden gevallen. Het "
+           "aantal gewonden is opgelopen tot 30, aldus het UMC Utrecht. De politie zocht urenlang naar Gökmen T.",
+           "2019-03-18"),
+    "t3": ("AD", "Van Zanen opent nieuw stadskantoor in Utrecht",
+           "Burgemeester Jan van Zanen heeft zaterdag het nieuwe stadskantoor aan de Catharijnesingel in Utrecht "
+           "geopend. \"Dit gebouw is van alle Utrechters\", zei Van Zanen bij de opening. Het kantoor kostte 80 "
+           "miljoen euro.", "2019-04-20"),
+}
+FOLLOW_SECRET = "f0ll0w"
+
+
+def _publish(server, key: str) -> None:
+    outlet, title, text, date = FOLLOW_STORY[key]
+    server.add(outlet, key, title, text, date=date)
+
+
+def _following(server, tmp_path, **settings):
+    """A watcher of three outlets whose follow alerts go to the test webhook, after the first report (t0)."""
+    cfg = _settings(tmp_path, new_outlets=99, burst_min_articles=99, **settings)
+    sources = tuple(Source(f"{server.base}/feeds/{o}", outlet=o) for o in ("AD", "Trouw", "Parool"))
+    rule = AlertRule(name="follows", kinds=("follow",), webhook=f"{server.base}/hook", secret=FOLLOW_SECRET)
+    clock = Clock()
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig(sources, (rule,)), cfg, clock=clock)
+    _publish(server, "t0")
+    assert watcher.poll(force=True).alerts == []  # nothing followed yet
+    return cfg, clock, store, watcher
+
+
+def _event_of(store, article_id: str) -> tuple[int, int]:
+    row = store.conn.execute("SELECT e.id, e.storyline_id FROM event_articles ea JOIN events e ON e.id = ea.event_id"
+                             " WHERE ea.article_id = ?", (article_id,)).fetchone()
+    return row[0], row[1]
+
+
+def _assert_delivered_once(server, alerts) -> None:
+    """Each alert reached the webhook exactly once, signed over its exact body with the shared secret."""
+    assert [json.loads(body)["id"] for body, _ in server.hook_bodies] == [a["id"] for a in alerts]
+    for body, headers in server.hook_bodies:
+        expected = "sha256=" + hmac.new(FOLLOW_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(headers["X-Storyline-Signature"], expected)
+
+
+def test_follow_an_entity_alerts_once_on_a_new_event_that_mentions_it(server, tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    cfg, clock, store, watcher = _following(server, tmp_path)
+    followed = CliRunner().invoke(app, ["--db", cfg.store.db, "follow", "--entity", "jan van zanen", "--json"])
+    assert followed.exit_code == 0, followed.output
+    entity = json.loads(followed.stdout)
+    assert entity["kind"] == "entity" and entity["name"] == "Jan van Zanen"
+    clock.now += 33 * 86400
+    _publish(server, "t3")  # a new event that names him and quotes him
+    alerts = watcher.poll(force=True).alerts
+    event_id, _ = _event_of(store, "t3")
+    assert event_id != _event_of(store, "t0")[0]
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert (alert["kind"], alert["entity"], alert["event"]) == ("follow", entity["target"], f"E{event_id}")
+    assert alert["follow"]["what"] == "event" and "Jan van Zanen" in alert["title"]
+    # His quote came with the event: carried by its alert, not raised apart.
+    assert [q["text"] for q in alert["quotes"]] == ["Dit gebouw is van alle Utrechters"]
+    _assert_delivered_once(server, alerts)
+    server.add("Trouw", "bg0", *BACKGROUND[0], date="2019-04-20")
+    assert watcher.poll(force=True).alerts == []
+    watcher.close()
+    store.close()
+
+
+def test_follow_a_person_alerts_once_on_a_new_quote(server, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from storyline.api.app import create_app
+
+    cfg, clock, store, watcher = _following(server, tmp_path)
+    api_cfg = cfg.model_copy(update={"api": cfg.api.model_copy(update={"token": "t0ken"})})
+    client = TestClient(create_app(cfg.store.db, warm=False, settings=api_cfg))
+    assert client.post("/api/follows", params={"entity": "Jan van Zanen"}).status_code == 401
+    made = client.post("/api/follows", params={"entity": "Jan van Zanen"}, headers={"Authorization": "Bearer t0ken"})
+    assert made.status_code == 201, made.text
+    assert [(f["kind"], f["name"]) for f in client.get("/api/follows").json()] == [("entity", "Jan van Zanen")]
+    clock.now += 2 * 3600
+    _publish(server, "t1")  # the same event, another outlet: the mayor speaks
+    alerts = watcher.poll(force=True).alerts
+    assert _event_of(store, "t1") == _event_of(store, "t0")  # no new event: the quote is the news
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert alert["follow"]["what"] == "quote" and alert["event"] == f"E{_event_of(store, 't0')[0]}"
+    assert [(q["speaker"], q["text"], q["article"]) for q in alert["quotes"]] == \
+        [("Jan van Zanen", "Dit is een zwarte dag voor Utrecht", "t1")]
+    assert "Dit is een zwarte dag voor Utrecht" in alert["title"]
+    _assert_delivered_once(server, alerts)
+    assert client.get("/api/alerts").json()[0]["id"] == alert["id"]
+    watcher.close()
+    store.close()
+
+
+def test_follow_a_storyline_alerts_once_on_a_new_disagreement(server, tmp_path):
+    from storyline.alerts.service import follow
+
+    cfg, clock, store, watcher = _following(server, tmp_path)
+    event_id, sid = _event_of(store, "t0")
+    follow(store, storyline=f"S{sid}", now=clock.now)
+    clock.now += 4 * 3600
+    _publish(server, "t2")  # the hospital's count of the injured contradicts the police's
+    alerts = watcher.poll(force=True).alerts
+    assert _event_of(store, "t2") == (event_id, sid)
+    assert len(alerts) == 1  # the hospital is quoted too, but a storyline's quotes alert only through a speaker
+    alert = alerts[0]
+    assert alert["follow"] == {"id": 1, "kind": "storyline", "target": f"S{sid}", "what": "disagreement"}
+    assert alert["storyline"] == f"S{sid}" and alert["event"] == f"E{event_id}"
+    [disagreement] = alert["disagreements"]
+    assert sorted(disagreement["values"]) == [12.0, 30.0] and sorted(disagreement["articles"]) == ["t0", "t2"]
+    _assert_delivered_once(server, alerts)
+    watcher.close()
+    store.close()
+
+
+def test_a_followed_storyline_and_person_without_news_raise_nothing(server, tmp_path):
+    from storyline.alerts.service import follow
+
+    cfg, clock, store, watcher = _following(server, tmp_path)
+    _, sid = _event_of(store, "t0")
+    follow(store, storyline=f"S{sid}", now=clock.now)
+    follow(store, entity="Jan van Zanen", now=clock.now)
+    for i, (title, text) in enumerate(BACKGROUND[:4]):  # other news, from every outlet
+        server.add(("AD", "Trouw", "Parool")[i % 3], f"bg{i}", title, text)
+        clock.now += 3600
+        report = watcher.poll(force=True)
+        assert report.stored == 1 and report.alerts == []
+    clock.now += 3600
+    assert watcher.poll(force=True).alerts == []  # nothing new at all (every feed answers 304)
+    assert server.hook_bodies == [] and WatchState(store).alerts() == []
+    watcher.close()
+    store.close()
+
+
 def test_sources_file_and_rules(tmp_path):
     from storyline.errors import ConfigError
     from storyline.watch import load_sources

@@ -106,7 +106,8 @@ class Watcher:
         self.on_alert = on_alert
         self.interval_s = interval_s or self.ws.interval_s
         self.state = WatchState(store)
-        self.detector = Detector(self.state, self.ws)
+        self.detector = Detector(self.state, self.ws,
+                                 quote_min_confidence=self.settings.enrich.quote_min_confidence)
         self._runner: Runner | None = None
         self._source_updates: list[dict[str, Any]] = []
 
