@@ -83,22 +83,26 @@ class Site:
         self.feeds: dict[str, list[str]] = {}
         self.pages: dict[str, tuple[str, str]] = {}
         self.dates: dict[str, str] = {}
+        self.links: dict[str, str] = {}  # the path an item's page is served at
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.hook_bodies: list[tuple[bytes, dict[str, str]]] = []
         self.hook_failures = 0  # the webhook answers 503 this many times first
+        self.broken: set[str] = set()  # faults /flaky/<fault>.xml and /p/<fault>/<key>.html show for now
+        self.sent: dict[str, int] = {}  # bytes of a huge body actually sent, by path
         self.lock = threading.Lock()
 
-    def add(self, feed: str, key: str, title: str, text: str, date: str = "2019-03-18") -> None:
+    def add(self, feed: str, key: str, title: str, text: str, date: str = "2019-03-18", link: str | None = None) -> None:
         self.feeds.setdefault(feed, []).append(key)
         self.pages[key] = (title, text)
         self.dates[key] = date
+        self.links[key] = link or f"/a/{key}.html"
 
     def count(self, path: str) -> int:
         return sum(1 for p, _ in self.requests if p == path)
 
     def rss(self, feed: str) -> bytes:
         items = "".join(
-            f"<item><guid>{key}</guid><title>{self.pages[key][0]}</title><link>{{base}}/a/{key}.html</link>"
+            f"<item><guid>{key}</guid><title>{self.pages[key][0]}</title><link>{{base}}{self.links[key]}</link>"
             f"<description>{self.pages[key][1]}</description><pubDate>{self.dates[key]}</pubDate></item>"
             for key in self.feeds.get(feed, []))
         return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{feed}</title>"
@@ -131,11 +135,69 @@ def _handler(site: Site):
                 site.hook_failures -= 1
             self._send(503 if fail else 204)
 
+        def _fault(self, fault: str) -> None:
+            """Misbehave as ``fault`` says (see FEED_FAULTS and PAGE_FAULTS)."""
+            if fault == "timeout":
+                time.sleep(1.5)
+                return self._send(200, b"too late")
+            if fault == "500":
+                return self._send(500, b"oops")
+            if fault == "loop":
+                return self._send(302, headers={"Location": self.path})  # redirects to itself
+            if fault == "invalid":
+                return self._send(200, b"<rss><channel><item><title>Broken</item>\x00\xff{]",
+                                  {"Content-Type": "application/rss+xml"})
+            if fault == "bomb":
+                return self._send(200, b'<?xml version="1.0"?><!DOCTYPE b [<!ENTITY a "aaaaaaaaaa">'
+                                       b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                                       b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss><channel><title>&c;'
+                                       b'</title></channel></rss>', {"Content-Type": "application/rss+xml"})
+            if fault == "huge":  # 100 MB, no Content-Length: only counting while reading can stop it
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                chunk, sent = b"<p>" + b"x" * (2 ** 20 - 3), 0
+                try:
+                    while sent < 100 * 2 ** 20:
+                        self.wfile.write(chunk)
+                        sent += len(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                with site.lock:
+                    site.sent[self.path] = sent
+                return None
+            if fault == "html":  # a home page where a feed was expected
+                return self._send(200, b"<!doctype html><html><body><h1>Welkom</h1><a href='/'>Home</a></body></html>",
+                                  {"Content-Type": "text/html"})
+            if fault == "nonarticle":  # a page, but no article on it: a menu and a login form
+                return self._send(200, b"<!doctype html><html><head><title>Inloggen</title></head><body><nav>"
+                                       b"<a href='/'>Home</a> <a href='/sport'>Sport</a></nav><form><input name='u'>"
+                                       b"<button>Inloggen</button></form></body></html>", {"Content-Type": "text/html"})
+            raise AssertionError(fault)
+
         def do_GET(self):
             with site.lock:
                 site.requests.append((self.path, dict(self.headers)))
             base = f"http://{self.headers['Host']}"
             path = self.path
+            if path.startswith("/flaky/"):
+                fault = path[len("/flaky/"):].removesuffix(".xml")
+                if fault in site.broken:
+                    return self._fault(fault)
+                body = site.rss(f"flaky-{fault}").replace(b"{base}", base.encode())
+                return self._send(200, body, {"Content-Type": "application/rss+xml"})
+            if path.startswith("/p/"):
+                fault, key = path[len("/p/"):].removesuffix(".html").split("/")
+                if fault in site.broken:
+                    return self._fault(fault)
+                title, text = site.pages[key]
+                return self._send(200, _page(title, text, words=3, date=site.dates[key]),
+                                  {"Content-Type": "text/html; charset=utf-8"})
+            if path == "/flaky-sitemap.xml":
+                locs = "".join(f"<url><loc>{base}{site.links[k]}</loc></url>" for k in site.feeds.get("pages", []))
+                return self._send(200, f"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/"
+                                       f"sitemap/0.9'>{locs}</urlset>".encode(), {"Content-Type": "application/xml"})
             if path == "/robots.txt":
                 return self._send(200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"})
             if path.startswith("/feeds/"):
@@ -284,6 +346,115 @@ def test_failing_sources_are_reported_backed_off_and_do_not_stop_the_others(serv
     server.add("news", "good2", *BACKGROUND[2])
     again = watcher.poll()
     assert again.polled == 1 and again.stored == 1 and server.count("/fail.xml") == 2
+    watcher.close()
+    store.close()
+
+
+FEED_FAULTS = {  # fault -> the start of the reason the watcher gives
+    "timeout": "timeout", "500": "HTTP 500", "loop": "redirect loop", "invalid": "malformed feed",
+    "bomb": "unsafe XML refused", "huge": "body larger than", "html": "malformed feed",
+}
+PAGE_FAULTS = {
+    "timeout": "timeout", "500": "HTTP 500", "loop": "redirect loop", "huge": "body larger than",
+    "nonarticle": "no article text found",
+}
+
+
+def _sent(server, path: str) -> int:
+    """Bytes the server wrote of a huge body before the watcher hung up (the server notices a moment later)."""
+    deadline = time.monotonic() + 10
+    while path not in server.sent and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return server.sent[path]
+
+
+def _stored(store) -> dict[str, str]:
+    return {r[0]: r[1] for r in store.conn.execute("SELECT id, text FROM articles")}
+
+
+def test_every_failing_feed_is_logged_retried_later_and_loses_nothing(server, tmp_path, caplog):
+    """The robustness matrix for feeds: each fault once, beside a good feed; then the faults heal."""
+    cfg = _settings(tmp_path)
+    for i, fault in enumerate(FEED_FAULTS):
+        title, text = BACKGROUND[i % len(BACKGROUND)]
+        server.add(f"flaky-{fault}", f"ok-{fault}", f"{title} ({fault})", f"{text} Bericht {i} over {fault}.")
+    server.broken = set(FEED_FAULTS)
+    server.add("news", "good0", *STORIES["tram"][0])
+    sources = tuple(Source(f"{server.base}/flaky/{f}.xml") for f in FEED_FAULTS) + \
+        (Source(f"{server.base}/feeds/news"),)
+    clock = Clock()
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig(sources), cfg, clock=clock)
+    with caplog.at_level("WARNING"):
+        report = watcher.poll()
+    assert report.stored == 1 and set(_stored(store)) == {"good0"}
+    reasons = dict(f.split(": ", 1) for f in report.failures)
+    state = WatchState(store)
+    for fault, reason in FEED_FAULTS.items():
+        url = f"{server.base}/flaky/{fault}.xml"
+        assert reasons[url].startswith(reason), (fault, reasons[url])
+        # Logged with the source and the reason, and kept with the source for `watch` to show.
+        assert any(url in r.getMessage() and reasons[url] in r.getMessage() for r in caplog.records), fault
+        assert state.source_state(url)["last_error"] == reasons[url]
+        assert state.source_state(url)["failures"] == 1
+    assert _sent(server, "/flaky/huge.xml") <= 4 * 2 ** 20  # the 100 MB body was cut off near the cap
+    # Before the back-off (2 x the interval) only the good feed is polled again.
+    clock.now += 700
+    server.add("news", "good1", *STORIES["tram"][2])
+    again = watcher.poll()
+    assert (again.polled, again.stored, again.failures) == (1, 1, [])
+    # The faults heal: at their back-off each feed is read and its article stored; nothing stored was lost.
+    server.broken.clear()
+    clock.now += 600
+    healed = watcher.poll()
+    assert healed.failures == [] and healed.stored == len(FEED_FAULTS)
+    assert set(_stored(store)) == {"good0", "good1"} | {f"ok-{f}" for f in FEED_FAULTS}
+    assert all(state.source_state(f"{server.base}/flaky/{f}.xml")["failures"] == 0 for f in FEED_FAULTS)
+    watcher.close()
+    store.close()
+
+
+def test_every_failing_page_is_logged_and_retried_and_a_feed_summary_stands_in(server, tmp_path, caplog):
+    """The robustness matrix for article pages: a feed item falls back to the feed's summary; a sitemap item
+    (no summary) is logged, retried at the next poll and stored once its page can be read."""
+    cfg = _settings(tmp_path)
+    for i, fault in enumerate(PAGE_FAULTS):
+        title, text = BACKGROUND[i % len(BACKGROUND)]
+        server.add("summaries", f"fd-{fault}", f"{title} ({fault})", f"{text} Bericht {i} over {fault}.",
+                   link=f"/p/{fault}/fd-{fault}.html")
+        server.add("pages", f"sm-{fault}", f"{title} [{fault}]", f"{text} Pagina {i} over {fault}.",
+                   link=f"/p/{fault}/sm-{fault}.html")
+    server.broken = set(PAGE_FAULTS)
+    feed, sitemap = f"{server.base}/feeds/summaries", f"{server.base}/flaky-sitemap.xml"
+    clock = Clock()
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig((Source(feed), Source(sitemap))), cfg, clock=clock)
+    with caplog.at_level("INFO"):
+        first = watcher.poll()
+    stored = _stored(store)
+    # Every feed item stored, from its summary (the page could not be read); no sitemap item stored.
+    assert set(stored) == {f"fd-{f}" for f in PAGE_FAULTS}
+    assert all(f"over {f}." in stored[f"fd-{f}"] and "Meer informatie" not in stored[f"fd-{f}"] for f in PAGE_FAULTS)
+    items = {r["item"]: r for r in store.conn.execute("SELECT * FROM watch_items")}
+    failures = dict(f.split(": ", 1) for f in first.failures)
+    for fault, reason in PAGE_FAULTS.items():
+        page = f"{server.base}/p/{fault}/sm-{fault}.html"
+        assert items[f"fd-{fault}"]["status"].startswith(f"summary: {reason}"), items[f"fd-{fault}"]
+        assert items[page]["status"].startswith(f"failed: {reason}") and items[page]["attempts"] == 1
+        assert failures[page].startswith(reason)
+        assert any(sitemap in r.getMessage() and page in r.getMessage() and reason in r.getMessage()
+                   for r in caplog.records), fault
+    assert _sent(server, "/p/huge/sm-huge.html") <= 4 * 2 ** 20
+    # The pages heal: the failed sitemap items are fetched again and stored; the stored ones stay as they were.
+    server.broken.clear()
+    clock.now += 601
+    fetched = [server.count(f"/p/{f}/fd-{f}.html") for f in PAGE_FAULTS]
+    second = watcher.poll()
+    assert second.failures == [] and second.stored == len(PAGE_FAULTS)
+    after = _stored(store)
+    assert set(after) == set(stored) | {f"{server.base}/p/{f}/sm-{f}.html" for f in PAGE_FAULTS}
+    assert all(after[k] == v for k, v in stored.items())
+    assert [server.count(f"/p/{f}/fd-{f}.html") for f in PAGE_FAULTS] == fetched  # stored: not fetched again
     watcher.close()
     store.close()
 

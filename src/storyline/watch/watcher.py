@@ -256,14 +256,17 @@ class Watcher:
             urls = [u.decode("utf-8", errors="replace").replace("&amp;", "&") for u in _LOC.findall(body)]
             return [_Item(key=u, url=u, fallback=None) for u in dict.fromkeys(urls)], None
         items, errors = [], []
-        for entry in read_feed(Path(source.location), body, self.settings.ingest.max_article_bytes):
+        where = Path(source.location)  # read_feed names errors after str(where): "http:/host/..." ("//" folded)
+        for entry in read_feed(where, body, self.settings.ingest.max_article_bytes):
             if isinstance(entry, ReadError):
                 errors.append(entry)
                 continue
             items.append(_Item(key=entry.id, url=entry.url, fallback=entry))
-        feed_level = [e for e in errors if "#" not in e.where[len(source.location):]]
+        feed_level = [e for e in errors if e.where == str(where)]
         if not items and feed_level:  # the document itself is unreadable (malformed, unsafe, undecodable)
             return [], feed_level[0].message
+        if not items and errors:  # parsed leniently, but nothing in it could be read: a broken feed
+            return [], f"malformed feed: {len(errors)} items, none readable ({errors[0].message})"
         for error in errors:
             LOGGER.info("%s: item skipped (%s)", source.location, error.message)
         return items, None
