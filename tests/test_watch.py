@@ -89,6 +89,8 @@ class Site:
         self.hook_failures = 0  # the webhook answers 503 this many times first
         self.broken: set[str] = set()  # faults /flaky/<fault>.xml and /p/<fault>/<key>.html show for now
         self.sent: dict[str, int] = {}  # bytes of a huge body actually sent, by path
+        self.overlap: Overlap | None = None  # counts requests in flight (the concurrency test)
+        self.page_delay = 0.0  # seconds each article page takes
         self.lock = threading.Lock()
 
     def add(self, feed: str, key: str, title: str, text: str, date: str = "2019-03-18", link: str | None = None) -> None:
@@ -177,6 +179,15 @@ def _handler(site: Site):
             raise AssertionError(fault)
 
         def do_GET(self):
+            if site.overlap is None:
+                return self._get()
+            site.overlap.enter(site.base)
+            try:
+                return self._get()
+            finally:
+                site.overlap.leave(site.base)
+
+        def _get(self):
             with site.lock:
                 site.requests.append((self.path, dict(self.headers)))
             base = f"http://{self.headers['Host']}"
@@ -209,6 +220,7 @@ def _handler(site: Site):
                 return self._send(200, body, {"Content-Type": "application/rss+xml", "ETag": etag,
                                               "Last-Modified": formatdate(usegmt=True)})
             if path.startswith("/a/"):
+                time.sleep(site.page_delay)
                 key = path[len("/a/"):].removesuffix(".html")
                 if key not in site.pages:
                     return self._send(404)
@@ -238,17 +250,59 @@ def _handler(site: Site):
     return Handler
 
 
+class Overlap:
+    """Requests in flight, per host and in all, and the most seen at once (shared by several servers)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.now: dict[str, int] = {}
+        self.most: dict[str, int] = {}
+        self.total = self.most_total = 0
+
+    def enter(self, host: str) -> None:
+        with self.lock:
+            self.now[host] = self.now.get(host, 0) + 1
+            self.most[host] = max(self.most.get(host, 0), self.now[host])
+            self.total += 1
+            self.most_total = max(self.most_total, self.total)
+
+    def leave(self, host: str) -> None:
+        with self.lock:
+            self.now[host] -= 1
+            self.total -= 1
+
+
+def _serve(site: Site):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    site.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    return httpd
+
+
 @pytest.fixture
 def server():
     site = Site()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    site.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd = _serve(site)
     yield site
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def hosts():
+    """Three servers on 127.0.0.1 (three hosts: the port is part of a host), sharing one Overlap."""
+    overlap = Overlap()
+    sites, servers = [], []
+    for _ in range(3):
+        site = Site()
+        site.overlap = overlap
+        servers.append(_serve(site))
+        sites.append(site)
+    yield sites
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def _settings(tmp_path, **watch):
@@ -455,6 +509,34 @@ def test_every_failing_page_is_logged_and_retried_and_a_feed_summary_stands_in(s
     assert set(after) == set(stored) | {f"{server.base}/p/{f}/sm-{f}.html" for f in PAGE_FAULTS}
     assert all(after[k] == v for k, v in stored.items())
     assert [server.count(f"/p/{f}/fd-{f}.html") for f in PAGE_FAULTS] == fetched  # stored: not fetched again
+    watcher.close()
+    store.close()
+
+
+@pytest.mark.parametrize("max_hosts", [8, 1])
+def test_hosts_are_polled_at_once_each_one_request_at_a_time(hosts, tmp_path, max_hosts):
+    for h, site in enumerate(hosts):
+        site.page_delay = 0.15
+        for i in range(3):
+            title, text = BACKGROUND[(2 * h + i) % len(BACKGROUND)]
+            site.add("news", f"h{h}-{i}", f"{title} ({h})", f"{text} Bericht {i} van host {h}.")
+    cfg = _settings(tmp_path, max_hosts=max_hosts, host_delay_s=0.05)
+    sources = tuple(Source(f"{site.base}/feeds/news", outlet=f"Outlet {h}") for h, site in enumerate(hosts))
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig(sources), cfg, clock=Clock())
+    report = watcher.poll(force=True)
+    assert (report.polled, report.stored, report.failures) == (3, 9, [])
+    overlap = hosts[0].overlap
+    assert set(overlap.most) == {site.base for site in hosts}
+    assert max(overlap.most.values()) == 1  # never two requests at once to one host
+    if max_hosts > 1:
+        assert overlap.most_total >= 2  # but several hosts at once
+    else:
+        assert overlap.most_total == 1
+    assert all(site.count(f"/a/h{h}-{i}.html") == 1 for h, site in enumerate(hosts) for i in range(3))
+    # The report is the same however the threads interleaved: the sources' order, then their items'.
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM articles ORDER BY seq")]
+    assert ids == [f"h{h}-{i}" for h in range(3) for i in range(3)]
     watcher.close()
     store.close()
 

@@ -97,6 +97,7 @@ class WatchSettings(_Section):
     interval_s: float = Field(600.0, gt=0)
     timeout_s: float = Field(20.0, gt=0)
     host_delay_s: float = Field(1.0, ge=0)
+    max_hosts: int = Field(8, ge=1)
     retries: int = Field(2, ge=0)
     backoff_s: float = Field(2.0, ge=0)
     max_backoff_s: float = Field(6 * 3600.0, ge=0)

@@ -65,6 +65,7 @@ class Fetcher:
         self._locks: dict[str, threading.Lock] = {}
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
         self.requests = 0
+        self._count_lock = threading.Lock()  # the watcher fetches from several hosts at once
 
     def close(self) -> None:
         self.client.close()
@@ -101,7 +102,8 @@ class Fetcher:
                 self._last[host] = self.clock()
 
     def _request(self, url: str, headers: dict[str, str]) -> Fetched:
-        self.requests += 1
+        with self._count_lock:
+            self.requests += 1
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 out = Fetched(url=str(response.url), status=response.status_code,
