@@ -995,3 +995,27 @@ def test_replay_serves_a_corpus_day_by_day(tmp_path):
     assert 1552867200 <= day2 < 1552867200 + 86400
     assert report.to_json()["pipeline_ms_per_article"] > 0
     store.close()
+
+
+def test_a_repeated_replay_runs_on_with_new_names_and_reports_memory(tmp_path):
+    from storyline.watch.replay import renamed_copy, replay_corpus
+    from storyline.records import Article
+
+    copy = renamed_copy(Article(id="a", text="Rutte sprak in Den Haag met de pers.", title="Rutte spreekt",
+                                published="2019-03-18"), 2, 10)
+    assert (copy.id, copy.published, copy.title) == ("a~2", "2019-03-28", "Rutteqc spreekt")
+    assert copy.text == "Rutteqc sprak in Denqc Haagqc met de pers."
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": f"bg{i}", "title": t, "text": x, "published": f"2019-03-{17 + i % 2}", "source": "AD"}
+               for i, (t, x) in enumerate(BACKGROUND[:4])]
+    corpus.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    cfg = _settings(tmp_path)
+    store = Store(cfg.store.db)
+    days = []
+    report = replay_corpus(store, corpus, cfg, slices=1, repeat=2, on_day=days.append)
+    assert [(d["date"], d["articles"]) for d in report.days] == \
+        [("2019-03-17", 2), ("2019-03-18", 2), ("2019-03-19", 2), ("2019-03-20", 2)]
+    assert report.stored == 8 and all(d["rss_mb"] > 0 for d in days)
+    assert store.conn.execute("SELECT title FROM articles WHERE id = 'bg1~1'").fetchone()[0] == \
+        "Stormqb zorgt voor schade in Groningenqb en Frieslandqb"
+    store.close()

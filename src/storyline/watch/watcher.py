@@ -173,6 +173,7 @@ class Watcher:
         """Poll every due source (all with ``force``), store what is new, raise and deliver alerts."""
         report = CycleReport()
         self._source_updates = []
+        self.fetcher.trim()
         start_requests = self.fetcher.requests
         t0 = time.perf_counter()
         now = self.clock()
