@@ -85,6 +85,7 @@ class ClusterSettings(_Section):
     event_threshold_undated: float = Field(0.4, ge=0, le=1)
     undated_pair_threshold: float = Field(0.25, ge=0, le=1)
     storyline_threshold: float = Field(0.1, ge=0, le=1)
+    cache_clusters: int = Field(20_000, ge=2)
 
 
 class ApiSettings(_Section):

@@ -128,7 +128,7 @@ class Detector:
         came with it), then one per quote and disagreement that joined an event seen before."""
         kind, target = follow["kind"], follow["target_id"]
         if kind == "storyline":
-            who, ids = f"S{target}", [target]
+            who = f"S{target}"
             events = self.state.events_after(follow["last_event_id"], storyline_id=target)
             quotes: list[dict[str, Any]] = []  # a storyline's quotes alert only through a followed speaker
             disagreements = self.state.disagreements_after(follow["last_disagreement_id"], storyline_id=target)
