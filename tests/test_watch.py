@@ -541,6 +541,39 @@ def test_hosts_are_polled_at_once_each_one_request_at_a_time(hosts, tmp_path, ma
     store.close()
 
 
+def test_an_article_the_pipeline_cannot_take_fails_alone(server, tmp_path, caplog):
+    from storyline.runner import Runner
+
+    for i in range(3):
+        server.add("news", f"p{i}", *BACKGROUND[i])
+    cfg = _settings(tmp_path, item_attempts=2)
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig((Source(f"{server.base}/feeds/news"),)), cfg, clock=Clock())
+    ingest = Runner.ingest
+
+    def failing(runner, items, **kwargs):  # a stage that raises on one article (as positions did on 'fr')
+        items = list(items)
+        if any(a.id == "p1" for a in items):
+            raise KeyError("fr")
+        return ingest(runner, iter(items), **kwargs)
+
+    Runner.ingest = failing
+    try:
+        with caplog.at_level("WARNING"):
+            report = watcher.poll(force=True)
+        assert report.stored == 2 and set(_stored(store)) == {"p0", "p2"}
+        assert [f for f in report.failures if "p1" in f] == [f"{server.base}/a/p1.html: pipeline error (KeyError: 'fr')"]
+        assert any("p1" in r.getMessage() and "KeyError" in r.getMessage() for r in caplog.records)
+        # Tried again at the next poll, then given up after item_attempts; the others are not fetched again.
+        assert watcher.poll(force=True).stored == 0 and server.count("/a/p1.html") == 2
+        assert watcher.poll(force=True).new_items == 0 and server.count("/a/p1.html") == 2
+    finally:
+        Runner.ingest = ingest
+    assert all(server.count(f"/a/p{i}.html") == 1 for i in (0, 2))
+    watcher.close()
+    store.close()
+
+
 def test_sitemap_and_folder_sources(server, tmp_path):
     server.add("sitemap", "sm1", *BACKGROUND[3])
     folder = tmp_path / "incoming"

@@ -210,8 +210,13 @@ class Watcher:
                 self.state.record_arrivals(ids, now)
                 stored.extend(ids)
 
-            summary = self.runner.ingest(iter(articles), on_result=arrived)
-            for error in summary.errors:
+            try:
+                summary = self.runner.ingest(iter(articles), on_result=arrived)
+                errors = list(summary.errors)
+            except Exception:  # e.g. a stage failing on one article: it must not hold up the whole stream
+                LOGGER.exception("ingest of %d articles failed; taking them one at a time", len(articles))
+                errors = self._ingest_one_by_one(collected, set(stored), arrived, report)
+            for error in errors:
                 report.failures.append(f"ingest: {error}")
         t_state = time.perf_counter()
         report.seconds["ingest"] = t_state - t1
@@ -231,6 +236,30 @@ class Watcher:
         report.seconds["alerts"] = time.perf_counter() - t2
         report.requests = self.fetcher.requests - start_requests
         return report
+
+    def _ingest_one_by_one(self, collected: list[tuple[Source, list[_Item]]], done: set[str],
+                           arrived: Callable[[Any], None], report: CycleReport) -> list[str]:
+        """After a failed batch: each item's articles on their own, so only the item the pipeline cannot take
+        fails (not marked stored: tried again at the next polls, ``item_attempts`` times in all)."""
+        self._runner = None  # the failed batch was rolled back: start from the store, not from its caches
+        errors: list[str] = []
+        for source, items in collected:
+            for item in items:
+                todo = [a for a in item.articles if a.id not in done]
+                if not todo:
+                    continue
+                try:
+                    errors += list(self.runner.ingest(iter(todo), on_result=arrived).errors)
+                except Exception as exc:
+                    reason = f"pipeline error ({type(exc).__name__}: {exc})"
+                    LOGGER.warning("%s: item %s not stored (%s)", source.location, item.key, reason)
+                    report.failures.append(f"{item.url or item.key}: {reason}")
+                    item.status, item.articles = f"failed: {reason}", []
+                    self._runner = None
+                    for update in self._source_updates:  # the next poll must list the item again, not get a 304
+                        if update["source"] == source.location:
+                            update.update(etag=None, last_modified=None)
+        return errors
 
     @property
     def runner(self) -> Runner:
