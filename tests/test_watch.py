@@ -83,22 +83,28 @@ class Site:
         self.feeds: dict[str, list[str]] = {}
         self.pages: dict[str, tuple[str, str]] = {}
         self.dates: dict[str, str] = {}
+        self.links: dict[str, str] = {}  # the path an item's page is served at
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.hook_bodies: list[tuple[bytes, dict[str, str]]] = []
         self.hook_failures = 0  # the webhook answers 503 this many times first
+        self.broken: set[str] = set()  # faults /flaky/<fault>.xml and /p/<fault>/<key>.html show for now
+        self.sent: dict[str, int] = {}  # bytes of a huge body actually sent, by path
+        self.overlap: Overlap | None = None  # counts requests in flight (the concurrency test)
+        self.page_delay = 0.0  # seconds each article page takes
         self.lock = threading.Lock()
 
-    def add(self, feed: str, key: str, title: str, text: str, date: str = "2019-03-18") -> None:
+    def add(self, feed: str, key: str, title: str, text: str, date: str = "2019-03-18", link: str | None = None) -> None:
         self.feeds.setdefault(feed, []).append(key)
         self.pages[key] = (title, text)
         self.dates[key] = date
+        self.links[key] = link or f"/a/{key}.html"
 
     def count(self, path: str) -> int:
         return sum(1 for p, _ in self.requests if p == path)
 
     def rss(self, feed: str) -> bytes:
         items = "".join(
-            f"<item><guid>{key}</guid><title>{self.pages[key][0]}</title><link>{{base}}/a/{key}.html</link>"
+            f"<item><guid>{key}</guid><title>{self.pages[key][0]}</title><link>{{base}}{self.links[key]}</link>"
             f"<description>{self.pages[key][1]}</description><pubDate>{self.dates[key]}</pubDate></item>"
             for key in self.feeds.get(feed, []))
         return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{feed}</title>"
@@ -131,11 +137,78 @@ def _handler(site: Site):
                 site.hook_failures -= 1
             self._send(503 if fail else 204)
 
+        def _fault(self, fault: str) -> None:
+            """Misbehave as ``fault`` says (see FEED_FAULTS and PAGE_FAULTS)."""
+            if fault == "timeout":
+                time.sleep(1.5)
+                return self._send(200, b"too late")
+            if fault == "500":
+                return self._send(500, b"oops")
+            if fault == "loop":
+                return self._send(302, headers={"Location": self.path})  # redirects to itself
+            if fault == "invalid":
+                return self._send(200, b"<rss><channel><item><title>Broken</item>\x00\xff{]",
+                                  {"Content-Type": "application/rss+xml"})
+            if fault == "bomb":
+                return self._send(200, b'<?xml version="1.0"?><!DOCTYPE b [<!ENTITY a "aaaaaaaaaa">'
+                                       b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                                       b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss><channel><title>&c;'
+                                       b'</title></channel></rss>', {"Content-Type": "application/rss+xml"})
+            if fault == "huge":  # 100 MB, no Content-Length: only counting while reading can stop it
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                chunk, sent = b"<p>" + b"x" * (2 ** 20 - 3), 0
+                try:
+                    while sent < 100 * 2 ** 20:
+                        self.wfile.write(chunk)
+                        sent += len(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                with site.lock:
+                    site.sent[self.path] = sent
+                return None
+            if fault == "html":  # a home page where a feed was expected
+                return self._send(200, b"<!doctype html><html><body><h1>Welkom</h1><a href='/'>Home</a></body></html>",
+                                  {"Content-Type": "text/html"})
+            if fault == "nonarticle":  # a page, but no article on it: a menu and a login form
+                return self._send(200, b"<!doctype html><html><head><title>Inloggen</title></head><body><nav>"
+                                       b"<a href='/'>Home</a> <a href='/sport'>Sport</a></nav><form><input name='u'>"
+                                       b"<button>Inloggen</button></form></body></html>", {"Content-Type": "text/html"})
+            raise AssertionError(fault)
+
         def do_GET(self):
+            if site.overlap is None:
+                return self._get()
+            site.overlap.enter(site.base)
+            try:
+                return self._get()
+            finally:
+                site.overlap.leave(site.base)
+
+        def _get(self):
             with site.lock:
                 site.requests.append((self.path, dict(self.headers)))
             base = f"http://{self.headers['Host']}"
             path = self.path
+            if path.startswith("/flaky/"):
+                fault = path[len("/flaky/"):].removesuffix(".xml")
+                if fault in site.broken:
+                    return self._fault(fault)
+                body = site.rss(f"flaky-{fault}").replace(b"{base}", base.encode())
+                return self._send(200, body, {"Content-Type": "application/rss+xml"})
+            if path.startswith("/p/"):
+                fault, key = path[len("/p/"):].removesuffix(".html").split("/")
+                if fault in site.broken:
+                    return self._fault(fault)
+                title, text = site.pages[key]
+                return self._send(200, _page(title, text, words=3, date=site.dates[key]),
+                                  {"Content-Type": "text/html; charset=utf-8"})
+            if path == "/flaky-sitemap.xml":
+                locs = "".join(f"<url><loc>{base}{site.links[k]}</loc></url>" for k in site.feeds.get("pages", []))
+                return self._send(200, f"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/"
+                                       f"sitemap/0.9'>{locs}</urlset>".encode(), {"Content-Type": "application/xml"})
             if path == "/robots.txt":
                 return self._send(200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"})
             if path.startswith("/feeds/"):
@@ -147,6 +220,7 @@ def _handler(site: Site):
                 return self._send(200, body, {"Content-Type": "application/rss+xml", "ETag": etag,
                                               "Last-Modified": formatdate(usegmt=True)})
             if path.startswith("/a/"):
+                time.sleep(site.page_delay)
                 key = path[len("/a/"):].removesuffix(".html")
                 if key not in site.pages:
                     return self._send(404)
@@ -176,17 +250,59 @@ def _handler(site: Site):
     return Handler
 
 
+class Overlap:
+    """Requests in flight, per host and in all, and the most seen at once (shared by several servers)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.now: dict[str, int] = {}
+        self.most: dict[str, int] = {}
+        self.total = self.most_total = 0
+
+    def enter(self, host: str) -> None:
+        with self.lock:
+            self.now[host] = self.now.get(host, 0) + 1
+            self.most[host] = max(self.most.get(host, 0), self.now[host])
+            self.total += 1
+            self.most_total = max(self.most_total, self.total)
+
+    def leave(self, host: str) -> None:
+        with self.lock:
+            self.now[host] -= 1
+            self.total -= 1
+
+
+def _serve(site: Site):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    site.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    return httpd
+
+
 @pytest.fixture
 def server():
     site = Site()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    site.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd = _serve(site)
     yield site
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def hosts():
+    """Three servers on 127.0.0.1 (three hosts: the port is part of a host), sharing one Overlap."""
+    overlap = Overlap()
+    sites, servers = [], []
+    for _ in range(3):
+        site = Site()
+        site.overlap = overlap
+        servers.append(_serve(site))
+        sites.append(site)
+    yield sites
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def _settings(tmp_path, **watch):
@@ -284,6 +400,176 @@ def test_failing_sources_are_reported_backed_off_and_do_not_stop_the_others(serv
     server.add("news", "good2", *BACKGROUND[2])
     again = watcher.poll()
     assert again.polled == 1 and again.stored == 1 and server.count("/fail.xml") == 2
+    watcher.close()
+    store.close()
+
+
+FEED_FAULTS = {  # fault -> the start of the reason the watcher gives
+    "timeout": "timeout", "500": "HTTP 500", "loop": "redirect loop", "invalid": "malformed feed",
+    "bomb": "unsafe XML refused", "huge": "body larger than", "html": "malformed feed",
+}
+PAGE_FAULTS = {
+    "timeout": "timeout", "500": "HTTP 500", "loop": "redirect loop", "huge": "body larger than",
+    "nonarticle": "no article text found",
+}
+
+
+def _sent(server, path: str) -> int:
+    """Bytes the server wrote of a huge body before the watcher hung up (the server notices a moment later)."""
+    deadline = time.monotonic() + 10
+    while path not in server.sent and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return server.sent[path]
+
+
+def _stored(store) -> dict[str, str]:
+    return {r[0]: r[1] for r in store.conn.execute("SELECT id, text FROM articles")}
+
+
+def test_every_failing_feed_is_logged_retried_later_and_loses_nothing(server, tmp_path, caplog):
+    """The robustness matrix for feeds: each fault once, beside a good feed; then the faults heal."""
+    cfg = _settings(tmp_path)
+    for i, fault in enumerate(FEED_FAULTS):
+        title, text = BACKGROUND[i % len(BACKGROUND)]
+        server.add(f"flaky-{fault}", f"ok-{fault}", f"{title} ({fault})", f"{text} Bericht {i} over {fault}.")
+    server.broken = set(FEED_FAULTS)
+    server.add("news", "good0", *STORIES["tram"][0])
+    sources = tuple(Source(f"{server.base}/flaky/{f}.xml") for f in FEED_FAULTS) + \
+        (Source(f"{server.base}/feeds/news"),)
+    clock = Clock()
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig(sources), cfg, clock=clock)
+    with caplog.at_level("WARNING"):
+        report = watcher.poll()
+    assert report.stored == 1 and set(_stored(store)) == {"good0"}
+    reasons = dict(f.split(": ", 1) for f in report.failures)
+    state = WatchState(store)
+    for fault, reason in FEED_FAULTS.items():
+        url = f"{server.base}/flaky/{fault}.xml"
+        assert reasons[url].startswith(reason), (fault, reasons[url])
+        # Logged with the source and the reason, and kept with the source for `watch` to show.
+        assert any(url in r.getMessage() and reasons[url] in r.getMessage() for r in caplog.records), fault
+        assert state.source_state(url)["last_error"] == reasons[url]
+        assert state.source_state(url)["failures"] == 1
+    assert _sent(server, "/flaky/huge.xml") <= 4 * 2 ** 20  # the 100 MB body was cut off near the cap
+    # Before the back-off (2 x the interval) only the good feed is polled again.
+    clock.now += 700
+    server.add("news", "good1", *STORIES["tram"][2])
+    again = watcher.poll()
+    assert (again.polled, again.stored, again.failures) == (1, 1, [])
+    # The faults heal: at their back-off each feed is read and its article stored; nothing stored was lost.
+    server.broken.clear()
+    clock.now += 600
+    healed = watcher.poll()
+    assert healed.failures == [] and healed.stored == len(FEED_FAULTS)
+    assert set(_stored(store)) == {"good0", "good1"} | {f"ok-{f}" for f in FEED_FAULTS}
+    assert all(state.source_state(f"{server.base}/flaky/{f}.xml")["failures"] == 0 for f in FEED_FAULTS)
+    watcher.close()
+    store.close()
+
+
+def test_every_failing_page_is_logged_and_retried_and_a_feed_summary_stands_in(server, tmp_path, caplog):
+    """The robustness matrix for article pages: a feed item falls back to the feed's summary; a sitemap item
+    (no summary) is logged, retried at the next poll and stored once its page can be read."""
+    cfg = _settings(tmp_path)
+    for i, fault in enumerate(PAGE_FAULTS):
+        title, text = BACKGROUND[i % len(BACKGROUND)]
+        server.add("summaries", f"fd-{fault}", f"{title} ({fault})", f"{text} Bericht {i} over {fault}.",
+                   link=f"/p/{fault}/fd-{fault}.html")
+        server.add("pages", f"sm-{fault}", f"{title} [{fault}]", f"{text} Pagina {i} over {fault}.",
+                   link=f"/p/{fault}/sm-{fault}.html")
+    server.broken = set(PAGE_FAULTS)
+    feed, sitemap = f"{server.base}/feeds/summaries", f"{server.base}/flaky-sitemap.xml"
+    clock = Clock()
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig((Source(feed), Source(sitemap))), cfg, clock=clock)
+    with caplog.at_level("INFO"):
+        first = watcher.poll()
+    stored = _stored(store)
+    # Every feed item stored, from its summary (the page could not be read); no sitemap item stored.
+    assert set(stored) == {f"fd-{f}" for f in PAGE_FAULTS}
+    assert all(f"over {f}." in stored[f"fd-{f}"] and "Meer informatie" not in stored[f"fd-{f}"] for f in PAGE_FAULTS)
+    items = {r["item"]: r for r in store.conn.execute("SELECT * FROM watch_items")}
+    failures = dict(f.split(": ", 1) for f in first.failures)
+    for fault, reason in PAGE_FAULTS.items():
+        page = f"{server.base}/p/{fault}/sm-{fault}.html"
+        assert items[f"fd-{fault}"]["status"].startswith(f"summary: {reason}"), items[f"fd-{fault}"]
+        assert items[page]["status"].startswith(f"failed: {reason}") and items[page]["attempts"] == 1
+        assert failures[page].startswith(reason)
+        assert any(sitemap in r.getMessage() and page in r.getMessage() and reason in r.getMessage()
+                   for r in caplog.records), fault
+    assert _sent(server, "/p/huge/sm-huge.html") <= 4 * 2 ** 20
+    # The pages heal: the failed sitemap items are fetched again and stored; the stored ones stay as they were.
+    server.broken.clear()
+    clock.now += 601
+    fetched = [server.count(f"/p/{f}/fd-{f}.html") for f in PAGE_FAULTS]
+    second = watcher.poll()
+    assert second.failures == [] and second.stored == len(PAGE_FAULTS)
+    after = _stored(store)
+    assert set(after) == set(stored) | {f"{server.base}/p/{f}/sm-{f}.html" for f in PAGE_FAULTS}
+    assert all(after[k] == v for k, v in stored.items())
+    assert [server.count(f"/p/{f}/fd-{f}.html") for f in PAGE_FAULTS] == fetched  # stored: not fetched again
+    watcher.close()
+    store.close()
+
+
+@pytest.mark.parametrize("max_hosts", [8, 1])
+def test_hosts_are_polled_at_once_each_one_request_at_a_time(hosts, tmp_path, max_hosts):
+    for h, site in enumerate(hosts):
+        site.page_delay = 0.15
+        for i in range(3):
+            title, text = BACKGROUND[(2 * h + i) % len(BACKGROUND)]
+            site.add("news", f"h{h}-{i}", f"{title} ({h})", f"{text} Bericht {i} van host {h}.")
+    cfg = _settings(tmp_path, max_hosts=max_hosts, host_delay_s=0.05)
+    sources = tuple(Source(f"{site.base}/feeds/news", outlet=f"Outlet {h}") for h, site in enumerate(hosts))
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig(sources), cfg, clock=Clock())
+    report = watcher.poll(force=True)
+    assert (report.polled, report.stored, report.failures) == (3, 9, [])
+    overlap = hosts[0].overlap
+    assert set(overlap.most) == {site.base for site in hosts}
+    assert max(overlap.most.values()) == 1  # never two requests at once to one host
+    if max_hosts > 1:
+        assert overlap.most_total >= 2  # but several hosts at once
+    else:
+        assert overlap.most_total == 1
+    assert all(site.count(f"/a/h{h}-{i}.html") == 1 for h, site in enumerate(hosts) for i in range(3))
+    # The report is the same however the threads interleaved: the sources' order, then their items'.
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM articles ORDER BY seq")]
+    assert ids == [f"h{h}-{i}" for h in range(3) for i in range(3)]
+    watcher.close()
+    store.close()
+
+
+def test_an_article_the_pipeline_cannot_take_fails_alone(server, tmp_path, caplog):
+    from storyline.runner import Runner
+
+    for i in range(3):
+        server.add("news", f"p{i}", *BACKGROUND[i])
+    cfg = _settings(tmp_path, item_attempts=2)
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig((Source(f"{server.base}/feeds/news"),)), cfg, clock=Clock())
+    ingest = Runner.ingest
+
+    def failing(runner, items, **kwargs):  # a stage that raises on one article (as positions did on 'fr')
+        items = list(items)
+        if any(a.id == "p1" for a in items):
+            raise KeyError("fr")
+        return ingest(runner, iter(items), **kwargs)
+
+    Runner.ingest = failing
+    try:
+        with caplog.at_level("WARNING"):
+            report = watcher.poll(force=True)
+        assert report.stored == 2 and set(_stored(store)) == {"p0", "p2"}
+        assert [f for f in report.failures if "p1" in f] == [f"{server.base}/a/p1.html: pipeline error (KeyError: 'fr')"]
+        assert any("p1" in r.getMessage() and "KeyError" in r.getMessage() for r in caplog.records)
+        # Tried again at the next poll, then given up after item_attempts; the others are not fetched again.
+        assert watcher.poll(force=True).stored == 0 and server.count("/a/p1.html") == 2
+        assert watcher.poll(force=True).new_items == 0 and server.count("/a/p1.html") == 2
+    finally:
+        Runner.ingest = ingest
+    assert all(server.count(f"/a/p{i}.html") == 1 for i in (0, 2))
     watcher.close()
     store.close()
 
@@ -519,6 +805,157 @@ def test_follow_a_storyline_alerts_on_its_new_event(server, tmp_path):
     store.close()
 
 
+# One attack reported through a day by three outlets: the police count 12 injured (AD), the mayor is quoted
+# (Trouw), a hospital counts 30 injured (Parool); a month later the mayor opens an office (a new event).
+FOLLOW_STORY = {
+    "t0": ("AD", "Schietpartij in tram in Utrecht: drie doden",
+           "Bij een schietpartij in een tram op het 24 Oktoberplein in Utrecht zijn maandag drie doden gevallen. "
+           "Zeker 12 mensen raakten gewond, meldt de politie. Burgemeester Jan van Zanen kwam naar het plein. "
+           "De politie zoekt de schutter Gökmen T.", "2019-03-18"),
+    "t1": ("Trouw", "Utrecht in shock na aanslag in tram op 24 Oktoberplein",
+           "In een tram op het 24 Oktoberplein in Utrecht heeft een schutter maandagochtend drie mensen "
+           "doodgeschoten. \"Dit is een zwarte dag voor Utrecht\", zei burgemeester Jan van Zanen. De politie "
+           "arresteerde later Gökmen T.", "2019-03-18"),
+    "t2": ("Parool", "Drie doden bij schietincident in tram Utrecht",
+           "Bij het schietincident in een tram op het 24 Oktoberplein in Utrecht zijn drie doden gevallen. Het "
+           "aantal gewonden is opgelopen tot 30, aldus het UMC Utrecht. De politie zocht urenlang naar Gökmen T.",
+           "2019-03-18"),
+    "t3": ("AD", "Van Zanen opent nieuw stadskantoor in Utrecht",
+           "Burgemeester Jan van Zanen heeft zaterdag het nieuwe stadskantoor aan de Catharijnesingel in Utrecht "
+           "geopend. \"Dit gebouw is van alle Utrechters\", zei Van Zanen bij de opening. Het kantoor kostte 80 "
+           "miljoen euro.", "2019-04-20"),
+}
+FOLLOW_SECRET = "f0ll0w"
+
+
+def _publish(server, key: str) -> None:
+    outlet, title, text, date = FOLLOW_STORY[key]
+    server.add(outlet, key, title, text, date=date)
+
+
+def _following(server, tmp_path, **settings):
+    """A watcher of three outlets whose follow alerts go to the test webhook, after the first report (t0)."""
+    cfg = _settings(tmp_path, new_outlets=99, burst_min_articles=99, **settings)
+    sources = tuple(Source(f"{server.base}/feeds/{o}", outlet=o) for o in ("AD", "Trouw", "Parool"))
+    rule = AlertRule(name="follows", kinds=("follow",), webhook=f"{server.base}/hook", secret=FOLLOW_SECRET)
+    clock = Clock()
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig(sources, (rule,)), cfg, clock=clock)
+    _publish(server, "t0")
+    assert watcher.poll(force=True).alerts == []  # nothing followed yet
+    return cfg, clock, store, watcher
+
+
+def _event_of(store, article_id: str) -> tuple[int, int]:
+    row = store.conn.execute("SELECT e.id, e.storyline_id FROM event_articles ea JOIN events e ON e.id = ea.event_id"
+                             " WHERE ea.article_id = ?", (article_id,)).fetchone()
+    return row[0], row[1]
+
+
+def _assert_delivered_once(server, alerts) -> None:
+    """Each alert reached the webhook exactly once, signed over its exact body with the shared secret."""
+    assert [json.loads(body)["id"] for body, _ in server.hook_bodies] == [a["id"] for a in alerts]
+    for body, headers in server.hook_bodies:
+        expected = "sha256=" + hmac.new(FOLLOW_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(headers["X-Storyline-Signature"], expected)
+
+
+def test_follow_an_entity_alerts_once_on_a_new_event_that_mentions_it(server, tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    cfg, clock, store, watcher = _following(server, tmp_path)
+    followed = CliRunner().invoke(app, ["--db", cfg.store.db, "follow", "--entity", "jan van zanen", "--json"])
+    assert followed.exit_code == 0, followed.output
+    entity = json.loads(followed.stdout)
+    assert entity["kind"] == "entity" and entity["name"] == "Jan van Zanen"
+    clock.now += 33 * 86400
+    _publish(server, "t3")  # a new event that names him and quotes him
+    alerts = watcher.poll(force=True).alerts
+    event_id, _ = _event_of(store, "t3")
+    assert event_id != _event_of(store, "t0")[0]
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert (alert["kind"], alert["entity"], alert["event"]) == ("follow", entity["target"], f"E{event_id}")
+    assert alert["follow"]["what"] == "event" and "Jan van Zanen" in alert["title"]
+    # His quote came with the event: carried by its alert, not raised apart.
+    assert [q["text"] for q in alert["quotes"]] == ["Dit gebouw is van alle Utrechters"]
+    _assert_delivered_once(server, alerts)
+    server.add("Trouw", "bg0", *BACKGROUND[0], date="2019-04-20")
+    assert watcher.poll(force=True).alerts == []
+    watcher.close()
+    store.close()
+
+
+def test_follow_a_person_alerts_once_on_a_new_quote(server, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from storyline.api.app import create_app
+
+    cfg, clock, store, watcher = _following(server, tmp_path)
+    api_cfg = cfg.model_copy(update={"api": cfg.api.model_copy(update={"token": "t0ken"})})
+    client = TestClient(create_app(cfg.store.db, warm=False, settings=api_cfg))
+    assert client.post("/api/follows", params={"entity": "Jan van Zanen"}).status_code == 401
+    made = client.post("/api/follows", params={"entity": "Jan van Zanen"}, headers={"Authorization": "Bearer t0ken"})
+    assert made.status_code == 201, made.text
+    assert [(f["kind"], f["name"]) for f in client.get("/api/follows").json()] == [("entity", "Jan van Zanen")]
+    clock.now += 2 * 3600
+    _publish(server, "t1")  # the same event, another outlet: the mayor speaks
+    alerts = watcher.poll(force=True).alerts
+    assert _event_of(store, "t1") == _event_of(store, "t0")  # no new event: the quote is the news
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert alert["follow"]["what"] == "quote" and alert["event"] == f"E{_event_of(store, 't0')[0]}"
+    assert [(q["speaker"], q["text"], q["article"]) for q in alert["quotes"]] == \
+        [("Jan van Zanen", "Dit is een zwarte dag voor Utrecht", "t1")]
+    assert "Dit is een zwarte dag voor Utrecht" in alert["title"]
+    _assert_delivered_once(server, alerts)
+    assert client.get("/api/alerts").json()[0]["id"] == alert["id"]
+    watcher.close()
+    store.close()
+
+
+def test_follow_a_storyline_alerts_once_on_a_new_disagreement(server, tmp_path):
+    from storyline.alerts.service import follow
+
+    cfg, clock, store, watcher = _following(server, tmp_path)
+    event_id, sid = _event_of(store, "t0")
+    follow(store, storyline=f"S{sid}", now=clock.now)
+    clock.now += 4 * 3600
+    _publish(server, "t2")  # the hospital's count of the injured contradicts the police's
+    alerts = watcher.poll(force=True).alerts
+    assert _event_of(store, "t2") == (event_id, sid)
+    assert len(alerts) == 1  # the hospital is quoted too, but a storyline's quotes alert only through a speaker
+    alert = alerts[0]
+    assert alert["follow"] == {"id": 1, "kind": "storyline", "target": f"S{sid}", "what": "disagreement"}
+    assert alert["storyline"] == f"S{sid}" and alert["event"] == f"E{event_id}"
+    [disagreement] = alert["disagreements"]
+    assert sorted(disagreement["values"]) == [12.0, 30.0] and sorted(disagreement["articles"]) == ["t0", "t2"]
+    _assert_delivered_once(server, alerts)
+    watcher.close()
+    store.close()
+
+
+def test_a_followed_storyline_and_person_without_news_raise_nothing(server, tmp_path):
+    from storyline.alerts.service import follow
+
+    cfg, clock, store, watcher = _following(server, tmp_path)
+    _, sid = _event_of(store, "t0")
+    follow(store, storyline=f"S{sid}", now=clock.now)
+    follow(store, entity="Jan van Zanen", now=clock.now)
+    for i, (title, text) in enumerate(BACKGROUND[:4]):  # other news, from every outlet
+        server.add(("AD", "Trouw", "Parool")[i % 3], f"bg{i}", title, text)
+        clock.now += 3600
+        report = watcher.poll(force=True)
+        assert report.stored == 1 and report.alerts == []
+    clock.now += 3600
+    assert watcher.poll(force=True).alerts == []  # nothing new at all (every feed answers 304)
+    assert server.hook_bodies == [] and WatchState(store).alerts() == []
+    watcher.close()
+    store.close()
+
+
 def test_sources_file_and_rules(tmp_path):
     from storyline.errors import ConfigError
     from storyline.watch import load_sources
@@ -552,7 +989,7 @@ def test_sigterm_finishes_the_batch_and_exits_cleanly(server, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "storyline", "--db", str(db), "watch", f"{server.base}/feeds/news",
                              "--interval", "0.5"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 40
+        deadline = time.monotonic() + 120  # the first cycle loads the models: ~50 s on a busy shared machine
         while time.monotonic() < deadline and server.count("/feeds/news") < 2:
             time.sleep(0.1)
         assert server.count("/feeds/news") >= 2, "the watcher never polled twice"
@@ -590,4 +1027,28 @@ def test_replay_serves_a_corpus_day_by_day(tmp_path):
                               " WHERE a.published = '2019-03-18'").fetchone()[0]
     assert 1552867200 <= day2 < 1552867200 + 86400
     assert report.to_json()["pipeline_ms_per_article"] > 0
+    store.close()
+
+
+def test_a_repeated_replay_runs_on_with_new_names_and_reports_memory(tmp_path):
+    from storyline.watch.replay import renamed_copy, replay_corpus
+    from storyline.records import Article
+
+    copy = renamed_copy(Article(id="a", text="Rutte sprak in Den Haag met de pers.", title="Rutte spreekt",
+                                published="2019-03-18"), 2, 10)
+    assert (copy.id, copy.published, copy.title) == ("a~2", "2019-03-28", "Rutteqc spreekt")
+    assert copy.text == "Rutteqc sprak in Denqc Haagqc met de pers."
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": f"bg{i}", "title": t, "text": x, "published": f"2019-03-{17 + i % 2}", "source": "AD"}
+               for i, (t, x) in enumerate(BACKGROUND[:4])]
+    corpus.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    cfg = _settings(tmp_path)
+    store = Store(cfg.store.db)
+    days = []
+    report = replay_corpus(store, corpus, cfg, slices=1, repeat=2, on_day=days.append)
+    assert [(d["date"], d["articles"]) for d in report.days] == \
+        [("2019-03-17", 2), ("2019-03-18", 2), ("2019-03-19", 2), ("2019-03-20", 2)]
+    assert report.stored == 8 and all(d["rss_mb"] > 0 for d in days)
+    assert store.conn.execute("SELECT title FROM articles WHERE id = 'bg1~1'").fetchone()[0] == \
+        "Stormqb zorgt voor schade in Groningenqb en Frieslandqb"
     store.close()

@@ -71,6 +71,8 @@ class EnrichSettings(_Section):
     quote_min_confidence: float = Field(0.8, ge=0, le=1)
     # Figures read with less confidence are listed only on request (docs/benchmarks.md, figures).
     figure_threshold: float = Field(0.6, ge=0, le=1)
+    # Words whose NER features are kept (least recently used dropped first; about 3 KB each).
+    ner_cache_words: int = Field(50_000, ge=0)
 
 
 class ClusterSettings(_Section):
@@ -84,6 +86,7 @@ class ClusterSettings(_Section):
     event_threshold_undated: float = Field(0.4, ge=0, le=1)
     undated_pair_threshold: float = Field(0.25, ge=0, le=1)
     storyline_threshold: float = Field(0.1, ge=0, le=1)
+    cache_clusters: int = Field(20_000, ge=2)
 
 
 class ApiSettings(_Section):
@@ -98,6 +101,8 @@ class WatchSettings(_Section):
     interval_s: float = Field(600.0, gt=0)
     timeout_s: float = Field(20.0, gt=0)
     host_delay_s: float = Field(1.0, ge=0)
+    max_hosts: int = Field(8, ge=1)
+    max_known_hosts: int = Field(1000, ge=1)
     retries: int = Field(2, ge=0)
     backoff_s: float = Field(2.0, ge=0)
     max_backoff_s: float = Field(6 * 3600.0, ge=0)

@@ -4,8 +4,10 @@
   text and an article without a known outlet never add one);
 * **burst** — :mod:`storyline.alerts.bursts` finds its rate in the last hours far above its own baseline and
   the stream's (at most one burst alert per storyline per ``burst_cooldown_hours``);
-* **follow** — a followed storyline gets a new event, quote or disagreement; a followed entity appears in a
-  new event, is quoted, or reported a figure that a new disagreement is about.
+* **follow** — a followed storyline gets a new event or a new disagreement; a followed entity (or one merged
+  into it) is mentioned in a new event, is quoted (at the listings' quote confidence), or reported a figure
+  that a new disagreement is about. A new event raises one alert that carries the quotes and disagreements
+  that came with it; a quote or disagreement joining an event seen before raises its own.
 
 Each alert has a unique key, so running the detector twice over the same state raises nothing new.
 """
@@ -41,15 +43,19 @@ def alert_json(row: dict[str, Any]) -> dict[str, Any]:
         "window_articles": detail.get("k"),
         "expected": detail.get("expected"),
         "p_value": detail.get("p_value"),
+        "follow": detail.get("follow"),
+        "quotes": detail.get("quotes", []),
+        "disagreements": detail.get("disagreements", []),
     }
 
 
 class Detector:
     """Finds the alerts a batch of new articles raises, and stores them (inside the caller's transaction)."""
 
-    def __init__(self, state: WatchState, settings: WatchSettings):
+    def __init__(self, state: WatchState, settings: WatchSettings, *, quote_min_confidence: float = 0.0):
         self.state = state
         self.s = settings
+        self.quote_min_confidence = quote_min_confidence  # follow alerts show quotes the listings show
 
     def detect(self, now: float, new_ids: Sequence[str]) -> list[int]:
         """Store the alerts due at ``now`` after ``new_ids`` arrived; their ids."""
@@ -114,38 +120,81 @@ class Detector:
     def _follows(self, now: float) -> list[int | None]:
         out: list[int | None] = []
         for follow in self.state.follows():
-            kind, target = follow["kind"], follow["target_id"]
-            label = f"S{target}" if kind == "storyline" else f"entity {target}"
-            name = None if kind == "storyline" else self.state.entity_name(target)
-            scope = {"storyline_id": target} if kind == "storyline" else {"entity_id": target}
-            events = self.state.events_after(follow["last_event_id"], **scope)
-            quotes = self.state.quotes_after(follow["last_quote_id"], **(
-                {"storyline_id": target} if kind == "storyline" else {"speaker_id": target}))
-            disagreements = self.state.disagreements_after(follow["last_disagreement_id"], **scope)
-            who = name or label
-            for e in events:
-                out.append(self.state.add_alert(
-                    kind="follow", key=f"follow:{kind}:{target}:event:{e['id']}", created_at=now,
-                    title=f"{who}: new event — {e['title'] or 'E' + str(e['id'])}", event_id=e["id"],
-                    storyline_id=e["storyline_id"], entity_id=target if kind == "entity" else None,
-                    detail={"reason": f"new event E{e['id']} for followed {kind} {who}", "follow": follow["id"]}))
-            for q in quotes:
-                out.append(self.state.add_alert(
-                    kind="follow", key=f"follow:{kind}:{target}:quote:{q['id']}", created_at=now,
-                    title=f"{q['speaker'] or who}: “{(q['text'] or '')[:120]}”",
-                    storyline_id=target if kind == "storyline" else None,
-                    entity_id=target if kind == "entity" else None,
-                    detail={"reason": f"new quote for followed {kind} {who}", "article": q["article_id"],
-                            "follow": follow["id"]}))
-            for d in disagreements:
-                out.append(self.state.add_alert(
-                    kind="follow", key=f"follow:{kind}:{target}:disagreement:{d['id']}", created_at=now,
-                    title=f"{who}: sources disagree on {d['what']}{' of ' + d['subject'] if d['subject'] else ''}",
-                    event_id=d["event_id"], storyline_id=target if kind == "storyline" else None,
-                    entity_id=target if kind == "entity" else None,
-                    detail={"reason": f"new disagreement for followed {kind} {who}", "follow": follow["id"]}))
-            self.state.advance_follow(
-                follow["id"], event_id=max((e["id"] for e in events), default=0),
-                quote_id=max((q["id"] for q in quotes), default=0),
-                disagreement_id=max((d["id"] for d in disagreements), default=0))
+            out += self._follow(follow, now)
         return out
+
+    def _follow(self, follow: dict[str, Any], now: float) -> list[int | None]:
+        """The alerts of one follow: one per new event (carrying the follow's quotes and disagreements that
+        came with it), then one per quote and disagreement that joined an event seen before."""
+        kind, target = follow["kind"], follow["target_id"]
+        if kind == "storyline":
+            who = f"S{target}"
+            events = self.state.events_after(follow["last_event_id"], storyline_id=target)
+            quotes: list[dict[str, Any]] = []  # a storyline's quotes alert only through a followed speaker
+            disagreements = self.state.disagreements_after(follow["last_disagreement_id"], storyline_id=target)
+        else:
+            ids = self.state.entity_ids(target)
+            who = self.state.entity_name(target) or f"entity {target}"
+            events = self.state.events_after(follow["last_event_id"], entity_ids=ids)
+            quotes = self.state.quotes_after(follow["last_quote_id"], speaker_ids=ids,
+                                             min_confidence=self.quote_min_confidence)
+            disagreements = self.state.disagreements_after(follow["last_disagreement_id"], entity_ids=ids)
+        base = {"storyline_id": target if kind == "storyline" else None,
+                "entity_id": target if kind == "entity" else None}
+        new_events = {e["id"] for e in events}
+        folded_quotes = [q for q in quotes if q["event_id"] in new_events]
+        folded_disagreements = [d for d in disagreements if d["event_id"] in new_events]
+        folded = {("q", q["id"]) for q in folded_quotes} | {("d", d["id"]) for d in folded_disagreements}
+        out = []
+        for e in events:
+            detail = {"reason": f"new event E{e['id']} for followed {kind} {who}",
+                      **_follow_detail(follow, "event"),
+                      "quotes": [_quote(q) for q in folded_quotes if q["event_id"] == e["id"]],
+                      "disagreements": [_disagreement(d) for d in folded_disagreements if d["event_id"] == e["id"]]}
+            out.append(self.state.add_alert(
+                kind="follow", key=f"follow:{kind}:{target}:event:{e['id']}", created_at=now,
+                title=f"{who}: new event — {e['title'] or 'E' + str(e['id'])}",
+                **{**base, "storyline_id": e["storyline_id"]}, event_id=e["id"], detail=detail))
+        for q in quotes:
+            if ("q", q["id"]) in folded:
+                continue
+            out.append(self.state.add_alert(
+                kind="follow", key=f"follow:{kind}:{target}:quote:{q['id']}", created_at=now,
+                title=f"{q['speaker'] or who}: “{_clip(q['text'] or '', 120)}”",
+                **{**base, "storyline_id": q["storyline_id"]}, event_id=q["event_id"],
+                detail={"reason": f"new quote by followed {kind} {who}", **_follow_detail(follow, "quote"),
+                        "article": q["article_id"], "quotes": [_quote(q)]}))
+        for d in disagreements:
+            if ("d", d["id"]) in folded:
+                continue
+            label = d["what"] + (f" ({d['subject']})" if d["subject"] else "")
+            values = " vs ".join(f"{v:g}" for v in d["values"] if v is not None)
+            out.append(self.state.add_alert(
+                kind="follow", key=f"follow:{kind}:{target}:disagreement:{d['id']}", created_at=now,
+                title=f"{who}: sources disagree on {label}" + (f": {values}" if values else ""),
+                **{**base, "storyline_id": d["storyline_id"] or base["storyline_id"]}, event_id=d["event_id"],
+                detail={"reason": f"new disagreement for followed {kind} {who}",
+                        **_follow_detail(follow, "disagreement"), "disagreements": [_disagreement(d)]}))
+        self.state.advance_follow(
+            follow["id"], event_id=max((e["id"] for e in events), default=0),
+            quote_id=max((q["id"] for q in quotes), default=0),
+            disagreement_id=max((d["id"] for d in disagreements), default=0))
+        return out
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
+def _follow_detail(follow: dict[str, Any], what: str) -> dict[str, Any]:
+    target = f"S{follow['target_id']}" if follow["kind"] == "storyline" else follow["target_id"]
+    return {"follow": {"id": follow["id"], "kind": follow["kind"], "target": target, "what": what}}
+
+
+def _quote(q: dict[str, Any]) -> dict[str, Any]:
+    return {"id": q["id"], "speaker": q["speaker"], "text": q["text"], "article": q["article_id"]}
+
+
+def _disagreement(d: dict[str, Any]) -> dict[str, Any]:
+    return {"id": d["id"], "what": d["what"], "subject": d["subject"], "values": d["values"],
+            "reporters": d["reporters"], "articles": d["articles"]}

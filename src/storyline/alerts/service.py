@@ -65,10 +65,10 @@ def _target(state: WatchState, storyline: str | None, entity: str | None) -> tup
             raise NotFound(f"no storyline S{sid}")
         return "storyline", sid
     entity = entity.strip()
-    eid = int(entity) if entity.isdigit() else state.find_entity(entity)
+    eid = int(entity) if entity.isdigit() and len(entity) < 19 else state.find_entity(entity)
     if eid is None or state.entity_name(eid) is None:
         raise NotFound(f"no entity {entity!r} (see `storyline entities`)")
-    return "entity", eid
+    return "entity", state.live_entity(eid)  # a merged entity's id: follow the one it was merged into
 
 
 def follow(store, *, storyline: str | None = None, entity: str | None = None, now: float | None = None) -> dict:

@@ -42,6 +42,8 @@ def watch(
     exclude: Optional[Path] = typer.Option(None, "--exclude", help="Replay: a file of article ids to leave out"),
     outlets: Optional[Path] = typer.Option(None, "--outlets", help="Replay: JSON Lines of id and publisher/source, "
                                                                    "for articles without an outlet"),
+    repeat: int = typer.Option(1, "--repeat", min=1, help="Replay: passes over the corpus, later ones with names "
+                                                          "renamed (a long run for watching memory)"),
     as_json: bool = typer.Option(False, "--json", help="Alerts as JSON Lines on stdout"),
 ):
     """Follow sources until stopped (Ctrl-C or SIGTERM finish the current batch); alerts go to stdout."""
@@ -53,8 +55,13 @@ def watch(
     if replay is not None:
         from storyline.watch.replay import replay_corpus
 
+        def on_day(day: dict) -> None:  # progress: resident memory after each simulated day (its polls)
+            err_console.print(f"{day['date']}: {day['articles']} articles, {len(day['alerts'])} alerts, "
+                              f"RSS {day['rss_mb']} MB", markup=False, highlight=False)
+
         report = replay_corpus(open_store(cfg, write=True), replay, cfg, day_seconds=day_seconds, exclude=exclude,
-                               outlets=outlets, on_alert=lambda a: _print_alert(a, as_json))
+                               outlets=outlets, repeat=repeat, on_alert=lambda a: _print_alert(a, as_json),
+                               on_day=on_day)
         err_console.print(plain(report.describe()))
         if as_json:
             print_json(report.to_json())

@@ -38,8 +38,9 @@ class SqlBackend:
     ``create_cluster``, ``save_cluster``; see ``storyline.store.events.ClusterStore``).
     """
 
-    def __init__(self, store):
+    def __init__(self, store, cache_limit: int = _CACHE_LIMIT):
         self.store = store
+        self.cache_limit = cache_limit  # settings cluster.cache_clusters: bounds a long run's memory
         self.cache: dict[tuple[str, int], Cluster] = {}
         self.dirty: set[tuple[str, int]] = set()
 
@@ -79,8 +80,8 @@ class SqlBackend:
                                 last_seq=c.last_seq, keys=c.keys)
 
     def trim(self) -> None:
-        if len(self.cache) > _CACHE_LIMIT:
-            keep = sorted(self.cache.items(), key=lambda kv: -kv[1].last_seq)[:_CACHE_LIMIT // 2]
+        if len(self.cache) > self.cache_limit:
+            keep = sorted(self.cache.items(), key=lambda kv: -kv[1].last_seq)[:self.cache_limit // 2]
             self.cache = dict(keep)
         self.dirty.clear()
 
@@ -218,7 +219,7 @@ class EventClusterer:
 
     def _online(self) -> tuple[SqlBackend, OnlineClusterer]:
         if self._backend is None or self._clusterer is None:
-            self._backend = SqlBackend(self.store)
+            self._backend = SqlBackend(self.store, self.settings.cache_clusters)
             self._clusterer = OnlineClusterer(self._backend, self.settings)
         return self._backend, self._clusterer
 

@@ -23,6 +23,7 @@ import gzip
 import json
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 from storyline.errors import ModelMissingError
@@ -115,6 +116,12 @@ def _cap_bucket(ratio: float | None) -> str:
     return "4"
 
 
+def _cache_words() -> int:
+    from storyline.settings import get_settings
+
+    return get_settings().enrich.ner_cache_words
+
+
 class FeatureExtractor:
     """Turns a token sequence into crfsuite string features.
 
@@ -134,7 +141,9 @@ class FeatureExtractor:
         self.tgaz, self.tgaz_first = self._load_gaz(resources.get("train_gazetteer", {}))
         self.use_dict = bool(resources.get("dict_words", True))
         self._dict = None
-        self._cache: dict[str, tuple[list[str], list[list[str]], str]] = {}
+        # Features of a word, least recently used dropped first: about 3 KB a word, so the size (settings
+        # enrich.ner_cache_words) bounds a long run's memory; a fill-once dict grew with the vocabulary.
+        self._word_features = lru_cache(maxsize=_cache_words())(self._compute_word_features)
         self._lock = threading.Lock()
         self.offsets = (-2, -1, 1, 2)
 
@@ -158,10 +167,7 @@ class FeatureExtractor:
                 self._dict = {}
         return lower in self._dict
 
-    def _word_features(self, w: str) -> tuple[list[str], list[list[str]], str]:
-        cached = self._cache.get(w)
-        if cached is not None:
-            return cached
+    def _compute_word_features(self, w: str) -> tuple[list[str], list[list[str]], str]:
         lower = w.lower()
         shape = _shape(w)
         sshape = _short_shape(shape)
@@ -204,10 +210,7 @@ class FeatureExtractor:
             base = ctx_base_near if abs(off) == 1 else ctx_base_far
             pre = "%+d:" % off
             ctx.append([pre + f for f in base])
-        result = (own, ctx, sshape[:3])
-        if len(self._cache) < 500_000:
-            self._cache[w] = result
-        return result
+        return own, ctx, sshape[:3]
 
     @staticmethod
     def _gaz_feats(tokens, lowers, table, first, maxlen, pre, out):

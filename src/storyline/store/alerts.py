@@ -250,54 +250,79 @@ class WatchState:
             return None
         return row["merged_into"] or row["id"]
 
+    def live_entity(self, entity_id: int) -> int:
+        """The entity ``entity_id`` was merged into (merges keep one hop: a survivor's losers point at it)."""
+        row = self.conn.execute("SELECT merged_into FROM entities WHERE id = ?", (entity_id,)).fetchone() \
+            if self._has("entities") else None
+        return row["merged_into"] if row and row["merged_into"] else entity_id
+
+    def entity_ids(self, entity_id: int) -> list[int]:
+        """The live entity ``entity_id`` now is (merges followed) and every entity merged into it: a merge
+        moves mentions to the survivor but leaves quotes' speaker and figures' reporter ids as they were."""
+        if not self._has("entities"):
+            return [entity_id]
+        live = self.live_entity(entity_id)
+        merged = [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE merged_into = ?", (live,))]
+        return sorted({live, entity_id, *merged})
+
     def events_after(self, last_event_id: int, *, storyline_id: int | None = None,
-                     entity_id: int | None = None) -> list[dict[str, Any]]:
+                     entity_ids: Sequence[int] = ()) -> list[dict[str, Any]]:
         """Events with an id above ``last_event_id`` in a storyline, or whose articles mention an entity."""
         if storyline_id is not None:
             rows = self.conn.execute("SELECT id, title, storyline_id FROM events WHERE storyline_id = ? AND id > ?"
                                      " ORDER BY id", (storyline_id, last_event_id))
         else:
+            marks = ",".join("?" * len(entity_ids))
             rows = self.conn.execute(
-                "SELECT DISTINCT e.id, e.title, e.storyline_id FROM article_entities ae"
-                " JOIN event_articles ea ON ea.article_id = ae.article_id JOIN events e ON e.id = ea.event_id"
-                " WHERE ae.entity_id = ? AND e.id > ? ORDER BY e.id", (entity_id, last_event_id))
+                f"SELECT DISTINCT e.id, e.title, e.storyline_id FROM article_entities ae"
+                f" JOIN event_articles ea ON ea.article_id = ae.article_id JOIN events e ON e.id = ea.event_id"
+                f" WHERE ae.entity_id IN ({marks}) AND e.id > ? ORDER BY e.id", (*entity_ids, last_event_id))
         return [dict(r) for r in rows]
 
-    def quotes_after(self, last_quote_id: int, *, speaker_id: int | None = None,
-                     storyline_id: int | None = None) -> list[dict[str, Any]]:
-        """Quotes with an id above ``last_quote_id`` by a speaker, or reported in a storyline."""
-        if not self._has("quotes"):
+    def quotes_after(self, last_quote_id: int, *, speaker_ids: Sequence[int],
+                     min_confidence: float = 0.0) -> list[dict[str, Any]]:
+        """Quotes with an id above ``last_quote_id`` by one of ``speaker_ids``, read with at least
+        ``min_confidence``; each with its first article and that article's event and storyline."""
+        if not self._has("quotes") or not speaker_ids:
             return []
-        if speaker_id is not None:
-            rows = self.conn.execute(
-                "SELECT q.id, q.speaker, q.text, MIN(qa.article_id) AS article_id FROM quotes q"
-                " JOIN quote_articles qa ON qa.quote_id = q.id WHERE q.speaker_id = ? AND q.id > ?"
-                " GROUP BY q.id ORDER BY q.id", (speaker_id, last_quote_id))
-        else:
-            rows = self.conn.execute(
-                "SELECT q.id, q.speaker, q.text, MIN(qa.article_id) AS article_id FROM quotes q"
-                " JOIN quote_articles qa ON qa.quote_id = q.id JOIN event_articles ea ON ea.article_id = qa.article_id"
-                " JOIN events e ON e.id = ea.event_id WHERE e.storyline_id = ? AND q.id > ?"
-                " GROUP BY q.id ORDER BY q.id", (storyline_id, last_quote_id))
-        return [dict(r) for r in rows]
+        marks = ",".join("?" * len(speaker_ids))
+        rows = self.conn.execute(
+            f"SELECT q.id, q.speaker, q.text, MIN(qa.article_id) AS article_id FROM quotes q"
+            f" JOIN quote_articles qa ON qa.quote_id = q.id WHERE q.speaker_id IN ({marks}) AND q.id > ?"
+            f" AND q.confidence >= ? GROUP BY q.id ORDER BY q.id", (*speaker_ids, last_quote_id, min_confidence))
+        out = [dict(r) for r in rows]
+        scopes = self.storylines_of([q["article_id"] for q in out])
+        for q in out:
+            q["event_id"], q["storyline_id"] = scopes.get(q["article_id"], (None, None))
+        return out
 
     def disagreements_after(self, last_id: int, *, storyline_id: int | None = None,
-                            entity_id: int | None = None) -> list[dict[str, Any]]:
-        """Disagreements with an id above ``last_id`` in a storyline, or among figures an entity reported."""
+                            entity_ids: Sequence[int] = ()) -> list[dict[str, Any]]:
+        """Disagreements with an id above ``last_id`` in a storyline, or among figures an entity reported;
+        each with its figures' values (``values``) and reporters (``reporters``), in figure order."""
         if not self._has("disagreements"):
             return []
         if storyline_id is not None:
             rows = self.conn.execute(
-                "SELECT DISTINCT d.id, d.what, d.subject, d.event_id FROM disagreements d"
+                "SELECT DISTINCT d.id, d.what, d.subject, d.event_id, d.storyline_id FROM disagreements d"
                 " LEFT JOIN events e ON e.id = d.event_id"
                 " WHERE d.id > ? AND (d.storyline_id = ? OR e.storyline_id = ?) ORDER BY d.id",
                 (last_id, storyline_id, storyline_id))
         else:
+            marks = ",".join("?" * len(entity_ids))
             rows = self.conn.execute(
-                "SELECT DISTINCT d.id, d.what, d.subject, d.event_id FROM disagreements d"
-                " JOIN disagreement_figures df ON df.disagreement_id = d.id JOIN figures f ON f.id = df.figure_id"
-                " WHERE d.id > ? AND f.reported_by_id = ? ORDER BY d.id", (last_id, entity_id))
-        return [dict(r) for r in rows]
+                f"SELECT DISTINCT d.id, d.what, d.subject, d.event_id, d.storyline_id FROM disagreements d"
+                f" JOIN disagreement_figures df ON df.disagreement_id = d.id JOIN figures f ON f.id = df.figure_id"
+                f" WHERE d.id > ? AND f.reported_by_id IN ({marks}) ORDER BY d.id", (last_id, *entity_ids))
+        out = [dict(r) for r in rows]
+        for d in out:
+            figures = self.conn.execute(
+                "SELECT f.value, f.reported_by, f.article_id FROM disagreement_figures df JOIN figures f"
+                " ON f.id = df.figure_id WHERE df.disagreement_id = ? ORDER BY f.id", (d["id"],)).fetchall()
+            d["values"] = [f["value"] for f in figures]
+            d["reporters"] = [f["reported_by"] for f in figures]
+            d["articles"] = [f["article_id"] for f in figures]
+        return out
 
     def advance_follow(self, follow_id: int, *, event_id: int, quote_id: int, disagreement_id: int) -> None:
         self.conn.execute(

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 import urllib.robotparser
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -63,11 +64,26 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent}, transport=transport)
         self._last: dict[str, float] = {}  # host -> when its last request ended
         self._locks: dict[str, threading.Lock] = {}
-        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
+        # origin -> (read at, parser), least recently used first; at most watch.max_known_hosts
+        self._robots: OrderedDict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = OrderedDict()
         self.requests = 0
+        self._count_lock = threading.Lock()  # the watcher fetches from several hosts at once
 
     def close(self) -> None:
         self.client.close()
+
+    def trim(self) -> None:
+        """Forget the hosts used longest ago beyond ``max_known_hosts`` (call between cycles, when no request
+        runs): an aggregator's links reach ever more hosts, and each one's state would stay for good."""
+        cap = self.s.max_known_hosts
+        if len(self._last) > cap:
+            for host, _ in sorted(self._last.items(), key=lambda kv: kv[1])[:len(self._last) - cap]:
+                lock = self._locks.get(host)
+                if lock is None or not lock.locked():
+                    self._last.pop(host, None)
+                    self._locks.pop(host, None)
+        while len(self._robots) > cap:
+            self._robots.popitem(last=False)
 
     # ------------------------------------------------------------------ GET
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
@@ -101,7 +117,8 @@ class Fetcher:
                 self._last[host] = self.clock()
 
     def _request(self, url: str, headers: dict[str, str]) -> Fetched:
-        self.requests += 1
+        with self._count_lock:
+            self.requests += 1
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 out = Fetched(url=str(response.url), status=response.status_code,
@@ -155,6 +172,7 @@ class Fetcher:
                 parser = None
             cached = (now, parser)
             self._robots[origin] = cached
+        self._robots.move_to_end(origin)
         parser = cached[1]
         return parser is not None and parser.can_fetch(ROBOTS_AGENT, url)
 

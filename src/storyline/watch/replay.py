@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 import resource
 import threading
 import time
@@ -96,9 +97,16 @@ class ReplayServer:
         return f"{self.base}/feeds/{quote(outlet, safe='')}.xml"
 
     def publish(self, article: Article) -> None:
+        """Add ``article`` to its outlet's feed; a page no feed lists any more is dropped (the watcher only
+        fetches pages of listed items, and a long replay must not keep the whole stream in memory)."""
         with self.lock:
-            self.feeds[article.source or UNKNOWN].append(article)
+            feed = self.feeds[article.source or UNKNOWN]
+            feed.append(article)
             self.pages[article.id] = article
+            if len(feed) > FEED_ITEMS:
+                for old in feed[:-FEED_ITEMS]:
+                    self.pages.pop(old.id, None)
+                del feed[:-FEED_ITEMS]
 
     def _rss(self, outlet: str) -> bytes:
         with self.lock:
@@ -190,8 +198,39 @@ def _outlets(path: Path | None) -> dict[str, str]:
     return out
 
 
+_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]{2,})\b")
+
+
+def _tag(k: int) -> str:
+    """Letters naming pass ``k``: ``qb`` for 1, ``qc`` for 2, ... ``qba`` for 26."""
+    letters = ""
+    while True:
+        k, r = divmod(k, 26)
+        letters = chr(ord("a") + r) + letters
+        if k == 0:
+            return "q" + letters
+
+
+def renamed_copy(article: Article, k: int, days: int) -> Article:
+    """Pass ``k`` of a repeated replay: a new id, dates ``days`` later, and every capitalised word renamed
+    (``Rutte`` -> ``Rutteqb`` in pass 1), so each pass brings names never seen before, as a live stream does: word and
+    name caches meet new keys all the time (a harsher test of memory than repeating the same texts)."""
+    if k == 0:
+        return article
+
+    def shift(day: str | None) -> str | None:
+        if not day or len(day) < 10:
+            return day
+        return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=days)).isoformat() + day[10:]
+
+    tag = _tag(k)
+    rename = (lambda text: _NAME.sub(lambda m: m.group(1) + tag, text) if text else text)
+    return replace(article, id=f"{article.id}~{k}", text=rename(article.text), title=rename(article.title),
+                   published=shift(article.published), raw_text=None)
+
+
 def replay_corpus(store, corpus: Path, settings: Settings, *, day_seconds: float = 0.0, exclude: Path | None = None,
-                  outlets: Path | None = None, slices: int = 4,
+                  outlets: Path | None = None, slices: int = 4, repeat: int = 1,
                   on_alert: Callable[[dict[str, Any]], None] | None = None,
                   on_day: Callable[[dict[str, Any]], None] | None = None) -> ReplayReport:
     """Replay ``corpus`` (files or a folder of JSON Lines) through a watcher on a simulated clock.
@@ -204,13 +243,21 @@ def replay_corpus(store, corpus: Path, settings: Settings, *, day_seconds: float
         exclude: a file of article ids (one a line) that are left out (held-out evaluation ids).
         outlets: a JSON Lines file mapping ids to outlets (``publisher`` or ``source``).
         slices: polls per simulated day.
+        repeat: passes over the corpus, one after the other in simulated time (:func:`renamed_copy`): a long
+            run for watching memory.
     """
     excluded = {line.strip() for line in exclude.read_text(encoding="utf-8").splitlines() if line.strip()} \
         if exclude else set()
     articles = _load(corpus, excluded, _outlets(outlets))
     by_day: dict[str, list[Article]] = defaultdict(list)
-    for a in articles:
-        by_day[a.published[:10]].append(a)
+    if articles:
+        span = (dt.date.fromisoformat(articles[-1].published[:10])
+                - dt.date.fromisoformat(articles[0].published[:10])).days + 1
+        for k in range(max(repeat, 1)):
+            for a in articles:
+                copy = renamed_copy(a, k, k * span)
+                by_day[copy.published[:10]].append(copy)
+        articles = [a for day in sorted(by_day) for a in by_day[day]]
     settings = settings.replace(watch={"host_delay_s": 0.0})
     report = ReplayReport(articles=len(articles))
     clock = [0.0]

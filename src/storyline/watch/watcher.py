@@ -1,6 +1,7 @@
 """The watcher: polls feeds, sitemaps and folders, stores what is new, and raises and delivers alerts.
 
-One cycle (:meth:`Watcher.poll`) polls every source that is due, in order:
+One cycle (:meth:`Watcher.poll`) polls every source that is due (steps 1 and 2 run one thread per host,
+up to ``watch.max_hosts`` hosts at a time; the store is used from the calling thread only):
 
 1. a URL source is fetched conditionally (``If-None-Match`` / ``If-Modified-Since`` from the last answer);
    304 means nothing new. A feed is read by the feed reader (:func:`storyline.ingest.readers.read_feed`), a
@@ -27,8 +28,10 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 from storyline.alerts.deliver import REDELIVER_CYCLES, Deliverer
 from storyline.alerts.detect import Detector, alert_json
@@ -69,6 +72,23 @@ class CycleReport:
 
 
 @dataclass
+class _Listing:
+    """One polled source: the items it lists now, the error that stopped it, the validators to keep."""
+
+    source: Source
+    state: dict[str, Any]
+    items: list["_Item"] = field(default_factory=list)
+    error: str | None = None
+    validators: tuple[str | None, str | None] = (None, None)
+    new: list["_Item"] = field(default_factory=list)
+
+
+def _host(location: str, is_folder: bool) -> str:
+    """What one thread of a cycle works through: a URL's host (with its port), or the local files."""
+    return "" if is_folder else urlsplit(location).netloc.lower()
+
+
+@dataclass
 class _Item:
     key: str
     url: str | None
@@ -106,7 +126,8 @@ class Watcher:
         self.on_alert = on_alert
         self.interval_s = interval_s or self.ws.interval_s
         self.state = WatchState(store)
-        self.detector = Detector(self.state, self.ws)
+        self.detector = Detector(self.state, self.ws,
+                                 quote_min_confidence=self.settings.enrich.quote_min_confidence)
         self._runner: Runner | None = None
         self._source_updates: list[dict[str, Any]] = []
 
@@ -152,20 +173,31 @@ class Watcher:
         """Poll every due source (all with ``force``), store what is new, raise and deliver alerts."""
         report = CycleReport()
         self._source_updates = []
+        self.fetcher.trim()
         start_requests = self.fetcher.requests
         t0 = time.perf_counter()
         now = self.clock()
-        collected: list[tuple[Source, list[_Item]]] = []
+        due = []
         for source in self.config.sources:
-            if self._stop.is_set():
-                break
-            due = self.state.source_state(source.location)["next_poll"]
-            if not force and due is not None and due > now:
-                continue
-            report.polled += 1
-            items = self._poll_source(source, now, report)
-            collected.append((source, items))
-            report.new_items += len(items)
+            state = self.state.source_state(source.location)
+            if force or state["next_poll"] is None or state["next_poll"] <= now:
+                due.append((source, state))
+        # 1. list every due source; 2. keep what is new (the store is read in this thread only); 3. fetch and
+        # read the new items' pages. Steps 1 and 3 run one thread per host (see _per_host).
+        listings = [x for x in self._per_host(due, lambda job: _host(job[0].location, job[0].is_folder),
+                                              lambda job, tally: self._list_source(*job, tally), report)
+                    if x is not None]
+        for listing in listings:
+            listing.new = self._unseen(listing.source, listing.items)
+        reads = [(listing.source, item) for listing in listings for item in listing.new]
+        self._per_host(reads, lambda job: _host(job[1].url or "", job[0].is_folder),
+                       lambda job, tally: self._read(*job, tally), report)
+        collected: list[tuple[Source, list[_Item]]] = []
+        for listing in listings:
+            self._finish_source(listing, now, report)
+            collected.append((listing.source, listing.new))
+            report.new_items += len(listing.new)
+        report.polled = len(listings)
         t1 = time.perf_counter()
         report.seconds["fetch"] = t1 - t0
         articles = [a for _, items in collected for i in items for a in i.articles]
@@ -178,8 +210,13 @@ class Watcher:
                 self.state.record_arrivals(ids, now)
                 stored.extend(ids)
 
-            summary = self.runner.ingest(iter(articles), on_result=arrived)
-            for error in summary.errors:
+            try:
+                summary = self.runner.ingest(iter(articles), on_result=arrived)
+                errors = list(summary.errors)
+            except Exception:  # e.g. a stage failing on one article: it must not hold up the whole stream
+                LOGGER.exception("ingest of %d articles failed; taking them one at a time", len(articles))
+                errors = self._ingest_one_by_one(collected, set(stored), arrived, report)
+            for error in errors:
                 report.failures.append(f"ingest: {error}")
         t_state = time.perf_counter()
         report.seconds["ingest"] = t_state - t1
@@ -200,6 +237,30 @@ class Watcher:
         report.requests = self.fetcher.requests - start_requests
         return report
 
+    def _ingest_one_by_one(self, collected: list[tuple[Source, list[_Item]]], done: set[str],
+                           arrived: Callable[[Any], None], report: CycleReport) -> list[str]:
+        """After a failed batch: each item's articles on their own, so only the item the pipeline cannot take
+        fails (not marked stored: tried again at the next polls, ``item_attempts`` times in all)."""
+        self._runner = None  # the failed batch was rolled back: start from the store, not from its caches
+        errors: list[str] = []
+        for source, items in collected:
+            for item in items:
+                todo = [a for a in item.articles if a.id not in done]
+                if not todo:
+                    continue
+                try:
+                    errors += list(self.runner.ingest(iter(todo), on_result=arrived).errors)
+                except Exception as exc:
+                    reason = f"pipeline error ({type(exc).__name__}: {exc})"
+                    LOGGER.warning("%s: item %s not stored (%s)", source.location, item.key, reason)
+                    report.failures.append(f"{item.url or item.key}: {reason}")
+                    item.status, item.articles = f"failed: {reason}", []
+                    self._runner = None
+                    for update in self._source_updates:  # the next poll must list the item again, not get a 304
+                        if update["source"] == source.location:
+                            update.update(etag=None, last_modified=None)
+        return errors
+
     @property
     def runner(self) -> Runner:
         if self._runner is None:  # one runner for the life of the watcher: the clusterer keeps its cache
@@ -207,24 +268,68 @@ class Watcher:
         return self._runner
 
     # ------------------------------------------------------------------ sources
-    def _poll_source(self, source: Source, now: float, report: CycleReport) -> list[_Item]:
-        state = self.state.source_state(source.location)
-        if source.is_folder:
-            items, error, validators = self._folder_items(source), None, (None, None)
+    def _per_host(self, jobs: list, host_of: Callable[[Any], str], work: Callable[[Any, CycleReport], Any],
+                  report: CycleReport) -> list:
+        """``work(job, tally)`` for every job, in order within a host and one thread per host (at most
+        ``watch.max_hosts`` at a time): a slow host holds up only its own requests, and the fetcher's
+        per-host lock still allows one request at a time per host. Results in job order; a job not run
+        because the watcher is stopping gives None. Each host counts into its own tally, merged here in
+        the order the hosts first appear, so a report reads the same however the threads interleave."""
+        groups: dict[str, list[int]] = {}
+        for index, job in enumerate(jobs):
+            groups.setdefault(host_of(job), []).append(index)
+        results: list[Any] = [None] * len(jobs)
+
+        def run(indices: list[int]) -> CycleReport:
+            tally = CycleReport()
+            for index in indices:
+                if self._stop.is_set():
+                    break  # not marked: done at the next poll or start
+                results[index] = work(jobs[index], tally)
+            return tally
+
+        if len(groups) <= 1 or self.ws.max_hosts <= 1:
+            tallies = [run(indices) for indices in groups.values()]
         else:
-            fetched = self.fetcher.get(source.location, etag=state["etag"], last_modified=state["last_modified"])
-            validators = (fetched.etag or state["etag"], fetched.last_modified or state["last_modified"])
-            if fetched.error is not None:
-                items, error = [], fetched.error
-            elif fetched.not_modified:
-                items, error = [], None
-                report.not_modified += 1
-            else:
-                t0 = time.perf_counter()
-                items, error = self._listed_items(source, fetched.body)
-                report.seconds["parse"] += time.perf_counter() - t0
-                if error is not None:
-                    validators = (None, None)  # a broken feed is fetched whole next time
+            with ThreadPoolExecutor(max_workers=min(self.ws.max_hosts, len(groups)),
+                                    thread_name_prefix="watch-host") as pool:
+                tallies = list(pool.map(run, groups.values()))
+        for tally in tallies:
+            report.not_modified += tally.not_modified
+            report.failures.extend(tally.failures)
+            for key in ("parse", "read"):
+                report.seconds[key] += tally.seconds[key]
+        return results
+
+    def _list_source(self, source: Source, state: dict[str, Any], tally: CycleReport) -> _Listing:
+        """Fetch (conditionally) and read one source's list of items; no store access (runs in a host thread)."""
+        listing = _Listing(source, state)
+        if source.is_folder:
+            listing.items = self._folder_items(source)
+            return listing
+        fetched = self.fetcher.get(source.location, etag=state["etag"], last_modified=state["last_modified"])
+        listing.validators = (fetched.etag or state["etag"], fetched.last_modified or state["last_modified"])
+        if fetched.error is not None:
+            listing.error = fetched.error
+        elif fetched.not_modified:
+            tally.not_modified += 1
+        else:
+            t0 = time.perf_counter()
+            listing.items, listing.error = self._listed_items(source, fetched.body)
+            tally.seconds["parse"] += time.perf_counter() - t0
+            if listing.error is not None:
+                listing.validators = (None, None)  # a broken feed is fetched whole next time
+        return listing
+
+    def _read(self, source: Source, item: _Item, tally: CycleReport) -> None:
+        if source.is_folder:
+            self._read_file(source, item, tally)
+        else:
+            self._read_item(source, item, tally)
+
+    def _finish_source(self, listing: _Listing, now: float, report: CycleReport) -> None:
+        """The source's back-off and validators after its items were read; saved with the items."""
+        source, state, error, validators = listing.source, listing.state, listing.error, listing.validators
         if error is not None:
             failures = state["failures"] + 1
             delay = min(self.interval(source) * 2 ** failures, max(self.ws.max_backoff_s, self.interval(source)))
@@ -232,20 +337,11 @@ class Watcher:
             report.failures.append(f"{source.location}: {error}")
         else:
             failures, delay = 0, self.interval(source)
-        new = self._unseen(source, items)
-        for item in new:
-            if self._stop.is_set():
-                break  # not marked: fetched at the next start
-            if source.is_folder:
-                self._read_file(source, item, report)
-            else:
-                self._read_item(source, item, report)
-        if any(i.status == "pending" or i.status.startswith("failed") for i in new):
+        if any(i.status == "pending" or i.status.startswith("failed") for i in listing.new):
             validators = (None, None)  # items left to do: the next poll must get the whole feed, not a 304
         # Saved with the items, after they are stored (Watcher.poll): a crash in between refetches the feed.
         self._source_updates.append(dict(source=source.location, etag=validators[0], last_modified=validators[1],
                                          polled=now, next_poll=now + delay, failures=failures, error=error))
-        return new
 
     def _listed_items(self, source: Source, body: bytes) -> tuple[list[_Item], str | None]:
         head = body[:2048]
@@ -255,14 +351,17 @@ class Watcher:
             urls = [u.decode("utf-8", errors="replace").replace("&amp;", "&") for u in _LOC.findall(body)]
             return [_Item(key=u, url=u, fallback=None) for u in dict.fromkeys(urls)], None
         items, errors = [], []
-        for entry in read_feed(Path(source.location), body, self.settings.ingest.max_article_bytes):
+        where = Path(source.location)  # read_feed names errors after str(where): "http:/host/..." ("//" folded)
+        for entry in read_feed(where, body, self.settings.ingest.max_article_bytes):
             if isinstance(entry, ReadError):
                 errors.append(entry)
                 continue
             items.append(_Item(key=entry.id, url=entry.url, fallback=entry))
-        feed_level = [e for e in errors if "#" not in e.where[len(source.location):]]
+        feed_level = [e for e in errors if e.where == str(where)]
         if not items and feed_level:  # the document itself is unreadable (malformed, unsafe, undecodable)
             return [], feed_level[0].message
+        if not items and errors:  # parsed leniently, but nothing in it could be read: a broken feed
+            return [], f"malformed feed: {len(errors)} items, none readable ({errors[0].message})"
         for error in errors:
             LOGGER.info("%s: item skipped (%s)", source.location, error.message)
         return items, None
