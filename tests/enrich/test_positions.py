@@ -133,3 +133,9 @@ def test_speaker_and_actor_ids_filled_from_entities_across_spellings(store):
     assert quote["speaker_id"] is not None and quote["articles"] == ["b1", "b2"]
     [pos] = db.list_positions(store.conn)
     assert pos["actor_id"] == quote["speaker_id"] and pos["stance"] == "demand"
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "it"])
+def test_a_language_without_stance_verbs_gives_no_positions_and_no_error(lang):
+    text = "Le gouvernement rejette le plan de la Commission. El Gobierno rechaza el plan. Il governo respinge il piano."
+    assert extract_positions(text, lang) == []

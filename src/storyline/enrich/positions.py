@@ -172,7 +172,7 @@ def extract_positions(text: str, lang: str | None = "nl", mentions: Sequence | N
 
     Args:
         text: the article text.
-        lang: ``nl``, ``en`` or ``de`` (others fall back to Dutch rules).
+        lang: ``nl``, ``en`` or ``de``; other languages have no stance lexicon and give no positions.
         mentions: NER mentions (``text, type, start, end``) used to name actors.
         quotes: the article's quotes; ``we``/``ik`` inside a direct quote is its speaker.
 
@@ -185,6 +185,8 @@ def extract_positions(text: str, lang: str | None = "nl", mentions: Sequence | N
     if not text or not text.strip():
         return []
     L = _lang(lang)
+    if L.code not in _FINITE:
+        return []  # no stance verbs of this language (fr, es, it): nothing rather than another language's rules
     finite, final = _FINITE[L.code], _PARTICIPLES[L.code]
     # cheap pre-filter: most articles and sentences carry no stance verb at all
     cue_re = _cue_re(L.code)
