@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from storyline.enrich.translit import name_key, similar, strip_possessive
+from storyline.enrich.translit import fold, name_key, similar, strip_possessive
 from storyline.store import Store
 from storyline.store.entities import EntityRepo, MentionRow
 
@@ -170,13 +170,48 @@ def split_name(key: str) -> tuple[str, str]:
 
 
 def given_compatible(a: str, b: str) -> bool:
-    """Given names of one person in two spellings: equal, an initial, or close (Alekandr ~ Aleksandr)."""
+    """Given names of one person in two spellings: equal, an initial, or close (Alekandr ~ Aleksandr).
+    An absent given name is compatible with any (a surname said alone)."""
     if not a or not b or a == b:
         return True
     fa, fb = a.split()[0], b.split()[0]
     if len(fa) == 1 or len(fb) == 1:
         return fa[0] == fb[0]
     return similar(fa, fb) >= GIVEN_NAME_SIMILARITY
+
+
+def full_given_names(keys) -> list[str]:
+    """The given names of a person's full-name keys; keys of a surname said alone carry no evidence."""
+    return [g for g in (split_name(k)[0] for k in keys) if g]
+
+
+def has_compatible_given(keys, given: str) -> bool:
+    """Evidence that ``given`` names the person of these keys: one of its full names has a compatible given
+    name ("Linda Zeegers" never joins Gert-Jan Segers through his surname-only key "segers")."""
+    return any(given_compatible(g, given) for g in full_given_names(keys))
+
+
+_ROMAN = re.compile(r"^[ivxlc]+$")
+# Words joining two names in one span: nl, en, de, fr, es
+_COORDINATION = frozenset("en and und et y e &".split())
+
+
+def looks_like_person_name(key: str) -> bool:
+    """A full-name key that may be a person: its last word is no Roman numeral (``Rutte III``, ``Willem II``
+    name a cabinet, a club or a king's number, never a surname) and its words are longer than initials only."""
+    words = key.split()
+    return len(words) >= 2 and not _ROMAN.match(words[-1]) and any(len(w) > 1 for w in words)
+
+
+def _name_like(text: str) -> bool:
+    """Every word capitalised (or a digit), or a short function word inside a name ("Partij voor de Dieren");
+    a span with longer lower-case words ("een complexer bedrijf is dan Chrysler") is no one's full form."""
+    return all(w[:1].isupper() or w[:1].isdigit() or len(w) <= 4 for w in text.split())
+
+
+def _folded_surname(text: str) -> str:
+    """The surname of a written name, folded: ``Gert-Jan Segers`` -> ``segers``, ``Van Nispen`` -> ``van nispen``."""
+    return split_name(fold(clean_name(text)))[1]
 
 
 def _majority(types: Counter) -> str:
@@ -261,7 +296,7 @@ class EntityLinker:
             if not key:
                 continue
             given, surname = split_name(key)
-            if m.type == "PER" and given:
+            if m.type == "PER" and given and looks_like_person_name(key):
                 g = persons.get(key)
                 if g is None:
                     # another spelling of a full name already seen here (Volodymyr/Volodimir)
@@ -320,6 +355,8 @@ class EntityLinker:
             for ini in set().union(*(initials(clean_name(m.text)) for m in g.mentions)):
                 by_initials[ini].append(g)
             words = g.key.split()
+            if _COORDINATION & set(words) or not _name_like(clean_name(g.mentions[0].text)):
+                continue  # "SP en Denk": two names the NER glued, the full form of neither; or no name at all
             for n in range(1, len(words) + 1):
                 by_prefix[tuple(words[:n])].append(g)
             by_head[words[-1]].append(g)
@@ -334,7 +371,10 @@ class EntityLinker:
             if not owners:
                 words = g.key.split()
                 majority = _majority(g.types)
-                owners = [f for f in by_prefix.get(tuple(words), ()) if _majority(f.types) == majority]
+                # "Dow" -> "Dow Jones": organisations and other names only; a place or person said alone
+                # names itself ("Amsterdam" is not short for "Amsterdam Nanninga")
+                owners = [f for f in by_prefix.get(tuple(words), ()) if _majority(f.types) == majority] \
+                    if majority in ("ORG", "MISC") else []
                 if not owners and majority == "ORG":
                     # "de Unie" after "Europese Unie", "de Kamer" after "Tweede Kamer": the head noun
                     # of one organisation named in full in the article
@@ -450,27 +490,53 @@ class EntityLinker:
             for cand in self.store.entities_by_key(surname, "surname"):
                 if cand[3] is not None or not cand[2]:
                     continue
-                if any(given_compatible(split_name(k)[0], given) for k in self.store.keys_of(cand[0], "name")):
+                if has_compatible_given(self.store.keys_of(cand[0], "name"), given):
                     entity_id = cand[0]
                     break
         if entity_id is None:
             entity_id = self.store.create_entity(g.key, "PER", g.key, multiword=True)
         self.store.add_keys(entity_id, [(k, "name") for k in g.keys] + [(surname, "surname")])
-        self._adopt_surname_entities(entity_id, surname)
+        self._adopt_surname_entities(entity_id, surname, {_folded_surname(m.text) for m in g.mentions
+                                                          if split_name(fold(clean_name(m.text)))[0]})
         return entity_id
 
-    def _adopt_surname_entities(self, entity_id: int, surname: str) -> None:
-        """Merge earlier surname-only entities (``Peskov``) into the one full name that has that surname."""
+    def _adopt_surname_entities(self, entity_id: int, surname: str, written: set[str] = frozenset()) -> None:
+        """Merge earlier surname-only entities (``Peskov``) into the one full name that has that surname,
+        written the same way (a spelling that only shares the key, ``Zeegers`` for ``Segers``, stays apart)."""
         full = {e[0] for e in self.store.entities_by_key(surname, "surname") if e[2] and e[3] is None}
         if full != {entity_id}:
             return
+        spellings = self._surname_spellings(entity_id) | set(written)  # this article's are not stored yet
         for other_id, type_, multiword, geo_id in self.store.entities_by_key(surname, "name"):
             if other_id == entity_id or multiword or geo_id is not None or type_ not in ("PER", "MISC", "LOC"):
                 continue
             # its names as written (the entity's own name is only a key until finish() refreshes it)
-            if any(can_be_person(text, type_) for text, _ in self.store.entity_variants(other_id)):
+            variants = self.store.entity_variants(other_id)
+            if any(can_be_person(text, type_) for text, _ in variants) and \
+                    any(_folded_surname(text) in spellings for text, _ in variants):
                 self.store.merge_entities(other_id, entity_id)
                 self.touched.discard(other_id)
+
+    def _surname_spellings(self, entity_id: int) -> set[str]:
+        """The surnames of a person as written in its full-name variants, folded (case, accents)."""
+        return {_folded_surname(text) for text, _ in self.store.entity_variants(entity_id)
+                if split_name(fold(clean_name(text)))[0]}
+
+    def _agrees(self, entity: tuple, g: _Group) -> bool:
+        """May group ``g`` join this stored entity found by key? Its type must agree (MISC, the tagger's
+        unsure class, agrees with any), and a name that is not a person's must be written the same way
+        in one of the entity's variants: keys fold spellings (ph/f, aa/a), which is right for transliterated
+        people and places but not for organisations ("Telegraph" is not "Telegraaf")."""
+        entity_id, type_ = entity[0], entity[1]
+        majority = _majority(g.types)
+        own = {fold(clean_name(m.text)) for m in g.mentions}
+        same_spelling = any(fold(clean_name(text)) in own for text, _ in self.store.entity_variants(entity_id))
+        if type_ != majority and "MISC" not in (type_, majority):
+            # The tagger's types are noisy (Eerste Kamer LOC here, ORG there): another type joins only a name
+            # written the same way, and never across person and place (a namesake town is not the person).
+            return same_spelling and {type_, majority} != {"PER", "LOC"}
+        # a surname said alone reaches here only when no single person owns it: the key is no evidence then
+        return same_spelling
 
     def _other_entity(self, g: _Group, event_id: int | None) -> int:
         given, surname = split_name(g.key)
@@ -480,12 +546,17 @@ class EntityLinker:
             if len(persons) > 1 and event_id is not None:
                 persons = self.store.entities_in_event(event_id, persons)
             if len(persons) == 1:
-                entity_id = persons[0]
+                # Across articles a surname said alone is evidence only when written as the person's surname
+                # is written, or when the article is in that person's event ("Zeegers" is not Segers).
+                written = {_folded_surname(m.text) for m in g.mentions}
+                if written & self._surname_spellings(persons[0]) or (
+                        event_id is not None and self.store.entities_in_event(event_id, persons)):
+                    entity_id = persons[0]
         if entity_id is None:
             majority = _majority(g.types)
             matches: list[int] = []
             for key in [g.key] + sorted(g.keys - {g.key}):
-                found = self.store.entities_by_key(key, "name")
+                found = [e for e in self.store.entities_by_key(key, "name") if self._agrees(e, g)]
                 if found:
                     matches.append(next((e[0] for e in found if e[1] == majority), found[0][0]))
             if matches:
@@ -503,10 +574,10 @@ class EntityLinker:
                     entity_id = found.pop()
         if entity_id is None:
             entity_id = self.store.create_entity(g.key, _majority(g.types), g.key, multiword=False)
+        # Only names seen in the article are keys: an acronym counts once it stood beside its expansion
+        # in one article (it is then one of ``g.keys``), never from a name's initials alone (no EU for
+        # "Erasmus Universiteit", no VN for "Vereniging Natuurmonumenten").
         self.store.add_keys(entity_id, [(k, "name") for k in g.keys | {g.key}])
-        if len(g.key.split()) > 1:
-            acronyms = set().union(*(initials(clean_name(m.text)) for m in g.mentions))
-            self.store.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
         return entity_id
 
     def _refresh(self, entity_id: int) -> None:
@@ -552,8 +623,7 @@ def entity_for_name(store: Store, name: str, article_id: str | None = None,
     by_name = [e[0] for e in store.entities_by_key(key, "name")] + [e[0] for e in store.entities_by_key(key, "place")]
     by_surname = [e[0] for e in store.entities_by_key(key if not given else surname, "surname")]
     if given:  # a full name: also persons with that surname and a compatible given name
-        by_surname = [i for i in by_surname if any(given_compatible(split_name(k)[0], given)
-                                                   for k in store.keys_of(i, "name"))]
+        by_surname = [i for i in by_surname if has_compatible_given(store.keys_of(i, "name"), given)]
     if article_id is not None:
         if local is None:  # ``local``: the article's entities, when the caller already has them
             local = set(store.entities_in_article(article_id))

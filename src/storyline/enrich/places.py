@@ -37,7 +37,7 @@ __all__ = ["Place", "Gazetteer", "get_gazetteer", "geocode", "is_place_adjective
 LANGUAGES = ("nl", "de", "fr", "en")
 FOREIGN_TOWN = 50_000
 WELL_KNOWN_CITY = 100_000  # a city this big (or a country) is what a bare capitalised word most likely names
-_CACHE_FORMAT = 2  # bump when the index layout or the matching rules change
+_CACHE_FORMAT = 3  # bump when the index layout or the matching rules change
 
 # Documented gaps of pycountry's translations (see shared/research/models.md §5):
 # iso-codes' Dutch name for GE is "Georgia" and for MD "Moldavië, Republiek"; the German
