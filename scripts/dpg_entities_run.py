@@ -39,7 +39,8 @@ def main() -> None:
         for a in articles:
             store.save_article(Article(id=a.id, text=a.text, language="nl", source="dpg"))
             store.insert_mentions(a.id, pred[a.id])
-        link_mentions(store, [a.id for a in articles], gazetteer=get_gazetteer(), use_events=False)
+        link_mentions(store, [a.id for a in articles], gazetteer=get_gazetteer(), use_events=False,
+                      languages={a.id: "nl" for a in articles})
     t2 = time.perf_counter()
     repo = EntityRepo(store.conn)
     rows = repo.list_entities(limit=None)

@@ -76,7 +76,8 @@ def clean_name(text: str) -> str:
     a Dutch compound's common-noun tail (``Airbus-machines`` -> ``Airbus``)."""
     name = strip_possessive(text.strip(_STRIP)).strip(_STRIP)
     words = name.split()
-    while len(words) > 1 and words[0].lower() in DETERMINERS:
+    # a capitalised "Den" starts a name (Den Haag, Den Bosch, Den Uyl), never an article before one
+    while len(words) > 1 and words[0].lower() in DETERMINERS and words[0] != "Den":
         words = words[1:]
     name = " ".join(words)
     if words and words[0][:1].isupper():
@@ -191,7 +192,21 @@ def has_compatible_given(keys, given: str) -> bool:
     return any(given_compatible(g, given) for g in full_given_names(keys))
 
 
+# Common nouns that name the institution of whatever country or town an article is about (Dutch, English,
+# German): "Justitie" in a Venezuelan, an American and a Dutch article are three bodies. Such a name said alone
+# joins an entity of another article only when the two share a place (or the event).
+GENERIC_INSTITUTIONS = frozenset(name_key(w) for w in (
+    "Justitie Defensie Onderwijs Financiën Politie Staten Rijk Kamer Senaat Parlement Regering Kabinet Gemeente "
+    "Provincie Rechtbank Hof Ministerie Congres Justice Police Parliament Government Senate Congress Polizei "
+    "Regierung Justiz").split()) | {name_key(n) for n in ("Provinciale Staten", "Gedeputeerde Staten", "Gemeenteraad")}
 _ROMAN = re.compile(r"^[ivxlc]+$")
+
+
+class _NoPlace:
+    geo_id = None
+
+
+_NO_PLACE = _NoPlace()
 # Words joining two names in one span: nl, en, de, fr, es
 _COORDINATION = frozenset("en and und et y e &".split())
 
@@ -201,6 +216,13 @@ def looks_like_person_name(key: str) -> bool:
     name a cabinet, a club or a king's number, never a surname) and its words are longer than initials only."""
     words = key.split()
     return len(words) >= 2 and not _ROMAN.match(words[-1]) and any(len(w) > 1 for w in words)
+
+
+def _common_word(word: str, lang: str = "nl") -> bool:
+    """Is the word, lower-cased, a word of the language's dictionary (Onderwijs, Unie), not a name (Ford)?"""
+    from storyline.enrich.places import _dictionary
+
+    return word.lower() in _dictionary(lang)
 
 
 def _name_like(text: str) -> bool:
@@ -266,15 +288,17 @@ class EntityLinker:
         return self._gazetteer or None
 
     # ------------------------------------------------------------------ public
-    def link_articles(self, article_ids: Sequence[str]) -> int:
-        """Link the not-yet-linked mentions of these articles; returns how many were linked."""
+    def link_articles(self, article_ids: Sequence[str], languages: dict[str, str] | None = None) -> int:
+        """Link the not-yet-linked mentions of these articles; returns how many were linked.
+        ``languages``: article id -> language code, which gives each article its default place context."""
         rows = self.store.mentions_for_articles(article_ids, unlinked_only=True)
         by_article: dict[str, list[MentionRow]] = defaultdict(list)
         for m in rows:
             by_article[m.article_id].append(m)
         linked = 0
         for article_id in article_ids:
-            linked += self._link_article(article_id, by_article.get(article_id, []))
+            language = (languages or {}).get(article_id)
+            linked += self._link_article(article_id, by_article.get(article_id, []), language)
         self.finish()
         return linked
 
@@ -377,8 +401,12 @@ class EntityLinker:
                     if majority in ("ORG", "MISC") else []
                 if not owners and majority == "ORG":
                     # "de Unie" after "Europese Unie", "de Kamer" after "Tweede Kamer": the head noun
-                    # of one organisation named in full in the article
-                    owners = [f for f in by_head.get(g.key, ()) if _majority(f.types) == "ORG"]
+                    # of one organisation named in full in the article, where the words before it are
+                    # adjectives (Dutch -e) or the word is a name itself ("Autofabrikant Ford"): the common
+                    # noun "Onderwijs" is not the head of "Dienst Uitvoering Onderwijs"
+                    owners = [f for f in by_head.get(g.key, ()) if _majority(f.types) == "ORG"
+                              and (all(w.endswith("e") for w in f.key.split()[:-1])
+                                   or not _common_word(clean_name(g.mentions[0].text)))]
             if len(owners) == 1 and owners[0] is not g:
                 owner = owners[0]
                 owner.mentions.extend(g.mentions)
@@ -393,13 +421,17 @@ class EntityLinker:
         gaz = self.gazetteer
         return bool(gaz) and gaz.is_country(clean_name(text))
 
-    def _link_article(self, article_id: str, mentions: list[MentionRow]) -> int:
+    def _link_article(self, article_id: str, mentions: list[MentionRow], language: str | None = None) -> int:
         if not mentions:
             return 0
         groups = self._groups(mentions)
-        # Countries first: they give the context for choosing between same-named cities.
-        context: set[str] = set()
+        # Countries first: they give the context for choosing between same-named cities. The article's
+        # language puts it in its own countries before it names any (a Dutch "Den Bosch" is Dutch).
+        from storyline.enrich.places import LANGUAGE_COUNTRIES, place_of_adjective
+
+        context: set[str] = set(LANGUAGE_COUNTRIES.get(language or "", ()))
         places: dict[int, object] = {}
+        demonyms: set[int] = set()
         gaz = self.gazetteer
         if gaz:
             for g in groups:
@@ -416,18 +448,25 @@ class EntityLinker:
                 if g.person or id(g) in places:
                     continue
                 place = self._place_for(g, context, person_words)
+                if place is None and _majority(g.types) in ("MISC", "LOC"):
+                    # "Nederlandse", "Britten", "Haagse": the place they are said of, not an entity of their own
+                    found = {place_of_adjective(clean_name(m.text), context) for m in g.mentions}
+                    if len(found) == 1 and None not in found:
+                        place = found.pop()
+                        demonyms.add(id(g))
                 if place is not None:
                     places[id(g)] = place
         event_id = self.store.event_of(article_id) if self.use_events else None
         pairs = []
-        for g in groups:
+        # places first: a generic institution's name ("Justitie") links through the places it shares
+        for g in sorted(groups, key=lambda g: id(g) not in places):
             place = places.get(id(g))
             if place is not None:
-                entity_id = self._place_entity(place, g)
+                entity_id = self._place_entity(place, g, keys=id(g) not in demonyms)
             elif g.person:
                 entity_id = self._person_entity(g)
             else:
-                entity_id = self._other_entity(g, event_id)
+                entity_id = self._other_entity(g, event_id, article_id)
             variants = Counter(clean_name(m.text) for m in g.mentions)
             self.store.add_observations(entity_id, article_id, variants, g.types)
             self.touched.add(entity_id)
@@ -443,9 +482,14 @@ class EntityLinker:
             return self._place_typed_person(g, person_words)
         if types.get("LOC", 0) == 0 and majority != "ORG":
             return None
-        name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
+        written = Counter(m.text for m in g.mentions).most_common(1)[0][0]
+        name = clean_name(written)
         if acronym_of(name) and len(name) <= MAX_CITY_ACRONYM_CHARS:
             return None
+        # "Den Bosch", "De Bilt", "Den Haag": the article belongs to the place name; "Bosch" alone is elsewhere
+        whole = strip_possessive(written.strip(_STRIP)).strip(_STRIP)
+        if whole != name and gaz.candidates(whole):
+            name = whole
         if majority == "LOC" or types.get("LOC", 0) * 2 >= sum(types.values()):
             return gaz.resolve(name, context)
         place = gaz.resolve(name, context, BIG_CITY)
@@ -467,12 +511,14 @@ class EntityLinker:
         return self.gazetteer.well_known_place(name)
 
     # ------------------------------------------------------------------ resolution
-    def _place_entity(self, place, g: _Group) -> int:
+    def _place_entity(self, place, g: _Group, keys: bool = True) -> int:
         entity_id = self.store.entity_by_geo(place.geo_id)
         if entity_id is None:
             entity_id = self.store.create_entity(place.name, "LOC", name_key(place.name), geo_id=place.geo_id,
                                                 lat=place.lat, lon=place.lon, country=place.country)
             self.store.add_keys(entity_id, [(name_key(place.name), "place")])
+        if not keys:  # an adjective or demonym names the place but is not one of its names
+            return entity_id
         self.store.add_keys(entity_id, [(k, "place") for k in g.keys])
         acronyms = set().union(*(initials(clean_name(m.text)) for m in g.mentions), initials(place.name))
         self.store.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
@@ -538,7 +584,22 @@ class EntityLinker:
         # a surname said alone reaches here only when no single person owns it: the key is no evidence then
         return same_spelling
 
-    def _other_entity(self, g: _Group, event_id: int | None) -> int:
+    def _shares_a_place(self, entity_id: int, article_id: str) -> bool:
+        """Whether an article of the entity names a place this article names (its places are linked first)."""
+        here = set()
+        for i in self.store.entities_in_article(article_id):
+            row = self.store.entity_row(i)
+            # a country is too wide a context: the US is named in the Venezuelan and the American article
+            if row is not None and row["type"] == "LOC" and not (row["geo_id"] or "").startswith("iso:"):
+                here.add(i)
+        if not here:
+            return False
+        for other in self.store.articles_for([entity_id]).get(entity_id, []):
+            if here & set(self.store.entities_in_article(other)):
+                return True
+        return False
+
+    def _other_entity(self, g: _Group, event_id: int | None, article_id: str = "") -> int:
         given, surname = split_name(g.key)
         entity_id = None
         if not given and _majority(g.types) != "ORG" and any(can_be_person(m.text, m.type) for m in g.mentions):
@@ -557,6 +618,10 @@ class EntityLinker:
             matches: list[int] = []
             for key in [g.key] + sorted(g.keys - {g.key}):
                 found = [e for e in self.store.entities_by_key(key, "name") if self._agrees(e, g)]
+                if key in GENERIC_INSTITUTIONS and event_id is None:
+                    found = [e for e in found if self._shares_a_place(e[0], article_id)]
+                elif key in GENERIC_INSTITUTIONS:
+                    found = [e for e in found if self.store.entities_in_event(event_id, [e[0]])]
                 if found:
                     matches.append(next((e[0] for e in found if e[1] == majority), found[0][0]))
             if matches:
@@ -587,6 +652,15 @@ class EntityLinker:
         variants = self.store.entity_variants(entity_id)
         if row["geo_id"]:
             type_, name = "LOC", row["name"]
+            gaz = self.gazetteer
+            if gaz and variants:
+                # the readers' own name for it, as their articles write it most (Den Haag, Verenigde Staten),
+                # among the variants that are names of this place (not "Haagse" or "Britten")
+                own = [(text, n) for text, n in variants
+                       if (gaz.resolve(text) or gaz.resolve(text, (row["country"],)) or _NO_PLACE).geo_id
+                       == row["geo_id"]]
+                if own:
+                    name = max(own, key=lambda item: (item[1], len(item[0])))[0]
         else:
             counts = Counter(json.loads(row["type_counts"] or "{}"))
             type_ = "PER" if row["multiword"] else _majority(counts)
@@ -602,9 +676,11 @@ class EntityLinker:
             self.store.update_entity(entity_id, type=type_, name=name)
 
 
-def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_events: bool = True) -> int:
-    """Link the stored, unlinked mentions of ``article_ids`` to entities. Returns the number linked."""
-    return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids)
+def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_events: bool = True,
+                  languages: dict[str, str] | None = None) -> int:
+    """Link the stored, unlinked mentions of ``article_ids`` to entities. Returns the number linked.
+    ``languages`` (article id -> language) sets each article's default place context."""
+    return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids, languages)
 
 
 def entity_for_name(store: Store, name: str, article_id: str | None = None,

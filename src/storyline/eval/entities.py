@@ -231,7 +231,8 @@ def _link_in_store(texts: dict[str, str], mentions_by_doc: dict[str, list], lang
             for doc in ids:
                 store.save_article(Article(id=doc, text=texts[doc], language=language, source=doc))
                 store.insert_mentions(doc, mentions_by_doc.get(doc, []))
-            link_mentions(store, ids, gazetteer=gazetteer, use_events=False)
+            link_mentions(store, ids, gazetteer=gazetteer, use_events=False,
+                          languages={i: language for i in ids})
             out = {}
             for m in store.mentions_for_articles(ids):
                 out[(m.article_id, m.start, m.end)] = store.resolve_id(m.entity_id) if m.entity_id else None

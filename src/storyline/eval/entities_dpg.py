@@ -108,7 +108,7 @@ def _entities_in_store(texts: dict[str, str], by_doc: dict[str, list]) -> tuple[
             for doc in ids:
                 store.save_article(Article(id=doc, text=texts[doc], language="nl", source=doc))
                 store.insert_mentions(doc, by_doc.get(doc, []))
-            link_mentions(store, ids, gazetteer=get_gazetteer(), use_events=False)
+            link_mentions(store, ids, gazetteer=get_gazetteer(), use_events=False, languages={i: "nl" for i in ids})
             spans, info = {}, {}
             for m in store.mentions_for_articles(ids):
                 eid = store.resolve_id(m.entity_id) if m.entity_id else None
