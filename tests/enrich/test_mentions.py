@@ -1,0 +1,66 @@
+"""Mention spans as a reader means them: titles, roles, articles and glued words cut off (sentences invented)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.enrich import ner
+from storyline.enrich.mentions import normalise_mentions
+from storyline.records import Mention
+
+pytestmark = pytest.mark.skipif("nl" not in ner.available_languages(), reason="needs the Dutch NER model")
+
+
+def spans(text: str, tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Normalise hand-placed tagger spans (first occurrence of each) and return (text, type) pairs."""
+    mentions = []
+    for surface, type_ in tagged:
+        start = text.index(surface)
+        mentions.append(Mention(surface, type_, start, start + len(surface), 0))
+    return [(m.text, m.type) for m in normalise_mentions(text, sorted(mentions, key=lambda m: m.start))]
+
+
+def test_role_compounds_keep_the_name():
+    text = "De GroenLinks-wethouder sprak. Ook de PvdA'ers en het Erdogan-kamp zwegen. NAVO-chef Stoltenberg ook."
+    out = spans(text, [("GroenLinks-wethouder", "MISC"), ("PvdA'ers", "MISC"), ("Erdogan-kamp", "PER"),
+                       ("NAVO-chef Stoltenberg", "PER")])
+    assert ("GroenLinks", "MISC") in out and ("PvdA", "ORG") in out and ("Erdogan", "PER") in out
+    assert ("NAVO", "ORG") in out and ("Stoltenberg", "PER") in out
+
+
+def test_title_and_headline_words_before_a_name_are_cut_off():
+    text = "Staatssecretaris Knops kwam. Gisteren zei Burgemeester Halsema iets. Tweede Kamervoorzitter Jan Pieters sprak."
+    out = spans(text, [("Staatssecretaris Knops", "PER"), ("Burgemeester Halsema", "PER"),
+                       ("Tweede Kamervoorzitter Jan Pieters", "ORG")])
+    assert [t for t, _ in out] == ["Knops", "Halsema", "Jan Pieters"]
+
+
+def test_particles_stay_in_a_surname():
+    text = "Volgens De Graaf en Van Dijk is het goed."
+    out = spans(text, [("De Graaf", "PER"), ("Van Dijk", "PER")])
+    assert [t for t, _ in out] == ["De Graaf", "Van Dijk"]
+
+
+def test_a_span_running_into_the_next_sentence_ends_at_the_name():
+    text = "Nieuwe aanval Hezbollah Volgens het leger was het raak. Intussen kocht Airbus De aandelen."
+    out = spans(text, [("Hezbollah Volgens", "ORG"), ("Airbus De", "ORG")])
+    assert [t for t, _ in out] == ["Hezbollah", "Airbus"]
+
+
+def test_coordinated_names_are_split_when_named_apart():
+    text = "De CU en Denk stemden tegen. Denk was boos. Ook Ernst en Young keek toe."
+    out = spans(text, [("CU en Denk", "ORG"), ("Denk", "ORG"), ("Ernst en Young", "ORG")])
+    assert [t for t, _ in out][:3] == ["CU", "Denk", "Denk"]
+    assert ("Ernst en Young", "ORG") in out  # neither part named alone, no acronym: one name
+
+
+def test_sentence_initial_common_words_are_no_names():
+    text = "Economie is belangrijk, zegt hij. ,,Iedereen weet dat.'' De economie groeit, ziet iedereen."
+    out = spans(text, [("Economie", "MISC"), ("Iedereen", "PER")])
+    assert out == []
+
+
+def test_leading_article_and_initials():
+    text = "Volgens de Gazet en De Morgen is Piet K. opgepakt."
+    out = spans(text, [("de Gazet", "ORG"), ("De Morgen", "ORG"), ("Piet K", "PER")])
+    assert [t for t, _ in out] == ["Gazet", "Morgen", "Piet K."]
