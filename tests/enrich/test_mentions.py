@@ -64,3 +64,21 @@ def test_leading_article_and_initials():
     text = "Volgens de Gazet en De Morgen is Piet K. opgepakt."
     out = spans(text, [("de Gazet", "ORG"), ("De Morgen", "ORG"), ("Piet K", "PER")])
     assert [t for t, _ in out] == ["Gazet", "Morgen", "Piet K."]
+
+
+def test_a_language_without_a_model_gets_low_confidence_mentions_not_the_dutch_tagger():
+    import warnings
+
+    from storyline.enrich.stages import recognise_mentions
+    from storyline.records import Article
+
+    text = ("El presidente de Estados Unidos, Barack Obama, visitó Egipto. En el Alto Egipto hubo protestas. "
+            "Siria también.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = recognise_mentions([Article(id="es1", text=text, language="es")])["es1"]
+    by_text = {m.text: m for m in found}
+    assert by_text["Estados Unidos"].type == "LOC" and by_text["Egipto"].type == "LOC"
+    assert by_text["Siria"].type == "LOC"
+    assert "En" not in by_text and "El" not in by_text
+    assert all(m.confidence < 0.5 for m in found) and not [m for m in found if m.type == "PER"]

@@ -25,7 +25,9 @@ from typing import Sequence
 
 from storyline.records import Mention
 
-__all__ = ["normalise_mentions"]
+__all__ = ["normalise_mentions", "fallback_mentions", "FALLBACK_CONFIDENCE"]
+
+FALLBACK_CONFIDENCE = 0.3
 
 _ROLE_TAIL = re.compile(r"^(?P<name>[A-ZÀ-Þ][\w&]*?)(?:-(?P<tail>[a-zà-ÿ][a-zà-ÿ]{2,})|['’](?P<er>ers?))$")
 # Name particles: part of a surname (De Jonge, Van Engelshoven), never a title before it.
@@ -179,3 +181,41 @@ def _capitalised_inside(text: str, word: str) -> set[str]:
     for m in re.finditer(r"(?<=[\w,] )" + re.escape(word) + r"\b", text):
         return {word}
     return set()
+
+
+_CAPITALISED_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+(?:(?:van|von|der|de|del|della|di|da|du|la|le|y|e)\s+)*"
+                              r"[A-ZÀ-ÖØ-Þ][\w'’-]*)*")
+
+
+def fallback_mentions(text: str, lang: str) -> list[Mention]:
+    """Low-confidence mentions for a language without a trained tagger (the Dutch model never reads Spanish):
+    runs of capitalised words, with a sentence's first word only when the gazetteer knows it as a place.
+    A country, or a city of the gazetteer, is LOC; anything else MISC (the linker and its type votes decide
+    no more than that). Confidence :data:`FALLBACK_CONFIDENCE`.
+    """
+    from storyline.enrich.places import get_gazetteer
+    from storyline.ingest.sentences import sentence_spans
+
+    gazetteer = get_gazetteer()
+    out: list[Mention] = []
+    for s_idx, (s_start, s_end) in enumerate(sentence_spans(text)):
+        sentence = text[s_start:s_end]
+        first = re.search(r"\w", sentence)
+        for run in _CAPITALISED_RUN.finditer(sentence):
+            a, b = s_start + run.start(), s_start + run.end()
+            name = run.group().strip("'’-")
+            b = a + len(name)
+            words = name.split()
+            if first is not None and run.start() == first.start():
+                # a sentence's first word is capitalised anyway: keep what follows it, or a known place
+                if len(words[0]) < 4 or gazetteer.well_known_place(words[0]) is None:
+                    if len(words) == 1:
+                        continue
+                    skip = len(words[0]) + (len(name) - len(name[len(words[0]):].lstrip()) - len(words[0]))
+                    a, name = a + skip, name[skip:]
+            if len(name) < 2 or name.isdigit():
+                continue
+            type_ = "LOC" if gazetteer.well_known_place(name) is not None else "MISC"
+            out.append(Mention(text=name, type=type_, start=a, end=a + len(name), sentence=s_idx,
+                               confidence=FALLBACK_CONFIDENCE))
+    return out
