@@ -82,3 +82,9 @@ def test_a_language_without_a_model_gets_low_confidence_mentions_not_the_dutch_t
     assert by_text["Siria"].type == "LOC"
     assert "En" not in by_text and "El" not in by_text
     assert all(m.confidence < 0.5 for m in found) and not [m for m in found if m.type == "PER"]
+
+
+def test_an_institution_tagged_as_a_place_is_an_organisation():
+    text = "De Tweede Kamer stemde. De Partij voor de Dieren ook. In Amsterdam regende het."
+    out = spans(text, [("Tweede Kamer", "LOC"), ("Partij voor de Dieren", "LOC"), ("Amsterdam", "LOC")])
+    assert out == [("Tweede Kamer", "ORG"), ("Partij voor de Dieren", "ORG"), ("Amsterdam", "LOC")]

@@ -99,7 +99,7 @@ def normalise_mentions(text: str, mentions: Sequence[Mention], lang: str = "nl")
     lower_words = set(re.findall(r"\b[a-zà-ÿ]+\b", text))
     out: list[Mention] = []
     for m in mentions:
-        out.extend(_normalise_one(text, m, vocab, alone, places_alone, lower_words))
+        out.extend(_retype(x) for x in _normalise_one(text, m, vocab, alone, places_alone, lower_words))
     out.sort(key=lambda m: m.start)
     return out
 
@@ -167,6 +167,22 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
                 w.lower() in lower_words or vocab.common(w, NEVER_CAPITAL)) and w not in _capitalised_inside(text, w):
             return extra
     return extra + [core]
+
+
+# Dutch nouns that make a name an institution's, not a place's ("Eerste Kamer", "Provinciale Staten",
+# "Partij voor de Dieren"): general vocabulary, no list of names.
+ORG_HEADS = frozenset("kamer staten partij raad bank universiteit ministerie commissie unie hof rechtbank senaat "
+                      "parlement vereniging stichting dienst fonds bond federatie omroep krant hogeschool "
+                      "ziekenhuis politie gemeente provincie regering kabinet".split())
+
+
+def _retype(m: Mention) -> Mention:
+    """A LOC span the gazetteer does not know, named with an institution noun, is an organisation."""
+    if m.type == "LOC" and any(w.lower() in ORG_HEADS for w in m.text.split() if w[:1].isupper()) \
+            and not _is_place(m.text):
+        return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
+                       confidence=m.confidence)
+    return m
 
 
 def _is_place(word: str) -> bool:
