@@ -37,7 +37,7 @@ _PARTICLES = frozenset("van von der den de del della di da du la le ten ter te z
 _FUNCTION_WORDS = frozenset(
     "de het een volgens maar ook toen nadat omdat terwijl daarna dan dat die deze dit er hij zij ze we wij ik "
     "in op bij met voor na om als zo nu nog wel niet al toch want dus en of naar door over uit tot".split())
-_DETERMINERS = {"De", "Het", "Een", "The"}
+_DETERMINERS = {"De", "Het", "Een"}  # Dutch articles; "The" belongs to English names (The New York Times)
 _COORD = re.compile(r"\s+(?:en|and|&)\s+")
 _SENTENCE_END = set(".!?:;\"'“”„«»(")
 RARE_CAPITAL = 0.3     # a word capitalised inside sentences less often than this is a common word
@@ -70,7 +70,8 @@ class _Vocab:
         m = _ROLE_TAIL.match(token)
         if m and m.group("tail") and self.fx._known(m.group("tail")):
             return True
-        return _role_compound(token, self.fx) or (plain and self.common(token))
+        # plain words of five letters or more: "Ben", "Ken" are given names as well as verbs
+        return _role_compound(token, self.fx) or (plain and len(token) >= 5 and self.common(token))
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -111,7 +112,7 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
         return []
     # a trailing capitalised common word belongs to the next sentence ("Hamas Volgens", "Boeing De")
     while len(words) > 1 and (words[-1][0][:1].isupper() and words[-1][0].lower() in _FUNCTION_WORDS
-                              or words[-1][0][:1].islower()):
+                              or words[-1][0].islower()):  # "iMac" is a name, "kijk" not
         words = words[:-1]
     # a leading article is not part of a name ("De Telegraaf", "de Volkskrant", "Het Kanaal"), except of a
     # person's (De Jonge) or a place that has it (De Bilt); nor a lower-case word ("pro-Europese Caputova")
