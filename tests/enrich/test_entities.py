@@ -269,3 +269,13 @@ def test_acronym_links_across_articles_only_after_standing_beside_its_expansion(
     assert ents["VN"]["id"] != ents["Vereniging Natuurmonumenten"]["id"]
     assert ents["EU"]["id"] == ents["Europese Unie"]["id"]
     assert {"b", "e", "f"} <= set(ents["EU"]["articles"])
+
+
+def test_genitive_s_joins_the_person_named_in_the_article(store):
+    add_article(store, "a", "Informateur Hans Wiegel begint. De FvD heeft vertrouwen in Wiegels aanpak.",
+                {"Hans Wiegel": "PER", "Wiegels": "MISC"})
+    add_article(store, "b", "Het bedrijf Peters opende. Peters zei niets.", {"Peters": "ORG"})
+    link(store, ["a", "b"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Wiegels"]["id"] == ents["Hans Wiegel"]["id"]
+    assert ents["Peters"]["id"] != ents["Hans Wiegel"]["id"]

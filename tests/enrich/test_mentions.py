@@ -88,3 +88,9 @@ def test_an_institution_tagged_as_a_place_is_an_organisation():
     text = "De Tweede Kamer stemde. De Partij voor de Dieren ook. In Amsterdam regende het."
     out = spans(text, [("Tweede Kamer", "LOC"), ("Partij voor de Dieren", "LOC"), ("Amsterdam", "LOC")])
     assert out == [("Tweede Kamer", "ORG"), ("Partij voor de Dieren", "ORG"), ("Amsterdam", "LOC")]
+
+
+def test_one_word_institution_compounds_are_organisations():
+    text = "De Mediagroep kocht de Paulusschool in Venlo."
+    out = spans(text, [("Mediagroep", "LOC"), ("Paulusschool", "PER"), ("Venlo", "LOC")])
+    assert out == [("Mediagroep", "ORG"), ("Paulusschool", "ORG"), ("Venlo", "LOC")]

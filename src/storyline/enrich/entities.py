@@ -348,6 +348,9 @@ class EntityLinker:
                 # "Nunen" after "Carolien van Nunen"; only a PER mention: "X van Boeing" is more
                 # often a person of a company than a person called Boeing
                 owners = by_core.get(key, [])
+            if not owners and not given and key.endswith("s") and can_be_person(m.text, m.type):
+                # a Dutch genitive without apostrophe: "Wiegels aanpak", "Erdogans partij" after the full name
+                owners = by_surname.get(key[:-1], []) or by_core.get(key[:-1], [])
             if len(owners) == 1 and not self._is_country(m.text):
                 owners[0].mentions.append(m)
                 continue

@@ -177,10 +177,17 @@ ORG_HEADS = frozenset("kamer staten partij raad bank universiteit ministerie com
                       "ziekenhuis politie gemeente provincie regering kabinet".split())
 
 
+# Compound heads that make a one-word name an organisation's (Persgroep, Mariaschool, Rabobank is left alone).
+ORG_COMPOUND_HEADS = ("groep", "school", "partij", "universiteit", "ziekenhuis", "omroep", "stichting")
+
+
 def _retype(m: Mention) -> Mention:
-    """A LOC span the gazetteer does not know, named with an institution noun, is an organisation."""
-    if m.type == "LOC" and any(w.lower() in ORG_HEADS for w in m.text.split() if w[:1].isupper()) \
-            and not _is_place(m.text):
+    """A LOC span the gazetteer does not know, named with an institution noun, is an organisation; so is a
+    one-word LOC or PER compound ending in one (Persgroep, Mariaschool)."""
+    lower = m.text.lower()
+    compound = " " not in m.text and any(lower.endswith(h) and len(lower) > len(h) + 2 for h in ORG_COMPOUND_HEADS)
+    if (m.type == "LOC" and any(w.lower() in ORG_HEADS for w in m.text.split() if w[:1].isupper())
+            or m.type in ("LOC", "PER") and compound) and not _is_place(m.text):
         return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
                        confidence=m.confidence)
     return m
