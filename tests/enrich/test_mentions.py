@@ -94,3 +94,9 @@ def test_one_word_institution_compounds_are_organisations():
     text = "De Mediagroep kocht de Paulusschool in Venlo."
     out = spans(text, [("Mediagroep", "LOC"), ("Paulusschool", "PER"), ("Venlo", "LOC")])
     assert out == [("Mediagroep", "ORG"), ("Paulusschool", "ORG"), ("Venlo", "LOC")]
+
+
+def test_demonstratives_and_capitalised_titles_are_cut():
+    text = "Die rare NS was weer te laat, schreef Kamerlid H. Kronenburg aan Senator Van Dam."
+    out = spans(text, [("Die rare NS", "ORG"), ("Kamerlid H. Kronenburg", "PER"), ("Senator Van Dam", "PER")])
+    assert [t for t, _ in out] == ["NS", "H. Kronenburg", "Van Dam"]

@@ -30,6 +30,9 @@ __all__ = ["normalise_mentions", "fallback_mentions", "FALLBACK_CONFIDENCE"]
 FALLBACK_CONFIDENCE = 0.3
 
 _ROLE_TAIL = re.compile(r"^(?P<name>[A-ZÀ-Þ][\w&]*?)(?:-(?P<tail>[a-zà-ÿ][a-zà-ÿ]{2,})|['’](?P<er>ers?))$")
+# Titles that Dutch news capitalises so often that the capitalisation rates cannot tell them from names.
+TITLES = frozenset("kamerlid statenlid raadslid senator europarlementariër eurocommissaris staatssecretaris "
+                   "minister-president oud-premier oud-minister".split())
 # Name particles: part of a surname (De Jonge, Van Engelshoven), never a title before it.
 _PARTICLES = frozenset("van von der den de del della di da du la le ten ter te zu".split())
 # Closed-class Dutch words that open a sentence: when the tagger runs a headline into the next sentence,
@@ -71,7 +74,8 @@ class _Vocab:
         if m and m.group("tail") and self.fx._known(m.group("tail")):
             return True
         # plain words of five letters or more: "Ben", "Ken" are given names as well as verbs
-        return _role_compound(token, self.fx) or (plain and len(token) >= 5 and self.common(token))
+        return _role_compound(token, self.fx) or token.lower() in TITLES or (
+            plain and len(token) >= 5 and self.common(token))
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -116,10 +120,12 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
         words = words[:-1]
     # a leading article is not part of a name ("De Telegraaf", "de Volkskrant", "Het Kanaal"), except of a
     # person's (De Jonge) or a place that has it (De Bilt); nor a lower-case word ("pro-Europese Caputova")
-    if len(words) > 1 and (words[0][0] in _DETERMINERS and m.type != "PER" and not _is_place(m.text)
-                           or words[0][0][:1].islower() and (words[0][0] not in _PARTICLES
-                                                             or words[0][0] in ("de", "het") and m.type != "PER")):
-        words = words[1:]
+    while len(words) > 1 and (words[0][0] in _DETERMINERS and m.type != "PER" and not _is_place(m.text)
+                              or words[0][0][:1].isupper() and words[0][0].lower() in _FUNCTION_WORDS
+                              and words[0][0] not in _DETERMINERS and words[0][0].lower() not in _PARTICLES
+                              or words[0][0][:1].islower() and (words[0][0] not in _PARTICLES
+                                                                or words[0][0] in ("de", "het") and m.type != "PER")):
+        words = words[1:]  # "Die rare NS" -> "NS"
     # "pro-Maduro", "anti-Brexit", "oud-Forum": a lower-case prefix is not part of the name
     if words and words[0][0][:1].islower() and "-" in words[0][0]:
         w, a, b = words[0]
