@@ -25,7 +25,7 @@ from typing import Sequence
 
 from storyline.records import Mention
 
-__all__ = ["normalise_mentions", "fallback_mentions", "FALLBACK_CONFIDENCE"]
+__all__ = ["normalise_mentions", "fallback_mentions", "recognise_batch", "FALLBACK_CONFIDENCE"]
 
 FALLBACK_CONFIDENCE = 0.3
 
@@ -92,6 +92,13 @@ def _sub(m: Mention, text: str, a: int, b: int, type_: str | None = None) -> Men
 
 def _words(m: Mention) -> list[tuple[str, int, int]]:
     return [(w.group(), m.start + w.start(), m.start + w.end()) for w in re.finditer(r"\S+", m.text)]
+
+
+def recognise_batch(texts: Sequence[str], lang: str = "nl") -> list[list[Mention]]:
+    """The NER's mentions of each text (:func:`storyline.enrich.ner.extract_entities_batch`), normalised."""
+    from storyline.enrich import ner
+
+    return [normalise_mentions(t, ms, lang) for t, ms in zip(texts, ner.extract_entities_batch(texts, lang))]
 
 
 def normalise_mentions(text: str, mentions: Sequence[Mention], lang: str = "nl") -> list[Mention]:

@@ -500,14 +500,7 @@ def extract_entities(text: str, lang: str = "nl", harmonise: bool = True) -> lis
     return mentions
 
 
-def extract_entities_normalised(text: str, lang: str = "nl") -> list[Mention]:
-    """:func:`extract_entities`, then spans as a reader means them (:func:`storyline.enrich.mentions.normalise_mentions`)."""
-    from storyline.enrich.mentions import normalise_mentions
-
-    return normalise_mentions(text, extract_entities(text, lang), lang)
-
-
 def extract_entities_batch(texts: Iterable[str], lang: str = "nl") -> list[list[Mention]]:
     """:func:`extract_entities` for many texts (the model is loaded once)."""
     get_model(lang)
-    return [extract_entities_normalised(t, lang) for t in texts]
+    return [extract_entities(t, lang) for t in texts]

@@ -104,7 +104,9 @@ def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, 
         # Offsets are into Article.text, which other stages (quotes, web highlighting) share.
         texts = [a.text or "" for a in group]
         try:
-            results = ner.extract_entities_batch(texts, use)
+            from storyline.enrich.mentions import recognise_batch
+
+            results = recognise_batch(texts, use)
         except FileNotFoundError as exc:  # ModelMissingError, or a model file gone
             _warn_once("ner", f"{exc}; articles are stored without entities")
             continue

@@ -285,7 +285,9 @@ def _evaluate_predicted(texts: dict[str, str], gold: list[GoldMention], key: Clu
     docs = sorted(texts)
     t0 = time.perf_counter()
     try:
-        results = ner.extract_entities_batch([texts[d] for d in docs], language)
+        from storyline.enrich.mentions import recognise_batch
+
+        results = recognise_batch([texts[d] for d in docs], language)  # as the mention stage runs it
     except FileNotFoundError as exc:
         raise EvalDataError(f"--predicted needs the NER model: {exc}") from exc
     ner_seconds = time.perf_counter() - t0
