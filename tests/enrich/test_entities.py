@@ -279,3 +279,12 @@ def test_genitive_s_joins_the_person_named_in_the_article(store):
     ents = by_variant(store)
     assert ents["Wiegels"]["id"] == ents["Hans Wiegel"]["id"]
     assert ents["Peters"]["id"] != ents["Hans Wiegel"]["id"]
+
+
+def test_a_place_adjective_joins_the_place_named_in_the_same_article(store):
+    add_article(store, "a", "In Brabant wint de VVD. De Brabantse kiezer koos anders dan de Limburgse.",
+                {"Brabant": "LOC", "Brabantse": "MISC", "Limburgse": "MISC", "VVD": "ORG"})
+    link(store, ["a"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Brabantse"]["id"] == ents["Brabant"]["id"] and ents["Brabant"]["type"] == "LOC"
+    assert ents["Limburgse"]["id"] != ents["Brabant"]["id"]  # Limburg is not named here

@@ -24,7 +24,7 @@ def test_role_compounds_keep_the_name():
     text = "De GroenLinks-wethouder sprak. Ook de PvdA'ers en het Erdogan-kamp zwegen. NAVO-chef Stoltenberg ook."
     out = spans(text, [("GroenLinks-wethouder", "MISC"), ("PvdA'ers", "MISC"), ("Erdogan-kamp", "PER"),
                        ("NAVO-chef Stoltenberg", "PER")])
-    assert ("GroenLinks", "MISC") in out and ("PvdA", "ORG") in out and ("Erdogan", "PER") in out
+    assert ("GroenLinks", "ORG") in out and ("PvdA", "ORG") in out and ("Erdogan", "PER") in out
     assert ("NAVO", "ORG") in out and ("Stoltenberg", "PER") in out
 
 
@@ -100,3 +100,8 @@ def test_demonstratives_and_capitalised_titles_are_cut():
     text = "Die rare NS was weer te laat, schreef Kamerlid H. Kronenburg aan Senator Van Dam."
     out = spans(text, [("Die rare NS", "ORG"), ("Kamerlid H. Kronenburg", "PER"), ("Senator Van Dam", "PER")])
     assert [t for t, _ in out] == ["NS", "H. Kronenburg", "Van Dam"]
+
+
+def test_an_acronym_in_a_misc_compound_is_an_organisation():
+    text = "De VN-chef sprak over het Brexit-akkoord."
+    assert spans(text, [("VN-chef", "MISC"), ("Brexit-akkoord", "MISC")]) == [("VN", "ORG"), ("Brexit", "MISC")]

@@ -360,6 +360,7 @@ class EntityLinker:
             g.mentions.append(m)
             g.keys.add(key)
         self._merge_acronyms_and_prefixes(others)
+        self._merge_adjectives_into_places(others)
         seen: set[int] = set()
         out = []
         for g in list(persons.values()) + list(others.values()):
@@ -419,6 +420,27 @@ class EntityLinker:
                 for k in moved:
                     others[k] = owner
                 keys_of[id(owner)].extend(moved)
+
+    @staticmethod
+    def _merge_adjectives_into_places(others: dict[str, _Group]) -> None:
+        """Within one article, a place adjective joins the place it is said of when the article names that
+        place too ("Brabantse" with "Brabant", "Europese" with "Europa"), also for places the gazetteer lacks."""
+        from storyline.enrich.places import _ADJ_SUFFIXES
+
+        groups = list(dict.fromkeys(others.values()))
+        places = [g for g in groups if _majority(g.types) == "LOC" and " " not in g.key]
+        for g in groups:
+            if g.acronym_of is not None or " " in g.key or _majority(g.types) != "MISC" or g in places:
+                continue
+            word = fold(clean_name(g.mentions[0].text))
+            stems = {word[: -len(x)] for x in _ADJ_SUFFIXES if word.endswith(x) and len(word) - len(x) >= 4}
+            owners = [p for p in places if any(name_key(st) and p.key.startswith(name_key(st)) for st in stems)
+                      and p.acronym_of is None]
+            if len(owners) == 1:
+                owners[0].mentions.extend(g.mentions)
+                g.acronym_of = owners[0]
+                for k in [k for k, v in others.items() if v is g]:
+                    others[k] = owners[0]
 
     def _is_country(self, text: str) -> bool:
         gaz = self.gazetteer

@@ -175,7 +175,9 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
         if rm and (rm.group("er") or vocab.fx._known(rm.group("tail") or "")
                    or rm.group("name").isupper() and len(rm.group("name")) >= 2):  # "EU-buitenlandchef"
             name = rm.group("name")
-            return extra + [_sub(m, text, start, start + len(name), "ORG" if rm.group("er") else None)]
+            # the tagger typed the compound ("VN-chef" MISC); an acronym in it is an organisation's
+            acronym = sum(c.isupper() for c in name) >= 2 and m.type == "MISC"
+            return extra + [_sub(m, text, start, start + len(name), "ORG" if rm.group("er") or acronym else None)]
         # a capitalised common word opening a sentence ("Klimaat is er daar één van", "Wie kan ...")
         if _sentence_initial(text, start) and vocab.common(w) and (
                 w.lower() in lower_words or vocab.common(w, NEVER_CAPITAL)) and w not in _capitalised_inside(text, w):
