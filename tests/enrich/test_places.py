@@ -134,3 +134,14 @@ def test_city_name_that_is_part_of_a_persons_name_stays_a_person(store, gaz):
     ents = by_variant(store)
     assert ents["Paris"]["type"] == "PER" and ents["Paris"]["lat"] is None
     assert ents["Vilcha"]["type"] == "PER"
+
+
+def test_adjectives_name_the_nearest_country():
+    from storyline.enrich.places import place_of_adjective
+
+    expected = {"Noorse": "NO", "Britse": "GB", "Franse": "FR", "Turkse": "TR", "Amerikaanse": "US",
+                "Wit-Russische": "BY", "Russische": "RU", "Noord-Koreaanse": "KP"}
+    assert {w: place_of_adjective(w).country for w in expected} == expected
+    assert place_of_adjective("Poolse") is None or place_of_adjective("Poolse").country == "PL"
+    assert place_of_adjective("Zuid-Amerikaanse") is None  # a continent's part, not the United States
+    assert place_of_adjective("Staten") is None

@@ -396,13 +396,14 @@ class EntityLinker:
                 continue
             acro = acronym_of(clean_name(g.mentions[0].text))
             owners = list(dict.fromkeys(by_initials.get(acro, []))) if acro else []
+            capitals = bool(acro) or clean_name(g.mentions[0].text).isupper()  # "FTSE" is no adjective
             if not owners:
                 words = g.key.split()
                 majority = _majority(g.types)
                 # "Dow" -> "Dow Jones": organisations and other names only; a place or person said alone
                 # names itself ("Amsterdam" is not short for "Amsterdam Nanninga")
                 owners = [f for f in by_prefix.get(tuple(words), ()) if _majority(f.types) == majority] \
-                    if majority in ("ORG", "MISC") else []
+                    if majority in ("ORG", "MISC") and not (_ADJECTIVE_FORM.search(g.key) and not capitals) else []
                 if not owners and majority == "ORG":
                     # "de Unie" after "Europese Unie", "de Kamer" after "Tweede Kamer": the head noun
                     # of one organisation named in full in the article, where the words before it are

@@ -363,22 +363,25 @@ _DEMONYM_SUFFIXES = ("ianen", "anen", "iers", "ers", "en")
 _place_prefixes: dict[str, list[str]] | None = None
 
 
-def _prefix_index() -> dict[str, list[str]]:
-    """Prefix (>= 4 letters) of a word of a country's or well-known city's name -> their geo ids."""
+def _prefix_index() -> dict[str, dict[str, int]]:
+    """Prefix (>= 4 letters) of a word of a country's or well-known city's name -> their geo ids, each marked 1
+    when only a hyphenated word has the prefix: a plain word is the nearer name ("Noors-e" is Noorwegen, not the
+    "Noord-Ierland" of the United Kingdom's long name; "Frans-e" France, not Frans-Polynesië)."""
     global _place_prefixes
     if _place_prefixes is None:
         gazetteer = get_gazetteer()
         with _ADJ_LOCK:
             if _place_prefixes is None:
-                index: dict[str, set[str]] = {}
+                index: dict[str, dict[str, int]] = {}  # prefix -> geo id -> hyphenated word only (0/1)
                 for name in gazetteer.well_known_names():
                     ids = [i for i in gazetteer._exact[name] if gazetteer._well_known(gazetteer._places[i])]
                     words = {w for w in re.split(r"[\s,]+", name.strip(" ,")) if w}
-                    words |= {p for w in list(words) for p in w.split("-") if p}
                     for word in words:
                         for k in range(4, len(word) + 1):
-                            index.setdefault(word[:k], set()).update(ids)
-                _place_prefixes = {k: sorted(v) for k, v in index.items()}
+                            found = index.setdefault(word[:k], {})
+                            for i in ids:  # 0: a plain word has the prefix, 1: only a hyphenated one
+                                found[i] = min(found.get(i, 1), int("-" in word))
+                _place_prefixes = index
     return _place_prefixes
 
 
@@ -402,7 +405,7 @@ def _place_of_adjective(word: str, context: tuple[str, ...]) -> Place | None:
         return None
     gazetteer = get_gazetteer()
     folded = fold(word)
-    candidates: list[str] = []
+    candidates: dict[str, int] = {}
     # the whole word only: "Zuid-Amerikaanse" is not "Amerikaanse", "Wit-Russische" not "Russische"
     for suffix in _ADJ_SUFFIXES + _DEMONYM_SUFFIXES:
         if not folded.endswith(suffix) or len(folded) - len(suffix) < 4:
@@ -413,18 +416,19 @@ def _place_of_adjective(word: str, context: tuple[str, ...]) -> Place | None:
             continue  # Britt-en, Russ-en; "Staten" is not a people
         for st in dict.fromkeys((stem, stem[:-1] if doubled else stem)):
             if len(st) >= 4:
-                candidates.extend(_prefix_index().get(st, ()))
+                for geo_id, hyphen in _prefix_index().get(st, {}).items():
+                    candidates[geo_id] = min(candidates.get(geo_id, 1), hyphen)
     if not candidates:
         return None
-    places = [p for p in (gazetteer.place(i) for i in dict.fromkeys(candidates))
-              if p.kind == "country" or p.country in context]
+    places = [p for p in (gazetteer.place(i) for i in candidates) if p.kind == "country" or p.country in context]
     if not places:
         return None
     countries = [p for p in places if p.kind == "country"]
     pool = countries or places
     if not countries and len({p.geo_id for p in pool}) > 1:
         return None
-    return max(pool, key=lambda p: p.population)
+    plain = [p for p in pool if candidates[p.geo_id] == 0] or pool
+    return max(plain, key=lambda p: p.population)
 
 
 @lru_cache(maxsize=4)
