@@ -99,6 +99,7 @@ def test_a_dutch_articles_places_are_looked_for_at_home_first(store, gaz):
     ents = by_variant(store)
     assert ents["Dam"]["lat"] is None and ents["Dam"]["country"] != "GH"
     assert ents["Den Bosch"]["country"] == "NL" and 51.6 < ents["Den Bosch"]["lat"] < 51.8
+    assert gaz.resolve("Westland", ("NL", "BE")) is None  # the Dutch region, never the Michigan town
 
 
 def test_other_languages_name_countries_their_own_way(gaz):

@@ -42,7 +42,7 @@ LANGUAGE_COUNTRIES: dict[str, tuple[str, ...]] = {
     "nl": ("NL", "BE"), "de": ("DE", "AT", "CH"), "fr": ("FR", "BE", "CH"), "es": ("ES",), "it": ("IT",),
     "pt": ("PT",), "da": ("DK",), "sv": ("SE",), "pl": ("PL",), "cs": ("CZ",),
 }
-FOREIGN_TOWN = 50_000
+FOREIGN_TOWN = 100_000  # a town abroad smaller than this needs its country named in the text ("Westland" is Dutch)
 WELL_KNOWN_CITY = 100_000  # a city this big (or a country) is what a bare capitalised word most likely names
 _CACHE_FORMAT = 3  # bump when the index layout or the matching rules change
 
