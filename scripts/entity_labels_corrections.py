@@ -1,9 +1,15 @@
-"""Apply the reading corrections to the system draft -> gold labels."""
+"""The reading corrections that turned the system's draft into the entity dev labels (an audit trail).
+
+    python scripts/preannotate_entities.py src/storyline/eval/labels/dpg-dev-entities-ids.json draft.jsonl
+    python scripts/entity_labels_corrections.py draft.jsonl dpg-dev-entities.jsonl
+
+The draft must come from the code of commit 607cacd (the edits name its spans and entity names).
+"""
 import json, re, sys
-sys.path.insert(0, '/work/wt-entities/src')
 from storyline.eval.dpg import read_articles
-TEXTS = {k: v['text'] for k, v in read_articles('/work/shared/data/dpgmedia2019-partisan-nl').items()}
-rows = [json.loads(l) for l in open('/tmp/ent/draft.jsonl')]
+from storyline.settings import data_dir
+TEXTS = {k: v['text'] for k, v in read_articles(data_dir() / 'dpgmedia2019-partisan-nl').items()}
+rows = [json.loads(l) for l in open(sys.argv[1])]
 draft_ents = rows[-1]['entities']
 docs = {r['id']: r for r in rows[:-1]}
 
@@ -235,7 +241,7 @@ for d in out_docs:
             elif src.get('lat') is not None: lat, lon = src['lat'], src['lon']
             else: print('LOC without point decision:', e)
         entities[e] = {'type': t, 'lat': lat, 'lon': lon}
-with open(sys.argv[1], 'w', encoding='utf-8') as fh:
+with open(sys.argv[2], 'w', encoding='utf-8') as fh:
     for d in out_docs:
         fh.write(json.dumps(d, ensure_ascii=False) + '\n')
     fh.write(json.dumps({'entities': dict(sorted(entities.items()))}, ensure_ascii=False) + '\n')
