@@ -73,6 +73,8 @@ class Mention:
     start: int  # character offset into the article text
     end: int  # exclusive
     sentence: int  # index of the sentence (storyline.ingest.sentences.sentence_spans)
+    # 1.0 from a trained tagger; lower from the capitalisation/gazetteer fallback of a language without one
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)

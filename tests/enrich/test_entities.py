@@ -190,3 +190,101 @@ def test_head_noun_of_an_organisation_joins_it(store):
     link(store, ["a"], gazetteer=False)
     ents = by_variant(store)
     assert ents["Unie"]["id"] == ents["Afrikaanse Unie"]["id"]
+
+
+# --------------------------------------------------------------------------- linking with evidence (issue 18)
+def test_surname_spelled_differently_is_another_person(store):
+    # "Zeegers" and "Segers" share a transliteration key; a given name that does not fit, or a spelling
+    # that is not the person's, is no evidence for one person.
+    add_article(store, "z", "Segers wil praten.", {"Segers": "PER"})  # adopted later: its key "segers" moves
+    link(store, ["z"], gazetteer=False)
+    add_article(store, "a", "ChristenUnie-leider Gert-Jan Segers sprak. Segers wil praten.",
+                {"Gert-Jan Segers": "PER", "Segers": "PER"})
+    add_article(store, "b", "Wethouder Linda Zeegers opende de school.", {"Linda Zeegers": "PER"})
+    add_article(store, "c", "Volgens Zeegers komt er geld bij.", {"Zeegers": "PER"})
+    link(store, ["a", "b", "c"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Linda Zeegers"]["id"] != ents["Gert-Jan Segers"]["id"]
+    assert ents["Zeegers"]["id"] != ents["Gert-Jan Segers"]["id"]
+
+
+def test_surname_only_key_gives_no_given_name_evidence(store):
+    # The person has a surname-only key ("baudet"); a glued "Vinkeveen Baudet" must not join through it.
+    add_article(store, "a", "Thierry Baudet sprak. Baudet zweeg.", {"Thierry Baudet": "PER", "Baudet": "PER"})
+    add_article(store, "b", "Baudet kwam later.", {"Baudet": "PER"})
+    add_article(store, "c", "In Vinkeveen Baudet zag men niemand.", {"Vinkeveen Baudet": "PER"})
+    link(store, ["a", "b", "c"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Baudet"]["id"] == ents["Thierry Baudet"]["id"]
+    assert ents["Vinkeveen Baudet"]["id"] != ents["Thierry Baudet"]["id"]
+
+
+def test_roman_numerals_and_initials_keep_their_own_keys(store):
+    assert len({name_key("Rutte III"), name_key("Willem II"), name_key("Rutte I")}) == 3
+    assert len({name_key("III"), name_key("II"), name_key("J"), name_key("IJ"), name_key("Yi")}) == 5
+    add_article(store, "a", "Het kabinet Rutte III viel bijna.", {"Rutte III": "PER"})
+    add_article(store, "b", "Willem II won van PSV.", {"Willem II": "PER"})
+    add_article(store, "c", "Minister Wang Yi sprak. Volgens Yi is dat onzin.", {"Wang Yi": "PER", "Yi": "PER"})
+    link(store, ["a", "b", "c"], gazetteer=False)
+    ents = by_variant(store)
+    assert len({ents["Rutte III"]["id"], ents["Willem II"]["id"], ents["Wang Yi"]["id"]}) == 3
+
+
+def test_organisation_spelled_in_another_language_stays_apart(store):
+    add_article(store, "a", "De Telegraaf meldde het eerst.", {"Telegraaf": "ORG"})
+    add_article(store, "b", "The Daily Telegraph wrote it too. The Telegraph agreed.", {"Telegraph": "ORG"})
+    add_article(store, "c", "Volgens De Telegraaf klopt het.", {"Telegraaf": "ORG"})
+    link(store, ["a", "b", "c"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Telegraph"]["id"] != ents["Telegraaf"]["id"]
+    assert set(ents["Telegraaf"]["articles"]) == {"a", "c"}
+
+
+def test_coordinated_names_are_the_full_form_of_neither(store):
+    add_article(store, "a", "De SP en Denk stemden tegen. De SP is boos. Denk ook.",
+                {"SP en Denk": "ORG", "SP": "ORG", "Denk": "ORG"})
+    link(store, ["a"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["SP"]["id"] != ents["Denk"]["id"]
+
+
+def test_a_place_said_alone_is_not_short_for_a_longer_span(store):
+    add_article(store, "a", "In Amsterdam Nanninga sprak. Amsterdam bleef rustig.",
+                {"Amsterdam Nanninga": "LOC", "Amsterdam": "LOC"})
+    link(store, ["a"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Amsterdam"]["id"] != ents["Amsterdam Nanninga"]["id"]
+
+
+def test_acronym_links_across_articles_only_after_standing_beside_its_expansion(store):
+    add_article(store, "a", "De Erasmus Universiteit in Rotterdam groeit.", {"Erasmus Universiteit": "ORG"})
+    add_article(store, "b", "De EU wil minder regels.", {"EU": "ORG"})
+    add_article(store, "c", "De Vereniging Natuurmonumenten kapt bos.", {"Vereniging Natuurmonumenten": "ORG"})
+    add_article(store, "d", "De VN vergaderen.", {"VN": "ORG"})
+    add_article(store, "e", "De Europese Unie (EU) vergadert.", {"Europese Unie": "ORG", "EU": "ORG"})
+    add_article(store, "f", "Ook de EU zweeg.", {"EU": "ORG"})
+    link(store, ["a", "b", "c", "d", "e", "f"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["EU"]["id"] != ents["Erasmus Universiteit"]["id"]
+    assert ents["VN"]["id"] != ents["Vereniging Natuurmonumenten"]["id"]
+    assert ents["EU"]["id"] == ents["Europese Unie"]["id"]
+    assert {"b", "e", "f"} <= set(ents["EU"]["articles"])
+
+
+def test_genitive_s_joins_the_person_named_in_the_article(store):
+    add_article(store, "a", "Informateur Hans Wiegel begint. De FvD heeft vertrouwen in Wiegels aanpak.",
+                {"Hans Wiegel": "PER", "Wiegels": "MISC"})
+    add_article(store, "b", "Het bedrijf Peters opende. Peters zei niets.", {"Peters": "ORG"})
+    link(store, ["a", "b"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Wiegels"]["id"] == ents["Hans Wiegel"]["id"]
+    assert ents["Peters"]["id"] != ents["Hans Wiegel"]["id"]
+
+
+def test_a_place_adjective_joins_the_place_named_in_the_same_article(store):
+    add_article(store, "a", "In Brabant wint de VVD. De Brabantse kiezer koos anders dan de Limburgse.",
+                {"Brabant": "LOC", "Brabantse": "MISC", "Limburgse": "MISC", "VVD": "ORG"})
+    link(store, ["a"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Brabantse"]["id"] == ents["Brabant"]["id"] and ents["Brabant"]["type"] == "LOC"
+    assert ents["Limburgse"]["id"] != ents["Brabant"]["id"]  # Limburg is not named here

@@ -52,14 +52,26 @@ def eval_entities(
     language: str = typer.Option("nl", "--language", help="nl, en, es or it"),
     predicted: bool = typer.Option(False, "--predicted", help="Also link NER-predicted mentions"),
     as_json: bool = typer.Option(False, "--json"),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Dutch DPG entity labels (JSON Lines, e.g. "
+                                        "src/storyline/eval/labels/dpg-dev-entities.jsonl): mention F1, type "
+                                        "accuracy, linking and places on them, MEANTIME beside"),
+    details: bool = typer.Option(False, "--details", help="With --gold: list false merges, type and place errors"),
 ):
-    """Cross-document entity coreference on MEANTIME: MUC, B³, CEAF-e and CoNLL F1 on gold name mentions."""
+    """Cross-document entity coreference on MEANTIME: MUC, B³, CEAF-e and CoNLL F1 on gold name mentions;
+    with --gold also mentions, types, links and places on the Dutch DPG labels."""
     from storyline.eval.entities import default_meantime_path, evaluate_meantime
 
+    dpg = None
+    if gold is not None:
+        from storyline.eval.entities_dpg import evaluate_gold
+
+        dpg = evaluate_gold(gold, details=details)
     result = evaluate_meantime(data or default_meantime_path(), language=language, predicted=predicted)
     if as_json:
-        print_json(result)
+        print_json({"meantime": result, "dpg": dpg} if dpg is not None else result)
         return
+    if dpg is not None:
+        _print_dpg_entities(dpg)
     table = Table(title=f"MEANTIME {language}: cross-document entity coreference ({result['mentions']} gold name "
                         f"mentions, {result['gold_entities']} gold entities, {result['documents']} documents)")
     for col in ("system", "MUC F1", "B³ P", "B³ R", "B³ F1", "CEAF-e F1", "CoNLL F1", "entities"):
@@ -69,6 +81,30 @@ def eval_entities(
                       f"{r['b3']['f1']:.3f}", f"{r['ceafe']['f1']:.3f}", f"{r['conll_f1']:.3f}",
                       str(r["entities"]))
     console.print(table)
+
+
+def _print_dpg_entities(r: dict) -> None:
+    m = r["mentions"]
+    table = Table(title=f"DPG entity labels: {r['articles']} articles, {r['gold_mentions']} mentions, "
+                        f"{r['gold_entities']} entities ({r['cross_document_gold_entities']} in several articles)")
+    for col in ("figure", "value"):
+        table.add_column(col)
+    table.add_row("mention P / R / F1", f"{m['p']:.3f} / {m['r']:.3f} / {m['f1']:.3f}")
+    table.add_row("type accuracy (exact mentions)", f"{r['type_accuracy']:.3f} of {r['typed_mentions']}")
+    for name, key in (("gold mentions", "gold_mentions_linking"), ("predicted mentions", "predicted_mentions_linking")):
+        link = r[key]
+        table.add_row(f"linking, {name}: B³ P / R / F1", f"{link['b3']['p']:.3f} / {link['b3']['r']:.3f} / "
+                                                        f"{link['b3']['f1']:.3f}")
+        table.add_row(f"linking, {name}: CoNLL F1", f"{link['conll_f1']:.3f}")
+        table.add_row(f"linking, {name}: false merges", str(link["false_merges"]))
+    table.add_row("false merges per 100 gold entities (gold mentions)", f"{r['false_merges_per_100_entities']:.2f}")
+    table.add_row("same-string baseline CoNLL F1", f"{r['baseline_same_string']['conll_f1']:.3f}")
+    p = r["places"]
+    table.add_row("places with a point placed within 25 km", f"{p['within_25km']} of {p['with_point']}")
+    table.add_row("places without a point left without", f"{p['left_without']} of {p['without_point']}")
+    console.print(table)
+    if "details" in r:
+        print_json(r["details"])
 
 
 @eval_app.command("quotes")

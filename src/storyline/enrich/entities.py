@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from storyline.enrich.translit import name_key, similar, strip_possessive
+from storyline.enrich.translit import fold, name_key, similar, strip_possessive
 from storyline.store import Store
 from storyline.store.entities import EntityRepo, MentionRow
 
@@ -76,7 +76,8 @@ def clean_name(text: str) -> str:
     a Dutch compound's common-noun tail (``Airbus-machines`` -> ``Airbus``)."""
     name = strip_possessive(text.strip(_STRIP)).strip(_STRIP)
     words = name.split()
-    while len(words) > 1 and words[0].lower() in DETERMINERS:
+    # a capitalised "Den" starts a name (Den Haag, Den Bosch, Den Uyl), never an article before one
+    while len(words) > 1 and words[0].lower() in DETERMINERS and words[0] != "Den":
         words = words[1:]
     name = " ".join(words)
     if words and words[0][:1].isupper():
@@ -170,13 +171,69 @@ def split_name(key: str) -> tuple[str, str]:
 
 
 def given_compatible(a: str, b: str) -> bool:
-    """Given names of one person in two spellings: equal, an initial, or close (Alekandr ~ Aleksandr)."""
+    """Given names of one person in two spellings: equal, an initial, or close (Alekandr ~ Aleksandr).
+    An absent given name is compatible with any (a surname said alone)."""
     if not a or not b or a == b:
         return True
     fa, fb = a.split()[0], b.split()[0]
     if len(fa) == 1 or len(fb) == 1:
         return fa[0] == fb[0]
     return similar(fa, fb) >= GIVEN_NAME_SIMILARITY
+
+
+def full_given_names(keys) -> list[str]:
+    """The given names of a person's full-name keys; keys of a surname said alone carry no evidence."""
+    return [g for g in (split_name(k)[0] for k in keys) if g]
+
+
+def has_compatible_given(keys, given: str) -> bool:
+    """Evidence that ``given`` names the person of these keys: one of its full names has a compatible given
+    name ("Linda Zeegers" never joins Gert-Jan Segers through his surname-only key "segers")."""
+    return any(given_compatible(g, given) for g in full_given_names(keys))
+
+
+# Common nouns that name the institution of whatever country or town an article is about (Dutch, English,
+# German): "Justitie" in a Venezuelan, an American and a Dutch article are three bodies. Such a name said alone
+# joins an entity of another article only when the two share a place (or the event).
+GENERIC_INSTITUTIONS = frozenset(name_key(w) for w in (
+    "Justitie Defensie Onderwijs Financiën Politie Staten Rijk Kamer Senaat Parlement Regering Kabinet Gemeente "
+    "Provincie Rechtbank Hof Ministerie Congres Justice Police Parliament Government Senate Congress Polizei "
+    "Regierung Justiz").split()) | {name_key(n) for n in ("Provinciale Staten", "Gedeputeerde Staten", "Gemeenteraad")}
+_ROMAN = re.compile(r"^[ivxlc]+$")
+
+
+class _NoPlace:
+    geo_id = None
+
+
+_NO_PLACE = _NoPlace()
+# Words joining two names in one span: nl, en, de, fr, es
+_COORDINATION = frozenset("en and und et y e &".split())
+
+
+def looks_like_person_name(key: str) -> bool:
+    """A full-name key that may be a person: its last word is no Roman numeral (``Rutte III``, ``Willem II``
+    name a cabinet, a club or a king's number, never a surname) and its words are longer than initials only."""
+    words = key.split()
+    return len(words) >= 2 and not _ROMAN.match(words[-1]) and any(len(w) > 1 for w in words)
+
+
+def _common_word(word: str, lang: str = "nl") -> bool:
+    """Is the word, lower-cased, a word of the language's dictionary (Onderwijs, Unie), not a name (Ford)?"""
+    from storyline.enrich.places import _dictionary
+
+    return word.lower() in _dictionary(lang)
+
+
+def _name_like(text: str) -> bool:
+    """Every word capitalised (or a digit), or a short function word inside a name ("Partij voor de Dieren");
+    a span with longer lower-case words ("een complexer bedrijf is dan Chrysler") is no one's full form."""
+    return all(w[:1].isupper() or w[:1].isdigit() or len(w) <= 4 for w in text.split())
+
+
+def _folded_surname(text: str) -> str:
+    """The surname of a written name, folded: ``Gert-Jan Segers`` -> ``segers``, ``Van Nispen`` -> ``van nispen``."""
+    return split_name(fold(clean_name(text)))[1]
 
 
 def _majority(types: Counter) -> str:
@@ -231,15 +288,17 @@ class EntityLinker:
         return self._gazetteer or None
 
     # ------------------------------------------------------------------ public
-    def link_articles(self, article_ids: Sequence[str]) -> int:
-        """Link the not-yet-linked mentions of these articles; returns how many were linked."""
+    def link_articles(self, article_ids: Sequence[str], languages: dict[str, str] | None = None) -> int:
+        """Link the not-yet-linked mentions of these articles; returns how many were linked.
+        ``languages``: article id -> language code, which gives each article its default place context."""
         rows = self.store.mentions_for_articles(article_ids, unlinked_only=True)
         by_article: dict[str, list[MentionRow]] = defaultdict(list)
         for m in rows:
             by_article[m.article_id].append(m)
         linked = 0
         for article_id in article_ids:
-            linked += self._link_article(article_id, by_article.get(article_id, []))
+            language = (languages or {}).get(article_id)
+            linked += self._link_article(article_id, by_article.get(article_id, []), language)
         self.finish()
         return linked
 
@@ -261,7 +320,7 @@ class EntityLinker:
             if not key:
                 continue
             given, surname = split_name(key)
-            if m.type == "PER" and given:
+            if m.type == "PER" and given and looks_like_person_name(key):
                 g = persons.get(key)
                 if g is None:
                     # another spelling of a full name already seen here (Volodymyr/Volodimir)
@@ -289,6 +348,9 @@ class EntityLinker:
                 # "Nunen" after "Carolien van Nunen"; only a PER mention: "X van Boeing" is more
                 # often a person of a company than a person called Boeing
                 owners = by_core.get(key, [])
+            if not owners and not given and key.endswith("s") and can_be_person(m.text, m.type):
+                # a Dutch genitive without apostrophe: "Wiegels aanpak", "Erdogans partij" after the full name
+                owners = by_surname.get(key[:-1], []) or by_core.get(key[:-1], [])
             if len(owners) == 1 and not self._is_country(m.text):
                 owners[0].mentions.append(m)
                 continue
@@ -298,6 +360,7 @@ class EntityLinker:
             g.mentions.append(m)
             g.keys.add(key)
         self._merge_acronyms_and_prefixes(others)
+        self._merge_adjectives_into_places(others)
         seen: set[int] = set()
         out = []
         for g in list(persons.values()) + list(others.values()):
@@ -320,6 +383,8 @@ class EntityLinker:
             for ini in set().union(*(initials(clean_name(m.text)) for m in g.mentions)):
                 by_initials[ini].append(g)
             words = g.key.split()
+            if _COORDINATION & set(words) or not _name_like(clean_name(g.mentions[0].text)):
+                continue  # "SP en Denk": two names the NER glued, the full form of neither; or no name at all
             for n in range(1, len(words) + 1):
                 by_prefix[tuple(words[:n])].append(g)
             by_head[words[-1]].append(g)
@@ -331,14 +396,22 @@ class EntityLinker:
                 continue
             acro = acronym_of(clean_name(g.mentions[0].text))
             owners = list(dict.fromkeys(by_initials.get(acro, []))) if acro else []
+            capitals = bool(acro) or clean_name(g.mentions[0].text).isupper()  # "FTSE" is no adjective
             if not owners:
                 words = g.key.split()
                 majority = _majority(g.types)
-                owners = [f for f in by_prefix.get(tuple(words), ()) if _majority(f.types) == majority]
+                # "Dow" -> "Dow Jones": organisations and other names only; a place or person said alone
+                # names itself ("Amsterdam" is not short for "Amsterdam Nanninga")
+                owners = [f for f in by_prefix.get(tuple(words), ()) if _majority(f.types) == majority] \
+                    if majority in ("ORG", "MISC") and not (_ADJECTIVE_FORM.search(g.key) and not capitals) else []
                 if not owners and majority == "ORG":
                     # "de Unie" after "Europese Unie", "de Kamer" after "Tweede Kamer": the head noun
-                    # of one organisation named in full in the article
-                    owners = [f for f in by_head.get(g.key, ()) if _majority(f.types) == "ORG"]
+                    # of one organisation named in full in the article, where the words before it are
+                    # adjectives (Dutch -e) or the word is a name itself ("Autofabrikant Ford"): the common
+                    # noun "Onderwijs" is not the head of "Dienst Uitvoering Onderwijs"
+                    owners = [f for f in by_head.get(g.key, ()) if _majority(f.types) == "ORG"
+                              and (all(w.endswith("e") for w in f.key.split()[:-1])
+                                   or not _common_word(clean_name(g.mentions[0].text)))]
             if len(owners) == 1 and owners[0] is not g:
                 owner = owners[0]
                 owner.mentions.extend(g.mentions)
@@ -349,17 +422,42 @@ class EntityLinker:
                     others[k] = owner
                 keys_of[id(owner)].extend(moved)
 
+    @staticmethod
+    def _merge_adjectives_into_places(others: dict[str, _Group]) -> None:
+        """Within one article, a place adjective joins the place it is said of when the article names that
+        place too ("Brabantse" with "Brabant", "Europese" with "Europa"), also for places the gazetteer lacks."""
+        from storyline.enrich.places import _ADJ_SUFFIXES
+
+        groups = list(dict.fromkeys(others.values()))
+        places = [g for g in groups if _majority(g.types) == "LOC" and " " not in g.key]
+        for g in groups:
+            if g.acronym_of is not None or " " in g.key or _majority(g.types) != "MISC" or g in places:
+                continue
+            word = fold(clean_name(g.mentions[0].text))
+            stems = {word[: -len(x)] for x in _ADJ_SUFFIXES if word.endswith(x) and len(word) - len(x) >= 4}
+            owners = [p for p in places if any(name_key(st) and p.key.startswith(name_key(st)) for st in stems)
+                      and p.acronym_of is None]
+            if len(owners) == 1:
+                owners[0].mentions.extend(g.mentions)
+                g.acronym_of = owners[0]
+                for k in [k for k, v in others.items() if v is g]:
+                    others[k] = owners[0]
+
     def _is_country(self, text: str) -> bool:
         gaz = self.gazetteer
         return bool(gaz) and gaz.is_country(clean_name(text))
 
-    def _link_article(self, article_id: str, mentions: list[MentionRow]) -> int:
+    def _link_article(self, article_id: str, mentions: list[MentionRow], language: str | None = None) -> int:
         if not mentions:
             return 0
         groups = self._groups(mentions)
-        # Countries first: they give the context for choosing between same-named cities.
-        context: set[str] = set()
+        # Countries first: they give the context for choosing between same-named cities. The article's
+        # language puts it in its own countries before it names any (a Dutch "Den Bosch" is Dutch).
+        from storyline.enrich.places import LANGUAGE_COUNTRIES, place_of_adjective
+
+        context: set[str] = set(LANGUAGE_COUNTRIES.get(language or "", ()))
         places: dict[int, object] = {}
+        demonyms: set[int] = set()
         gaz = self.gazetteer
         if gaz:
             for g in groups:
@@ -376,18 +474,25 @@ class EntityLinker:
                 if g.person or id(g) in places:
                     continue
                 place = self._place_for(g, context, person_words)
+                if place is None and _majority(g.types) in ("MISC", "LOC"):
+                    # "Nederlandse", "Britten", "Haagse": the place they are said of, not an entity of their own
+                    found = {place_of_adjective(clean_name(m.text), context) for m in g.mentions}
+                    if len(found) == 1 and None not in found:
+                        place = found.pop()
+                        demonyms.add(id(g))
                 if place is not None:
                     places[id(g)] = place
         event_id = self.store.event_of(article_id) if self.use_events else None
         pairs = []
-        for g in groups:
+        # places first: a generic institution's name ("Justitie") links through the places it shares
+        for g in sorted(groups, key=lambda g: id(g) not in places):
             place = places.get(id(g))
             if place is not None:
-                entity_id = self._place_entity(place, g)
+                entity_id = self._place_entity(place, g, keys=id(g) not in demonyms)
             elif g.person:
                 entity_id = self._person_entity(g)
             else:
-                entity_id = self._other_entity(g, event_id)
+                entity_id = self._other_entity(g, event_id, article_id)
             variants = Counter(clean_name(m.text) for m in g.mentions)
             self.store.add_observations(entity_id, article_id, variants, g.types)
             self.touched.add(entity_id)
@@ -403,9 +508,14 @@ class EntityLinker:
             return self._place_typed_person(g, person_words)
         if types.get("LOC", 0) == 0 and majority != "ORG":
             return None
-        name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
+        written = Counter(m.text for m in g.mentions).most_common(1)[0][0]
+        name = clean_name(written)
         if acronym_of(name) and len(name) <= MAX_CITY_ACRONYM_CHARS:
             return None
+        # "Den Bosch", "De Bilt", "Den Haag": the article belongs to the place name; "Bosch" alone is elsewhere
+        whole = strip_possessive(written.strip(_STRIP)).strip(_STRIP)
+        if whole != name and gaz.candidates(whole):
+            name = whole
         if majority == "LOC" or types.get("LOC", 0) * 2 >= sum(types.values()):
             return gaz.resolve(name, context)
         place = gaz.resolve(name, context, BIG_CITY)
@@ -427,12 +537,14 @@ class EntityLinker:
         return self.gazetteer.well_known_place(name)
 
     # ------------------------------------------------------------------ resolution
-    def _place_entity(self, place, g: _Group) -> int:
+    def _place_entity(self, place, g: _Group, keys: bool = True) -> int:
         entity_id = self.store.entity_by_geo(place.geo_id)
         if entity_id is None:
             entity_id = self.store.create_entity(place.name, "LOC", name_key(place.name), geo_id=place.geo_id,
                                                 lat=place.lat, lon=place.lon, country=place.country)
             self.store.add_keys(entity_id, [(name_key(place.name), "place")])
+        if not keys:  # an adjective or demonym names the place but is not one of its names
+            return entity_id
         self.store.add_keys(entity_id, [(k, "place") for k in g.keys])
         acronyms = set().union(*(initials(clean_name(m.text)) for m in g.mentions), initials(place.name))
         self.store.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
@@ -450,29 +562,70 @@ class EntityLinker:
             for cand in self.store.entities_by_key(surname, "surname"):
                 if cand[3] is not None or not cand[2]:
                     continue
-                if any(given_compatible(split_name(k)[0], given) for k in self.store.keys_of(cand[0], "name")):
+                if has_compatible_given(self.store.keys_of(cand[0], "name"), given):
                     entity_id = cand[0]
                     break
         if entity_id is None:
             entity_id = self.store.create_entity(g.key, "PER", g.key, multiword=True)
         self.store.add_keys(entity_id, [(k, "name") for k in g.keys] + [(surname, "surname")])
-        self._adopt_surname_entities(entity_id, surname)
+        self._adopt_surname_entities(entity_id, surname, {_folded_surname(m.text) for m in g.mentions
+                                                          if split_name(fold(clean_name(m.text)))[0]})
         return entity_id
 
-    def _adopt_surname_entities(self, entity_id: int, surname: str) -> None:
-        """Merge earlier surname-only entities (``Peskov``) into the one full name that has that surname."""
+    def _adopt_surname_entities(self, entity_id: int, surname: str, written: set[str] = frozenset()) -> None:
+        """Merge earlier surname-only entities (``Peskov``) into the one full name that has that surname,
+        written the same way (a spelling that only shares the key, ``Zeegers`` for ``Segers``, stays apart)."""
         full = {e[0] for e in self.store.entities_by_key(surname, "surname") if e[2] and e[3] is None}
         if full != {entity_id}:
             return
+        spellings = self._surname_spellings(entity_id) | set(written)  # this article's are not stored yet
         for other_id, type_, multiword, geo_id in self.store.entities_by_key(surname, "name"):
             if other_id == entity_id or multiword or geo_id is not None or type_ not in ("PER", "MISC", "LOC"):
                 continue
             # its names as written (the entity's own name is only a key until finish() refreshes it)
-            if any(can_be_person(text, type_) for text, _ in self.store.entity_variants(other_id)):
+            variants = self.store.entity_variants(other_id)
+            if any(can_be_person(text, type_) for text, _ in variants) and \
+                    any(_folded_surname(text) in spellings for text, _ in variants):
                 self.store.merge_entities(other_id, entity_id)
                 self.touched.discard(other_id)
 
-    def _other_entity(self, g: _Group, event_id: int | None) -> int:
+    def _surname_spellings(self, entity_id: int) -> set[str]:
+        """The surnames of a person as written in its full-name variants, folded (case, accents)."""
+        return {_folded_surname(text) for text, _ in self.store.entity_variants(entity_id)
+                if split_name(fold(clean_name(text)))[0]}
+
+    def _agrees(self, entity: tuple, g: _Group) -> bool:
+        """May group ``g`` join this stored entity found by key? Its type must agree (MISC, the tagger's
+        unsure class, agrees with any), and a name that is not a person's must be written the same way
+        in one of the entity's variants: keys fold spellings (ph/f, aa/a), which is right for transliterated
+        people and places but not for organisations ("Telegraph" is not "Telegraaf")."""
+        entity_id, type_ = entity[0], entity[1]
+        majority = _majority(g.types)
+        own = {fold(clean_name(m.text)) for m in g.mentions}
+        same_spelling = any(fold(clean_name(text)) in own for text, _ in self.store.entity_variants(entity_id))
+        if type_ != majority and "MISC" not in (type_, majority):
+            # The tagger's types are noisy (Eerste Kamer LOC here, ORG there): another type joins only a name
+            # written the same way, and never across person and place (a namesake town is not the person).
+            return same_spelling and {type_, majority} != {"PER", "LOC"}
+        # a surname said alone reaches here only when no single person owns it: the key is no evidence then
+        return same_spelling
+
+    def _shares_a_place(self, entity_id: int, article_id: str) -> bool:
+        """Whether an article of the entity names a place this article names (its places are linked first)."""
+        here = set()
+        for i in self.store.entities_in_article(article_id):
+            row = self.store.entity_row(i)
+            # a country is too wide a context: the US is named in the Venezuelan and the American article
+            if row is not None and row["type"] == "LOC" and not (row["geo_id"] or "").startswith("iso:"):
+                here.add(i)
+        if not here:
+            return False
+        for other in self.store.articles_for([entity_id]).get(entity_id, []):
+            if here & set(self.store.entities_in_article(other)):
+                return True
+        return False
+
+    def _other_entity(self, g: _Group, event_id: int | None, article_id: str = "") -> int:
         given, surname = split_name(g.key)
         entity_id = None
         if not given and _majority(g.types) != "ORG" and any(can_be_person(m.text, m.type) for m in g.mentions):
@@ -480,12 +633,21 @@ class EntityLinker:
             if len(persons) > 1 and event_id is not None:
                 persons = self.store.entities_in_event(event_id, persons)
             if len(persons) == 1:
-                entity_id = persons[0]
+                # Across articles a surname said alone is evidence only when written as the person's surname
+                # is written, or when the article is in that person's event ("Zeegers" is not Segers).
+                written = {_folded_surname(m.text) for m in g.mentions}
+                if written & self._surname_spellings(persons[0]) or (
+                        event_id is not None and self.store.entities_in_event(event_id, persons)):
+                    entity_id = persons[0]
         if entity_id is None:
             majority = _majority(g.types)
             matches: list[int] = []
             for key in [g.key] + sorted(g.keys - {g.key}):
-                found = self.store.entities_by_key(key, "name")
+                found = [e for e in self.store.entities_by_key(key, "name") if self._agrees(e, g)]
+                if key in GENERIC_INSTITUTIONS and event_id is None:
+                    found = [e for e in found if self._shares_a_place(e[0], article_id)]
+                elif key in GENERIC_INSTITUTIONS:
+                    found = [e for e in found if self.store.entities_in_event(event_id, [e[0]])]
                 if found:
                     matches.append(next((e[0] for e in found if e[1] == majority), found[0][0]))
             if matches:
@@ -503,10 +665,10 @@ class EntityLinker:
                     entity_id = found.pop()
         if entity_id is None:
             entity_id = self.store.create_entity(g.key, _majority(g.types), g.key, multiword=False)
+        # Only names seen in the article are keys: an acronym counts once it stood beside its expansion
+        # in one article (it is then one of ``g.keys``), never from a name's initials alone (no EU for
+        # "Erasmus Universiteit", no VN for "Vereniging Natuurmonumenten").
         self.store.add_keys(entity_id, [(k, "name") for k in g.keys | {g.key}])
-        if len(g.key.split()) > 1:
-            acronyms = set().union(*(initials(clean_name(m.text)) for m in g.mentions))
-            self.store.add_keys(entity_id, [(a.lower(), "acronym") for a in acronyms])
         return entity_id
 
     def _refresh(self, entity_id: int) -> None:
@@ -516,6 +678,15 @@ class EntityLinker:
         variants = self.store.entity_variants(entity_id)
         if row["geo_id"]:
             type_, name = "LOC", row["name"]
+            gaz = self.gazetteer
+            if gaz and variants:
+                # the readers' own name for it, as their articles write it most (Den Haag, Verenigde Staten),
+                # among the variants that are names of this place (not "Haagse" or "Britten")
+                own = [(text, n) for text, n in variants
+                       if (gaz.resolve(text) or gaz.resolve(text, (row["country"],)) or _NO_PLACE).geo_id
+                       == row["geo_id"]]
+                if own:
+                    name = max(own, key=lambda item: (item[1], len(item[0])))[0]
         else:
             counts = Counter(json.loads(row["type_counts"] or "{}"))
             type_ = "PER" if row["multiword"] else _majority(counts)
@@ -531,9 +702,11 @@ class EntityLinker:
             self.store.update_entity(entity_id, type=type_, name=name)
 
 
-def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_events: bool = True) -> int:
-    """Link the stored, unlinked mentions of ``article_ids`` to entities. Returns the number linked."""
-    return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids)
+def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_events: bool = True,
+                  languages: dict[str, str] | None = None) -> int:
+    """Link the stored, unlinked mentions of ``article_ids`` to entities. Returns the number linked.
+    ``languages`` (article id -> language) sets each article's default place context."""
+    return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids, languages)
 
 
 def entity_for_name(store: Store, name: str, article_id: str | None = None,
@@ -552,8 +725,7 @@ def entity_for_name(store: Store, name: str, article_id: str | None = None,
     by_name = [e[0] for e in store.entities_by_key(key, "name")] + [e[0] for e in store.entities_by_key(key, "place")]
     by_surname = [e[0] for e in store.entities_by_key(key if not given else surname, "surname")]
     if given:  # a full name: also persons with that surname and a compatible given name
-        by_surname = [i for i in by_surname if any(given_compatible(split_name(k)[0], given)
-                                                   for k in store.keys_of(i, "name"))]
+        by_surname = [i for i in by_surname if has_compatible_given(store.keys_of(i, "name"), given)]
     if article_id is not None:
         if local is None:  # ``local``: the article's entities, when the caller already has them
             local = set(store.entities_in_article(article_id))

@@ -30,7 +30,7 @@ def link_batch(store: Store, articles: Sequence[Article], *, gazetteer=None) -> 
     if not articles:
         return
     ids = [a.id for a in articles]
-    link_mentions(store, ids, gazetteer=gazetteer)
+    link_mentions(store, ids, gazetteer=gazetteer, languages={a.id: a.language or "nl" for a in articles})
     for article_id in ids:
         link_speakers(store, article_id)
         merge_reported_quotes(store, article_id)

@@ -32,12 +32,19 @@ from storyline.enrich.translit import fold, key_of_folded, name_key
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Place", "Gazetteer", "get_gazetteer", "geocode", "is_place_adjective", "is_well_known"]
+__all__ = ["Place", "Gazetteer", "get_gazetteer", "geocode", "is_place_adjective", "is_well_known", "place_of_adjective",
+           "LANGUAGE_COUNTRIES"]
 
-LANGUAGES = ("nl", "de", "fr", "en")
-FOREIGN_TOWN = 50_000
+LANGUAGES = ("nl", "de", "fr", "en", "es", "it", "pt")  # country names in these languages: "Siria" is Syria
+# The countries an article's language places it in before it names any: a Dutch article's "Dam" or
+# "Den Bosch" is looked for in the Netherlands and Belgium first (see Gazetteer.resolve's context).
+LANGUAGE_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "nl": ("NL", "BE"), "de": ("DE", "AT", "CH"), "fr": ("FR", "BE", "CH"), "es": ("ES",), "it": ("IT",),
+    "pt": ("PT",), "da": ("DK",), "sv": ("SE",), "pl": ("PL",), "cs": ("CZ",),
+}
+FOREIGN_TOWN = 100_000  # a town abroad smaller than this needs its country named in the text ("Westland" is Dutch)
 WELL_KNOWN_CITY = 100_000  # a city this big (or a country) is what a bare capitalised word most likely names
-_CACHE_FORMAT = 2  # bump when the index layout or the matching rules change
+_CACHE_FORMAT = 3  # bump when the index layout or the matching rules change
 
 # Documented gaps of pycountry's translations (see shared/research/models.md §5):
 # iso-codes' Dutch name for GE is "Georgia" and for MD "Moldavië, Republiek"; the German
@@ -349,6 +356,79 @@ def is_place_adjective(word: str, lang: str = "nl") -> bool:
         return False
     lemma = _dictionary(lang).get(part)
     return bool(lemma) and lemma != part and lemma[:1].isupper() and part.startswith(lemma)
+
+
+# Plural nouns for a country's people (Amerik-anen, Israëli-ërs, Oekraïn-ers, Britt-en).
+_DEMONYM_SUFFIXES = ("ianen", "anen", "iers", "ers", "en")
+_place_prefixes: dict[str, list[str]] | None = None
+
+
+def _prefix_index() -> dict[str, dict[str, int]]:
+    """Prefix (>= 4 letters) of a word of a country's or well-known city's name -> their geo ids, each marked 1
+    when only a hyphenated word has the prefix: a plain word is the nearer name ("Noors-e" is Noorwegen, not the
+    "Noord-Ierland" of the United Kingdom's long name; "Frans-e" France, not Frans-Polynesië)."""
+    global _place_prefixes
+    if _place_prefixes is None:
+        gazetteer = get_gazetteer()
+        with _ADJ_LOCK:
+            if _place_prefixes is None:
+                index: dict[str, dict[str, int]] = {}  # prefix -> geo id -> hyphenated word only (0/1)
+                for name in gazetteer.well_known_names():
+                    ids = [i for i in gazetteer._exact[name] if gazetteer._well_known(gazetteer._places[i])]
+                    words = {w for w in re.split(r"[\s,]+", name.strip(" ,")) if w}
+                    for word in words:
+                        for k in range(4, len(word) + 1):
+                            found = index.setdefault(word[:k], {})
+                            for i in ids:  # 0: a plain word has the prefix, 1: only a hyphenated one
+                                found[i] = min(found.get(i, 1), int("-" in word))
+                _place_prefixes = index
+    return _place_prefixes
+
+
+def place_of_adjective(word: str, context: Iterable[str] = ()) -> Place | None:
+    """See :func:`_place_of_adjective`; ``context``: ISO codes of the countries a city may lie in."""
+    return _place_of_adjective(word, tuple(sorted(set(context))))
+
+
+@lru_cache(maxsize=50_000)
+def _place_of_adjective(word: str, context: tuple[str, ...]) -> Place | None:
+    """The country (or well-known city) a place adjective or demonym names: ``Franse`` -> France,
+    ``Britten`` -> United Kingdom, ``Wit-Russische`` -> Belarus, ``Haagse`` -> The Hague; None when the stem
+    starts no such name or names several places (then the most populous country, if any, wins).
+
+    The same general rule as :func:`is_place_adjective` (an adjective or people's ending on the start of a
+    place name), returning the place, so that "Nederlandse" counts as a mention of the Netherlands instead of
+    standing as an entity of its own. A city only counts in one of the ``context`` countries ("Poolse" is
+    not Poole, England).
+    """
+    if not word[:1].isupper() or " " in word.strip():
+        return None
+    gazetteer = get_gazetteer()
+    folded = fold(word)
+    candidates: dict[str, int] = {}
+    # the whole word only: "Zuid-Amerikaanse" is not "Amerikaanse", "Wit-Russische" not "Russische"
+    for suffix in _ADJ_SUFFIXES + _DEMONYM_SUFFIXES:
+        if not folded.endswith(suffix) or len(folded) - len(suffix) < 4:
+            continue
+        stem = folded[: -len(suffix)]
+        doubled = stem[-1] == stem[-2]
+        if suffix == "en" and not doubled:
+            continue  # Britt-en, Russ-en; "Staten" is not a people
+        for st in dict.fromkeys((stem, stem[:-1] if doubled else stem)):
+            if len(st) >= 4:
+                for geo_id, hyphen in _prefix_index().get(st, {}).items():
+                    candidates[geo_id] = min(candidates.get(geo_id, 1), hyphen)
+    if not candidates:
+        return None
+    places = [p for p in (gazetteer.place(i) for i in candidates) if p.kind == "country" or p.country in context]
+    if not places:
+        return None
+    countries = [p for p in places if p.kind == "country"]
+    pool = countries or places
+    if not countries and len({p.geo_id for p in pool}) > 1:
+        return None
+    plain = [p for p in pool if candidates[p.geo_id] == 0] or pool
+    return max(plain, key=lambda p: p.population)
 
 
 @lru_cache(maxsize=4)

@@ -75,9 +75,9 @@ def reference_date(article: Article) -> str | None:
 def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, ...]]:
     """article id -> its mentions, running the NER once per language over the batch.
 
-    An article whose language has no model is read with the Dutch one when it is a Latin-script European
-    language (names are written alike, :data:`LATIN_EUROPEAN`), else gets no mentions; with no model installed at all, no article gets an entry (its stored mentions
-    are then left as they are) and a warning says how to train one.
+    An article whose language has no model gets low-confidence mentions from capitalisation and the gazetteer
+    when it is a Latin-script European language (:data:`LATIN_EUROPEAN`,
+    :func:`storyline.enrich.mentions.fallback_mentions`), else none; another language's model never reads it.
     """
     by_lang: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
@@ -92,16 +92,21 @@ def recognise_mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, 
                 out[a.id] = ()
             continue
         if lang not in available:
-            if DEFAULT_LANGUAGE not in available:
-                _warn_once("ner", "no NER model installed (train it with `make train-ner`); "
-                                  "articles are stored without entities")
-                continue
-            _warn_once(f"ner-{lang}", f"no NER model for language {lang!r}; using the {DEFAULT_LANGUAGE!r} model")
-            use = DEFAULT_LANGUAGE
+            # Another language's model never reads this one (the Dutch CRF typed Spanish "Estados Unidos" a
+            # person): low-confidence mentions from capitalisation and the gazetteer instead.
+            from storyline.enrich.mentions import fallback_mentions
+
+            _warn_once(f"ner-{lang}", f"no NER model for language {lang!r}; its entities come from "
+                                      "capitalisation and the gazetteer, with low confidence")
+            for a in group:
+                out[a.id] = tuple(fallback_mentions(a.text or "", lang))
+            continue
         # Offsets are into Article.text, which other stages (quotes, web highlighting) share.
         texts = [a.text or "" for a in group]
         try:
-            results = ner.extract_entities_batch(texts, use)
+            from storyline.enrich.mentions import recognise_batch
+
+            results = recognise_batch(texts, use)
         except FileNotFoundError as exc:  # ModelMissingError, or a model file gone
             _warn_once("ner", f"{exc}; articles are stored without entities")
             continue

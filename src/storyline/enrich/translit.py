@@ -83,8 +83,15 @@ def tokens(name: str) -> list[str]:
     return _NON_WORD.sub(" ", fold(strip_possessive(name)).replace("-", " ").replace("_", " ")).split()
 
 
+# Kept as written: words of one or two letters (initials, "Yi", "IJ") and Roman numerals ("Rutte III",
+# "Willem II"): folding them (y/j -> i, doubles collapsed) made "III", "II", "J" and "Yi" one key.
+_KEEP = re.compile(r"^(?:\w{1,2}|[ivxl]{1,5})$")
+
+
 @lru_cache(maxsize=400_000)
 def _word_key(word: str) -> str:
+    if _KEEP.match(word):
+        return word
     word = _RULE_RE.sub(lambda m: _RULE_MAP[m.group()], word)
     word = _DOUBLE.sub(r"\1", word)
     return word.lower()

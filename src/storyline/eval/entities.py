@@ -231,7 +231,8 @@ def _link_in_store(texts: dict[str, str], mentions_by_doc: dict[str, list], lang
             for doc in ids:
                 store.save_article(Article(id=doc, text=texts[doc], language=language, source=doc))
                 store.insert_mentions(doc, mentions_by_doc.get(doc, []))
-            link_mentions(store, ids, gazetteer=gazetteer, use_events=False)
+            link_mentions(store, ids, gazetteer=gazetteer, use_events=False,
+                          languages={i: language for i in ids})
             out = {}
             for m in store.mentions_for_articles(ids):
                 out[(m.article_id, m.start, m.end)] = store.resolve_id(m.entity_id) if m.entity_id else None
@@ -284,7 +285,9 @@ def _evaluate_predicted(texts: dict[str, str], gold: list[GoldMention], key: Clu
     docs = sorted(texts)
     t0 = time.perf_counter()
     try:
-        results = ner.extract_entities_batch([texts[d] for d in docs], language)
+        from storyline.enrich.mentions import recognise_batch
+
+        results = recognise_batch([texts[d] for d in docs], language)  # as the mention stage runs it
     except FileNotFoundError as exc:
         raise EvalDataError(f"--predicted needs the NER model: {exc}") from exc
     ner_seconds = time.perf_counter() - t0

@@ -182,6 +182,10 @@ class Store(ABC):
     @abstractmethod
     def entities_in_article(self, article_id: str) -> list[int]: ...
 
+    @abstractmethod
+    def articles_for(self, entity_ids: Sequence[int]) -> dict[int, list[str]]:
+        """entity id -> ids of the articles naming it (entity linking reads an entity's context)."""
+
     # ------------------------------------------------------------------ quotes, figures, positions (link)
     @abstractmethod
     def article_quotes(self, article_id: str) -> list[dict]: ...

@@ -1,0 +1,107 @@
+"""Mention spans as a reader means them: titles, roles, articles and glued words cut off (sentences invented)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.enrich import ner
+from storyline.enrich.mentions import normalise_mentions
+from storyline.records import Mention
+
+pytestmark = pytest.mark.skipif("nl" not in ner.available_languages(), reason="needs the Dutch NER model")
+
+
+def spans(text: str, tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Normalise hand-placed tagger spans (first occurrence of each) and return (text, type) pairs."""
+    mentions = []
+    for surface, type_ in tagged:
+        start = text.index(surface)
+        mentions.append(Mention(surface, type_, start, start + len(surface), 0))
+    return [(m.text, m.type) for m in normalise_mentions(text, sorted(mentions, key=lambda m: m.start))]
+
+
+def test_role_compounds_keep_the_name():
+    text = "De GroenLinks-wethouder sprak. Ook de PvdA'ers en het Erdogan-kamp zwegen. NAVO-chef Stoltenberg ook."
+    out = spans(text, [("GroenLinks-wethouder", "MISC"), ("PvdA'ers", "MISC"), ("Erdogan-kamp", "PER"),
+                       ("NAVO-chef Stoltenberg", "PER")])
+    assert ("GroenLinks", "ORG") in out and ("PvdA", "ORG") in out and ("Erdogan", "PER") in out
+    assert ("NAVO", "ORG") in out and ("Stoltenberg", "PER") in out
+
+
+def test_title_and_headline_words_before_a_name_are_cut_off():
+    text = "Staatssecretaris Knops kwam. Gisteren zei Burgemeester Halsema iets. Tweede Kamervoorzitter Jan Pieters sprak."
+    out = spans(text, [("Staatssecretaris Knops", "PER"), ("Burgemeester Halsema", "PER"),
+                       ("Tweede Kamervoorzitter Jan Pieters", "ORG")])
+    assert [t for t, _ in out] == ["Knops", "Halsema", "Jan Pieters"]
+
+
+def test_particles_stay_in_a_surname():
+    text = "Volgens De Graaf en Van Dijk is het goed."
+    out = spans(text, [("De Graaf", "PER"), ("Van Dijk", "PER")])
+    assert [t for t, _ in out] == ["De Graaf", "Van Dijk"]
+
+
+def test_a_span_running_into_the_next_sentence_ends_at_the_name():
+    text = "Nieuwe aanval Hezbollah Volgens het leger was het raak. Intussen kocht Airbus De aandelen."
+    out = spans(text, [("Hezbollah Volgens", "ORG"), ("Airbus De", "ORG")])
+    assert [t for t, _ in out] == ["Hezbollah", "Airbus"]
+
+
+def test_coordinated_names_are_split_when_named_apart():
+    text = "De CU en Denk stemden tegen. Denk was boos. Ook Ernst en Young keek toe."
+    out = spans(text, [("CU en Denk", "ORG"), ("Denk", "ORG"), ("Ernst en Young", "ORG")])
+    assert [t for t, _ in out][:3] == ["CU", "Denk", "Denk"]
+    assert ("Ernst en Young", "ORG") in out  # neither part named alone, no acronym: one name
+
+
+def test_sentence_initial_common_words_are_no_names():
+    text = "Economie is belangrijk, zegt hij. ,,Iedereen weet dat.'' De economie groeit, ziet iedereen."
+    out = spans(text, [("Economie", "MISC"), ("Iedereen", "PER")])
+    assert out == []
+
+
+def test_leading_article_and_initials():
+    text = "Volgens de Gazet en De Morgen is Piet K. opgepakt."
+    out = spans(text, [("de Gazet", "ORG"), ("De Morgen", "ORG"), ("Piet K", "PER")])
+    assert [t for t, _ in out] == ["Gazet", "Morgen", "Piet K."]
+
+
+def test_a_language_without_a_model_gets_low_confidence_mentions_not_the_dutch_tagger():
+    import warnings
+
+    from storyline.enrich.stages import recognise_mentions
+    from storyline.records import Article
+
+    text = ("El presidente de Estados Unidos, Barack Obama, visitó Egipto. En el Alto Egipto hubo protestas. "
+            "Siria también.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = recognise_mentions([Article(id="es1", text=text, language="es")])["es1"]
+    by_text = {m.text: m for m in found}
+    assert by_text["Estados Unidos"].type == "LOC" and by_text["Egipto"].type == "LOC"
+    assert by_text["Siria"].type == "LOC"
+    assert "En" not in by_text and "El" not in by_text
+    assert all(m.confidence < 0.5 for m in found) and not [m for m in found if m.type == "PER"]
+
+
+def test_an_institution_tagged_as_a_place_is_an_organisation():
+    text = "De Tweede Kamer stemde. De Partij voor de Dieren ook. In Amsterdam regende het."
+    out = spans(text, [("Tweede Kamer", "LOC"), ("Partij voor de Dieren", "LOC"), ("Amsterdam", "LOC")])
+    assert out == [("Tweede Kamer", "ORG"), ("Partij voor de Dieren", "ORG"), ("Amsterdam", "LOC")]
+
+
+def test_one_word_institution_compounds_are_organisations():
+    text = "De Mediagroep kocht de Paulusschool in Venlo."
+    out = spans(text, [("Mediagroep", "LOC"), ("Paulusschool", "PER"), ("Venlo", "LOC")])
+    assert out == [("Mediagroep", "ORG"), ("Paulusschool", "ORG"), ("Venlo", "LOC")]
+
+
+def test_demonstratives_and_capitalised_titles_are_cut():
+    text = "Die rare NS was weer te laat, schreef Kamerlid H. Kronenburg aan Senator Van Dam."
+    out = spans(text, [("Die rare NS", "ORG"), ("Kamerlid H. Kronenburg", "PER"), ("Senator Van Dam", "PER")])
+    assert [t for t, _ in out] == ["NS", "H. Kronenburg", "Van Dam"]
+
+
+def test_an_acronym_in_a_misc_compound_is_an_organisation():
+    text = "De VN-chef sprak over het Brexit-akkoord."
+    assert spans(text, [("VN-chef", "MISC"), ("Brexit-akkoord", "MISC")]) == [("VN", "ORG"), ("Brexit", "MISC")]
