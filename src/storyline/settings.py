@@ -83,6 +83,9 @@ class ClusterSettings(_Section):
     event_threshold_undated: float = Field(0.4, ge=0, le=1)
     undated_pair_threshold: float = Field(0.25, ge=0, le=1)
     storyline_threshold: float = Field(0.1, ge=0, le=1)
+    merge_max_gap_days: int = Field(1, ge=-1)
+    rubric_storyline_threshold: float = Field(0.5, ge=0, le=1)
+    max_commentary_links: int = Field(3, ge=0)
 
 
 class ApiSettings(_Section):
