@@ -23,7 +23,7 @@ def test_ingest_seeds_and_list_articles_json_contract(tmp_path):
     listing = json.loads(run(db, "articles", "--json").stdout)
     assert len(listing) == 5
     for record in listing:
-        assert set(record) == {"id", "source", "url", "title", "published", "language", "text", "copy_of"}
+        assert set(record) == {"id", "source", "url", "title", "published", "language", "text", "copy_of", "genre"}
         assert record["published"] is None or len(record["published"]) in (7, 10)
         assert record["language"] == "nl"
     undated = [r for r in listing if r["published"] is None]

@@ -106,7 +106,7 @@ def test_cli_lists_events_storylines_and_show(tmp_path):
     assert runner.invoke(app, ["--db", db, "ingest", str(REPO / "examples" / "seeds")]).exit_code == 0
     events = json.loads(runner.invoke(app, ["--db", db, "events", "--json"]).stdout)
     assert events and set(events[0]) == {"id", "title", "date", "date_precision", "articles", "sources",
-                                         "independent_sources", "storyline"}
+                                         "independent_sources", "storyline", "commentary", "merged", "requested"}
     storylines = json.loads(runner.invoke(app, ["--db", db, "storylines", "--json"]).stdout)
     assert set(storylines[0]) == {"id", "title", "start", "end", "events"}
     shown = runner.invoke(app, ["--db", db, "show", events[0]["id"], "--json"])
