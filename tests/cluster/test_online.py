@@ -315,3 +315,70 @@ def test_event_members_survive_a_store_round_trip():
     assert not back.views[0].views and back.views[0].kind == "member"
     # Saved again without being read: the members' text is written back as it was.
     assert Cluster.from_state(3, "event", back.to_state()).to_state()["views"] == c.to_state()["views"]
+
+
+def _emb_model():
+    """Scores a pair by its embedding cosine alone: 1 -> 0.95, 0.71 -> 0.52, 0 -> 0.001."""
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("emb")] = 10.0
+    return {"weights": weights, "bias": -7.0, "tau_days": 1.0}
+
+
+def _bridge(day, words):
+    sig = _sig(0, words, day)
+    sig.emb[1] = 1.0
+    sig.emb /= np.linalg.norm(sig.emb)
+    return sig
+
+
+def test_an_article_joining_two_same_day_events_merges_them_into_the_older():
+    c = OnlineClusterer(MemoryBackend(), event_model=_emb_model())
+    a = c.learn_one(_sig(0, ["stembus", "uitslag", "zetels"], "2019-03-20"), 1, True)
+    b = c.learn_one(_sig(1, ["stembus", "provincie", "brabant"], "2019-03-20"), 2, True)
+    assert a.event_id != b.event_id
+    bridge = c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True)
+    assert bridge.event_id == a.event_id and bridge.merged == (b.event_id,)
+    assert c.backend.resolve("event", b.event_id) == a.event_id
+    # A later report like the merged one finds the one event.
+    assert c.learn_one(_sig(1, ["stembus", "provincie", "brabant"], "2019-03-20"), 4, True).event_id == a.event_id
+
+
+def test_events_days_apart_are_not_merged_by_a_bridging_article():
+    c = OnlineClusterer(MemoryBackend(), event_model=_emb_model())
+    a = c.learn_one(_sig(0, ["stembus", "uitslag", "zetels"], "2019-03-18"), 1, True)
+    b = c.learn_one(_sig(1, ["stembus", "provincie", "brabant"], "2019-03-20"), 2, True)
+    bridge = c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True)
+    assert bridge.merged == () and bridge.event_id in (a.event_id, b.event_id)
+    assert c.backend.resolve("event", a.event_id) == a.event_id
+
+
+def test_merging_can_be_turned_off():
+    from storyline.settings import ClusterSettings
+
+    c = OnlineClusterer(MemoryBackend(), ClusterSettings(merge_max_gap_days=-1), event_model=_emb_model())
+    c.learn_one(_sig(0, ["stembus", "uitslag", "zetels"], "2019-03-20"), 1, True)
+    c.learn_one(_sig(1, ["stembus", "provincie", "brabant"], "2019-03-20"), 2, True)
+    assert c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True).merged == ()
+
+
+def test_an_opinion_item_joins_no_news_event_but_comments_on_it():
+    c = OnlineClusterer(MemoryBackend())
+    news = c.learn_one(_sig(0, ["storm", "limburg", "geul"], "2022-02-01"), 1, True)
+    column = _sig(0, ["storm", "limburg", "geul"], "2022-02-01")
+    column.rubric = True
+    got = c.learn_one(column, 2, True, "Storm. Column")
+    assert got.event_id != news.event_id and got.new_event
+    assert [e for e, _ in got.commentary] == [news.event_id]
+    assert got.storyline_id == news.storyline_id  # the storyline of the event it discusses
+    # Nor does a news report join the column's event.
+    again = c.learn_one(_sig(0, ["storm", "limburg", "geul"], "2022-02-01"), 3, True)
+    assert again.event_id == news.event_id
+
+
+def test_an_opinion_item_about_nothing_in_the_news_opens_its_own_storyline():
+    c = OnlineClusterer(MemoryBackend())
+    news = c.learn_one(_sig(0, ["storm", "limburg", "geul"], "2022-02-01"), 1, True)
+    column = _sig(7, ["boekenbal", "schrijver", "feest"], "2022-02-01")
+    column.rubric = True
+    got = c.learn_one(column, 2, True, "Feest. Column")
+    assert got.commentary == () and got.storyline_id != news.storyline_id
