@@ -324,29 +324,49 @@ def _emb_model():
     return {"weights": weights, "bias": -7.0, "tau_days": 1.0}
 
 
-def _bridge(day, words):
-    sig = _sig(0, words, day)
-    sig.emb[1] = 1.0
-    sig.emb /= np.linalg.norm(sig.emb)
+def _vec(sig, cos_to_first):
+    """``sig`` with its embedding at cosine ``cos_to_first`` to direction 0 (in the plane of directions 0 and 1)."""
+    sig.emb[:] = 0.0
+    sig.emb[0], sig.emb[1] = cos_to_first, np.sqrt(1 - cos_to_first ** 2)
     return sig
+
+
+def _bridge(day, words, cos_between=0.55):
+    """Halfway between direction 0 and an event at ``cos_between`` to it."""
+    other = _vec(_sig(0, words, day), cos_between).emb
+    sig = _sig(0, words, day)
+    sig.emb = (sig.emb + other) / np.linalg.norm(sig.emb + other)
+    return sig
+
+
+def _two_events(c, day_a, day_b, cos_between=0.55):
+    a = c.learn_one(_sig(0, ["stembus", "uitslag", "zetels"], day_a), 1, True)
+    b = c.learn_one(_vec(_sig(0, ["stembus", "provincie", "brabant"], day_b), cos_between), 2, True)
+    assert a.event_id != b.event_id
+    return a, b
 
 
 def test_an_article_joining_two_same_day_events_merges_them_into_the_older():
     c = OnlineClusterer(MemoryBackend(), event_model=_emb_model())
-    a = c.learn_one(_sig(0, ["stembus", "uitslag", "zetels"], "2019-03-20"), 1, True)
-    b = c.learn_one(_sig(1, ["stembus", "provincie", "brabant"], "2019-03-20"), 2, True)
-    assert a.event_id != b.event_id
+    a, b = _two_events(c, "2019-03-20", "2019-03-20")
     bridge = c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True)
     assert bridge.event_id == a.event_id and bridge.merged == (b.event_id,)
     assert c.backend.resolve("event", b.event_id) == a.event_id
     # A later report like the merged one finds the one event.
-    assert c.learn_one(_sig(1, ["stembus", "provincie", "brabant"], "2019-03-20"), 4, True).event_id == a.event_id
+    again = _vec(_sig(0, ["stembus", "provincie", "brabant"], "2019-03-20"), 0.55)
+    assert c.learn_one(again, 4, True).event_id == a.event_id
+
+
+def test_events_that_do_not_resemble_each_other_are_not_chained_by_one_article():
+    c = OnlineClusterer(MemoryBackend(), event_model=_emb_model())
+    _two_events(c, "2019-03-20", "2019-03-20", cos_between=0.0)
+    bridge = c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"], cos_between=0.0), 3, True)
+    assert bridge.merged == ()
 
 
 def test_events_days_apart_are_not_merged_by_a_bridging_article():
     c = OnlineClusterer(MemoryBackend(), event_model=_emb_model())
-    a = c.learn_one(_sig(0, ["stembus", "uitslag", "zetels"], "2019-03-18"), 1, True)
-    b = c.learn_one(_sig(1, ["stembus", "provincie", "brabant"], "2019-03-20"), 2, True)
+    a, b = _two_events(c, "2019-03-18", "2019-03-20")
     bridge = c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True)
     assert bridge.merged == () and bridge.event_id in (a.event_id, b.event_id)
     assert c.backend.resolve("event", a.event_id) == a.event_id
@@ -356,8 +376,7 @@ def test_merging_can_be_turned_off():
     from storyline.settings import ClusterSettings
 
     c = OnlineClusterer(MemoryBackend(), ClusterSettings(merge_max_gap_days=-1), event_model=_emb_model())
-    c.learn_one(_sig(0, ["stembus", "uitslag", "zetels"], "2019-03-20"), 1, True)
-    c.learn_one(_sig(1, ["stembus", "provincie", "brabant"], "2019-03-20"), 2, True)
+    _two_events(c, "2019-03-20", "2019-03-20")
     assert c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True).merged == ()
 
 

@@ -439,6 +439,7 @@ class OnlineClusterer:
         self.event_max_gap_days = cfg.event_max_gap_days
         self.storyline_max_gap_days = cfg.storyline_max_gap_days
         self.merge_max_gap_days = cfg.merge_max_gap_days
+        self.merge_min_similarity = cfg.merge_min_similarity
         self.rubric_storyline_threshold = cfg.rubric_storyline_threshold
         self.max_commentary_links = cfg.max_commentary_links
 
@@ -538,6 +539,12 @@ class OnlineClusterer:
                 if c.day is not None and not c.rubric
                 and (interval_gap(sig.interval, c.day) or 0) <= self.merge_max_gap_days
                 and c.day[0] >= sig.interval[0] - self.merge_max_gap_days]
+        if len(near) < 2:
+            return []
+        # The events must resemble each other too, not only the article between them: an article touching two
+        # happenings of one day (a round-up) would otherwise chain them.
+        best = near[0].centroid()
+        near = [near[0]] + [c for c in near[1:] if float(best @ c.centroid()) >= self.merge_min_similarity]
         return near if len(near) >= 2 else []
 
     def best_storyline(self, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
