@@ -51,7 +51,7 @@ def test_default_config_names_every_setting():
 def test_defaults_without_config():
     s = load_settings()
     assert s.store.db == "storyline.db"
-    assert s.cluster.event_threshold == 0.225
+    assert s.cluster.event_threshold == 0.3
     assert s.cluster.event_threshold_undated == 0.4
     assert s.paths.data is None
 
@@ -82,7 +82,7 @@ def test_config_file_overlays_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("STORYLINE_CONFIG", str(config))
     s = load_settings()
     assert s.cluster.storyline_threshold == 0.2
-    assert s.cluster.event_threshold == 0.225  # untouched values keep their defaults
+    assert s.cluster.event_threshold == 0.3  # untouched values keep their defaults
     assert s.store.db == "news.db"
     # the environment wins over the file
     monkeypatch.setenv("STORYLINE_DB", "env.db")
@@ -120,7 +120,7 @@ def test_missing_config_file_raises_config_error(monkeypatch, tmp_path):
 def test_replace_changes_one_value_and_checks_it():
     s = load_settings()
     t = s.replace(cluster={"event_threshold": 0.2})
-    assert (t.cluster.event_threshold, s.cluster.event_threshold) == (0.2, 0.225)
+    assert (t.cluster.event_threshold, s.cluster.event_threshold) == (0.2, 0.3)
     with pytest.raises(ConfigError):
         s.replace(cluster={"event_threshold": -1})
     with pytest.raises(ConfigError, match="no settings section"):

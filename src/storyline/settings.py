@@ -79,7 +79,7 @@ class ClusterSettings(_Section):
     max_candidates: int = Field(30, ge=1)
     event_max_gap_days: int = Field(7, ge=0)
     storyline_max_gap_days: int = Field(92, ge=0)
-    event_threshold: float = Field(0.225, ge=0, le=1)
+    event_threshold: float = Field(0.3, ge=0, le=1)
     event_threshold_undated: float = Field(0.4, ge=0, le=1)
     undated_pair_threshold: float = Field(0.25, ge=0, le=1)
     storyline_threshold: float = Field(0.1, ge=0, le=1)

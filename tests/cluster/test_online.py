@@ -401,3 +401,20 @@ def test_an_opinion_item_about_nothing_in_the_news_opens_its_own_storyline():
     column.rubric = True
     got = c.learn_one(column, 2, True, "Feest. Column")
     assert got.commentary == () and got.storyline_id != news.storyline_id
+
+
+def test_same_day_pairs_are_scored_by_the_same_day_model_where_full_text_overlap_weighs_more():
+    from storyline.cluster import params
+    from storyline.cluster.online import features
+
+    lex = FEATURES.index("lex")
+    assert params.SAME_DAY_EVENT_MODEL["weights"][lex] > params.EVENT_MODEL["weights"][lex]
+    c = OnlineClusterer(MemoryBackend())
+    c.learn_one(_sig(0, ["stembus", "uitslag"], "2019-03-20"), 1, True)
+    event = c.backend.get("event", 1)
+    same_day = _vec(_sig(0, ["stembus", "uitslag", "zetels", "provincie"], "2019-03-20"), 0.3)
+    x = features(same_day, event, 1.0)
+    assert c.event_score(same_day, event, x) == pytest.approx(score(params.SAME_DAY_EVENT_MODEL, x))
+    next_day = _vec(_sig(0, ["stembus", "uitslag", "zetels", "provincie"], "2019-03-21"), 0.3)
+    x = features(next_day, event, 1.0)
+    assert c.event_score(next_day, event, x) == pytest.approx(score(params.EVENT_MODEL, x))

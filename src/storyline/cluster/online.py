@@ -233,6 +233,9 @@ _TIME = FEATURES.index("time")
 # such pairs are scored member by member (``OnlineClusterer.event_score``).
 WEAK_DATES = 0.5
 _HAS_TIME = FEATURES.index("has_time")
+# From this ``time`` feature up a pair is dated to the same day on both sides (1.0; the next day gives 0.37): such
+# pairs are scored by ``params.SAME_DAY_EVENT_MODEL``, where the full-text lemma overlap weighs more.
+SAME_DAY = 0.99
 
 
 def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
@@ -419,11 +422,15 @@ class OnlineClusterer:
                  event_threshold: float | None = None, storyline_threshold: float | None = None,
                  window: int | None = None, max_candidates: int | None = None,
                  event_threshold_undated: float | None = None, undated_pair_model: dict | None = None,
-                 undated_pair_threshold: float | None = None):
+                 undated_pair_threshold: float | None = None, same_day_model: dict | None = None):
         cfg = settings or ClusterSettings()
         self.backend = backend
         self.event_model = event_model or params.EVENT_MODEL
         self.undated_pair_model = undated_pair_model or params.UNDATED_PAIR_MODEL
+        # False: same-day pairs are scored by the dated event model too (as when an event model is given alone).
+        if same_day_model is None:
+            same_day_model = params.SAME_DAY_EVENT_MODEL if event_model is None else False
+        self.same_day_model = same_day_model
         self.storyline_model = storyline_model or params.STORYLINE_MODEL
         self.event_threshold = cfg.event_threshold if event_threshold is None else event_threshold
         self.event_threshold_undated = (undated_threshold(self.event_threshold, cfg.event_threshold_undated)
@@ -479,6 +486,8 @@ class OnlineClusterer:
             return self._member_mean(self.undated_pair_model, sig, cluster)
         if x[_HAS_TIME] < WEAK_DATES:
             return self._member_mean(self.event_model, sig, cluster)
+        if self.same_day_model and x[_TIME] >= SAME_DAY:
+            return score(self.same_day_model, x)
         return score(self.event_model, x)
 
     def _member_mean(self, model: dict, sig: Signals, cluster: Cluster) -> float:
