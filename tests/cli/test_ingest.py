@@ -64,7 +64,7 @@ def test_stdin_jsonl_show_search_export(tmp_path):
     assert run(db, "show", "nope").exit_code == 1
     out = tmp_path / "out.csv"
     assert run(db, "export", "--format", "csv", "-o", str(out)).exit_code == 0
-    assert out.read_text().splitlines()[0] == "id,source,url,title,published,language,text,copy_of"
+    assert out.read_text().splitlines()[0] == "id,source,url,title,published,language,text,copy_of,genre"
     jsonl = run(db, "export", "--format", "jsonl").stdout.strip().splitlines()
     assert [json.loads(l)["id"] for l in jsonl] == ["x1", "x2"]
     assert run(db, "export", "--format", "xml").exit_code == 2
