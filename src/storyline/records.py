@@ -24,7 +24,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Article", "Mention", "Token", "ParsedSentence", "Quote", "TimeExpression", "Figure", "Position",
+__all__ = ["Article", "Genre", "Mention", "Token", "ParsedSentence", "Quote", "TimeExpression", "Figure", "Position",
            "Annotations", "Entity", "Assignment"]
 
 
@@ -46,6 +46,8 @@ class Article:
     # A date estimated from the text or the event (set by the clusterer's assignment).
     estimated_date: str | None = None
     date_precision: str | None = None
+    # The article's genre (``storyline.enrich.genre.GENRES``), as the enrich stage stored it; None before.
+    genre: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -61,6 +63,7 @@ class Article:
             "language": self.language,
             "text": self.text,
             "copy_of": self.copy_of,
+            "genre": self.genre,
         }
 
 
@@ -173,6 +176,14 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Genre:
+    """What kind of item an article is (news report, column, letter, ...) and the cue that said so."""
+
+    label: str  # one of storyline.enrich.genre.GENRES
+    cue: str  # "rubric:column", "voice:first person", "default", ...
+
+
+@dataclass(frozen=True)
 class Annotations:
     """What the enrich stages found in one article.
 
@@ -188,6 +199,7 @@ class Annotations:
     time_expressions: tuple[TimeExpression, ...] = ()
     figures: tuple[Figure, ...] = ()
     positions: tuple[Position, ...] = ()
+    genre: tuple[Genre, ...] = ()  # one Genre (a stage returns a tuple of records)
 
 
 @dataclass(frozen=True)

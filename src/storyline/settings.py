@@ -87,6 +87,10 @@ class ClusterSettings(_Section):
     undated_pair_threshold: float = Field(0.25, ge=0, le=1)
     storyline_threshold: float = Field(0.1, ge=0, le=1)
     cache_clusters: int = Field(20_000, ge=2)
+    merge_max_gap_days: int = Field(0, ge=-1)
+    merge_min_similarity: float = Field(0.5, ge=-1, le=1)
+    rubric_storyline_threshold: float = Field(0.5, ge=0, le=1)
+    max_commentary_links: int = Field(3, ge=0)
 
 
 class ApiSettings(_Section):

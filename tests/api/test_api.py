@@ -7,8 +7,9 @@ from fastapi.testclient import TestClient
 
 from storyline.api import create_app
 
-ARTICLE_KEYS = {"id", "source", "url", "title", "published", "language", "text", "copy_of"}
-EVENT_KEYS = {"id", "title", "date", "date_precision", "articles", "sources", "independent_sources", "storyline"}
+ARTICLE_KEYS = {"id", "source", "url", "title", "published", "language", "text", "copy_of", "genre"}
+EVENT_KEYS = {"id", "title", "date", "date_precision", "articles", "sources", "independent_sources", "storyline",
+              "commentary", "merged", "requested"}
 STORYLINE_KEYS = {"id", "title", "start", "end", "events"}
 
 

@@ -23,7 +23,7 @@ def test_ingest_seeds_and_list_articles_json_contract(tmp_path):
     listing = json.loads(run(db, "articles", "--json").stdout)
     assert len(listing) == 5
     for record in listing:
-        assert set(record) == {"id", "source", "url", "title", "published", "language", "text", "copy_of"}
+        assert set(record) == {"id", "source", "url", "title", "published", "language", "text", "copy_of", "genre"}
         assert record["published"] is None or len(record["published"]) in (7, 10)
         assert record["language"] == "nl"
     undated = [r for r in listing if r["published"] is None]
@@ -64,7 +64,7 @@ def test_stdin_jsonl_show_search_export(tmp_path):
     assert run(db, "show", "nope").exit_code == 1
     out = tmp_path / "out.csv"
     assert run(db, "export", "--format", "csv", "-o", str(out)).exit_code == 0
-    assert out.read_text().splitlines()[0] == "id,source,url,title,published,language,text,copy_of"
+    assert out.read_text().splitlines()[0] == "id,source,url,title,published,language,text,copy_of,genre"
     jsonl = run(db, "export", "--format", "jsonl").stdout.strip().splitlines()
     assert [json.loads(l)["id"] for l in jsonl] == ["x1", "x2"]
     assert run(db, "export", "--format", "xml").exit_code == 2

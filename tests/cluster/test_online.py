@@ -315,3 +315,106 @@ def test_event_members_survive_a_store_round_trip():
     assert not back.views[0].views and back.views[0].kind == "member"
     # Saved again without being read: the members' text is written back as it was.
     assert Cluster.from_state(3, "event", back.to_state()).to_state()["views"] == c.to_state()["views"]
+
+
+def _emb_model():
+    """Scores a pair by its embedding cosine alone: 1 -> 0.95, 0.71 -> 0.52, 0 -> 0.001."""
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("emb")] = 10.0
+    return {"weights": weights, "bias": -7.0, "tau_days": 1.0}
+
+
+def _vec(sig, cos_to_first):
+    """``sig`` with its embedding at cosine ``cos_to_first`` to direction 0 (in the plane of directions 0 and 1)."""
+    sig.emb[:] = 0.0
+    sig.emb[0], sig.emb[1] = cos_to_first, np.sqrt(1 - cos_to_first ** 2)
+    return sig
+
+
+def _bridge(day, words, cos_between=0.55):
+    """Halfway between direction 0 and an event at ``cos_between`` to it."""
+    other = _vec(_sig(0, words, day), cos_between).emb
+    sig = _sig(0, words, day)
+    sig.emb = (sig.emb + other) / np.linalg.norm(sig.emb + other)
+    return sig
+
+
+def _two_events(c, day_a, day_b, cos_between=0.55):
+    a = c.learn_one(_sig(0, ["stembus", "uitslag", "zetels"], day_a), 1, True)
+    b = c.learn_one(_vec(_sig(0, ["stembus", "provincie", "brabant"], day_b), cos_between), 2, True)
+    assert a.event_id != b.event_id
+    return a, b
+
+
+def test_an_article_joining_two_same_day_events_merges_them_into_the_older():
+    c = OnlineClusterer(MemoryBackend(), event_model=_emb_model())
+    a, b = _two_events(c, "2019-03-20", "2019-03-20")
+    bridge = c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True)
+    assert bridge.event_id == a.event_id and bridge.merged == (b.event_id,)
+    assert c.backend.resolve("event", b.event_id) == a.event_id
+    # A later report like the merged one finds the one event.
+    again = _vec(_sig(0, ["stembus", "provincie", "brabant"], "2019-03-20"), 0.55)
+    assert c.learn_one(again, 4, True).event_id == a.event_id
+
+
+def test_events_that_do_not_resemble_each_other_are_not_chained_by_one_article():
+    c = OnlineClusterer(MemoryBackend(), event_model=_emb_model())
+    _two_events(c, "2019-03-20", "2019-03-20", cos_between=0.0)
+    bridge = c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"], cos_between=0.0), 3, True)
+    assert bridge.merged == ()
+
+
+def test_events_days_apart_are_not_merged_by_a_bridging_article():
+    c = OnlineClusterer(MemoryBackend(), event_model=_emb_model())
+    a, b = _two_events(c, "2019-03-18", "2019-03-20")
+    bridge = c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True)
+    assert bridge.merged == () and bridge.event_id in (a.event_id, b.event_id)
+    assert c.backend.resolve("event", a.event_id) == a.event_id
+
+
+def test_merging_can_be_turned_off():
+    from storyline.settings import ClusterSettings
+
+    c = OnlineClusterer(MemoryBackend(), ClusterSettings(merge_max_gap_days=-1), event_model=_emb_model())
+    _two_events(c, "2019-03-20", "2019-03-20")
+    assert c.learn_one(_bridge("2019-03-20", ["stembus", "uitslag", "provincie"]), 3, True).merged == ()
+
+
+def test_an_opinion_item_joins_no_news_event_but_comments_on_it():
+    c = OnlineClusterer(MemoryBackend())
+    news = c.learn_one(_sig(0, ["storm", "limburg", "geul"], "2022-02-01"), 1, True)
+    column = _sig(0, ["storm", "limburg", "geul"], "2022-02-01")
+    column.rubric = True
+    got = c.learn_one(column, 2, True, "Storm. Column")
+    assert got.event_id != news.event_id and got.new_event
+    assert [e for e, _ in got.commentary] == [news.event_id]
+    assert got.storyline_id == news.storyline_id  # the storyline of the event it discusses
+    # Nor does a news report join the column's event.
+    again = c.learn_one(_sig(0, ["storm", "limburg", "geul"], "2022-02-01"), 3, True)
+    assert again.event_id == news.event_id
+
+
+def test_an_opinion_item_about_nothing_in_the_news_opens_its_own_storyline():
+    c = OnlineClusterer(MemoryBackend())
+    news = c.learn_one(_sig(0, ["storm", "limburg", "geul"], "2022-02-01"), 1, True)
+    column = _sig(7, ["boekenbal", "schrijver", "feest"], "2022-02-01")
+    column.rubric = True
+    got = c.learn_one(column, 2, True, "Feest. Column")
+    assert got.commentary == () and got.storyline_id != news.storyline_id
+
+
+def test_same_day_pairs_are_scored_by_the_same_day_model_where_full_text_overlap_weighs_more():
+    from storyline.cluster import params
+    from storyline.cluster.online import features
+
+    lex = FEATURES.index("lex")
+    assert params.SAME_DAY_EVENT_MODEL["weights"][lex] > params.EVENT_MODEL["weights"][lex]
+    c = OnlineClusterer(MemoryBackend())
+    c.learn_one(_sig(0, ["stembus", "uitslag"], "2019-03-20"), 1, True)
+    event = c.backend.get("event", 1)
+    same_day = _vec(_sig(0, ["stembus", "uitslag", "zetels", "provincie"], "2019-03-20"), 0.3)
+    x = features(same_day, event, 1.0)
+    assert c.event_score(same_day, event, x) == pytest.approx(score(params.SAME_DAY_EVENT_MODEL, x))
+    next_day = _vec(_sig(0, ["stembus", "uitslag", "zetels", "provincie"], "2019-03-21"), 0.3)
+    x = features(next_day, event, 1.0)
+    assert c.event_score(next_day, event, x) == pytest.approx(score(params.EVENT_MODEL, x))

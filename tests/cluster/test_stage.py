@@ -106,7 +106,7 @@ def test_cli_lists_events_storylines_and_show(tmp_path):
     assert runner.invoke(app, ["--db", db, "ingest", str(REPO / "examples" / "seeds")]).exit_code == 0
     events = json.loads(runner.invoke(app, ["--db", db, "events", "--json"]).stdout)
     assert events and set(events[0]) == {"id", "title", "date", "date_precision", "articles", "sources",
-                                         "independent_sources", "storyline"}
+                                         "independent_sources", "storyline", "commentary", "merged", "requested"}
     storylines = json.loads(runner.invoke(app, ["--db", db, "storylines", "--json"]).stdout)
     assert set(storylines[0]) == {"id", "title", "start", "end", "events"}
     shown = runner.invoke(app, ["--db", db, "show", events[0]["id"], "--json"])
@@ -184,3 +184,15 @@ def test_an_article_without_a_known_outlet_adds_no_independent_source(store):
     assert got["x-1"][0] == got["nos-1"][0]
     event = q.get_event(store.conn, got["nos-1"][0])
     assert event["independent_sources"] == 1
+
+
+def test_only_a_real_text_copied_follows_its_original_into_its_event():
+    """An empty strip or a one-line caption "copies" other days' items of its series by chance."""
+    from storyline.cluster.stage import MIN_COPY_WORDS, EventClusterer
+    from storyline.records import Article
+
+    clusterer = EventClusterer(store=None, settings=None)
+    strip = Article(id="b", text="", title="Toos en Henk", copy_of="a")
+    report = Article(id="d", text=" ".join(["woord"] * MIN_COPY_WORDS), title="Bericht", copy_of="c")
+    assert clusterer._forced_event(strip, {"a": 1}) is None
+    assert clusterer._forced_event(report, {"c": 2}) == 2

@@ -13,14 +13,14 @@ import sqlite3
 import pytest
 
 from storyline.enrich.registry import STAGES, annotate, get_stage, stage_names
-from storyline.records import Annotations, Article, Figure, Mention, ParsedSentence, Position, Quote, TimeExpression
+from storyline.records import Annotations, Article, Figure, Genre, Mention, ParsedSentence, Position, Quote, TimeExpression
 
 TEXT = ("Minister Olena Kovalenko opende dinsdag de nieuwe brug in Kiev. “Dit is een dag voor het hele land”, "
         "zei Kovalenko. Bij de instorting van de oude brug kwamen zeker 12 mensen om het leven. "
         "Kovalenko eist extra geld voor het onderhoud van bruggen.")
 
 ASSIGNS = {"mentions": Mention, "parses": ParsedSentence, "quotes": Quote, "time_expressions": TimeExpression, "figures": Figure,
-           "positions": Position}
+           "positions": Position, "genre": Genre}
 
 
 def _mentions(text: str) -> tuple[Mention, ...]:
@@ -58,7 +58,8 @@ def _inputs(spec) -> dict:
 
 def test_the_registry_lists_every_annotation_once_in_a_runnable_order():
     fields = {f.name for f in dataclasses.fields(Annotations)}
-    assert stage_names() == ["mentions", "syntax", "quotes", "time_expressions", "figures", "positions"]
+    assert stage_names() == ["mentions", "syntax", "quotes", "time_expressions", "figures", "positions",
+                             "genre"]
     assigned = [s.field for s in STAGES]
     assert len(set(assigned)) == len(assigned) and set(assigned) <= fields
     available = {"mentions"}

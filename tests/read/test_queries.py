@@ -39,11 +39,11 @@ def test_storyline_ids():
 def test_contracts_have_their_documented_keys(store):
     event = read.list_events(store)[0].model_dump()
     assert list(event) == ["id", "title", "date", "date_precision", "articles", "sources", "independent_sources",
-                           "storyline"]
+                           "storyline", "commentary", "merged", "requested"]
     line = read.get_storyline(store, event["storyline"]).model_dump()
     assert list(line) == ["id", "title", "start", "end", "events"] and event["id"] in line["events"]
     article = read.list_articles(store, limit=1)[0].model_dump()
-    assert list(article) == ["id", "source", "url", "title", "published", "language", "text", "copy_of"]
+    assert list(article) == ["id", "source", "url", "title", "published", "language", "text", "copy_of", "genre"]
     quote = read.list_quotes(store, event="E1")[0].model_dump()
     assert list(quote) == ["id", "speaker", "speaker_id", "text", "kind", "articles", "confidence"]
     figure = read.list_figures(store, event="E1")[0].model_dump()

@@ -225,13 +225,15 @@ def eval_clustering(gold: Path = typer.Argument(..., help="JSON Lines: article r
     for col in ("level", "pairwise P", "pairwise R", "pairwise F1", "BCubed P", "BCubed R", "BCubed F1",
                 "clusters", "gold"):
         table.add_column(col)
-    for level in ("events", "storylines"):
-        m = result[level]
+    for level in ("events", "storylines", "events_news", "storylines_news"):
+        m = result.get(level)
         if m is None:
             continue
-        table.add_row(level, *(f"{m['pairwise'][k]:.3f}" for k in ("p", "r", "f1")),
+        table.add_row(level.replace("_news", ", news only"), *(f"{m['pairwise'][k]:.3f}" for k in ("p", "r", "f1")),
                       *(f"{m['bcubed'][k]:.3f}" for k in ("p", "r", "f1")), str(m["clusters"]), str(m["gold_clusters"]))
     console.print(table)
+    console.print(f"news only: {result.get('news_articles')} articles (opinion and rubric items left out); "
+                  f"same-day merges: {result.get('merges')}")
     if result.get("spread"):
         spread = ", ".join(f"{k} {v:.3f}" for k, v in result["spread"].items())
         console.print(f"standard deviation over orders: {spread}")
@@ -243,6 +245,29 @@ def _evaluate_clustering(gold: Path, orders: int, cluster_only: bool, event_thre
 
     config = settings(cluster={"event_threshold": event_threshold})
     return evaluate_orders(gold, orders, settings=config, cluster_only=cluster_only)
+
+
+@eval_app.command("genre")
+def eval_genre(gold: Path = typer.Option(..., "--gold", help="Genre labels (JSON Lines {id, genre}), e.g. "
+                                                             "src/storyline/eval/labels/dpg-genre-sample.jsonl"),
+               data: Optional[Path] = typer.Option(None, help="Shared data folder (default ../shared/data)"),
+               as_json: bool = typer.Option(False, "--json")):
+    """Article genre against hand labels: precision/recall per genre, accuracy, news-or-not."""
+    from storyline.eval.genre import evaluate
+
+    result = evaluate(gold, data)
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"genre on {gold.name}: {result['articles']} articles, accuracy {result['accuracy']:.3f}")
+    for col in ("genre", "P", "R", "F1", "gold", "predicted"):
+        table.add_column(col)
+    for name, m in result["per_genre"].items():
+        table.add_row(name, f"{m['p']:.3f}", f"{m['r']:.3f}", f"{m['f1']:.3f}", str(m["gold"]), str(m["predicted"]))
+    nn = result["not_news"]
+    table.add_row("not news", f"{nn['p']:.3f}", f"{nn['r']:.3f}", "", str(nn["gold"]), str(nn["predicted"]),
+                  style="bold")
+    console.print(table)
 
 
 @eval_app.command("convert")

@@ -107,7 +107,7 @@ def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv"),
     store = open_store()
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
-        fields = ["id", "source", "url", "title", "published", "language", "text", "copy_of"]
+        fields = ["id", "source", "url", "title", "published", "language", "text", "copy_of", "genre"]
         writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
         if writer:
             writer.writeheader()

@@ -126,7 +126,8 @@ def _print_article(store: Store, article: ArticleDetailJSON) -> None:
     console.rule(plain(article.title or article.id, single_line=True))
     console.print(line(("id", "bold"), " ", article.id, "   ", ("source", "bold"), " ", article.source or "—", "   ",
                        ("published", "bold"), " ", article.published or "—", "   ",
-                       ("language", "bold"), " ", article.language or "?"))
+                       ("language", "bold"), " ", article.language or "?", "   ",
+                       ("genre", "bold"), " ", article.genre or "—"))
     if article.url:
         console.print(line(("url", "bold"), " ", article.url))
     if article.copy_of:
@@ -136,6 +137,8 @@ def _print_article(store: Store, article: ArticleDetailJSON) -> None:
 
 
 def _print_event(store: Store, event: EventJSON) -> None:
+    if event.requested:
+        console.print(line((event.requested, "bold"), f" merged into {event.id}"))
     console.rule(plain(f"{event.id}  {event.title or ''}", single_line=True))
     console.print(line(("date", "bold"), f" {event.date or '—'} ({event.date_precision or 'unknown'})   ",
                        ("storyline", "bold"), f" {event.storyline or '—'}   ",
@@ -145,6 +148,14 @@ def _print_event(store: Store, event: EventJSON) -> None:
         when = a.published or (f"~{a.estimated_date}" if a.estimated_date else "—")
         table.add_row(_cell(a.id), _cell(a.source or "—"), _cell(when), _cell(a.copy_of), _cell(shorten(a.title, 90)))
     console.print(table)
+    if event.merged:
+        console.print(line(("merged into it", "bold"), " ", ", ".join(event.merged)))
+    if event.commentary:
+        comments = _table("commentary", "article", "genre", "source", "title")
+        for c in event.commentary:
+            comments.add_row(_cell(c["id"]), _cell(c.get("genre") or "—"), _cell(c.get("source") or "—"),
+                             _cell(shorten(c.get("title"), 80)))
+        console.print(comments)
 
 
 def _print_timeline(store: Store, storyline: StorylineJSON | StorylineEventsJSON) -> None:

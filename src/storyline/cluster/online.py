@@ -66,6 +66,9 @@ class Cluster:
     # Events: the latest members, each a one-article Cluster, or its state as JSON text until first needed (a
     # member never changes, so it is serialised once; dated news never reads it back).
     views: list = field(default_factory=list)
+    # Opened by an opinion or rubric item: news reports never join it, nor it a news event (and a news event
+    # never joins a storyline that only such items opened).
+    rubric: bool = False
     _json: str | None = field(default=None, repr=False, compare=False)  # a member's state, serialised once
 
     @property
@@ -107,6 +110,30 @@ class Cluster:
         top_names = sorted(self.names, key=lambda k: -self.names[k])[:CLUSTER_KEYS // 2]
         self.keys = {"l:" + k for k in top_lex} | {"n:" + k for k in top_names}
 
+    def absorb(self, other: "Cluster") -> None:
+        """Take in another event's members (a same-day merge): sums add up, bounded lists keep the latest."""
+        mine = self.views or ([self._as_member()] if self.n else [])
+        theirs = other.member_views() or ([other._as_member()] if other.n else [])
+        self.views = (mine + theirs)[-MEMBER_VIEWS:]
+        self.emb_sum = self.emb_sum + other.emb_sum
+        self.members = (self.members + other.members)[-MEMBER_EMBEDDINGS:]
+        seen = set(self.quotes)
+        self.quotes = (self.quotes + [q for q in other.quotes if q not in seen])[-CLUSTER_QUOTE_SHINGLES:]
+        self.numbers = _add_sparse(self.numbers, other.numbers, CLUSTER_NUMBERS)
+        self.years |= other.years
+        self.titles = (self.titles + other.titles)[-CLUSTER_TITLES:]
+        self.lex = _add_sparse(self.lex, other.lex, CLUSTER_LEX_TERMS)
+        self.names = _add_sparse(self.names, other.names, CLUSTER_NAME_KEYS)
+        self.n += other.n
+        for span in ("day", "coarse"):
+            if getattr(other, span) is not None:
+                setattr(self, span, _union(getattr(self, span), getattr(other, span)))
+        self.languages |= other.languages
+        self.last_seq = max(self.last_seq, other.last_seq)
+        top_lex = sorted(self.lex, key=lambda k: -self.lex[k])[:CLUSTER_KEYS]
+        top_names = sorted(self.names, key=lambda k: -self.names[k])[:CLUSTER_KEYS // 2]
+        self.keys = {"l:" + k for k in top_lex} | {"n:" + k for k in top_names}
+
     def _as_member(self) -> "Cluster":
         return Cluster(id=0, kind="member", emb_sum=self.emb_sum.copy(), lex=dict(self.lex), names=dict(self.names),
                        n=self.n, day=self.day, coarse=self.coarse, languages=set(self.languages),
@@ -117,6 +144,8 @@ class Cluster:
         state = self._signal_state()
         if self.views:
             state["views"] = [v if isinstance(v, str) else v._view_json() for v in self.views]
+        if self.rubric:
+            state["rubric"] = True
         if self.kind != "member":
             state["members"] = [base64.b64encode(m.astype(np.float16).tobytes()).decode("ascii")
                                 for m in self.members]
@@ -155,7 +184,7 @@ class Cluster:
                 quotes=list(state.get("quotes") or []),
                 numbers=dict(state.get("numbers") or {}), years=set(state.get("years") or []),
                 titles=[list(t) for t in state.get("titles") or []],
-                views=list(state.get("views") or []),
+                views=list(state.get("views") or []), rubric=bool(state.get("rubric")),
                 **extra)
         if kind == "member":
             return c
@@ -204,6 +233,9 @@ _TIME = FEATURES.index("time")
 # such pairs are scored member by member (``OnlineClusterer.event_score``).
 WEAK_DATES = 0.5
 _HAS_TIME = FEATURES.index("has_time")
+# From this ``time`` feature up a pair is dated to the same day on both sides (1.0; the next day gives 0.37): such
+# pairs are scored by ``params.SAME_DAY_EVENT_MODEL``, where the full-text lemma overlap weighs more.
+SAME_DAY = 0.99
 
 
 def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
@@ -288,6 +320,12 @@ class Backend(Protocol):
     def get(self, kind: str, cluster_id: int) -> Cluster | None: ...
     def create(self, kind: str) -> Cluster: ...
     def save(self, cluster: Cluster) -> None: ...
+    def merge(self, kind: str, keep: Cluster, drop: Cluster, article: str | None, score: float, seq: int) -> None:
+        """``drop`` is merged into ``keep`` (already absorbed and saved): its id becomes an alias of ``keep``."""
+        ...
+    def resolve(self, kind: str, cluster_id: int) -> int:
+        """The live id of ``cluster_id`` (itself unless it was merged)."""
+        ...
 
 
 class MemoryBackend:
@@ -298,6 +336,8 @@ class MemoryBackend:
         self.postings: dict[tuple[str, str], dict[int, int]] = {}
         self.next_id = {"event": 1, "storyline": 1}
         self.indexed: dict[tuple[str, int], set[str]] = {}
+        self.aliases: dict[tuple[str, int], int] = {}
+        self.merges: list[tuple[int, int]] = []  # (merged id, into id) of events, in order
 
     def candidates(self, kind, keys, seq, window, limit, min_day=None):
         hits: dict[int, int] = {}
@@ -311,7 +351,9 @@ class MemoryBackend:
         return [cid for cid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]]
 
     def get(self, kind, cluster_id):
-        return self.clusters.get((kind, cluster_id))
+        if cluster_id is None:
+            return None
+        return self.clusters.get((kind, self.resolve(kind, cluster_id)))
 
     def create(self, kind):
         cid = self.next_id[kind]
@@ -321,12 +363,27 @@ class MemoryBackend:
         return c
 
     def save(self, cluster):
+        if cluster.parent is not None:
+            cluster.parent = self.resolve("storyline", cluster.parent)
         old = self.indexed.get((cluster.kind, cluster.id), set())
         for key in old - cluster.keys:
             self.postings.get((cluster.kind, key), {}).pop(cluster.id, None)
         for key in cluster.keys:
             self.postings.setdefault((cluster.kind, key), {})[cluster.id] = cluster.last_seq
         self.indexed[(cluster.kind, cluster.id)] = set(cluster.keys)
+
+    def merge(self, kind, keep, drop, article=None, score=0.0, seq=0):
+        for key in self.indexed.pop((kind, drop.id), set()):
+            self.postings.get((kind, key), {}).pop(drop.id, None)
+        self.clusters.pop((kind, drop.id), None)
+        self.aliases[(kind, drop.id)] = keep.id
+        if kind == "event":
+            self.merges.append((drop.id, keep.id))
+
+    def resolve(self, kind, cluster_id):
+        while (kind, cluster_id) in self.aliases:
+            cluster_id = self.aliases[(kind, cluster_id)]
+        return cluster_id
 
 
 @dataclass
@@ -337,6 +394,8 @@ class Decision:
     storyline_id: int
     score: float
     new_event: bool
+    merged: tuple[int, ...] = ()  # events merged into ``event_id`` by this article (same-day merging)
+    commentary: tuple[tuple[int, float], ...] = ()  # an opinion item: (news event, score) it comments on
 
 
 @dataclass(frozen=True)
@@ -363,11 +422,15 @@ class OnlineClusterer:
                  event_threshold: float | None = None, storyline_threshold: float | None = None,
                  window: int | None = None, max_candidates: int | None = None,
                  event_threshold_undated: float | None = None, undated_pair_model: dict | None = None,
-                 undated_pair_threshold: float | None = None):
+                 undated_pair_threshold: float | None = None, same_day_model: dict | None = None):
         cfg = settings or ClusterSettings()
         self.backend = backend
         self.event_model = event_model or params.EVENT_MODEL
         self.undated_pair_model = undated_pair_model or params.UNDATED_PAIR_MODEL
+        # False: same-day pairs are scored by the dated event model too (as when an event model is given alone).
+        if same_day_model is None:
+            same_day_model = params.SAME_DAY_EVENT_MODEL if event_model is None else False
+        self.same_day_model = same_day_model
         self.storyline_model = storyline_model or params.STORYLINE_MODEL
         self.event_threshold = cfg.event_threshold if event_threshold is None else event_threshold
         self.event_threshold_undated = (undated_threshold(self.event_threshold, cfg.event_threshold_undated)
@@ -382,6 +445,10 @@ class OnlineClusterer:
         self.max_candidates = cfg.max_candidates if max_candidates is None else max_candidates
         self.event_max_gap_days = cfg.event_max_gap_days
         self.storyline_max_gap_days = cfg.storyline_max_gap_days
+        self.merge_max_gap_days = cfg.merge_max_gap_days
+        self.merge_min_similarity = cfg.merge_min_similarity
+        self.rubric_storyline_threshold = cfg.rubric_storyline_threshold
+        self.max_commentary_links = cfg.max_commentary_links
 
     def event_threshold_for(self, sig: Signals, x: np.ndarray) -> float:
         """The join threshold for one (article, event) pair: lower as far as the dates agree.
@@ -419,6 +486,8 @@ class OnlineClusterer:
             return self._member_mean(self.undated_pair_model, sig, cluster)
         if x[_HAS_TIME] < WEAK_DATES:
             return self._member_mean(self.event_model, sig, cluster)
+        if self.same_day_model and x[_TIME] >= SAME_DAY:
+            return score(self.same_day_model, x)
         return score(self.event_model, x)
 
     def _member_mean(self, model: dict, sig: Signals, cluster: Cluster) -> float:
@@ -436,6 +505,10 @@ class OnlineClusterer:
             cluster = self.backend.get(kind, cid)
             if cluster is None or not _within(sig.interval, cluster.interval, gate) or _series_clash(sig, cluster):
                 continue
+            if cluster.rubric and not sig.rubric:
+                continue  # a news report never joins an opinion item's event or storyline
+            if kind == "event" and sig.rubric and not cluster.rubric:
+                continue  # nor an opinion item a news event: it may only comment on one (``commentary``)
             yield cluster, features(sig, cluster, tau)
 
     def best_event(self, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
@@ -443,14 +516,45 @@ class OnlineClusterer:
 
         None when no candidate clears its threshold; the score is then the highest seen (kept with the decision).
         """
-        best, best_score, best_margin, top_score = None, 0.0, 0.0, 0.0
-        for cluster, x in self._scored_candidates("event", sig, keys, seq):
+        cleared, top_score = self._cleared_events(sig, keys, seq)
+        if not cleared:
+            return None, top_score
+        return cleared[0][0], cleared[0][1]
+
+    def _cleared_events(self, sig: Signals, keys: list[str], seq: int,
+                        kind_rubric: bool | None = None) -> tuple[list[tuple[Cluster, float]], float]:
+        """Every candidate event whose score clears its pair's threshold, best margin first, and the top score.
+
+        ``kind_rubric``: score the article as a news report (False) against news events only, whatever its own
+        genre (an opinion item's commentary links)."""
+        probe = sig if kind_rubric is None else _as_rubric(sig, kind_rubric)
+        found, top_score = [], 0.0
+        for cluster, x in self._scored_candidates("event", probe, keys, seq):
             s = self.event_score(sig, cluster, x)
             top_score = max(top_score, s)
             margin = s - self.event_threshold_for(sig, x)
-            if margin >= 0.0 and (best is None or margin > best_margin):
-                best, best_score, best_margin = cluster, s, margin
-        return best, (best_score if best is not None else top_score)
+            if margin >= 0.0:
+                found.append((margin, -cluster.id, cluster, s))
+        found.sort(key=lambda t: (-t[0], t[1]))
+        return [(c, s) for _, _, c, s in found], top_score
+
+    def _mergeable(self, sig: Signals, precise: bool, cleared: list[tuple[Cluster, float]]) -> list[Cluster]:
+        """The cleared events that one publication day's reports may join together: the article and each of
+        them dated to the day, within ``merge_max_gap_days`` of it. Longer gaps keep the one-event rule: a next
+        day's development that resembles two events joins the better one and merges nothing."""
+        if self.merge_max_gap_days < 0 or len(cleared) < 2 or not precise or sig.interval is None or sig.rubric:
+            return []
+        near = [c for c, _ in cleared
+                if c.day is not None and not c.rubric
+                and (interval_gap(sig.interval, c.day) or 0) <= self.merge_max_gap_days
+                and c.day[0] >= sig.interval[0] - self.merge_max_gap_days]
+        if len(near) < 2:
+            return []
+        # The events must resemble each other too, not only the article between them: an article touching two
+        # happenings of one day (a round-up) would otherwise chain them.
+        best = near[0].centroid()
+        near = [near[0]] + [c for c in near[1:] if float(best @ c.centroid()) >= self.merge_min_similarity]
+        return near if len(near) >= 2 else []
 
     def best_storyline(self, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
         """The highest-scoring storyline and its score; the caller applies ``storyline_threshold``."""
@@ -461,49 +565,120 @@ class OnlineClusterer:
                 best, best_score = cluster, s
         return best, best_score
 
-    def _choose(self, sig: Signals, keys: list[str], seq: int,
-                forced_event: int | None) -> tuple[Cluster | None, Cluster | None, float]:
-        """(event to join or None, storyline to join or None, score); reads the backend, changes nothing."""
+    def _choose(self, sig: Signals, keys: list[str], seq: int, forced_event: int | None,
+                precise: bool = False) -> "_Choice":
+        """Where the article goes; reads the backend, changes nothing."""
+        if forced_event is not None:
+            forced_event = self.backend.resolve("event", forced_event)
         event = self.backend.get("event", forced_event) if forced_event is not None else None
         if event is not None and not _within(sig.interval, event.interval, self.event_max_gap_days):
             # A "copy" weeks later is a rerun (a comic strip or a caption with the same short text), not a
             # report of the original's event: it is clustered like any other article.
             event = None
-        ev_score = 1.0 if event is not None else 0.0
-        if event is None:
-            event, ev_score = self.best_event(sig, keys, seq)
+        if event is not None and event.rubric != sig.rubric:
+            event = None  # a copy of another genre is no copy of the same item (a column quoting a report)
         if event is not None:
-            return event, self.backend.get("storyline", event.parent), ev_score
+            return _Choice(event, self.backend.get("storyline", event.parent), 1.0)
+        if sig.rubric:
+            return self._choose_rubric(sig, keys, seq)
+        cleared, top_score = self._cleared_events(sig, keys, seq)
+        if cleared:
+            event, ev_score = cleared[0]
+            merge = [c for c in self._mergeable(sig, precise, cleared)]
+            if merge:
+                event = min(merge, key=lambda c: c.id)  # the oldest id stays: users' links keep working
+                merge = [c for c in merge if c.id != event.id]
+            return _Choice(event, self.backend.get("storyline", event.parent), ev_score, tuple(merge))
         storyline, sl_score = self.best_storyline(sig, keys, seq)
         if storyline is None or sl_score < self.storyline_threshold:
             storyline = None
-        return None, storyline, ev_score
+        return _Choice(None, storyline, top_score)
+
+    def _choose_rubric(self, sig: Signals, keys: list[str], seq: int) -> "_Choice":
+        """An opinion or rubric item: its own event; linked as commentary to the news events it clears the join
+        rule of; in the storyline of the best of them, else of a storyline that scores clearly."""
+        links: tuple[tuple[int, float], ...] = ()
+        storyline = None
+        if self.max_commentary_links:
+            cleared, _ = self._cleared_events(sig, keys, seq, kind_rubric=False)
+            links = tuple((c.id, round(s, 4)) for c, s in cleared[:self.max_commentary_links])
+            if cleared:
+                storyline = self.backend.get("storyline", cleared[0][0].parent)
+        if storyline is None:
+            storyline, sl_score = self.best_storyline(_as_rubric(sig, False), keys, seq)
+            if storyline is None or sl_score < self.rubric_storyline_threshold:
+                storyline = None
+        return _Choice(None, storyline, 0.0, commentary=links)
 
     def predict_one(self, sig: Signals, seq: int, forced_event: int | None = None) -> Prediction:
         """Where ``learn_one`` would put this article now, without changing any state."""
-        event, storyline, ev_score = self._choose(sig, article_keys(sig), seq, forced_event)
-        return Prediction(event.id if event is not None else None,
-                          storyline.id if storyline is not None else None, ev_score)
+        choice = self._choose(sig, article_keys(sig), seq, forced_event)
+        return Prediction(choice.event.id if choice.event is not None else None,
+                          choice.storyline.id if choice.storyline is not None else None, choice.score)
 
     def learn_one(self, sig: Signals, seq: int, precise_date: bool, title: str | None = None,
-                  forced_event: int | None = None) -> Decision:
+                  forced_event: int | None = None, article: str | None = None) -> Decision:
         """Assign one article (``seq``: its place in the stream) to an event, opening one (and a storyline) if
-        none fits; ``forced_event``: the event of the article it copies."""
+        none fits; ``forced_event``: the event of the article it copies; ``article``: its id (merge log)."""
         keys = article_keys(sig)
-        event, storyline, ev_score = self._choose(sig, keys, seq, forced_event)
+        choice = self._choose(sig, keys, seq, forced_event, precise_date)
+        event, storyline = choice.event, choice.storyline
         new_event = event is None
         if new_event:
+            joins_storyline = storyline is not None
             if storyline is None:
                 storyline = self.backend.create("storyline")
                 storyline.title = title
+                storyline.rubric = sig.rubric
             event = self.backend.create("event")
             event.title = title
             event.parent = storyline.id
-        for cluster in (event, storyline):
-            cluster.add(sig, precise_date)
-            cluster.last_seq = seq
-            self.backend.save(cluster)
-        return Decision(event.id, storyline.id, ev_score, new_event)
+            event.rubric = sig.rubric
+        else:
+            joins_storyline = True
+        for other in choice.merge:
+            self._merge_event(event, other, article, choice.score, seq)
+        event.add(sig, precise_date)
+        event.last_seq = seq
+        self.backend.save(event)
+        # An opinion item in a news storyline leaves its sums alone: they describe the story's reports.
+        if not (sig.rubric and joins_storyline and not storyline.rubric):
+            storyline.add(sig, precise_date)
+        storyline.last_seq = max(storyline.last_seq, seq)
+        self.backend.save(storyline)
+        return Decision(event.id, storyline.id, choice.score, new_event, tuple(c.id for c in choice.merge),
+                        choice.commentary)
+
+    def _merge_event(self, keep: Cluster, drop: Cluster, article: str | None, score: float, seq: int) -> None:
+        """One same-day event into the older one; its storyline goes too when this left it empty."""
+        keep.absorb(drop)
+        self.backend.save(keep)
+        self.backend.merge("event", keep, drop, article, score, seq)
+        if drop.parent is not None and drop.parent != keep.parent:
+            old = self.backend.get("storyline", drop.parent)
+            target = self.backend.get("storyline", keep.parent)
+            if old is not None and target is not None and old.n <= drop.n:
+                # Nothing but the merged event in it: the whole storyline moves.
+                target.absorb(old)
+                self.backend.save(target)
+                self.backend.merge("storyline", target, old, article, score, seq)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    event: Cluster | None
+    storyline: Cluster | None
+    score: float
+    merge: tuple[Cluster, ...] = ()
+    commentary: tuple[tuple[int, float], ...] = ()
+
+
+def _as_rubric(sig: Signals, rubric: bool) -> Signals:
+    if sig.rubric == rubric:
+        return sig
+    from dataclasses import replace
+
+    return replace(sig, rubric=rubric)
 
 
 def _by_members(sig: Signals, x: np.ndarray) -> bool:
@@ -546,5 +721,14 @@ def _within(a, b, max_gap: float) -> bool:
 
 def cluster_in_memory(items: Iterable[tuple[Signals, bool, str | None]], **kwargs) -> list[Decision]:
     """Cluster pre-computed signals in the given order (tuning, evaluation without a store)."""
-    clusterer = OnlineClusterer(MemoryBackend(), **kwargs)
-    return [clusterer.learn_one(sig, seq, precise, title) for seq, (sig, precise, title) in enumerate(items, 1)]
+    backend = MemoryBackend()
+    clusterer = OnlineClusterer(backend, **kwargs)
+    decisions = [clusterer.learn_one(sig, seq, precise, title) for seq, (sig, precise, title) in enumerate(items, 1)]
+    # Events merged later: every article ends in the live event (and that event's storyline).
+    out = []
+    for d in decisions:
+        eid = backend.resolve("event", d.event_id)
+        event = backend.get("event", eid)
+        sid = backend.resolve("storyline", event.parent if event is not None else d.storyline_id)
+        out.append(Decision(eid, sid, d.score, d.new_event, d.merged, d.commentary))
+    return out

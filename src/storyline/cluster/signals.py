@@ -193,6 +193,7 @@ class Signals:
     years: set[str] = field(default_factory=set)  # years named in the title and lead
     title_key: str | None = None  # the folded title: recurring series titles (comics, letters) are not events
     date_from_text: bool = False  # no publication date; ``interval`` was read from the text
+    rubric: bool = False  # an opinion or rubric item (column, letter, ...): never a news event's member
 
 
 def article_terms(title: str | None, text: str, language: str | None) -> dict[str, int]:

@@ -12,7 +12,7 @@ ingest into the same database continues the clustering.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -21,11 +21,13 @@ import numpy as np
 from storyline.cluster.online import Cluster, OnlineClusterer, Prediction
 from storyline.cluster.signals import DateInfo, DocFreq, Signals, article_dates, article_terms, build_signals, \
     embed_texts, embedding_text, mention_keys, name_keys
+from storyline.enrich.genre import classify_genre, is_news_genre
 from storyline.records import Article, Assignment
 from storyline.settings import ClusterSettings
 
 LOGGER = logging.getLogger(__name__)
 _CACHE_LIMIT = 20_000  # clusters kept in memory between batches
+MIN_COPY_WORDS = 25  # a near-duplicate shorter than this is not followed into its original's event
 
 __all__ = ["EventClusterer", "SqlBackend", "StoreDocFreq", "cluster_date", "embedding_inputs", "ArticleInputs",
            "article_inputs", "inputs_key"]
@@ -43,6 +45,8 @@ class SqlBackend:
         self.cache_limit = cache_limit  # settings cluster.cache_clusters: bounds a long run's memory
         self.cache: dict[tuple[str, int], Cluster] = {}
         self.dirty: set[tuple[str, int]] = set()
+        self.aliases: dict[tuple[str, int], int] = {}
+        self.merges: list[tuple[int, int]] = []  # (merged id, into id) of events, this batch
 
     def candidates(self, kind, keys, seq, window, limit, min_day=None):
         return self.store.cluster_candidates(kind, keys, seq - window, limit, min_day)
@@ -50,6 +54,7 @@ class SqlBackend:
     def get(self, kind, cluster_id):
         if cluster_id is None:
             return None
+        cluster_id = self.resolve(kind, cluster_id)
         key = (kind, cluster_id)
         if key not in self.cache:
             stored = self.store.load_cluster(kind, cluster_id)
@@ -65,7 +70,29 @@ class SqlBackend:
         self.cache[(kind, cid)] = c
         return c
 
+    def resolve(self, kind, cluster_id):
+        """The live id: merges of this process are remembered, older ones are read from the store's aliases."""
+        seen = 0
+        while (kind, cluster_id) in self.aliases and seen < 64:
+            cluster_id, seen = self.aliases[(kind, cluster_id)], seen + 1
+        if (kind, cluster_id) not in self.cache:
+            target = self.store.cluster_alias(kind, cluster_id)
+            if target is not None:
+                self.aliases[(kind, cluster_id)] = target
+                cluster_id = target
+        return cluster_id
+
+    def merge(self, kind, keep, drop, article=None, score=0.0, seq=0):
+        self.store.merge_clusters(kind, drop.id, keep.id, article=article, score=score, seq=seq)
+        self.aliases[(kind, drop.id)] = keep.id
+        self.cache.pop((kind, drop.id), None)
+        self.dirty.discard((kind, drop.id))
+        if kind == "event":
+            self.merges.append((drop.id, keep.id))
+
     def save(self, cluster):
+        if cluster.parent is not None:
+            cluster.parent = self.resolve("storyline", cluster.parent)
         # Written at once: later articles of the batch must find this cluster through the index.
         self.dirty.add((cluster.kind, cluster.id))
         self._write(cluster)
@@ -84,6 +111,7 @@ class SqlBackend:
             keep = sorted(self.cache.items(), key=lambda kv: -kv[1].last_seq)[:self.cache_limit // 2]
             self.cache = dict(keep)
         self.dirty.clear()
+        self.merges.clear()
 
 
 def _iso_day(ordinal: int) -> str:
@@ -134,6 +162,7 @@ class _Prepared:
     counts: list[dict[str, int]]
     order: list[int]
     df: StoreDocFreq
+    genres: list[str]
 
 
 def _order(articles: Sequence[Article], infos: Sequence[DateInfo]) -> list[int]:
@@ -166,6 +195,7 @@ class ArticleInputs:
     info: DateInfo
     counts: dict[str, int]
     names: tuple[str, ...]
+    genre: str = "news"
 
 
 def inputs_key(a: Article) -> tuple:
@@ -175,7 +205,8 @@ def inputs_key(a: Article) -> tuple:
 
 def article_inputs(a: Article) -> ArticleInputs:
     return ArticleInputs(article_dates(a.published, a.text, a.title, a.language),
-                         article_terms(a.title, a.text, a.language), tuple(_name_candidates(a)))
+                         article_terms(a.title, a.text, a.language), tuple(_name_candidates(a)),
+                         classify_genre(a.title, a.text, a.language)[0])
 
 
 def _mention_bag(mentions: Iterable[Any] | None) -> dict[str, int] | None:
@@ -281,7 +312,7 @@ class EventClusterer:
         counts = [r.counts for r in rows]
         df = StoreDocFreq(self.store)
         df.load({t for c in counts for t in c} | {t.lower() for r in rows for t in r.names})
-        return _Prepared(infos, counts, _order(articles, infos), df)
+        return _Prepared(infos, counts, _order(articles, infos), df, [r.genre for r in rows])
 
     def _signals(self, a: Article, prep: _Prepared, i: int, emb: np.ndarray, mentions, quotes) -> Signals:
         info = prep.infos[i]
@@ -289,11 +320,14 @@ class EventClusterer:
         sig = build_signals(a.title, a.text, a.language, emb, info.interval, prep.df, prep.counts[i],
                             _mention_bag(mentions), _direct_quote_texts(quotes))
         sig.date_from_text = info.precision == "text"
+        sig.rubric = not is_news_genre(prep.genres[i])
         return sig
 
     def _forced_event(self, a: Article, assigned: Mapping[str, int]) -> int | None:
         """The event of the article this one copies: assigned earlier in this batch, else stored."""
-        if not a.copy_of:
+        if not a.copy_of or len((a.text or "").split()) < MIN_COPY_WORDS:
+            # An empty or one-line text (a strip, a caption, a rubric's header) matches other days' items of
+            # its series by chance: only a real text copied is the same item.
             return None
         if a.copy_of in assigned:
             return assigned[a.copy_of]
@@ -319,12 +353,23 @@ class EventClusterer:
             seq += 1
             sig = self._signals(a, prep, i, emb, mentions.get(a.id), quotes.get(a.id))
             decision = clusterer.learn_one(sig, seq, prep.infos[i].precise, a.title,
-                                           forced_event=self._forced_event(a, assigned))
+                                           forced_event=self._forced_event(a, assigned), article=a.id)
             assigned[a.id] = decision.event_id
+            if decision.commentary:
+                self.store.link_commentary(a.id, decision.commentary)
             # The event's date as it stands now: later articles of the batch may move it.
             estimated, precision = _refined_date(a, prep.infos[i], backend.get("event", decision.event_id))
             out[i] = Assignment(article_id=a.id, event_id=decision.event_id, storyline_id=decision.storyline_id,
                                 score=decision.score, estimated_date=estimated, date_precision=precision)
+        # Events merged later in the batch: every article ends in the live event and its storyline.
+        for k, got in enumerate(out):
+            if got is not None and backend.merges:
+                live = backend.resolve("event", got.event_id)
+                event = backend.get("event", live)
+                out[k] = replace(got, event_id=live, storyline_id=event.parent if event is not None
+                                 else got.storyline_id)
+        if backend.merges:
+            LOGGER.info("merged events (merged -> into): %s", backend.merges)
         prep.df.flush()
         self.store.set_cluster_meta("seq", seq)
         self._seq_seen = seq

@@ -19,6 +19,7 @@ figures            article.text, article.language, article.source,             a
                    annotations.mentions
 positions          article.text, article.language, annotations.mentions,       annotations.positions
                    annotations.quotes
+genre              article.title, article.text, article.language               annotations.genre
 =================  ==========================================================  ==============================
 
 After them, outside this registry: the runner stores the annotations, the clusterer assigns events
@@ -30,9 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-from storyline.enrich.stages import find_figures, find_positions, find_quotes, find_times, language_of, \
+from storyline.enrich.stages import find_figures, find_genre, find_positions, find_quotes, find_times, language_of, \
     parse_sentences, recognise_mentions, reference_date
-from storyline.records import Annotations, Article, Figure, Mention, ParsedSentence, Position, Quote, TimeExpression
+from storyline.records import Annotations, Article, Figure, Genre, Mention, ParsedSentence, Position, Quote, TimeExpression
 
 __all__ = ["StageSpec", "STAGES", "get_stage", "stage_names", "annotate"]
 
@@ -78,6 +79,8 @@ STAGES: tuple[StageSpec, ...] = (
               "annotations.figures", Figure),
     StageSpec("positions", find_positions, ("article.text", "article.language", "annotations.mentions",
                                             "annotations.quotes"), "annotations.positions", Position),
+    StageSpec("genre", find_genre, ("article.title", "article.text", "article.language"), "annotations.genre",
+              Genre),
 )
 
 

@@ -8,7 +8,8 @@ Their order and their inputs/outputs are declared in :mod:`storyline.enrich.regi
 * :func:`find_quotes` — quotations and their speakers, named with the mentions;
 * :func:`find_times` — time expressions, resolved against the article date;
 * :func:`find_figures` — reported numbers, dated by the time expressions, attributed by the quotes;
-* :func:`find_positions` — stances of named actors.
+* :func:`find_positions` — stances of named actors;
+* :func:`find_genre` — the article's genre (news report, column, letter, ...).
 
 :func:`storyline.enrich.registry.annotate` runs them on one article, in order.
 """
@@ -22,16 +23,17 @@ from dataclasses import replace
 from typing import Sequence
 
 from storyline.enrich import ner, syntax
+from storyline.enrich.genre import classify_genre
 from storyline.enrich.figures import UNKNOWN_OUTLET, extract_figures
 from storyline.enrich.positions import extract_positions
 from storyline.enrich.quotes import extract_quotes, normalise_quote, quote_similarity
 from storyline.enrich.timex import find_time_expressions
-from storyline.records import Article, Figure, Mention, ParsedSentence, Position, Quote, TimeExpression
+from storyline.records import Article, Figure, Genre, Mention, ParsedSentence, Position, Quote, TimeExpression
 
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_LANGUAGE", "SAME_QUOTE", "language_of", "reference_date", "recognise_mentions", "parse_sentences",
-           "parse_sentences_many", "find_quotes", "find_times", "find_figures", "find_positions", "outlet_of"]
+           "parse_sentences_many", "find_quotes", "find_times", "find_figures", "find_positions", "find_genre", "outlet_of"]
 
 DEFAULT_LANGUAGE = "nl"
 # Two reports of a quote are one quote from this similarity up (see quote_similarity):
@@ -181,6 +183,12 @@ def find_figures(article: Article, quotes: Sequence[Quote] = (), time_expression
 def outlet_of(article: Article) -> str:
     """The article's outlet: its source (set at ingest from the record, the URL's site or ``--source``)."""
     return article.source or UNKNOWN_OUTLET
+
+
+def find_genre(article: Article) -> tuple[Genre, ...]:
+    """The article's genre (news report, column, letter, ...): one :class:`Genre`."""
+    label, cue = classify_genre(article.title, article.text, language_of(article))
+    return (Genre(label, cue),)
 
 
 def find_positions(article: Article, mentions: Sequence[Mention] = (),

@@ -1,7 +1,10 @@
 """``storyline eval clustering GOLD.jsonl``: ingest gold articles into a temporary store in publication
 order, cluster online with the real pipeline, and score events and storylines against the gold labels.
 
-GOLD is JSON Lines of article records (the ingest contract) plus ``event`` and optionally ``storyline``.
+GOLD is JSON Lines of article records (the ingest contract) plus ``event`` and optionally ``storyline`` and
+``genre``. Besides all articles, events and storylines are scored over the news reports alone (``events_news``,
+``storylines_news``: opinion and rubric items left out, by their gold ``genre`` or else the genre stage's), and
+``merges`` counts the same-day event merges of the run.
 Thresholds come from the settings passed in, e.g. ``evaluate(path, settings=get_settings().replace(cluster={
 "event_threshold": 0.2}))``; the result says which were used.
 """
@@ -70,8 +73,9 @@ def evaluate_orders(path: str | Path, orders: int, settings: Settings | None = N
     out["orders"] = orders
     out["articles_per_s"] = round(statistics.median(r["articles_per_s"] for r in runs if r["articles_per_s"]), 2)
     spread = {}
-    for level in ("events", "storylines"):
-        if runs[0][level] is None:
+    out["merges"] = round(statistics.mean(r["merges"] for r in runs), 1)
+    for level in ("events", "storylines", "events_news", "storylines_news"):
+        if runs[0].get(level) is None:
             continue
         mean = {"gold_clusters": runs[0][level]["gold_clusters"],
                 "clusters": round(statistics.mean(r[level]["clusters"] for r in runs), 1)}
@@ -117,6 +121,7 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
         summary = runner.ingest(items, batch_size=batch_size)
         elapsed = time.perf_counter() - t0
         assigned = q.assignments(store.conn)
+        merges = len(store.event_merges())
         # Exact duplicates are stored once: they take the event of the stored copy.
         ids = [str(r.get("id")) for r in records]
         canonical = {}
@@ -128,19 +133,30 @@ def evaluate(path: str | Path, cluster_only: bool = False, batch_size: int = 200
                 if found:
                     canonical[a.id] = found
         store.close()
-    gold_ev, pred_ev, gold_sl, pred_sl = [], [], [], []
+    from storyline.enrich.genre import classify_genre
+
+    gold_ev, pred_ev, gold_sl, pred_sl, news = [], [], [], [], []
     for r, rid in zip(records, ids):
         got = assigned.get(rid) or assigned.get(canonical.get(rid, ""))
         if got is None:
             continue  # unreadable record: counted in "skipped"
+        genre = r.get("genre") or classify_genre(r.get("title"), r.get("text"), r.get("language"))[0]
+        news.append(genre in ("news", "liveblog"))
         gold_ev.append(str(r["event"]))
         pred_ev.append(got[0])
         if r.get("storyline") not in (None, ""):
             gold_sl.append(str(r["storyline"]))
             pred_sl.append(got[1])
+    keep = [k for k, is_news in enumerate(news) if is_news]
+    has_sl = len(gold_sl) == len(gold_ev)
     result = {
         "events": report(gold_ev, pred_ev),
         "storylines": report(gold_sl, pred_sl) if gold_sl else None,
+        "events_news": report([gold_ev[k] for k in keep], [pred_ev[k] for k in keep]) if keep else None,
+        "storylines_news": (report([gold_sl[k] for k in keep], [pred_sl[k] for k in keep])
+                            if keep and has_sl else None),
+        "news_articles": len(keep),
+        "merges": merges,
         "articles": len(gold_ev),
         "skipped": len(records) - len(gold_ev),
         "articles_per_s": round(len(records) / elapsed, 2) if elapsed > 0 else None,

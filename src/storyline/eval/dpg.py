@@ -100,6 +100,7 @@ def convert(path: str | Path, split: str = "all", labels_path: str | Path = LABE
         records.append({"id": f"dpg/{article_id}", "source": publishers.get(article_id),
                         "title": row.get("title"), "text": row.get("text") or "", "published": published,
                         "language": "nl", "event": label["event"],
-                        "storyline": label.get("storyline") or label["event"]})
+                        "storyline": label.get("storyline") or label["event"],
+                        **({"genre": label["genre"]} if label.get("genre") else {})})
     records.sort(key=lambda r: (r["published"] or "", r["id"]))
     yield from records

@@ -33,6 +33,7 @@ class ArticleJSON(Contract):
     language: Optional[str]
     text: str
     copy_of: Optional[str]
+    genre: Optional[str] = None  # news, opinion, editorial, letter, interview, review, brief, liveblog, comic, other
 
 
 class ArticleDetailJSON(ArticleJSON):
@@ -50,6 +51,10 @@ class EventJSON(Contract):
     sources: list[str]
     independent_sources: int
     storyline: Optional[str]  # S3
+    # Opinion and rubric items that discuss this event (never its members): id, title, source, genre, score.
+    commentary: list[dict[str, Any]] = []
+    merged: list[str] = []  # event ids merged into this one: they resolve to it
+    requested: Optional[str] = None  # the id asked for, when it was merged into this event
 
 
 class StorylineJSON(Contract):

@@ -74,6 +74,16 @@ def _scope(event: str | int | None, storyline: str | int | None) -> tuple[int | 
     return eid, sid, empty
 
 
+def resolve_scope(store: Store, event: str | int | None,
+                  storyline: str | int | None) -> tuple[int | None, int | None, bool]:
+    """As ``_scope``, merged ids resolved to the live event or storyline."""
+    eid, sid, empty = _scope(event, storyline)
+    if not empty:
+        eid = _live_event(store, eid) if eid is not None else None
+        sid = _live_storyline(store, sid) if sid is not None else None
+    return eid, sid, empty
+
+
 def _require(store: Store, table: str, what: str) -> None:
     if not views.has_table(store.conn, table):
         raise NotAvailable(what, f"storyline.store ({table})")
@@ -175,7 +185,9 @@ def _event(store: Store, row: dict[str, Any]) -> EventJSON:
         independent = {UNKNOWN_OUTLET}
     return EventJSON(id=event_label(row["id"]), title=row["title"], date=row["date"],
                      date_precision=row["date_precision"], articles=[m["id"] for m in members], sources=sources,
-                     independent_sources=len(independent), storyline=storyline_label(row["storyline_id"]))
+                     independent_sources=len(independent), storyline=storyline_label(row["storyline_id"]),
+                     commentary=views.event_commentary(store.conn, row["id"]),
+                     merged=[event_label(e) for e in views.merged_event_ids(store.conn, row["id"])])
 
 
 def list_events(store: Store, *, limit: int | None = 100, offset: int = 0, since: str | None = None,
@@ -200,6 +212,7 @@ def list_events(store: Store, *, limit: int | None = 100, offset: int = 0, since
     if sid is not None and not _in_range(sid):
         return []
     _require(store, "events", "events")
+    sid = _live_storyline(store, sid) if sid is not None else None
     article_ids = views.articles_for_entity(store.conn, entity) if entity is not None else None
     rows = views.list_event_rows(store.conn, limit=limit, offset=offset, since=since, until=until, source=source,
                                  language=language, storyline=sid, article_ids=article_ids, order=order,
@@ -214,12 +227,24 @@ def get_event(store: Store, event: str | int) -> EventJSON:
         NotFound: no event with articles has this id.
     """
     number = parse_event_id(event)
-    row = (views.event_row(store.conn, number)
-           if _in_range(number) and views.has_table(store.conn, "events") else None)
+    live = _live_event(store, number)
+    row = (views.event_row(store.conn, live)
+           if _in_range(live) and views.has_table(store.conn, "events") else None)
     found = _event(store, row) if row else None
     if found is None or not found.articles:
         raise NotFound(f"no event with id {event}")
+    if live != number:
+        found = found.model_copy(update={"requested": event_label(number)})
     return found
+
+
+def _live_event(store: Store, number: int | None) -> int | None:
+    """The event an id names now: a merged event's id resolves to the event it went into (links never break)."""
+    return views.live_event_id(store.conn, number) if _in_range(number) else number
+
+
+def _live_storyline(store: Store, number: int | None) -> int | None:
+    return views.live_storyline_id(store.conn, number) if _in_range(number) else number
 
 
 def count_events(store: Store) -> int:
@@ -233,7 +258,7 @@ def growing_events(store: Store, *, limit: int = 10, window: int = 50) -> list[d
 
 def event_articles(store: Store, event: str | int) -> list[dict[str, Any]]:
     """The event's articles with their text, in date order (event page rows)."""
-    return views.event_articles(store.conn, event_id(event))
+    return views.event_articles(store.conn, _live_event(store, event_id(event)))
 
 
 # --------------------------------------------------------------------------- storylines
@@ -267,7 +292,7 @@ def get_storyline(store: Store, line: str | int) -> StorylineJSON:
     Raises:
         NotFound: no storyline has this id.
     """
-    number = parse_storyline_id(line)
+    number = _live_storyline(store, parse_storyline_id(line))
     row = (views.storyline_row(store.conn, number)
            if _in_range(number) and views.has_table(store.conn, "storylines") else None)
     if row is None:
@@ -372,7 +397,7 @@ def list_entities(store: Store, *, type: str | None = None, event: str | int | N
     if type is not None and type.upper() not in ENTITY_TYPES:
         raise InputError(f"entity type must be one of {', '.join(ENTITY_TYPES)}, not {type!r}")
     _check_page(limit, offset)
-    eid, sid, empty = _scope(event, storyline)
+    eid, sid, empty = resolve_scope(store, event, storyline)
     _require(store, "article_entities", "entities")
     if empty:
         return []
@@ -422,7 +447,7 @@ def list_quotes(store: Store, *, event: str | int | None = None, storyline: str 
     """Who said what: one quote with every article that reports it, most reported first; only quotes whose
     attribution is at least ``min_confidence`` sure (callers pass settings enrich.quote_min_confidence)."""
     _check_page(limit, offset)
-    eid, sid, empty = _scope(event, storyline)
+    eid, sid, empty = resolve_scope(store, event, storyline)
     _require(store, "quotes", "quotes")
     if empty:
         return []
@@ -443,7 +468,7 @@ def list_figures(store: Store, *, event: str | int | None = None, storyline: str
 
     Only figures read with at least settings ``enrich.figure_threshold`` confidence, unless ``all_figures``."""
     _check_page(limit, offset)
-    eid, sid, empty = _scope(event, storyline)
+    eid, sid, empty = resolve_scope(store, event, storyline)
     _require(store, "figures", "figures")
     if empty:
         return []
@@ -459,7 +484,7 @@ def list_disagreements(store: Store, *, event: str | int | None = None, storylin
                        limit: int | None = None, offset: int = 0) -> list[DisagreementJSON]:
     """Where sources report materially different values for the same figure."""
     _check_page(limit, offset)
-    eid, sid, empty = _scope(event, storyline)
+    eid, sid, empty = resolve_scope(store, event, storyline)
     _require(store, "disagreements", "disagreements")
     if empty:
         return []
@@ -471,7 +496,7 @@ def list_positions(store: Store, *, event: str | int | None = None, storyline: s
                    limit: int | None = 500, offset: int = 0) -> list[PositionJSON]:
     """What each actor demands, offers, accepts or rejects, by actor and date."""
     _check_page(limit, offset)
-    eid, sid, empty = _scope(event, storyline)
+    eid, sid, empty = resolve_scope(store, event, storyline)
     _require(store, "positions", "positions")
     if empty:
         return []

@@ -271,6 +271,8 @@ class AnnotationQueries:
     def write_annotations(self, article_id: str, annotations: Any) -> None:
         """Replace one article's quotes, figures and positions (mentions are written by the caller)."""
         clear_article(self.conn, article_id)
+        if annotations.genre:
+            self.conn.execute("UPDATE articles SET genre = ? WHERE id = ?", (annotations.genre[0].label, article_id))
         for q in annotations.quotes:
             insert_quote(self.conn, article_id, text=q.text, norm=q.norm, kind=q.kind, speaker=q.speaker,
                          speaker_id=None, language=annotations.language, start=q.start, end=q.end,

@@ -120,6 +120,57 @@ def save_cluster(conn: sqlite3.Connection, kind: str, cluster_id: int, *, title:
                      [(k, cluster_id, last_seq, last_day) for k in keys])
 
 
+def cluster_alias(conn: sqlite3.Connection, kind: str, cluster_id: int) -> int | None:
+    """The id ``cluster_id`` was merged into (followed to the live one), or None when it is live."""
+    table = "event_aliases" if kind == "event" else "storyline_aliases"
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone() is None:
+        return None
+    target, seen = None, 0
+    while seen < 64:
+        row = conn.execute(f"SELECT into_id FROM {table} WHERE merged_id = ?", (cluster_id,)).fetchone()
+        if row is None:
+            return target
+        target = cluster_id = row[0]
+        seen += 1
+    return target
+
+
+def merge_clusters(conn: sqlite3.Connection, kind: str, drop: int, keep: int, *, article: str | None = None,
+                   score: float | None = None, seq: int = 0) -> None:
+    """``drop`` merged into ``keep``: its articles (or events) move, its id is kept as an alias, logged with the
+    article that joined them. The merged row stays, empty, so its id is never reused."""
+    if kind == "event":
+        conn.execute("UPDATE event_articles SET event_id = ? WHERE event_id = ?", (keep, drop))
+        conn.execute("UPDATE OR IGNORE event_commentary SET event_id = ? WHERE event_id = ?", (keep, drop))
+        conn.execute("DELETE FROM event_commentary WHERE event_id = ?", (drop,))
+        conn.execute("UPDATE events SET n_articles = 0, state = NULL WHERE id = ?", (drop,))
+        conn.execute("DELETE FROM event_keys WHERE event_id = ?", (drop,))
+        conn.execute("UPDATE event_aliases SET into_id = ? WHERE into_id = ?", (keep, drop))
+        conn.execute("INSERT OR REPLACE INTO event_aliases (merged_id, into_id, article_id, score, seq, merged_at)"
+                     " VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                     (drop, keep, article, score, seq))
+    else:
+        conn.execute("UPDATE events SET storyline_id = ? WHERE storyline_id = ?", (keep, drop))
+        conn.execute("UPDATE storylines SET state = NULL WHERE id = ?", (drop,))
+        conn.execute("DELETE FROM storyline_keys WHERE storyline_id = ?", (drop,))
+        conn.execute("UPDATE storyline_aliases SET into_id = ? WHERE into_id = ?", (keep, drop))
+        conn.execute("INSERT OR REPLACE INTO storyline_aliases (merged_id, into_id) VALUES (?, ?)", (drop, keep))
+
+
+def event_merges(conn: sqlite3.Connection) -> list[dict]:
+    """The merge log: each merged event, the event it went into, the article that joined them, oldest first."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='event_aliases'").fetchone() is None:
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT merged_id, into_id, article_id, score, seq, merged_at FROM event_aliases ORDER BY seq, merged_id")]
+
+
+def link_commentary(conn: sqlite3.Connection, article_id: str, links: Iterable[tuple[int, float]]) -> None:
+    conn.execute("DELETE FROM event_commentary WHERE article_id = ?", (article_id,))
+    conn.executemany("INSERT OR REPLACE INTO event_commentary (article_id, event_id, score) VALUES (?, ?, ?)",
+                     [(article_id, int(e), float(s)) for e, s in links])
+
+
 def assign_article(conn: sqlite3.Connection, article_id: str, event_id: int, score: float) -> None:
     conn.execute("INSERT OR REPLACE INTO event_articles (article_id, event_id, score) VALUES (?,?,?)",
                  (article_id, event_id, score))
@@ -280,6 +331,22 @@ class ClusterStore:
 
     def event_of_article(self, article_id: str) -> int | None:
         return event_of_article(self.conn, article_id)
+
+    def cluster_alias(self, kind: str, cluster_id: int) -> int | None:
+        """The live event (storyline) a merged one went into; None when ``cluster_id`` was not merged."""
+        return cluster_alias(self.conn, kind, cluster_id)
+
+    def merge_clusters(self, kind: str, drop: int, keep: int, *, article: str | None = None,
+                       score: float | None = None, seq: int = 0) -> None:
+        """Record a merge (see :func:`merge_clusters`); the clusterer saves ``keep``'s state itself."""
+        merge_clusters(self.conn, kind, drop, keep, article=article, score=score, seq=seq)
+
+    def event_merges(self) -> list[dict]:
+        return event_merges(self.conn)
+
+    def link_commentary(self, article_id: str, links: Iterable[tuple[int, float]]) -> None:
+        """An opinion item's commentary links: (news event id, score) pairs, replacing earlier ones."""
+        link_commentary(self.conn, article_id, links)
 
     def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
         """Document frequencies counted in this store, for the given terms (absent ones left out)."""

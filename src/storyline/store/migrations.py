@@ -338,4 +338,32 @@ MIGRATIONS: list[str | Migration] = [
         UNIQUE (kind, target_id)
     );
     """,
+    # 9 (events): article genre; merged events and their aliases; opinion items linked to the events they discuss
+    """
+    ALTER TABLE articles ADD COLUMN genre TEXT;
+    -- An event merged into another (same-day reports that one article joined): its id stays valid as an alias.
+    CREATE TABLE event_aliases (
+        merged_id INTEGER PRIMARY KEY,
+        into_id INTEGER NOT NULL,
+        article_id TEXT,
+        score REAL,
+        seq INTEGER NOT NULL DEFAULT 0,
+        merged_at TEXT
+    );
+    CREATE INDEX event_aliases_into ON event_aliases(into_id);
+    -- A storyline left empty by an event merge: its id resolves to the storyline that took its events.
+    CREATE TABLE storyline_aliases (
+        merged_id INTEGER PRIMARY KEY,
+        into_id INTEGER NOT NULL
+    );
+    -- Opinion and rubric items (columns, editorials, letters, ...) are not event members: each is linked to
+    -- the news events it discusses.
+    CREATE TABLE event_commentary (
+        article_id TEXT NOT NULL,
+        event_id INTEGER NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (article_id, event_id)
+    );
+    CREATE INDEX event_commentary_event ON event_commentary(event_id);
+    """,
 ]

@@ -47,7 +47,7 @@ def _notify(message: str) -> None:
 
 _ARTICLE_COLUMNS = (
     "id, source, url, title, published, published_precision, estimated_date, date_precision, "
-    "language, author, text, raw_text, metadata, content_hash, copy_of, seq"
+    "language, author, text, raw_text, metadata, content_hash, copy_of, seq, genre"
 )
 
 
@@ -393,7 +393,7 @@ def _row_to_article(row: sqlite3.Row) -> Article:
         id=row["id"], source=row["source"], url=row["url"], title=row["title"], published=row["published"],
         estimated_date=row["estimated_date"], date_precision=row["date_precision"] or row["published_precision"],
         language=row["language"], author=row["author"], text=row["text"], raw_text=row["raw_text"],
-        metadata=json.loads(row["metadata"] or "{}"), copy_of=row["copy_of"],
+        metadata=json.loads(row["metadata"] or "{}"), copy_of=row["copy_of"], genre=row["genre"],
     )
 
 

@@ -17,7 +17,8 @@ __all__ = [
     "has_table", "event_article_ids", "event_articles", "previous_event_id", "event_row", "list_event_rows",
     "storyline_row", "list_storyline_rows", "storyline_event_ids", "event_growth", "articles_for_entity",
     "event_state_stamp", "event_members", "count_events", "cooccurring_entities", "article_ids_matching",
-    "source_names", "event_of_article", "count_articles_at", "database_file",
+    "source_names", "event_of_article", "count_articles_at", "database_file", "live_event_id", "live_storyline_id",
+    "event_commentary", "merged_event_ids",
 ]
 
 
@@ -27,6 +28,44 @@ def database_file(conn: sqlite3.Connection) -> str:
     if key is not None:
         return key
     return conn.execute("PRAGMA database_list").fetchone()[2] or ""
+
+
+def _live(conn: sqlite3.Connection, table: str, cluster_id: int) -> int:
+    if not has_table(conn, table):
+        return cluster_id
+    for _ in range(64):  # merges form chains only in old logs; bounded anyway
+        row = conn.execute(f"SELECT into_id FROM {table} WHERE merged_id = ?", (cluster_id,)).fetchone()
+        if row is None:
+            break
+        cluster_id = row[0]
+    return cluster_id
+
+
+def live_event_id(conn: sqlite3.Connection, event_id: int) -> int:
+    """The event an id names now: itself, or the event it was merged into."""
+    return _live(conn, "event_aliases", event_id)
+
+
+def live_storyline_id(conn: sqlite3.Connection, storyline_id: int) -> int:
+    return _live(conn, "storyline_aliases", storyline_id)
+
+
+def merged_event_ids(conn: sqlite3.Connection, event_id: int) -> list[int]:
+    """Ids merged into this event (aliases that resolve to it)."""
+    if not has_table(conn, "event_aliases"):
+        return []
+    return [r[0] for r in conn.execute("SELECT merged_id FROM event_aliases WHERE into_id = ? ORDER BY merged_id",
+                                       (event_id,))]
+
+
+def event_commentary(conn: sqlite3.Connection, event_id: int) -> list[dict[str, Any]]:
+    """Opinion and rubric items linked to the event as commentary: id, title, source, genre, score."""
+    if not has_table(conn, "event_commentary"):
+        return []
+    rows = conn.execute(
+        "SELECT a.id, a.title, a.source, a.genre, c.score FROM event_commentary c JOIN articles a ON a.id = c.article_id"
+        " WHERE c.event_id = ? ORDER BY c.score DESC, a.seq", (event_id,))
+    return [dict(r) for r in rows]
 
 
 def event_article_ids(conn: sqlite3.Connection, event_id: int) -> list[str]:
