@@ -28,6 +28,7 @@ import os
 import threading
 import time
 import warnings
+from contextlib import nullcontext
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
@@ -52,8 +53,8 @@ from storyline.store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Runner", "BatchResult", "ModelOutputs", "compute_model_outputs", "InlineExecutor", "ProcessExecutor",
-           "ingest", "IngestSummary", "STEPS"]
+__all__ = ["Runner", "BatchResult", "ModelOutputs", "compute_model_outputs", "compute_batch_outputs", "InlineExecutor",
+           "ProcessExecutor", "make_executor", "ingest", "IngestSummary", "STEPS"]
 
 STEPS = ("enrich", "cluster", "link")  # the timed steps of a batch, in order
 
@@ -129,6 +130,25 @@ def compute_model_outputs(articles: Sequence[Article], ner: bool = True, embed: 
         if embed and articles:
             embeddings, key = embed_texts(embedding_inputs(articles)), _embedding_key(articles)
     return ModelOutputs(mentions, key, embeddings, tuple(str(w.message) for w in caught), parses=parses)
+
+
+def compute_batch_outputs(articles: Sequence[Article], ner: bool = True, embed: bool = True,
+                          syntax: bool = True) -> ModelOutputs:
+    """:func:`compute_model_outputs` plus every per-article stage after the models (quotes, time expressions,
+    figures, positions: pure functions of the article and the model outputs) and the clusterer's per-article
+    inputs: all of a batch that needs no database, as one value (what a Dask worker computes)."""
+    articles = list(articles)
+    out = compute_model_outputs(articles, ner=ner, embed=embed, syntax=syntax)
+    annotations: dict = {}
+    if ner and syntax:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for a in articles:
+                key = _model_key(a)
+                annotations[key] = annotate(a, out.mentions.get(key), {"parses": out.parses.get(key, ())})
+        out = replace(out, warnings=out.warnings + tuple(str(w.message) for w in caught))
+    inputs = {inputs_key(a): article_inputs(a) for a in articles} if embed else {}
+    return replace(out, annotations=annotations, cluster_inputs=inputs)
 
 
 # --------------------------------------------------------------------------- executors
@@ -287,17 +307,21 @@ class Runner:
         mentions_by_key = dict(models.mentions)
         annotations: dict = {}
         if "enrich" in self.steps:
-            found, missing = models.mentions_for(articles)
+            # Articles a worker annotated already (DaskExecutor) are not annotated again.
+            annotations = {_model_key(a): models.annotations[_model_key(a)] for a in articles
+                           if _model_key(a) in models.annotations}
+            todo = [a for a in articles if _model_key(a) not in annotations]
+            found, missing = models.mentions_for(todo)
             if missing:
                 computed = recognise_mentions(missing)
                 for a in missing:
                     mentions_by_key[_model_key(a)] = computed.get(a.id)
                 found.update(computed)
-            parses = models.parses_for(articles)
-            unparsed = [a for a in articles if a.id not in parses]
+            parses = models.parses_for(todo)
+            unparsed = [a for a in todo if a.id not in parses]
             if unparsed:  # one model call for the batch, not one per article
                 parses.update(parse_sentences_many(unparsed))
-            annotations = {_model_key(a): annotate(a, found.get(a.id), {"parses": parses[a.id]}) for a in articles}
+            annotations.update({_model_key(a): annotate(a, found.get(a.id), {"parses": parses[a.id]}) for a in todo})
             t0 = self._timed("enrich", t0)
         embeddings, key, inputs = models.embeddings, models.embedding_key, {}
         if "cluster" in self.steps:
@@ -306,7 +330,7 @@ class Runner:
                 # caches wrap that one).
                 embeddings = cluster_stage.embed_texts(embedding_inputs(articles))
                 key = _embedding_key(articles)
-            inputs = {inputs_key(a): article_inputs(a) for a in articles}
+            inputs = {inputs_key(a): models.cluster_inputs.get(inputs_key(a)) or article_inputs(a) for a in articles}
             t0 = self._timed("cluster", t0)
         if "link" in self.steps:
             try:
@@ -379,7 +403,7 @@ class Runner:
 
 def ingest(store: Store, items: Iterable[Article | ReadError], *, settings: Settings | None = None,
            prefetch: bool | None = None, progress: Callable[[int], None] | None = None,
-           batch_size: int | None = None) -> IngestSummary:
+           batch_size: int | None = None, executor=None, exclusive: bool = True) -> IngestSummary:
     """Read ``items`` into ``store``: deduplicate, store, enrich, cluster and link, batch by batch.
 
     Args:
@@ -390,14 +414,35 @@ def ingest(store: Store, items: Iterable[Article | ReadError], *, settings: Sett
             results are the same either way.
         progress: called with 1 for every item read.
         batch_size: articles per transaction (default ``settings.ingest.batch_size``).
+        executor: computes batches ahead (closed here); default: a Dask cluster when ``settings.dask`` names
+            workers or a scheduler (:class:`storyline.dask_executor.DaskExecutor`), else as ``prefetch`` says.
+        exclusive: hold the store's driver lock for the whole ingest (a second driver is refused); short
+            writers that may run beside a driver (an API post) pass False.
 
     Returns:
         What happened to the items (:class:`IngestSummary`).
+
+    Raises:
+        DriverLocked: another ingest drives this database.
+        ClusterError: the Dask scheduler cannot be reached, or was lost (batches stored so far stay).
     """
     settings = settings or get_settings()
+    with store.driver_lock() if exclusive else nullcontext():
+        if executor is None:
+            executor = make_executor(settings, prefetch)
+        try:
+            return Runner(store, settings, executor=executor).ingest(items, progress=progress,
+                                                                     batch_size=batch_size)
+        finally:
+            executor.close()
+
+
+def make_executor(settings: Settings, prefetch: bool | None = None):
+    """The executor the settings ask for: Dask (``dask.scheduler`` or ``dask.workers``), else a model worker
+    process (``prefetch``, default ``ingest.prefetch``), else inline."""
+    if settings.dask.scheduler or settings.dask.workers:
+        from storyline.dask_executor import DaskExecutor  # imported only when asked for: dask loads in seconds
+
+        return DaskExecutor.from_settings(settings.dask)
     use_worker = settings.ingest.prefetch if prefetch is None else prefetch
-    executor = ProcessExecutor() if use_worker else InlineExecutor()
-    try:
-        return Runner(store, settings, executor=executor).ingest(items, progress=progress, batch_size=batch_size)
-    finally:
-        executor.close()
+    return ProcessExecutor() if use_worker else InlineExecutor()
