@@ -100,7 +100,7 @@ def test_models_load_once_per_worker(cluster):
 
 def _slow_batches(seconds: float) -> None:
     """Run on each worker: every batch takes ``seconds`` longer (same results), so a kill lands mid-batch."""
-    import storyline.runner as runner
+    import storyline.model_outputs as runner
 
     original = getattr(runner, "_original_compute_batch_outputs", runner.compute_batch_outputs)
     runner._original_compute_batch_outputs = original
@@ -113,7 +113,7 @@ def _slow_batches(seconds: float) -> None:
 
 
 def _fast_batches() -> None:
-    import storyline.runner as runner
+    import storyline.model_outputs as runner
 
     if hasattr(runner, "_original_compute_batch_outputs"):
         runner.compute_batch_outputs = runner._original_compute_batch_outputs

@@ -6,7 +6,7 @@
 
 What runs where:
 
-* **workers** — :func:`storyline.runner.compute_batch_outputs` per batch: NER, the syntax parser, sentence
+* **workers** — :func:`storyline.model_outputs.compute_batch_outputs` per batch: NER, the syntax parser, sentence
   embeddings, then the per-article stages that are pure functions of the article and those outputs (quotes,
   time expressions, figures, positions) and the clusterer's per-article inputs. A worker loads the models
   once, when it joins (:class:`ModelLoader`, a worker plugin), not per task; a task returns a value and
@@ -38,7 +38,7 @@ from distributed.client import FutureCancelledError
 
 from storyline.errors import ClusterError
 from storyline.records import Article
-from storyline.runner import ModelOutputs, _warm, compute_batch_outputs
+from storyline.model_outputs import ModelOutputs, compute_batch_outputs, warm
 from storyline.settings import DaskSettings
 
 LOGGER = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class ModelLoader(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         t0 = time.perf_counter()
-        _warm(self.ner, self.embed, self.syntax)
+        warm(self.ner, self.embed, self.syntax)
         LOGGER.info("worker %s: models loaded in %.1f s", getattr(worker, "address", "?"), time.perf_counter() - t0)
 
 

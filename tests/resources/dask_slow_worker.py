@@ -8,7 +8,7 @@ SLOW_S = float(os.environ.get("STORYLINE_TEST_SLOW_BATCH_S", "1.0"))
 
 
 def dask_setup(worker):
-    import storyline.runner as runner
+    import storyline.model_outputs as runner
 
     original = runner.compute_batch_outputs
 
