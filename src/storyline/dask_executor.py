@@ -28,6 +28,7 @@ with :class:`storyline.errors.ClusterError` (exit 69); the batches stored so far
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 import warnings
@@ -126,8 +127,13 @@ class DaskExecutor:
         if not articles:
             return None
         self._check_connected()
-        return self.client.submit(compute_batch_outputs, articles, self.ner, self.embed, self.syntax, pure=False,
-                                  key=f"storyline-batch-{uuid.uuid4().hex}")
+        future = self.client.submit(compute_batch_outputs, articles, self.ner, self.embed, self.syntax, pure=False,
+                                    key=f"storyline-batch-{uuid.uuid4().hex}")
+        # Woken by the future itself; Future.result(timeout=...) is not used for polling, as a timed-out wait
+        # there can surface as an UnboundLocalError (distributed 2026.8's sync() under load).
+        finished = threading.Event()
+        future.add_done_callback(lambda _: finished.set())
+        return future, finished
 
     def collect(self, handle: Any) -> ModelOutputs | None:
         """A batch's outputs, waiting for them; None (the driver computes the batch) when its task failed.
@@ -137,22 +143,21 @@ class DaskExecutor:
         """
         if handle is None:
             return None
+        future, finished = handle
         deadline = time.monotonic() + self.batch_timeout_s
-        while True:
+        while not finished.wait(_POLL_S):
             self._check_connected()
-            try:
-                result: ModelOutputs = handle.result(timeout=_POLL_S)
-                break
-            except TimeoutError:
-                if time.monotonic() > deadline:
-                    handle.cancel()
-                    return self._inline(f"no worker finished it in {self.batch_timeout_s:g} s")
-            except FutureCancelledError as exc:
-                self._check_connected()
-                return self._inline(str(exc))
-            except Exception as exc:  # KilledWorker (lost too often), or the task raised: same results inline
-                self._check_connected()
-                return self._inline(f"{type(exc).__name__}: {exc}")
+            if time.monotonic() > deadline:
+                future.cancel()
+                return self._inline(f"no worker finished it in {self.batch_timeout_s:g} s")
+        try:
+            result: ModelOutputs = future.result()
+        except FutureCancelledError as exc:
+            self._check_connected()
+            return self._inline(str(exc))
+        except Exception as exc:  # KilledWorker (lost too often), or the task raised: same results inline
+            self._check_connected()
+            return self._inline(f"{type(exc).__name__}: {exc}")
         for message in result.warnings:
             if message not in self._warned:
                 self._warned.add(message)

@@ -33,7 +33,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
 
-
 from storyline.cluster import EventClusterer, embedding_inputs
 from storyline.cluster import stage as cluster_stage
 from storyline.cluster.stage import article_inputs, inputs_key
