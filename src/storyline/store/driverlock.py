@@ -67,8 +67,11 @@ class LockFile:
                            _describe(stale))
         record = {"pid": os.getpid(), "host": socket.gethostname(),
                   "since": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(record).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(record).encode(), 0)
+        except OSError as exc:  # a full disk: the lock holds without its note; the ingest reports the disk
+            LOGGER.debug("driver lock %s: holder not written (%s)", self.path, exc)
         self._fd = fd
         return self
 
