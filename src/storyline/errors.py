@@ -17,9 +17,11 @@
     │   ├── StoreTooNew            E304  exit 2   HTTP 503   a newer Storyline's schema
     │   ├── StoreCorrupt           E305  exit 2   HTTP 503   a damaged database file
     │   ├── StoreReadOnly          E306  exit 2   HTTP 503   the database can be read but not written
-    │   └── StoreFull              E307  exit 74  HTTP 507   disk full while writing; the batch was not stored
+    │   ├── StoreFull              E307  exit 74  HTTP 507   disk full while writing; the batch was not stored
+    │   └── DriverLocked           E308  exit 75  HTTP 503   another ingest drives this database; one at a time
     ├── ModelMissingError          E400  exit 2   HTTP 500   a trained model is not installed
     ├── NotAvailable               E500  exit 2   HTTP 404   a section this database was built without
+    ├── ClusterError               E700  exit 69  HTTP 503   the Dask cluster cannot be reached or was lost
     └── EvalDataError              E600  exit 2   HTTP 500   gold or benchmark data missing or malformed
         ├── GoldError              E601
         ├── CorpusMissing          E602
@@ -36,7 +38,7 @@ __all__ = [
     "StorylineError", "ConfigError", "InputError", "NotFound", "BadQuery", "EmptyRecord", "BodyTooLarge",
     "UnsupportedMediaType",
     "StoreError", "StoreBusy", "StoreMissing", "StoreForeign", "StoreTooNew", "StoreCorrupt", "StoreReadOnly",
-    "StoreFull", "ModelMissingError", "NotAvailable", "EvalDataError", "GoldError",
+    "StoreFull", "DriverLocked", "ModelMissingError", "ClusterError", "NotAvailable", "EvalDataError", "GoldError",
     "CorpusMissing", "CloneError",
 ]
 
@@ -141,6 +143,14 @@ class StoreFull(StoreError):
     retry_after = 60
 
 
+class DriverLocked(StoreError):
+    """Another ingest holds the database's driver lock: the clusterer and the writes run in one driver per
+    database (:meth:`storyline.store.Store.driver_lock`)."""
+
+    code, exit_code, http_status = "E308", 75, 503
+    retry_after = 60
+
+
 class ModelMissingError(StorylineError, FileNotFoundError):
     """The model for a language has not been trained or installed."""
 
@@ -157,6 +167,13 @@ class NotAvailable(StorylineError):
         super().__init__(f"{what} are not available: this database was built without the stage providing them"
                          f"{where}; re-ingest to add them.")
         self.what = what
+
+
+class ClusterError(StorylineError):
+    """The Dask scheduler cannot be reached, or was lost during an ingest (batches stored so far are kept; a
+    rerun continues where the store stands). Exit 69: the service is unavailable (sysexits EX_UNAVAILABLE)."""
+
+    code, exit_code, http_status = "E700", 69, 503
 
 
 class EvalDataError(StorylineError, ValueError):

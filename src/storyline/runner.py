@@ -28,107 +28,33 @@ import os
 import threading
 import time
 import warnings
+from contextlib import nullcontext
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
-
-import numpy as np
 
 from storyline.cluster import EventClusterer, embedding_inputs
 from storyline.cluster import stage as cluster_stage
-from storyline.cluster.stage import ArticleInputs, article_inputs, inputs_key
-from storyline.cluster.signals import embed_texts
-from storyline.enrich import ner
+from storyline.cluster.stage import article_inputs, inputs_key
 from storyline.enrich.link import link_batch
 from storyline.enrich.places import get_gazetteer
 from storyline.enrich.registry import annotate
-from storyline.enrich.stages import parse_sentences, parse_sentences_many, recognise_mentions
+from storyline.enrich.stages import parse_sentences_many, recognise_mentions
 from storyline.ingest.dedup import WINDOW
 from storyline.ingest.pipeline import Ingester, IngestSummary
 from storyline.ingest.readers import ReadError
-from storyline.records import Annotations, Article, Assignment, Mention, ParsedSentence
+from storyline.model_outputs import ModelOutputs, _embedding_key, _model_key, compute_batch_outputs, \
+    compute_model_outputs, warm as _warm
+from storyline.records import Annotations, Article, Assignment
 from storyline.settings import Settings, get_settings
 from storyline.store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Runner", "BatchResult", "ModelOutputs", "compute_model_outputs", "InlineExecutor", "ProcessExecutor",
-           "ingest", "IngestSummary", "STEPS"]
+__all__ = ["Runner", "BatchResult", "ModelOutputs", "compute_model_outputs", "compute_batch_outputs", "InlineExecutor",
+           "ProcessExecutor", "make_executor", "ingest", "IngestSummary", "STEPS"]
 
 STEPS = ("enrich", "cluster", "link")  # the timed steps of a batch, in order
-
-
-# --------------------------------------------------------------------------- model outputs
-def _model_key(a: Article) -> tuple[str, str, str | None]:
-    return (a.id, a.content_hash, a.language)
-
-
-def _embedding_key(articles: Sequence[Article]) -> tuple:
-    # Everything embedding_inputs reads: the same key gives the same texts in the same order.
-    return tuple((a.id, a.content_hash, a.title, a.published, a.language) for a in articles)
-
-
-@dataclass(frozen=True)
-class ModelOutputs:
-    """The model outputs of one batch, computed ahead (a value: nothing global, nothing written).
-
-    ``mentions`` maps (article id, content hash, language) to the NER mentions, or None when no model
-    could read that language (the article then gets no mentions, as inline); ``parses`` maps the same keys
-    to the syntax stage's output; ``embeddings`` are the vectors of ``embedding_inputs(articles)`` for the
-    articles described by ``embedding_key``.
-    """
-
-    mentions: dict[tuple[str, str, str | None], tuple[Mention, ...] | None] = field(default_factory=dict)
-    embedding_key: tuple = ()
-    embeddings: np.ndarray | None = None
-    warnings: tuple[str, ...] = ()
-    # Filled by Runner.prepare, outside the write transaction: each article's annotations (by _model_key)
-    # and the clusterer's per-article inputs (by cluster.stage.inputs_key).
-    annotations: dict[tuple[str, str, str | None], Annotations] = field(default_factory=dict)
-    cluster_inputs: dict[tuple, ArticleInputs] = field(default_factory=dict)
-    parses: dict[tuple[str, str, str | None], tuple[ParsedSentence, ...]] = field(default_factory=dict)
-
-    def parses_for(self, articles: Sequence[Article]) -> dict[str, tuple[ParsedSentence, ...]]:
-        """article id -> precomputed parses (articles without any are parsed inline)."""
-        return {a.id: self.parses[_model_key(a)] for a in articles if _model_key(a) in self.parses}
-
-    def mentions_for(self, articles: Sequence[Article]) -> tuple[dict[str, tuple[Mention, ...]], list[Article]]:
-        """(article id -> precomputed mentions, articles with nothing precomputed)."""
-        found: dict[str, tuple[Mention, ...]] = {}
-        missing: list[Article] = []
-        for a in articles:
-            key = _model_key(a)
-            if key not in self.mentions:
-                missing.append(a)
-            elif self.mentions[key] is not None:
-                found[a.id] = self.mentions[key]
-        return found, missing
-
-    def embeddings_for(self, articles: Sequence[Article]) -> np.ndarray | None:
-        """The vectors for exactly this batch, else None (the clusterer embeds inline)."""
-        if self.embeddings is None or self.embedding_key != _embedding_key(articles):
-            return None
-        return self.embeddings
-
-
-def compute_model_outputs(articles: Sequence[Article], ner: bool = True, embed: bool = True,
-                          syntax: bool = False) -> ModelOutputs:
-    """The model outputs of one batch (pure; an executor runs it in its worker)."""
-    articles = list(articles)
-    mentions: dict = {}
-    parses: dict = {}
-    embeddings, key = None, ()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if ner:
-            found = recognise_mentions(articles)
-            mentions = {_model_key(a): found.get(a.id) for a in articles}
-        if syntax:
-            found_parses = parse_sentences_many(articles)
-            parses = {_model_key(a): found_parses[a.id] for a in articles}
-        if embed and articles:
-            embeddings, key = embed_texts(embedding_inputs(articles)), _embedding_key(articles)
-    return ModelOutputs(mentions, key, embeddings, tuple(str(w.message) for w in caught), parses=parses)
 
 
 # --------------------------------------------------------------------------- executors
@@ -151,26 +77,6 @@ class InlineExecutor:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def _warm(use_ner: bool, embed: bool, syntax: bool = False) -> None:
-    """Load the models once per worker, before the first batch arrives."""
-    if syntax:
-        try:
-            parse_sentences(Article(id="warm-up", text="Rutte zei dat het kabinet valt.", language="nl"))
-        except Exception:  # a missing model is reported by the stage itself
-            pass
-    if use_ner:
-        try:
-            for lang in ner.available_languages():
-                ner.extract_entities_batch(["Warm up."], lang)
-        except Exception:  # a missing model is reported by the stage itself, per batch
-            pass
-    if embed:
-        try:
-            embed_texts(["warm up"])
-        except Exception:
-            pass
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -287,17 +193,21 @@ class Runner:
         mentions_by_key = dict(models.mentions)
         annotations: dict = {}
         if "enrich" in self.steps:
-            found, missing = models.mentions_for(articles)
+            # Articles a worker annotated already (DaskExecutor) are not annotated again.
+            annotations = {_model_key(a): models.annotations[_model_key(a)] for a in articles
+                           if _model_key(a) in models.annotations}
+            todo = [a for a in articles if _model_key(a) not in annotations]
+            found, missing = models.mentions_for(todo)
             if missing:
                 computed = recognise_mentions(missing)
                 for a in missing:
                     mentions_by_key[_model_key(a)] = computed.get(a.id)
                 found.update(computed)
-            parses = models.parses_for(articles)
-            unparsed = [a for a in articles if a.id not in parses]
+            parses = models.parses_for(todo)
+            unparsed = [a for a in todo if a.id not in parses]
             if unparsed:  # one model call for the batch, not one per article
                 parses.update(parse_sentences_many(unparsed))
-            annotations = {_model_key(a): annotate(a, found.get(a.id), {"parses": parses[a.id]}) for a in articles}
+            annotations.update({_model_key(a): annotate(a, found.get(a.id), {"parses": parses[a.id]}) for a in todo})
             t0 = self._timed("enrich", t0)
         embeddings, key, inputs = models.embeddings, models.embedding_key, {}
         if "cluster" in self.steps:
@@ -306,7 +216,7 @@ class Runner:
                 # caches wrap that one).
                 embeddings = cluster_stage.embed_texts(embedding_inputs(articles))
                 key = _embedding_key(articles)
-            inputs = {inputs_key(a): article_inputs(a) for a in articles}
+            inputs = {inputs_key(a): models.cluster_inputs.get(inputs_key(a)) or article_inputs(a) for a in articles}
             t0 = self._timed("cluster", t0)
         if "link" in self.steps:
             try:
@@ -379,7 +289,7 @@ class Runner:
 
 def ingest(store: Store, items: Iterable[Article | ReadError], *, settings: Settings | None = None,
            prefetch: bool | None = None, progress: Callable[[int], None] | None = None,
-           batch_size: int | None = None) -> IngestSummary:
+           batch_size: int | None = None, executor=None, exclusive: bool = True) -> IngestSummary:
     """Read ``items`` into ``store``: deduplicate, store, enrich, cluster and link, batch by batch.
 
     Args:
@@ -390,14 +300,35 @@ def ingest(store: Store, items: Iterable[Article | ReadError], *, settings: Sett
             results are the same either way.
         progress: called with 1 for every item read.
         batch_size: articles per transaction (default ``settings.ingest.batch_size``).
+        executor: computes batches ahead (closed here); default: a Dask cluster when ``settings.dask`` names
+            workers or a scheduler (:class:`storyline.dask_executor.DaskExecutor`), else as ``prefetch`` says.
+        exclusive: hold the store's driver lock for the whole ingest (a second driver is refused); short
+            writers that may run beside a driver (an API post) pass False.
 
     Returns:
         What happened to the items (:class:`IngestSummary`).
+
+    Raises:
+        DriverLocked: another ingest drives this database.
+        ClusterError: the Dask scheduler cannot be reached, or was lost (batches stored so far stay).
     """
     settings = settings or get_settings()
+    with store.driver_lock() if exclusive else nullcontext():
+        if executor is None:
+            executor = make_executor(settings, prefetch)
+        try:
+            return Runner(store, settings, executor=executor).ingest(items, progress=progress,
+                                                                     batch_size=batch_size)
+        finally:
+            executor.close()
+
+
+def make_executor(settings: Settings, prefetch: bool | None = None):
+    """The executor the settings ask for: Dask (``dask.scheduler`` or ``dask.workers``), else a model worker
+    process (``prefetch``, default ``ingest.prefetch``), else inline."""
+    if settings.dask.scheduler or settings.dask.workers:
+        from storyline.dask_executor import DaskExecutor  # imported only when asked for: dask loads in seconds
+
+        return DaskExecutor.from_settings(settings.dask)
     use_worker = settings.ingest.prefetch if prefetch is None else prefetch
-    executor = ProcessExecutor() if use_worker else InlineExecutor()
-    try:
-        return Runner(store, settings, executor=executor).ingest(items, progress=progress, batch_size=batch_size)
-    finally:
-        executor.close()
+    return ProcessExecutor() if use_worker else InlineExecutor()

@@ -26,7 +26,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from storyline.errors import ConfigError
 
 __all__ = ["Settings", "StoreSettings", "IngestSettings", "EnrichSettings", "ClusterSettings", "ApiSettings",
-           "PathSettings", "WatchSettings", "get_settings", "load_settings", "data_dir", "cache_dir"]
+           "PathSettings", "WatchSettings", "DaskSettings", "get_settings", "load_settings", "data_dir", "cache_dir"]
 
 # The short variables of earlier releases, and where they land.
 _SHORT_ENV = {
@@ -37,6 +37,7 @@ _SHORT_ENV = {
     "STORYLINE_TOKEN": ("api", "token"),
     "STORYLINE_MAX_ARTICLE_BYTES": ("ingest", "max_article_bytes"),
     "STORYLINE_MAX_FILE_BYTES": ("ingest", "max_file_bytes"),
+    "STORYLINE_SCHEDULER": ("dask", "scheduler"),
 }
 _REPO_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -139,6 +140,22 @@ class PathSettings(_Section):
         return None if value == "" else value
 
 
+class DaskSettings(_Section):
+    """Distributed enrichment (``storyline ingest --workers N`` / ``--scheduler URL``; docs/user-guide.md)."""
+
+    workers: int = Field(0, ge=0)  # >0: a local Dask cluster of this many worker processes (1 thread each)
+    scheduler: str | None = None  # tcp://HOST:PORT of a running scheduler (wins over workers)
+    batches_ahead: int = Field(0, ge=0)  # batches in flight; 0: two per worker
+    connect_timeout_s: float = Field(10.0, gt=0)
+    # A batch no worker has finished after this long is computed by the driver itself.
+    batch_timeout_s: float = Field(600.0, gt=0)
+
+    @field_validator("scheduler", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
 class _ShortEnvSource(PydanticBaseSettingsSource):
     def get_field_value(self, field, field_name):  # pragma: no cover - __call__ does the work
         return None, field_name, False
@@ -162,6 +179,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     watch: WatchSettings = WatchSettings()
     paths: PathSettings = PathSettings()
+    dask: DaskSettings = DaskSettings()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

@@ -259,17 +259,27 @@ def models_alone(articles: list[Article], batch_size: int = 200, embed_threads: 
 # --------------------------------------------------------------------------- end to end
 def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
                  progress: Callable[[int], None] | None = None, keep_articles: bool = True,
-                 steps=STEPS, prefetch: bool = False) -> dict:
+                 steps=STEPS, prefetch: bool = False, workers: int = 0, scheduler: str | None = None) -> dict:
     """Ingest ``items`` into a new store at ``db_path`` through the runner; timings and the articles.
-    With ``prefetch`` the models run ahead in a worker process (:class:`storyline.runner.ProcessExecutor`)."""
+    With ``prefetch`` the models run ahead in a worker process (:class:`storyline.runner.ProcessExecutor`); with
+    ``workers`` (or ``scheduler``) on a Dask cluster (:class:`storyline.dask_executor.DaskExecutor`)."""
     store = Store(db_path)
     kept: list[Article] = []
     probe = Probe()
+    distributed = bool(workers or scheduler)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         t_warm = time.perf_counter()
-        ready = warm_models()
-        if prefetch:
+        # The driver of a Dask run loads no NER or parser, as in production; the gazetteer and lemmas it uses
+        # for linking and search are loaded by prepare() and search_document below.
+        ready = warm_models() if not distributed else {"embed": False, "ner": False, "syntax": False}
+        if distributed:
+            from storyline.dask_executor import DaskExecutor
+
+            executor = DaskExecutor(workers, scheduler, ner="enrich" in steps, embed="cluster" in steps)
+            identify_language("Dit is een korte zin om het taalmodel te laden.")
+            search_document("huizen werden gebouwd", DEFAULT_LANGUAGE)
+        elif prefetch:
             executor = ProcessExecutor(ner="enrich" in steps, embed="cluster" in steps)
             executor.wait_ready()  # model loading is start-up, as warm_models above
         else:
@@ -280,9 +290,11 @@ def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_si
             with probes(probe):
                 load_start = load_average()
                 t0, c0, w0 = time.perf_counter(), cpu_seconds(), children_cpu_seconds()
+                d0 = time.thread_time()  # the driver's own thread: reading, store writes, clusterer, links
                 summary = runner.ingest(items, progress=progress, batch_size=batch_size,
                                         on_result=(lambda r: kept.extend(r.articles)) if keep_articles else None)
                 total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+                driver_cpu = time.thread_time() - d0
         finally:
             executor.close()
         # The worker's CPU is only counted once it has exited (RUSAGE_CHILDREN).
@@ -292,7 +304,9 @@ def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_si
     stage_s.update(runner.timings)
     return {
         "summary": summary, "seconds": total, "cpu_s": cpu, "worker_cpu_s": worker_cpu, "prefetch": bool(prefetch),
-        "prefetch_batches": executor.hits if prefetch else 0, "startup_s": startup,
+        "prefetch_batches": executor.hits if (prefetch or distributed) else 0, "startup_s": startup,
+        "driver_cpu_s": driver_cpu, "workers": workers, "scheduler": scheduler,
+        "worker_failures": getattr(executor, "failures", 0),
         "load_average_start": load_start, "load_average_end": load_average(), "stages": stage_s,
         "stage_names": list(runner.steps), "probe": probe, "articles": kept, "models_ready": ready,
         "warnings": sorted({str(w.message) for w in caught}),
@@ -300,11 +314,14 @@ def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_si
 
 
 def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
-          progress: Callable[[int], None] | None = None, models: bool = True, steps=STEPS,
-          embed_threads: int | None = None, prefetch: bool = False) -> dict:
-    """The ``storyline bench`` measurement: pipeline throughput, per-stage seconds, models alone, ratio."""
+          progress: Callable[[int], None] | None = None, models: bool | dict = True, steps=STEPS,
+          embed_threads: int | None = None, prefetch: bool = False, workers: int = 0,
+          scheduler: str | None = None) -> dict:
+    """The ``storyline bench`` measurement: pipeline throughput, per-stage seconds, models alone, ratio, and
+    the driver's own CPU per article (``models``: a dict is the models-alone run of an earlier call, reused)."""
     set_embed_threads(embed_threads)
-    run = run_pipeline(items, db_path, batch_size=batch_size, progress=progress, steps=steps, prefetch=prefetch)
+    run = run_pipeline(items, db_path, batch_size=batch_size, progress=progress, steps=steps, prefetch=prefetch,
+                       workers=workers, scheduler=scheduler)
     summary, probe = run["summary"], run["probe"]
     n = summary.new
     seconds = run["seconds"]
@@ -335,9 +352,19 @@ def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int
         "stage_names": run["stage_names"],
         "embed_threads": embed_threads or "stage default",
         "warnings": run["warnings"],
+        "mode": f"dask {workers or scheduler} workers" if (workers or scheduler) else
+                ("prefetch (1 model process)" if prefetch else "inline"),
+        "workers": workers,
+        "worker_failures": run["worker_failures"],
+        # What one driver costs per article whatever the cluster's size: its own thread's CPU (reading,
+        # near-duplicates, store writes, clusterer, links; with Dask no model runs there). Its inverse bounds
+        # the articles one database takes per day, however many workers compute the models.
+        "driver_cpu_ms_per_article": round(1000 * run["driver_cpu_s"] / n, 2) if n else None,
+        "driver_ceiling_articles_per_day": round(86400 * n / run["driver_cpu_s"]) if n and run["driver_cpu_s"] else None,
     }
     if models and n:
-        alone = models_alone(run["articles"], batch_size, embed_threads)
+        alone = models if isinstance(models, dict) else models_alone(run["articles"], batch_size, embed_threads)
+        result["models_alone_run"] = alone
         parts = {k: alone[k + "_s"] for k in ("ner", "embed", "syntax") if alone.get(k + "_s") is not None}
         models_s = sum(parts.values())
         slowest = max(parts, key=parts.get) if parts else None

@@ -45,6 +45,11 @@ def bench(
                                   "in a worker process while this one is stored (same results)"),
     docs: Optional[Path] = typer.Option(None, help="Write plots and a section of docs/benchmarks-speed.md here "
                                                    "(default: docs/ with --scale, nothing otherwise)"),
+    workers: Optional[list[int]] = typer.Option(None, "--workers", min=1, help="Also run on a local Dask cluster "
+                                                "of N workers, beside the ordinary run (repeat: --workers 1 "
+                                                "--workers 2); reports the driver's own cost per article"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT",
+                                            help="Also run on this running Dask cluster"),
 ):
     """Ingest real articles end to end into a temporary store and report articles/s, stage times, memory,
     and the ratio of the pipeline to its models run alone on the same texts."""
@@ -63,19 +68,41 @@ def bench(
         total = min(total, limit)
     from storyline.bench.harness import bench as run_bench
 
+    runs = [{"prefetch": prefetch}] + [{"workers": n} for n in workers or []] + \
+        ([{"scheduler": scheduler}] if scheduler else [])
+    target = keep_db or _passed_db()
+    if target and len(runs) > 1 and "://" in str(target):
+        raise InputError("with --workers or --scheduler the benchmark makes several runs, each into a new "
+                         "database: give a file path (suffixed per run), or bench one mode at a time")
+    results = []
     with tempfile.TemporaryDirectory(prefix="storyline-bench-") as tmp:
-        db = str(keep_db) if keep_db else str(Path(tmp) / "bench.db")
-        if keep_db and Path(db).exists():
-            raise InputError(f"{db} exists; the benchmark needs a new database")
-        items = read_corpus(corpus, root)
-        if limit:
-            items = itertools.islice(items, limit)
-        with progress() as bar:
-            task = bar.add_task(f"bench {corpus}", total=total)
-            result = run_bench(items, db, progress=lambda k: bar.advance(task, k), embed_threads=embed_threads,
-                               prefetch=prefetch)
-    result["corpus"] = corpus
-    result["command"] = command
+        for i, mode in enumerate(runs):
+            db = str(target) if target else str(Path(tmp) / f"bench-{i}.db")
+            if target and len(runs) > 1:
+                db = f"{target}-{_label(mode)}"
+            if "://" not in db and Path(db).exists():
+                raise InputError(f"{db} exists; the benchmark needs a new database")
+            items = read_corpus(corpus, root)
+            if limit:
+                items = itertools.islice(items, limit)
+            with progress() as bar:
+                task = bar.add_task(f"bench {corpus} {_label(mode)}", total=total)
+                models = results[0].get("models_alone_run", True) if results else True
+                results.append(run_bench(items, db, progress=lambda k: bar.advance(task, k),
+                                         embed_threads=embed_threads, models=models,
+                                         prefetch=mode.get("prefetch", False), workers=mode.get("workers", 0),
+                                         scheduler=mode.get("scheduler")))
+    for r in results:
+        r.pop("models_alone_run", None)
+        r["corpus"] = corpus
+        r["command"] = command
+    result = results[0]
+    if len(results) > 1:
+        if as_json:
+            print_json({"runs": results, "command": command})
+        else:
+            _print_runs(results)
+        return
     if docs:
         from storyline.bench.report import e2e_markdown, replace_section
 
@@ -98,12 +125,54 @@ def _print_result(r: dict) -> None:
     table.add_row("stages (s)", ", ".join(f"{k} {v}" for k, v in r["stages"].items()))
     table.add_row("models inside pipeline (s)", ", ".join(f"{k} {v}" for k, v in r["models_in_pipeline_s"].items()))
     table.add_row("assignment p50 / p99 (ms)", f"{r['assignment_ms']['p50']} / {r['assignment_ms']['p99']}")
+    table.add_row("driver CPU ms/article", f"{r.get('driver_cpu_ms_per_article')} (models included when they run "
+                                            "in the driver)")
     table.add_row("peak RSS (MB)", str(r["peak_rss_mb"]))
     table.add_row("load average", f"{r['load_average_start']} -> {r['load_average_end']}")
     if r.get("models_note"):
         table.add_row("note", r["models_note"])
     for w in r.get("warnings", []):
         table.add_row("warning", w)
+    console.print(table)
+
+
+def _passed_db() -> str | None:
+    """The global ``--db`` when given on the command line (the benchmark otherwise uses temporary files)."""
+    from storyline.cli._app import _state
+
+    return (_state.overrides.get("store") or {}).get("db")
+
+
+def _label(mode: dict) -> str:
+    if mode.get("workers"):
+        return f"dask{mode['workers']}"
+    if mode.get("scheduler"):
+        return "dask-scheduler"
+    return "prefetch" if mode.get("prefetch") else "inline"
+
+
+def _print_runs(runs: list[dict]) -> None:
+    """The runs of one invocation side by side (same corpus, same models-alone figure)."""
+    table = Table(title=f"storyline bench: {runs[0]['articles']} articles ({runs[0]['corpus']})")
+    table.add_column("measure")
+    for r in runs:
+        table.add_column(r["mode"], overflow="fold")
+    rows = [
+        ("articles/s end-to-end", lambda r: f"{r['articles_per_s']} ({r['seconds']} s)"),
+        ("models alone (articles/s)", lambda r: str(r.get("models_only_articles_per_s"))),
+        ("ratio pipeline / models", lambda r: str(r.get("ratio"))),
+        ("stages in the driver (s)", lambda r: ", ".join(f"{k} {v}" for k, v in r["stages"].items())),
+        ("models in the driver (s)", lambda r: ", ".join(f"{k} {v}" for k, v in r["models_in_pipeline_s"].items())
+         or "none"),
+        ("driver CPU ms/article", lambda r: str(r["driver_cpu_ms_per_article"])),
+        ("driver ceiling (articles/day)", lambda r: f"{r['driver_ceiling_articles_per_day']:,}"
+         if r["driver_ceiling_articles_per_day"] else "-"),
+        ("batches by workers / inline", lambda r: f"{r['prefetch_batches']} / {r['worker_failures']}"),
+        ("start-up (s)", lambda r: str(r["startup_s"])),
+        ("load average", lambda r: f"{r['load_average_start']} -> {r['load_average_end']}"),
+    ]
+    for name, cell in rows:
+        table.add_row(name, *[cell(r) for r in runs])
     console.print(table)
 
 

@@ -34,12 +34,19 @@ def ingest(
                                                  "this one is stored (same results, both cores)"),
     source: Optional[str] = typer.Option(None, "--source", help="Outlet of records that name none (neither a "
                                                                 "source field nor a URL), e.g. for a publisher's dump"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=0, help="Run the models and per-article stages on "
+                                          "a local Dask cluster of N worker processes (env STORYLINE_DASK__WORKERS)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT",
+                                            help="Use a running Dask scheduler (env STORYLINE_SCHEDULER)"),
 ):
-    """Read articles, store each once, link near-copies, and run enrichment and event clustering."""
+    """Read articles, store each once, link near-copies, and run enrichment and event clustering.
+
+    One ingest drives a database at a time (a second one is refused, E308); with --workers or --scheduler the
+    models run on Dask workers and this process stores, clusters and links, in arrival order (same results)."""
     from storyline.ingest.readers import expand_inputs, read_path
 
     config = settings(ingest={"max_article_bytes": max_article_bytes, "max_file_bytes": max_file_bytes,
-                              "prefetch": prefetch})
+                              "prefetch": prefetch}, dask={"workers": workers, "scheduler": scheduler})
     store = open_store(config, write=True)
     files = list(expand_inputs(paths))
     with progress(disable=as_json, spinner=True) as bar:

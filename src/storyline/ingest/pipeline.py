@@ -6,6 +6,7 @@ the later stages (enrichment, events, links) on each stored batch, inside its tr
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
@@ -53,25 +54,28 @@ class Ingester:
                progress: Callable[[int], None] | None = None, executor: Any = None,
                prepare: Callable[[list[Article], Any], Any] | None = None) -> IngestSummary:
         """With an ``executor`` (``submit(articles) -> handle``, ``collect(handle) -> outputs``), the models of the
-        next batch run ahead while this one is stored; results are the same as without. ``prepare(articles,
+        next batches (``executor.depth`` of them, default 1) run ahead while this one is stored; results are the
+        same as without. ``prepare(articles,
         outputs) -> outputs`` runs before each batch's write transaction on the articles it will store: the
         work that needs no database belongs there, so the transaction (the write lock) stays short."""
         self._prepare = prepare
         summary = summary or IngestSummary()
         batch: list[Article] = []
-        pending: list[tuple[list[Article], Any]] = []
+        # Batches handed to the executor and not stored yet, oldest first; they are stored in this order (the
+        # order the articles arrived), whatever order the executor finishes them in.
+        pending: deque[tuple[list[Article], Any]] = deque()
+        depth = max(1, int(getattr(executor, "depth", 1)))
 
         def flush(batch: list[Article]) -> None:
             if executor is None:
                 self._flush(batch, summary, on_batch, None)
                 return
-            # Hand this batch to the executor, then store the previous one while it runs.
-            ahead = {a.id for a in pending[0][0]} if pending else set()
-            handle = executor.submit(self._expected_new(batch, ahead))
-            if pending:
-                previous, previous_handle = pending.pop()
+            # Hand this batch to the executor, then store the oldest ones while it runs.
+            ahead = {a.id for previous, _ in pending for a in previous}
+            pending.append((batch, executor.submit(self._expected_new(batch, ahead))))
+            while len(pending) > depth:
+                previous, previous_handle = pending.popleft()
                 self._flush(previous, summary, on_batch, executor.collect(previous_handle))
-            pending.append((batch, handle))
 
         for item in items:
             if progress:
@@ -94,8 +98,8 @@ class Ingester:
                 batch = []
         if batch:
             flush(batch)
-        if pending:
-            previous, previous_handle = pending.pop()
+        while pending:
+            previous, previous_handle = pending.popleft()
             self._flush(previous, summary, on_batch, executor.collect(previous_handle))
         return summary
 

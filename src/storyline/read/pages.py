@@ -32,6 +32,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from storyline.enrich.genre import GENRES, NEWS_GENRES
 from storyline.errors import InputError
 from storyline.read.ids import event_label, parse_event_id, parse_storyline_id, storyline_label
 from storyline.store import Store, pages as rows
@@ -42,9 +43,8 @@ __all__ = ["SORTS", "NOT_NEWS_GENRES", "Period", "Corpus", "corpus", "period", "
            "one_line", "story_title", "warm", "event_listing", "storyline_listing"]
 
 SORTS = ("score", "size", "recent", "sources")
-# Genres that are opinion or rubric rather than news reports (as the genre stage names them).
-NOT_NEWS_GENRES = frozenset({"opinion", "column", "letter", "letters", "rubric", "review", "editorial",
-                             "commentary", "comic", "satire", "puzzle", "recipe", "obituary", "advertorial"})
+# Genres that are opinion or rubric rather than news reports: every genre of the genre stage but its news ones.
+NOT_NEWS_GENRES = frozenset(GENRES) - NEWS_GENRES
 MIN_RANKED_ARTICLES = 2
 HALF_LIFE_DAYS = 7.0
 UNKNOWN = "unknown"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Iterable, Iterator, Sequence
 
 from storyline.records import Annotations, Article, Assignment, Mention
@@ -77,6 +77,14 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def driver_lock(self) -> AbstractContextManager[Any]:
+        """Held by the one driver of an ingest for all of it: a second driver on the same database gets
+        :class:`storyline.errors.DriverLocked` at once, while readers and short writers go on. A lock whose
+        holder died must not block the next driver. Backends override it (SQLite: a lock file beside the
+        database; PostgreSQL: an advisory lock); this default guards nothing, for stores no other process
+        can open (in memory)."""
+        return nullcontext()
 
     # ------------------------------------------------------------------ articles (ingest)
     @abstractmethod

@@ -23,7 +23,8 @@ def has_column(conn: Any, table: str, column: str) -> bool:
 
 def stamp(conn: Any) -> tuple:
     """Changes whenever articles are added, assigned to events or given a genre: a cache key for overviews."""
-    genre = "COUNT(genre)" if has_column(conn, "articles", "genre") else "-1"
+    # the genres' total length: a news report (4) read again as anything else changes it
+    genre = "COALESCE(SUM(LENGTH(genre)), 0)" if has_column(conn, "articles", "genre") else "-1"
     row = conn.execute(f"SELECT COUNT(*), MAX(seq), {genre} FROM articles").fetchone()
     assigned = conn.execute("SELECT COUNT(*) FROM event_articles").fetchone()[0] if has_column(
         conn, "event_articles", "event_id") else 0

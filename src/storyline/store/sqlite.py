@@ -12,7 +12,7 @@ import os
 import sqlite3
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -21,6 +21,7 @@ from storyline.records import Annotations, Article
 from storyline.settings import get_settings
 from storyline.store.annotations import AnnotationQueries
 from storyline.store.base import Store, register_backend
+from storyline.store.driverlock import LockFile, lock_path
 from storyline.store.entities import EntityRepo
 from storyline.store.files import APPLICATION_ID, identify, ro_uri, translate, writable
 from storyline.store.events import ClusterStore
@@ -306,6 +307,12 @@ class SQLiteStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries, S
 
     def close(self) -> None:
         self.conn.close()
+
+    def driver_lock(self):
+        """A lock file beside the database (:mod:`storyline.store.driverlock`); none for ``:memory:``."""
+        if self.path == ":memory:":
+            return nullcontext()
+        return LockFile(lock_path(self.path), self.path)
 
     # ------------------------------------------------------------------ articles
     def index_documents(self, article: Article) -> tuple[str, str]:

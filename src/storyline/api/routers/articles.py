@@ -73,7 +73,7 @@ def _records(content_type: str, body: bytes) -> list:
 def _ingest(db_path: str, records: list) -> dict:
     """The one call into the ingest path (imported here: the models load only when something is posted)."""
     from storyline.ingest.readers import ReadError, article_from_record
-    from storyline.runner import ingest
+    from storyline.runner import InlineExecutor, ingest
 
     def items():
         for i, record in enumerate(records):
@@ -84,7 +84,8 @@ def _ingest(db_path: str, records: list) -> dict:
 
     store = Store(db_path)
     try:
-        summary = ingest(store, items(), prefetch=False)
+        # A short writer beside any driver: no driver lock, no model worker or cluster of its own.
+        summary = ingest(store, items(), executor=InlineExecutor(), exclusive=False)
     finally:
         store.close()
     data = summary.to_json()
