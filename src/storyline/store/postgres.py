@@ -20,12 +20,8 @@ import psycopg
 from psycopg.types.numeric import NumericLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from storyline.errors import StoreBusy, StoreError, StoreForeign, StoreFull, StoreMissing, StoreReadOnly, StoreTooNew
-
-try:  # the driver lock's own error (E308) comes with the Dask executor; before it, the store-busy one
-    from storyline.errors import DriverLocked
-except ImportError:  # pragma: no cover
-    DriverLocked = StoreBusy
+from storyline.errors import DriverLocked, StoreBusy, StoreError, StoreForeign, StoreFull, StoreMissing, StoreReadOnly, \
+    StoreTooNew
 from storyline.records import Article
 from storyline.settings import get_settings
 from storyline.store.annotations import AnnotationQueries
