@@ -70,7 +70,9 @@ BACKGROUND = [
 
 
 def _page(title: str, text: str, words: int = 0, date: str = "2019-03-18") -> bytes:
-    filler = " ".join(["Meer informatie volgt later vandaag op deze pagina."] * words)
+    # padding over the HTML reader's word floor: the page's own caption, not one sentence shared by every page
+    # (identical boilerplate on every page would read as shared vocabulary to the same-day event model)
+    filler = " ".join([f"Foto bij: {title}."] * words)
     return (f"<!doctype html><html lang='nl'><head><title>{title}</title>"
             f"<meta name='date' content='{date}'></head><body><article><h1>{title}</h1>"
             f"<p>{text}</p><p>{filler}</p></article></body></html>").encode()
@@ -341,7 +343,7 @@ def test_items_arrive_once_and_feeds_are_requested_conditionally(server, tmp_pat
     rows = store.conn.execute("SELECT id, source, text FROM articles ORDER BY seq").fetchall()
     assert [r["id"] for r in rows] == [f"bg{i}" for i in range(5)]
     assert {r["source"] for r in rows} == {"Nieuwsblad"}
-    assert "Meer informatie volgt" in rows[0]["text"]  # read from the page, not the feed's summary
+    assert "Foto bij:" in rows[0]["text"]  # read from the page, not the feed's summary
     # The later polls sent the validator of the previous answer; the third one was answered 304.
     feed_requests = [h for p, h in server.requests if p == "/feeds/news"]
     assert "If-None-Match" not in feed_requests[0]
@@ -364,7 +366,7 @@ def test_robots_disallowed_page_falls_back_to_the_feed_summary(server, tmp_path)
     assert report.stored == 1
     assert server.count("/private/ok1.html") == 0
     text = store.conn.execute("SELECT text FROM articles").fetchone()[0]
-    assert text.startswith("Ajax heeft zondag") and "Meer informatie" not in text
+    assert text.startswith("Ajax heeft zondag") and "Foto bij:" not in text
     status = store.conn.execute("SELECT status FROM watch_items").fetchone()[0]
     assert status == "summary: robots.txt disallows the page"
     watcher.close()
@@ -488,7 +490,7 @@ def test_every_failing_page_is_logged_and_retried_and_a_feed_summary_stands_in(s
     stored = _stored(store)
     # Every feed item stored, from its summary (the page could not be read); no sitemap item stored.
     assert set(stored) == {f"fd-{f}" for f in PAGE_FAULTS}
-    assert all(f"over {f}." in stored[f"fd-{f}"] and "Meer informatie" not in stored[f"fd-{f}"] for f in PAGE_FAULTS)
+    assert all(f"over {f}." in stored[f"fd-{f}"] and "Foto bij:" not in stored[f"fd-{f}"] for f in PAGE_FAULTS)
     items = {r["item"]: r for r in store.conn.execute("SELECT * FROM watch_items")}
     failures = dict(f.split(": ", 1) for f in first.failures)
     for fault, reason in PAGE_FAULTS.items():
