@@ -16,7 +16,6 @@ A script, not part of the package: it reads the store's tables directly, which o
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sqlite3
@@ -26,6 +25,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from storyline.store.snapshot import _plain, compare  # noqa: E402  (one canonical form for every comparison)
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_COLUMNS = {"ingested_at", "updated_at", "created_at", "detected_at", "fetched_at"}
@@ -51,56 +53,6 @@ def dump(db: str) -> dict[str, list[list]]:
         out[table] = [keep] + rows
     conn.close()
     return out
-
-
-def _plain(value):
-    """JSON held in a column is compared as data: key order (from iterating a set or dict) is not a result."""
-    if isinstance(value, bytes):
-        try:
-            value = value.decode("utf-8")
-        except UnicodeDecodeError:
-            return "sha1:" + hashlib.sha1(value).hexdigest()
-    if isinstance(value, str) and value[:1] in "{[":
-        try:
-            return json.dumps(_canonical(json.loads(value)), sort_keys=True, ensure_ascii=False)
-        except ValueError:
-            pass
-    return value
-
-
-def _canonical(data):
-    # JSON nested as strings (an event's member views) is parsed too
-    if isinstance(data, dict):
-        return {k: _canonical(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_canonical(v) for v in data]
-    if isinstance(data, str) and data[:1] in "{[":
-        try:
-            return _canonical(json.loads(data))
-        except ValueError:
-            return data
-    return data
-
-
-def compare(a: dict, b: dict) -> list[str]:
-    """One line per table: identical, or how it differs."""
-    lines = []
-    for table in sorted(set(a) | set(b)):
-        if table not in a or table not in b:
-            lines.append(f"{table}: only in {'second' if table not in a else 'first'}")
-            continue
-        ra, rb = a[table], b[table]
-        if ra == rb:
-            lines.append(f"{table}: identical ({len(ra) - 1} rows)")
-            continue
-        if ra[0] != rb[0]:
-            lines.append(f"{table}: columns differ {ra[0]} vs {rb[0]}")
-            continue
-        sa = {json.dumps(r, sort_keys=True) for r in ra[1:]}
-        sb = {json.dumps(r, sort_keys=True) for r in rb[1:]}
-        lines.append(f"{table}: DIFFERENT ({len(ra) - 1} vs {len(rb) - 1} rows, {len(sa - sb)} only in first, "
-                     f"{len(sb - sa)} only in second)")
-    return lines
 
 
 def ingest(src: Path, db: Path, inputs: list[str]) -> float:
