@@ -406,20 +406,7 @@ class PostgresStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries,
 
     def save_article(self, article: Article, signature: bytes | None = None,
                      documents: tuple[str, str] | None = None) -> None:
-        import json
-
-        self.conn.execute(
-            "INSERT INTO articles (id, source, url, title, published, published_precision, estimated_date,"
-            " date_precision, language, author, text, raw_text, metadata, content_hash, copy_of)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                article.id, article.source, article.url, article.title, article.published,
-                article.date_precision if article.published else None,
-                article.estimated_date, article.date_precision, article.language, article.author,
-                article.text, article.raw_text, json.dumps(article.metadata, ensure_ascii=False, default=str),
-                article.content_hash, article.copy_of,
-            ),
-        )
+        self._insert_article_row(article)
         title, body = documents or self.index_documents(article)
         try:
             self._raw.execute(_FTS_INSERT, [article.id, title, body])

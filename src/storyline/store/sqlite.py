@@ -58,6 +58,21 @@ class ArticleQueries:
 
     conn: Any
 
+    def _insert_article_row(self, article: Article) -> None:
+        """The article's own row (its search documents and signature are the backend's)."""
+        self.conn.execute(
+            "INSERT INTO articles (id, source, url, title, published, published_precision, estimated_date,"
+            " date_precision, language, author, text, raw_text, metadata, content_hash, copy_of)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.id, article.source, article.url, article.title, article.published,
+                article.date_precision if article.published else None,
+                article.estimated_date, article.date_precision, article.language, article.author,
+                article.text, article.raw_text, json.dumps(article.metadata, ensure_ascii=False, default=str),
+                article.content_hash, article.copy_of,
+            ),
+        )
+
     def find_existing(self, article: Article) -> str | None:
         """The stored id of the same article (same id). The same text under another id is a
         republication, stored and linked to the earliest by ``copy_of`` (see ``find_exact_copy``)."""
@@ -323,18 +338,7 @@ class SQLiteStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries, S
     def save_article(self, article: Article, signature: bytes | None = None,
                      documents: tuple[str, str] | None = None) -> None:
         conn = self.conn
-        conn.execute(
-            "INSERT INTO articles (id, source, url, title, published, published_precision, estimated_date,"
-            " date_precision, language, author, text, raw_text, metadata, content_hash, copy_of)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                article.id, article.source, article.url, article.title, article.published,
-                article.date_precision if article.published else None,
-                article.estimated_date, article.date_precision, article.language, article.author,
-                article.text, article.raw_text, json.dumps(article.metadata, ensure_ascii=False, default=str),
-                article.content_hash, article.copy_of,
-            ),
-        )
+        self._insert_article_row(article)
         conn.execute(
             "INSERT INTO articles_fts (article_id, title, body) VALUES (?,?,?)",
             (article.id, *(documents or self.index_documents(article))),
