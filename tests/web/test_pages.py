@@ -192,3 +192,9 @@ def test_more_like_this_lists_other_events_by_their_stored_embeddings(client):
     assert listed and first not in listed and set(listed) <= {e["id"] for e in events}
     page = client.get(f"/events/{first}").text.split('id="similar"')[1].split("</section>")[0]
     assert re.findall(r'href="/events/(E\d+)"', page) == listed[:8]
+
+
+def test_a_blank_search_is_an_empty_page_not_an_error(client):
+    for q in (" ", "   "):
+        r = client.get("/search", params={"q": q})
+        assert r.status_code == 200 and "<html" in r.text

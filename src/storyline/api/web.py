@@ -614,7 +614,8 @@ def search_page(request: Request, q: str = Query("", max_length=500), offset: in
                 like: str | None = Query(None, max_length=40), store: Store = Depends(get_store)):
     """Grouped results: storylines and events (from the matching articles, and by meaning with the sentence
     encoder), entities by name, and articles with near-copies folded into their original."""
-    result: dict[str, Any] = {"storylines": [], "events": [], "entities": [], "articles": [], "semantic": []}
+    result: dict[str, Any] = {"storylines": [], "events": [], "entities": [], "articles": [], "semantic": [],
+                              "n_articles": 0}
     error = None
     if like:
         result["semantic"] = pages.related_by_embedding(store, like, limit=15)

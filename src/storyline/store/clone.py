@@ -96,6 +96,10 @@ _TABLES: dict[str, dict[str, str]] = {
                       "signature": "signature || '~c{j}'"},
     "disagreement_figures": {"disagreement_id": "disagreement_id + {dis}", "figure_id": "figure_id + {fig}"},
     "positions": {"id": "id + {pos}", "article_id": "aid(article_id, {j})", "date": "day(date, {d})"},
+    "event_aliases": {"merged_id": "merged_id + {ev}", "into_id": "into_id + {ev}",
+                      "article_id": "aid(article_id, {j})", "seq": "seq + {seq}"},
+    "storyline_aliases": {"merged_id": "merged_id + {sl}", "into_id": "into_id + {sl}"},
+    "event_commentary": {"article_id": "aid(article_id, {j})", "event_id": "event_id + {ev}"},
 }
 # Shared by every clone (see the module note), or rebuilt: not copied row by row.
 _SHARED = {"entities", "entity_keys", "entity_variants", "quotes", "cluster_df", "cluster_meta", "sqlite_sequence",
