@@ -31,7 +31,6 @@ import logging
 import threading
 import time
 import uuid
-import warnings
 from typing import Any, Sequence
 
 from distributed import Client, LocalCluster, WorkerPlugin
@@ -39,7 +38,7 @@ from distributed.client import FutureCancelledError
 
 from storyline.errors import ClusterError
 from storyline.records import Article
-from storyline.model_outputs import ModelOutputs, compute_batch_outputs, warm
+from storyline.model_outputs import ModelOutputs, compute_batch_outputs, warm, warn_once
 from storyline.settings import DaskSettings
 
 LOGGER = logging.getLogger(__name__)
@@ -161,10 +160,7 @@ class DaskExecutor:
         except Exception as exc:  # KilledWorker (lost too often), or the task raised: same results inline
             self._check_connected()
             return self._inline(f"{type(exc).__name__}: {exc}")
-        for message in result.warnings:
-            if message not in self._warned:
-                self._warned.add(message)
-                warnings.warn(message, RuntimeWarning, stacklevel=2)
+        warn_once(result.warnings, self._warned)
         self.hits += 1
         return result
 

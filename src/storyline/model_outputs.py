@@ -22,7 +22,7 @@ from storyline.enrich.registry import annotate
 from storyline.enrich.stages import parse_sentences, parse_sentences_many, recognise_mentions
 from storyline.records import Annotations, Article, Mention, ParsedSentence
 
-__all__ = ["ModelOutputs", "compute_model_outputs", "compute_batch_outputs", "warm"]
+__all__ = ["ModelOutputs", "compute_model_outputs", "compute_batch_outputs", "warm", "warn_once"]
 
 def _model_key(a: Article) -> tuple[str, str, str | None]:
     return (a.id, a.content_hash, a.language)
@@ -113,6 +113,14 @@ def compute_batch_outputs(articles: Sequence[Article], ner: bool = True, embed: 
         out = replace(out, warnings=out.warnings + tuple(str(w.message) for w in caught))
     inputs = {inputs_key(a): article_inputs(a) for a in articles} if embed else {}
     return replace(out, annotations=annotations, cluster_inputs=inputs)
+
+
+def warn_once(messages: Sequence[str], seen: set[str]) -> None:
+    """The warnings a worker reported with a batch, each shown once in the driver (``seen`` remembers them)."""
+    for message in messages:
+        if message not in seen:
+            seen.add(message)
+            warnings.warn(message, RuntimeWarning, stacklevel=3)
 
 
 def warm(use_ner: bool, embed: bool, syntax: bool = False) -> None:

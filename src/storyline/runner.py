@@ -27,7 +27,6 @@ import multiprocessing as mp
 import os
 import threading
 import time
-import warnings
 from contextlib import nullcontext
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -44,7 +43,7 @@ from storyline.ingest.dedup import WINDOW
 from storyline.ingest.pipeline import Ingester, IngestSummary
 from storyline.ingest.readers import ReadError
 from storyline.model_outputs import ModelOutputs, _embedding_key, _model_key, compute_batch_outputs, \
-    compute_model_outputs, warm as _warm
+    compute_model_outputs, warm as _warm, warn_once
 from storyline.records import Annotations, Article, Assignment
 from storyline.settings import Settings, get_settings
 from storyline.store import Store
@@ -131,10 +130,7 @@ class ProcessExecutor:
             self.failures += 1
             LOGGER.warning("model worker failed (%s); computing this batch inline", exc)
             return None
-        for message in result.warnings:
-            if message not in self._warned:
-                self._warned.add(message)
-                warnings.warn(message, RuntimeWarning, stacklevel=2)
+        warn_once(result.warnings, self._warned)
         self.hits += 1
         return result
 
