@@ -42,6 +42,17 @@ def test_every_corpus_article_is_labelled_once_and_splits_do_not_overlap():
     assert {"vk", "ad", "trouw"} <= {r["source"] for r in dev + test}
 
 
+def test_the_held_out_ids_never_leave_the_converter():
+    root = data_path("dpgmedia2019-partisan-nl")
+    held = dpg.heldout_ids(root)
+    if not held:
+        pytest.skip("no held-out id list beside the shared data folder")
+    converted = {r["id"].split("/", 1)[1] for r in dpg.convert(root, "all")}
+    assert converted and not converted & held
+    everything = {r["id"].split("/", 1)[1] for r in dpg.convert(root, "all", exclude=set())}
+    assert held & everything  # they are in the corpus: the converter left them out
+
+
 def test_unknown_split_and_missing_corpus_are_clear_errors(tmp_path):
     with pytest.raises(ValueError, match="unknown split"):
         list(dpg.convert(tmp_path, "train"))

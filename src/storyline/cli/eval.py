@@ -273,7 +273,8 @@ def eval_genre(gold: Path = typer.Option(..., "--gold", help="Genre labels (JSON
 @eval_app.command("convert")
 def eval_convert(corpus: str = typer.Argument(..., help="ecbplus, meantime or dpg (the project's silver event labels)"),
                  path: Path = typer.Argument(..., help="The corpus folder (e.g. ../shared/data/ecbplus)"),
-                 split: str = typer.Option("test", help="ECB+: train, dev, test or all; dpg: dev, test or all"),
+                 split: str = typer.Option("test", help="ECB+: train, dev, test or all; dpg: dev, test or all (the "
+                                           "ids of ../shared/heldout left out)"),
                  languages: str = typer.Option("en,nl", help="MEANTIME: languages, comma-separated"),
                  output: Optional[Path] = typer.Option(None, "-o", "--output", help="File (default stdout)")):
     """Convert a gold corpus into clustering GOLD JSON Lines (article records plus 'event' and 'storyline')."""

@@ -80,18 +80,35 @@ def read_articles(path: str | Path) -> dict[str, dict]:
     return articles
 
 
-def convert(path: str | Path, split: str = "all", labels_path: str | Path = LABELS_PATH) -> Iterator[dict]:
-    """Labelled DPG articles in publication order (ties by id), as ingest records plus ``event``/``storyline``."""
+HELDOUT_IDS = Path("heldout") / "dpg-quotes-figures-ids.txt"
+
+
+def heldout_ids(path: str | Path) -> set[str]:
+    """The DPG ids held out from the project (``heldout/`` beside the data folder): never evaluated, tuned or
+    fitted on here. Empty when the list is not there."""
+    root = Path(path).resolve()
+    for base in (root, *root.parents[:3]):
+        file = base / HELDOUT_IDS
+        if file.exists():
+            return set(file.read_text(encoding="utf-8").split())
+    return set()
+
+
+def convert(path: str | Path, split: str = "all", labels_path: str | Path = LABELS_PATH,
+            exclude: set[str] | None = None) -> Iterator[dict]:
+    """Labelled DPG articles in publication order (ties by id), as ingest records plus ``event``/``storyline``.
+    The held-out ids (:func:`heldout_ids`, or ``exclude``) are left out."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; use {', '.join(SPLITS)}")
     root = corpus_root(path)
     labels = load_labels(labels_path)
     publishers = _publishers(root)
     articles = read_articles(root)
+    skip = heldout_ids(root) if exclude is None else exclude
     records = []
     for article_id, label in labels.items():
         row = articles.get(article_id)
-        if row is None:
+        if row is None or article_id in skip:
             continue
         published = (row.get("published_at") or "")[:10] or None
         if split != "all" and split_of(published) != split:
