@@ -245,3 +245,15 @@ def test_a_time_or_a_passive_subject_of_a_reporting_verb_is_no_reporter():
     figs = [f for f in extract_figures(text, "nl", [], source="NOS", parses=[_parsed(text, words)]) if f.value == 500]
     assert figs and figs[0].reported_by == "NOS"
 
+
+
+def test_the_size_of_a_whole_is_marked_as_such():
+    figures = extract_figures("De VVD krijgt de laatste van acht restzetels. Eén van de vijf verdachten is vrij.",
+                              "nl", [])
+    assert [(f.value, f.qualifier) for f in figures if f.value in (8.0, 5.0)] == [(8.0, "whole"), (5.0, "whole")]
+
+
+def test_an_age_in_brackets_keeps_the_name_in_the_scope():
+    text = "Zijn tegenstander Ekrem Imamoglu (49) heeft in Istanboel een voorsprong van 25.000 stemmen."
+    (figure,) = [f for f in extract_figures(text, "nl", []) if f.value == 25000.0]
+    assert {"Imamoglu", "Istanboel"} <= set(figure.scope.split("|"))

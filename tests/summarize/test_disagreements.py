@@ -123,3 +123,29 @@ def test_seats_of_different_parties_are_no_disagreement(store):
         "c": "Bij de verkiezingen haalde het CDA vijftien zetels, aldus de NOS.",
     })
     assert [sorted(d["values"]) for d in found] == [[9.0, 15.0]]
+
+
+def test_forecasts_and_polls_are_no_disagreement(store):
+    found = _setup(store, {
+        "a": "De VVD gaat in de senaat waarschijnlijk naar vier zetels, meldt de kiesraad.",
+        "b": "De VVD gaat in de senaat mogelijk naar acht zetels, aldus de NOS.",
+        "c": "De VVD is gepeild op twaalf zetels in de senaat, meldt het ANP.",
+    })
+    assert found == []
+
+
+def test_the_size_of_a_whole_is_no_count_of_the_subject(store):
+    found = _setup(store, {
+        "a": "De VVD krijgt in de senaat de laatste van acht restzetels, meldt de kiesraad.",
+        "b": "De VVD krijgt in de senaat twaalf zetels, aldus de NOS.",
+    })
+    assert found == []
+
+
+def test_a_lead_of_one_candidate_is_not_the_lead_of_another(store):
+    # the age in brackets no longer cuts the name of the leading candidate off the figure's clause
+    found = _setup(store, {
+        "a": "Kandidaat Jan Peters (63) heeft in Utrecht een voorsprong van 3000 stemmen, meldt de kiesraad.",
+        "b": "Zijn tegenstander Piet Smit (49) heeft in Utrecht een voorsprong van 25.000 stemmen, aldus de NOS.",
+    })
+    assert found == []

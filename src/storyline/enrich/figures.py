@@ -688,6 +688,8 @@ def extract_figures(text: str, lang: str | None = "nl", quotes: Sequence | None 
             value, low, high = (None if x is None else x * f.get("factor", 1.0) for x in (f["value"], f["low"], f["high"]))
             before = text[max(s, m.start() - 40):m.start()]
             qualifier = "from" if f.get("earlier") else (f"of {f['part_of']}" if f.get("part_of") else None)
+            if qualifier is None and _WHOLE_BEFORE.search(before):
+                qualifier = "whole"  # "de laatste van acht restzetels": the size of a whole a part is taken from
             for rx, q, kind in ([] if qualifier else _QUAL_RE):
                 if rx.search(before):
                     qualifier = q
@@ -904,6 +906,13 @@ _NAME = re.compile(r"(?<![\w-])[A-ZÀ-Ý][\w'’&-]*[A-Za-zÀ-ÿ0-9]|(?<![\w-])[
 _NOT_SCOPE = re.compile(r"^(?:" + _MONTHS + r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
                         r"De|Het|Een|Die|Dat|Dit|Deze|Er|In|Op|Bij|Van|Voor|Met|Na|Als|Maar|En|Ook|Volgens|Zo|"
                         r"The|A|An|Der|Die|Das|La|Le|El|Il|Ik|Hij|Zij|Ze|We|Wij|Je|U)$", re.IGNORECASE)
+_AGE_BRACKET = re.compile(r"\(\d{1,3}\)")
+# "de laatste van acht zetels", "één van de vijf verdachten", "31 van de 75 zetels": the number before which a
+# part is named is the size of the whole, not a count of the clause's subject.
+_WHOLE_BEFORE = re.compile(
+    r"(?:\b(?:de|het|the)\s+\w+(?:ste|de)|\b(?:[eé]én|een|geen|elk|ieder|enkele|sommige|beide|one|none|each|some|"
+    r"twee|drie|vier|vijf|zes|zeven|acht|negen|tien|two|three|four|five)|\d)\s+(?:van|of)(?:\s+(?:de|het|the))?\s+$",
+    re.IGNORECASE)
 _SCOPE_SEP = re.compile(r"[;:()]|,\s|\s[–—-]\s|\s(?:en|maar|terwijl|and|but|und|et|y|e)\s")
 
 
@@ -918,7 +927,11 @@ def _bounds(text: str, s: int, e: int, a: int, b: int, sep: re.Pattern) -> tuple
 
 def _scope(text: str, s: int, e: int, a: int, b: int, reporter: str | None) -> str | None:
     """The names of the figure's clause, whose or where it counts ("CDA (negen zetels)" → CDA): "|"-joined."""
-    left, right = _bounds(text, s, e, a, b, _SCOPE_SEP)
+    # An age in brackets belongs to the name before it ("Ekrem İmamoglu (49) heeft een voorsprong"): blanked, it
+    # separates no clause.
+    sentence = _AGE_BRACKET.sub(lambda m: " " * len(m.group()), text[s:e])
+    left, right = _bounds(sentence, 0, e - s, a - s, b - s, _SCOPE_SEP)
+    left, right = left + s, right + s
     if text[left:a].strip() == "" and left > s:  # "CDA (negen zetels)": the name before the bracket
         start = max(s, left - 41)
         seps = list(_SCOPE_SEP.finditer(text, start, left - 1))

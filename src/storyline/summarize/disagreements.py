@@ -10,6 +10,8 @@ Two figures disagree only when all of these hold:
 * both were read with at least settings ``enrich.figure_threshold`` confidence;
 * their values differ beyond rounding and beyond what their qualifiers allow (:func:`materially_different`:
   ``ruim 300`` and ``352`` agree; ``zeker 102`` and ``352`` do not);
+* neither is a forecast or a poll (``gaat mogelijk naar acht zetels``, ``gepeild op zeven zetels``): an
+  expectation is not a reported count, and two expectations differing is no dispute between sources;
 * it is not a development: a cumulative count (dead, injured, arrested, displaced, evacuated) that is larger
   on a later day grew, it was not disputed.
 
@@ -18,6 +20,7 @@ Conflicting figures of one scope form one disagreement (a figure already in one 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, timedelta
 from typing import Sequence
@@ -96,7 +99,9 @@ def conflicting(f: dict, g: dict) -> bool:
             return False
     if not same_scope(f, g):
         return False
-    if "from" in (f.get("qualifier"), g.get("qualifier")) or \
+    if _hedged(f["sentence"]) or _hedged(g["sentence"]):
+        return False
+    if {"from", "whole"} & {f.get("qualifier"), g.get("qualifier")} or \
             any((x.get("qualifier") or "").startswith("of ") for x in (f, g)):
         return False  # "van 4 naar 8 zetels": the earlier value of a change; "zes van de twaalf": a part
     if _fold(f["sentence"]) == _fold(g["sentence"]):
@@ -114,6 +119,19 @@ def conflicting(f: dict, g: dict) -> bool:
     if (f.get("category") or f["what"]) in CUMULATIVE and _grew(f, g):
         return False
     return True
+
+
+# Words that make a sentence's figures an expectation (nl, en, de, fr, es, it). Precision first: anywhere in the
+# sentence, since the stored figure keeps its sentence, not its clause.
+_HEDGE = re.compile(
+    r"\b(?:mogelijk|waarschijnlijk|wellicht|misschien|naar verwachting|verwacht\w*|prognose\w*|gepeild|peiling\w*|"
+    r"\w*poll\w*|possibly|probably|likely|expected|forecast\w*|projected|möglicherweise|wahrscheinlich|"
+    r"voraussichtlich|umfrage\w*|prognose|probablement|peut-être|sondage\w*|probablemente|posiblemente|"
+    r"encuesta\w*|probabilmente|forse|sondaggi\w*)\b", re.IGNORECASE)
+
+
+def _hedged(sentence: str) -> bool:
+    return bool(_HEDGE.search(sentence or ""))
 
 
 def _triple(row: dict) -> tuple:
