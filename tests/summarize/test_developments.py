@@ -39,6 +39,15 @@ def test_a_part_of_a_count_and_the_earlier_value_of_a_change_are_not_steps():
     assert developments([first, part]) == []
 
 
+def test_an_expectation_is_no_step_and_does_not_split_the_reported_counts():
+    feared = _fig(1, 1000, "2023-05-02", scope="Mozambique", sentence="In Mozambique zijn mogelijk meer dan duizend doden.")
+    counted = _fig(2, 215, "2023-05-02", sentence="In de drie getroffen landen zijn 215 doden geregistreerd.")
+    later = _fig(3, 700, "2023-05-10", scope="Idai", sentence="De orkaan Idai veroorzaakte minstens zevenhonderd doden.")
+    found = developments([feared, counted, later])
+    assert [[(p.day, p.values) for p in d.points] for d in found] == [
+        [("2023-05-02", (215.0,)), ("2023-05-10", (700.0,))]]
+
+
 def test_an_adjective_before_the_counted_noun_makes_it_another_count():
     civil = _fig(1, 30, "2023-05-02", sentence="Er vielen 30 burgerlijke doden.")
     assert modifier(civil) == "burgerlijk"

@@ -10,6 +10,8 @@ A development is a series of figures of one storyline that
   counted noun ("burgerlijke doden" are not "doden"), and compatible scopes
   (:func:`~storyline.summarize.disagreements.same_scope`). Seats and votes are not followed: the names of their
   clause do not say reliably whose seats they are (read on DPG 2019: "de partij" of four parties in one storyline);
+* are reported counts, not expectations (no ``mogelijk``, ``naar verwachting``: see
+  :func:`~storyline.summarize.disagreements.hedged`);
 * are dated to the day, on at least two different days;
 * change materially from one reported day to another (beyond rounding and qualifiers,
   :func:`~storyline.summarize.disagreements.materially_different`).
@@ -24,8 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from storyline.summarize.disagreements import CUMULATIVE, _fold, _parse, _stem, compatible_what, materially_different, \
-    same_scope
+from storyline.summarize.disagreements import CUMULATIVE, _fold, _parse, _stem, compatible_what, hedged, \
+    materially_different, same_scope
 
 __all__ = ["Development", "DevelopmentPoint", "developments"]
 
@@ -102,8 +104,11 @@ def developments(figures: Iterable[dict]) -> list[Development]:
     for f in figures:
         category = f.get("category")
         qualifier = f.get("qualifier") or ""
-        if category not in CUMULATIVE or _value(f) is None or qualifier == "from" or qualifier.startswith("of "):
+        if category not in CUMULATIVE or _value(f) is None or qualifier in ("from", "whole") \
+                or qualifier.startswith("of "):
             continue  # "van 4 naar 8": the earlier value of a change; "zes van de twaalf": a part
+        if hedged(f.get("sentence") or ""):
+            continue  # "mogelijk meer dan duizend doden": an expectation, not a reported count
         parsed = _parse(f.get("as_of"))
         if parsed is None or parsed[1] != "day":
             continue

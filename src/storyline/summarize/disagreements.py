@@ -27,7 +27,7 @@ from typing import Sequence
 
 from storyline.store import Store
 
-__all__ = ["detect_for_articles", "materially_different", "within_window", "compatible_what", "WINDOW_DAYS"]
+__all__ = ["detect_for_articles", "materially_different", "within_window", "compatible_what", "hedged", "WINDOW_DAYS"]
 
 MIN_RELATIVE = 0.2
 MIN_ABSOLUTE = 2
@@ -99,7 +99,7 @@ def conflicting(f: dict, g: dict) -> bool:
             return False
     if not same_scope(f, g):
         return False
-    if _hedged(f["sentence"]) or _hedged(g["sentence"]):
+    if hedged(f["sentence"]) or hedged(g["sentence"]):
         return False
     if {"from", "whole"} & {f.get("qualifier"), g.get("qualifier")} or \
             any((x.get("qualifier") or "").startswith("of ") for x in (f, g)):
@@ -130,7 +130,8 @@ _HEDGE = re.compile(
     r"encuesta\w*|probabilmente|forse|sondaggi\w*)\b", re.IGNORECASE)
 
 
-def _hedged(sentence: str) -> bool:
+def hedged(sentence: str) -> bool:
+    """The sentence states an expectation, a forecast or a poll rather than a count."""
     return bool(_HEDGE.search(sentence or ""))
 
 
