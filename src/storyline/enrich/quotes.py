@@ -74,7 +74,9 @@ _VERBS = {
         denkt dacht vindt vond gelooft geloofde vreest vreesde hoopt hoopte verwacht verwachtte
         eist eiste eisen eisten pleit pleitte vermoedt vermoedde claimt claimde bekende bekent beloofde belooft
         beloven beloofden ziet zag ontkennen erkennen stellen
-        benadrukken vertellen verklaren waarschuwen roept riep riepen roepen opriep oproept""",
+        benadrukken vertellen verklaren waarschuwen roept riep riepen roepen opriep oproept
+        denken dachten vinden vonden geloven geloofden vrezen vreesden hopen hoopten verwachten verwachtten
+        menen meenden erkenden ontkenden concluderen concludeerden zien zagen wil wilde willen wilden""",
     "en": """said says say told tells added adds stated states explained explains announced announces warned
         warns claimed claims noted notes wrote writes insisted insists argued argues replied replies
         confirmed confirms denied denies stressed stresses emphasised emphasized declared declares
@@ -197,7 +199,7 @@ _DE_SUBJUNCTIVE = re.compile(
 # Days and parts of day (woensdagavond, Montagabend) are adverbials, never speakers.
 _TIME_WORD = re.compile(
     r"^(?:(?:maan|dins|woens|donder|vrij|zater|zon)dag|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
-    r"(?:mon|diens|mitt?woch|donners|frei|sams|sonn)(?:tag)?|gister|gestern|vandaag|heute)\w*$"
+    r"(?:mon|diens|donners|frei|sams|sonn)tag|mittwoch|gister|gestern|vandaag|heute)\w*$"
 )
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -311,6 +313,9 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
         lw = tok.lower()
         if not (tok[0].isalnum()):
             break
+        if i == 0 and j == 1 and tok in _CAPITALISED_DETERMINERS and not _is_word(low, L.code) \
+                and j + 1 < n and tokens[j + 1][0][:1].isupper():
+            break  # "Huawei De Commissie wil ...": a one-word heading glued to the sentence, not one phrase
         if seen_head and (lw in _NAME_PARTICLES or (L.code == "de" and lw in ("des", "der"))) \
                 and j + 1 < n and tokens[j + 1][0][:1].isupper():
             j += 1  # Iris de Graaf, ministerie van Defensie, der Sprecher des Ministeriums
@@ -326,6 +331,12 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
             if end:
                 j = end  # "Transport en Logistiek Nederland (TLN)": one organisation, its initials say so
                 break
+            nxt = tokens[j + 1][0] if j + 1 < n else ""
+            if nxt[:1].isupper() and nxt.lower() not in L.stop | L.det | L.pron | L.verbs \
+                    and not _adjective_like(nxt.lower(), L) and not _TIME_WORD.match(nxt.lower()):
+                j += 1  # "Van Engelshoven en Slob", "de SP en D66": names joined by "en" speak together
+                after_name = False
+                continue
         if lw in L.stop or lw in L.verbs or lw in L.comp or (tok[0].isdigit() and not _AGE_WORD.match(lw)) \
                 or _TIME_WORD.match(lw):
             break
@@ -346,6 +357,7 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
 
 
 _AND = {"en", "and", "und", "et", "y", "e"}
+_CAPITALISED_DETERMINERS = {"De", "Het", "Een", "The", "Der", "Die", "Das", "Le", "La", "Les", "El", "Il"}
 
 
 def _acronym_name_end(tokens: list[tuple[str, int, int]], i: int, k: int) -> int | None:
@@ -431,8 +443,11 @@ def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: l
         return -1
     e = _np_at(tokens, start, L)
     if e > start:
-        # allow auxiliaries/adverbs between subject and verb ("Zelensky heeft eerder gezegd")
+        # allow auxiliaries/adverbs between subject and verb ("Zelensky heeft eerder gezegd"), and an acronym or a
+        # party in brackets after the name ("De Vereniging ... (VSNU) laat weten", "Slob (ChristenUnie) erkent")
         gap = tokens[e:k]
+        if len(gap) >= 3 and gap[0][0] == "(" and gap[2][0] == ")":
+            gap = gap[3:]
         if len(gap) <= SUBJECT_GAP_TOKENS and all(t[0][:1].islower() for t in gap):
             return start
         # "Minister X von der Kanzlei des Ministerpräsidenten erklärte": a prepositional phrase
@@ -620,6 +635,13 @@ class _Context:
             return None, None, "invalid"
         if low[0] in _INDEFINITE and not any(m.type == "PER" for m in inside):
             return None, None, "unresolved"  # "een Fransman", "een woordvoerder": a role the article leaves open
+        conj = next((w for w in low if w in _AND), None)
+        named = [m for m in inside if m.type in ("PER", "ORG") and m.start >= start]
+        if conj and len(named) >= 2 and all(m.type == named[0].type for m in named):
+            # "de SP en D66", "Onderwijsministers Van Engelshoven en Slob": names joined by "en" speak together
+            names = list(dict.fromkeys(self.name_of(m) if m.type == "PER" else m.text for m in named))
+            if len(names) >= 2:
+                return f" {conj} ".join([", ".join(names[:-1]), names[-1]]), named[0].type, "name"
         if len(words) == 1 and low[0] in self.L.pron:
             clause = _clause_start(self.text, self.sents[sent_idx][0], start)
             own = [m for m in self.persons if clause <= m.start < start and not self.quoted_at(m.start)]
@@ -671,10 +693,16 @@ class _Context:
                     w[:1].isupper() or w.lower() in _AND or w.lower() in _NAME_PARTICLES for w in written.split()):
                 return written, "ORG", "name"  # "Transport en Logistiek Nederland": the NER saw only its tail
             return self.acronyms.get(biggest.text, biggest.text), "ORG", "name"
+        if person and len(words) == 1 and person == words[0] and self.L.code != "de" \
+                and (_is_person_noun(low[0]) or _is_org_noun(low[0])) and _is_word(low[0], self.L.code) \
+                and not self.capitalised_elsewhere(words[0], start):
+            person = None  # "Ingewijden stellen ...": a capitalised first word that is a role or group noun
         if person:
             if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
                 return None, None, "invalid"
             if low[0] in _DETERMINER_WORDS and len(words) <= 4 and inside and all(m.type == "MISC" for m in inside):
+                if _is_org_noun(low[-1]) and not _is_person_noun(low[-1]):
+                    return _clean_np(phrase), "ORG", "org"  # "de Onderwijsinspectie": an organisation as written
                 # "de Fransman", "de gemiddelde Nederlander", "De La Scala-voorman": a demonym or a role, no name
                 return None, None, "unresolved"
             full = self.full.get(person.split()[-1].lower())
@@ -698,17 +726,21 @@ class _Context:
         role = self._role_in(phrase, head_only=True)
         if role:
             return role, "PER", "role"
+        definite = low[0] in _DEFINITE
         if _is_person_noun(head):
-            if low[0] in ("de", "het", "the", "der", "die", "le", "la", "el", "il") and len(words) <= 3 \
-                    and not _plural_noun(head, self.L.code):  # "de actiegroepen" are no one person
+            if definite and len(words) <= 3 and not _plural_noun(head, self.L.code):  # "de actiegroepen" are no one person
                 near = self._near_person(sent_idx, last)
                 if near:
                     return near, "PER", "role_near"
+            if low[0] not in _INDEFINITE and _plural_noun(head, self.L.code) and cut == len(low):
+                return None, None, "group"  # "de vakbonden", "ingewijden": a group as written, no one person
             return None, None, "unresolved"
         if _is_org_noun(head):
             for m in reversed(self.mentions):
                 if m.type in ("ORG", "MISC") and m.start < start and m.text.lower().endswith(head):
                     return m.text, "ORG", "role"  # "de inspectie" -> "Onderwijsinspectie"
+            if definite and not _plural_noun(head, self.L.code):
+                return _clean_np(phrase), "ORG", "org"  # "de rechtbank", "het kabinet": the organisation as written
             return None, None, "unresolved"
         return None, None, "invalid"
 
@@ -846,8 +878,14 @@ def _plural_noun(word: str, code: str) -> bool:
     return False
 
 
+_ROLE_PREFIXES = {"oud", "ex", "vice", "mede", "adjunct", "interim", "former", "ehemaliger", "ancien", "ex"}
+
+
 def _is_person_noun(word: str) -> bool:
     """A noun naming people by role, singular or plural ("woordvoerder", "de vakbonden", "ingewijden")."""
+    prefix, _, rest = word.partition("-")
+    if rest and prefix in _ROLE_PREFIXES:
+        word = rest  # "oud-sympathisanten", "ex-minister": the part after the prefix heads the word
     for w in (word, word[:-2] if word.endswith("en") else word, word[:-1] if word.endswith(("s", "n")) else word):
         if w in _PERSON_NOUNS or w in _GROUP_NOUNS or (len(w) > 6 and w.endswith(_PERSON_SUFFIXES)):
             return True
@@ -953,7 +991,7 @@ PATTERN_CONFIDENCE = {
     "none": 0.2,           # no speaker found
 }
 SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.65, "role": 0.85, "role_near": 0.6,
-                      "unresolved": 0.6, "none": 1.0}
+                      "org": 0.85, "group": 0.6, "unresolved": 0.6, "none": 1.0}
 _APPOSITION_NAME = re.compile(r"\s*,\s*([A-Z][^,]{2,60}?),")
 # Singular finite reporting verbs of Dutch: with them "ze"/"zij" is one person (plurals end in -en).
 _PLURAL_REPORT_VERBS = {"zeggen", "zeiden", "melden", "meldden", "stellen", "stelden", "schrijven", "schreven",
@@ -962,8 +1000,9 @@ _SINGULAR_NL_VERBS = {"zei", "zegt", "stelt", "stelde", "meldt", "meldde", "vert
                       "verklaart", "benadrukte", "benadrukt", "schreef", "schrijft", "reageerde", "antwoordde",
                       "waarschuwde", "waarschuwt", "erkende", "erkent", "ontkende", "ontkent", "liet", "laat",
                       "vindt", "vond", "denkt", "dacht", "legde", "legt", "voegde", "aldus", "vraagt", "vroeg"}
+_DEFINITE = {"de", "het", "the", "der", "die", "das", "le", "la", "el", "il"}
 _INDEFINITE = {"een", "a", "an", "ein", "eine", "einer", "un", "une", "una", "uno"}
-_SINGULAR_MALE = {"hij", "he", "er", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
+_SINGULAR_MALE = {"hij", "hem", "he", "him", "er", "ihm", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
 NO_SYNTAX_FACTOR = 0.85     # the sentence was not parsed (a language without a model): the rules alone
 SYNTAX_AGREES_BONUS = 0.05  # the parse names the same subject the rules found
 PRONOUN_SENTENCES = 3       # a pronoun goes to a speaker quoted at most this many sentences before
@@ -1590,6 +1629,9 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                 q_s = sp_e
                 while q_s < e and text[q_s] in " ,":
                     q_s += 1
+                bracket = re.match(r"\([^()]{1,30}\)[ ,]*", text[q_s:e])
+                if bracket:
+                    q_s += bracket.end()  # "Volgens Greenpeace (GP) is ...": the speaker's acronym is no quote
                 q_e = end_cut
             else:
                 q_s, q_e = s, end_cut
