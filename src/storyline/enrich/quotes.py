@@ -12,12 +12,14 @@ one), a pronoun resolved to the person the text is about, a role (``de premier``
 article gives that role, or an organisation/role noun kept as written with ``speaker`` None (unresolved).
 Adverbs, determiners, first-person pronouns and unknown capitalised first words are never speakers. A quote
 without its own attribution continues the quote before it or belongs to the person the previous sentences are
-about. Each quote's ``confidence`` comes from the pattern and the way its speaker was named
-(``PATTERN_CONFIDENCE``, ``SPEAKER_CONFIDENCE``), set on the DPG dev set's tune half (docs/benchmarks-quotes.md).
+about. Each quote's ``confidence`` is a calibrated probability from the pattern, the way its speaker was named
+and the parse's agreement (``CALIBRATION_*``: a logistic model fitted on the DPG dev set's tune half by
+:mod:`storyline.eval.calibrate_quotes`; docs/benchmarks-quotes.md).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import replace
@@ -971,27 +973,30 @@ def _clean_np(phrase: str) -> str:
 
 
 # --------------------------------------------------------------------------- confidence
-# How sure an attribution is, by the pattern that found it and how its speaker was named. Set on the DPG dev
-# set's tune half (storyline eval quotes --gold ...): the shown threshold (settings enrich.quote_min_confidence)
-# keeps precision of quotes with the right speaker at 0.9 there.
-PATTERN_CONFIDENCE = {
-    "after": 0.95,         # ,,…'', zegt X.
-    "before": 0.9,         # X zegt: ,,…''
-    "colon": 0.9,          # X: ,,…''
-    "trailing": 0.92,      # …, aldus X.
-    "according": 0.85,     # volgens X …
-    "verb": 0.85,          # X zegt dat …
-    "continuation": 0.8,   # a quote right after an attributed one, without its own attribution
-    "embedded": 0.75,      # X noemt het ,,…'' (a partial quote inside a sentence)
-    "colon_clause": 0.8,   # X zoekt het in de stad: ,,…''
-    "that_report": 0.85,   # … . Dat zei X gisteren.  (the sentence before is X's report)
-    "context": 0.8,        # a quote after a sentence about one named person, without attribution
-    "context_unsure": 0.7,  # the same, the person named earlier or beside others (shown only with --all)
-    "interview": 0.7,      # an answer after an interviewer's question (shown only with --all: who asks is unclear)
-    "none": 0.2,           # no speaker found
-}
-SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.65, "role": 0.85, "role_near": 0.6,
-                      "org": 0.85, "group": 0.6, "unresolved": 0.6, "none": 1.0}
+# How sure an attribution is: a logistic model over the pattern that found the quote, how its speaker was named
+# and whether the parse's subject of the cue is the same phrase. Fitted on the DPG dev set's tune half only by
+# `python -m storyline.eval.calibrate_quotes` (docs/benchmarks-quotes.md), which prints these constants; the shown
+# threshold (settings enrich.quote_min_confidence) keeps precision of quotes with the right speaker ≥ 0.9 there.
+# Patterns: after ,,…'', zegt X. | before X zegt: ,,…'' | colon X: ,,…'' | trailing …, aldus X. | according
+# volgens X … | verb X zegt dat … | continuation a quote right after an attributed one | embedded X noemt het
+# ,,…'' | colon_clause X zoekt het in de stad: ,,…'' | that_report … . Dat zei X. | context / context_unsure a
+# quote after sentences about one named person (alone / beside others) | interview an answer after a question
+# | none no speaker. How: name, pronoun (hij, hem, zei ze), pronoun_ambiguous, role (the article's holder of the
+# role), role_near (a role given to the nearest person), org (an organisation noun as written), group (a plural
+# group noun as written), unresolved.
+CALIBRATION_BIAS = 0.002
+CALIBRATION_PATTERN = {"according": -0.054, "after": 0.195, "before": -0.159, "colon": 0.360, "context": 0.685,
+                       "context_unsure": -0.578, "continuation": 1.533, "embedded": -1.148, "interview": 0.109,
+                       "none": -1.160, "that_report": 0.109, "trailing": 0.457, "verb": -0.375}
+CALIBRATION_HOW = {"group": 0.777, "name": 1.922, "none": -1.160, "org": 0.188, "pronoun": -0.174,
+                   "pronoun_ambiguous": -1.141, "role": 0.477, "role_near": -0.102, "unresolved": -0.816}
+CALIBRATION_AGREES = 1.295
+ADDRESSED_CONFIDENCE = 0.6  # a quote that addresses its own speaker by name: at most this sure
+# Capped under the shown threshold whatever the fit says (too few examples to calibrate; a wrong speaker is worse
+# than a missing one): an unattributed quote after sentences naming others too, an answer in an interview.
+UNSURE_PATTERNS = frozenset({"context_unsure", "interview"})
+UNSURE_CAP = 0.65
+CONTINUATION_MARGIN = 0.01  # a continued quote is never as sure as the attributed one it continues
 _APPOSITION_NAME = re.compile(r"\s*,\s*([A-Z][^,]{2,60}?),")
 # Singular finite reporting verbs of Dutch: with them "ze"/"zij" is one person (plurals end in -en).
 _PLURAL_REPORT_VERBS = {"zeggen", "zeiden", "melden", "meldden", "stellen", "stelden", "schrijven", "schreven",
@@ -1004,7 +1009,6 @@ _DEFINITE = {"de", "het", "the", "der", "die", "das", "le", "la", "el", "il"}
 _INDEFINITE = {"een", "a", "an", "ein", "eine", "einer", "un", "une", "una", "uno"}
 _SINGULAR_MALE = {"hij", "hem", "he", "him", "er", "ihm", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
 NO_SYNTAX_FACTOR = 0.85     # the sentence was not parsed (a language without a model): the rules alone
-SYNTAX_AGREES_BONUS = 0.05  # the parse names the same subject the rules found
 PRONOUN_SENTENCES = 3       # a pronoun goes to a speaker quoted at most this many sentences before
 CONTINUATION_SENTENCES = 2  # an unattributed quote continues an attributed one at most this many sentences on
 MIN_EMBEDDED_WORDS = 6      # a quoted run inside a sentence shorter than this is a phrase, not a statement
@@ -1032,11 +1036,16 @@ _TITLE_NOUNS = set("""boek roman film serie programma show single album lied lie
 
 
 def _confidence(pattern: str, how: str, parsed: bool, agrees: bool) -> float:
-    c = PATTERN_CONFIDENCE[pattern] * SPEAKER_CONFIDENCE[how]
+    """The calibrated probability that the quote is one with the right speaker: a logistic model over the
+    pattern, how the speaker was named and whether the parse agrees (CALIBRATION_*), times NO_SYNTAX_FACTOR
+    where the language has no syntax model."""
+    z = CALIBRATION_BIAS + CALIBRATION_PATTERN.get(pattern, 0.0) + CALIBRATION_HOW.get(how, 0.0) \
+        + (CALIBRATION_AGREES if agrees or not parsed else 0.0)
+    c = 1.0 / (1.0 + math.exp(-z))
+    if pattern in UNSURE_PATTERNS:
+        c = min(c, UNSURE_CAP)
     if not parsed:
-        c *= NO_SYNTAX_FACTOR
-    elif agrees:
-        c = min(1.0, c + SYNTAX_AGREES_BONUS)
+        c *= NO_SYNTAX_FACTOR  # no parse could disagree: the rules alone, as sure as an agreeing parse, discounted
     return round(c, 3)
 
 
@@ -1121,7 +1130,7 @@ class _Parses:
 
 # --------------------------------------------------------------------------- extraction
 def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None = None,
-                   parses: Sequence | None = None) -> list[Quote]:
+                   parses: Sequence | None = None, explain: dict | None = None) -> list[Quote]:
     """Direct and indirect quotations in ``text`` with their speakers and a confidence.
 
     Args:
@@ -1130,6 +1139,8 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         mentions: NER mentions (objects with ``text, type, start, end``) used to name speakers.
         parses: parsed sentences (:class:`~storyline.records.ParsedSentence`) where a syntax model ran; their
             subjects check and correct the speakers the rules find. Without them confidence is lower.
+        explain: a dict to fill with ``(start, end) -> (pattern, how, agrees)``, the features each returned
+            quote's confidence was computed from (for :mod:`storyline.eval.calibrate_quotes`).
 
     Returns:
         Quotes in text order. ``speaker_text`` and its span are the phrase next to the cue
@@ -1149,6 +1160,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
     ctx.quoted = [(o_s, o_e) for o_s, o_e, _, _ in _find_direct(text)]
     syn = _Parses(parses or ())
     sent_starts = [s for s, _ in sents]
+    feats: dict[tuple[int, int], tuple[str, str, bool]] = {}  # (start, end) -> (pattern, how, agrees)
 
     def sent_of(pos: int) -> int:
         lo, hi = 0, len(sent_starts) - 1
@@ -1244,6 +1256,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         name, sp_text, sp_s, sp_e, stype, how, parsed, agrees = got
         hits.append(Quote(inner, o_start, o_end, "direct", name, sp_text, sp_s, sp_e, stype, spk[2], si,
                           confidence=_confidence(pattern, how, parsed, agrees)))
+        feats[(o_start, o_end)] = (pattern, how, agrees)
 
     # the last attributed direct quote of each sentence, for German reported speech that continues it
     direct_by_sent = {h.sentence: h for h in hits if h.speaker_text is not None}
@@ -1270,6 +1283,8 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
                 hit = replace(prev_indirect, text=text[s:e], start=s, end=e, kind="indirect", cue=None, sentence=si,
                               confidence=round(prev_indirect.confidence * 0.9, 3))
                 hits.append(hit)
+                feats[(s, e)] = ("subjunctive", feats.get((prev_indirect.start, prev_indirect.end), ("", "name", False))[1],
+                                 False)
                 prev_indirect = hit
                 continue
         if found is None:
@@ -1289,6 +1304,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         hit = Quote(text[q_s:q_e], q_s, q_e, "indirect", name, sp_text, sp_s, sp_e, stype, cue, si,
                     confidence=_confidence(pattern, how, parsed, agrees))
         hits.append(hit)
+        feats[(q_s, q_e)] = (pattern, how, agrees)
         prev_indirect = hit
     if L.code == "nl":
         for si in range(1, len(sents)):
@@ -1304,16 +1320,23 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             name, sp_text, sp_s, sp_e, stype, how, parsed, agrees = got
             hits.append(Quote(text[q_s:q_e], q_s, q_e, "indirect", name, sp_text, sp_s, sp_e, stype, cue, si - 1,
                               confidence=_confidence("that_report", how, parsed, agrees)))
+            feats[(q_s, q_e)] = ("that_report", how, agrees)
     hits.sort(key=lambda h: h.start)
     for o_start, o_end, inner, si, n_words, embedded in pending:
         before_all = [h for h in hits if h.end <= o_start and h.speaker_text is not None]
         nearest = max(before_all, key=lambda h: h.end) if before_all else None
         cont = _continuation(text, o_start, o_end, inner, si, n_words, embedded, last_speaker(o_start), sent_of, ctx,
-                             nearest)
+                             nearest, lambda q: feats.get((q.start, q.end), ("", "name", False))[1], bool(syn.items))
         if cont is not None:
-            hits.append(cont)
+            quote, pattern, how = cont
+            hits.append(quote)
+            feats[(o_start, o_end)] = (pattern, how, False)
     hits.sort(key=lambda h: h.start)
-    return [_addressed(h) for h in hits]
+    out = [_addressed(h) for h in hits]
+    if explain is not None:
+        for q in out:
+            explain[(q.start, q.end)] = feats.get((q.start, q.end), ("none", "none", False))
+    return out
 
 
 _VOCATIVE = re.compile(r"\W*([A-ZÀ-Ý][\w'’-]+)\s*[,!]")
@@ -1325,31 +1348,35 @@ def _addressed(q: Quote) -> Quote:
     m = _VOCATIVE.match(q.text)
     if m is None or not q.speaker or m.group(1) not in q.speaker.split():
         return q
-    return replace(q, speaker=None, speaker_type=None, confidence=min(q.confidence, SPEAKER_CONFIDENCE["unresolved"]))
+    return replace(q, speaker=None, speaker_type=None, confidence=min(q.confidence, ADDRESSED_CONFIDENCE))
 
 
 def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_words: int, embedded: bool, prev,
-                  sent_of, ctx, nearest=None) -> Quote | None:
+                  sent_of, ctx, nearest=None, how_of=lambda q: "name",
+                  parsed: bool = True) -> tuple[Quote, str, str] | None:
     """A direct quote without its own attribution: it continues the quote just before it (same speaker), is an
     interview answer, or is the words of the person the previous sentences are about; else it has no speaker.
-    ``prev``: the latest quote with a named speaker; ``nearest``: the latest with any speaker phrase."""
+    ``prev``: the latest quote with a named speaker; ``nearest``: the latest with any speaker phrase; ``how_of``:
+    how a quote's speaker was named. Returns the quote, its pattern and how (the confidence's features)."""
     if not embedded and nearest is not None and nearest.speaker is None and (prev is None or nearest.end > prev.end) \
             and si - sent_of(max(nearest.end - 1, nearest.start)) <= CONTINUATION_SENTENCES:
         # "…, aldus een woordvoerder. ,,…''": the unresolved speaker goes on speaking
-        conf = PATTERN_CONFIDENCE["continuation"] * SPEAKER_CONFIDENCE["unresolved"]
+        how = how_of(nearest)
+        conf = min(_confidence("continuation", how, parsed, False), round(nearest.confidence - CONTINUATION_MARGIN, 3))
         return Quote(inner, o_start, o_end, "direct", None, nearest.speaker_text, nearest.speaker_start,
-                     nearest.speaker_end, nearest.speaker_type, None, si, confidence=round(conf, 3))
+                     nearest.speaker_end, nearest.speaker_type, None, si, confidence=conf), "continuation", how
     if not embedded and _after_question(text, o_start):
         # an interview: the answer after a question is the interviewee's, the person the article names most
         who = ctx.most_named()
         if who is not None:
             return Quote(inner, o_start, o_end, "direct", who, None, None, None, "PER", None, si,
-                         confidence=PATTERN_CONFIDENCE["interview"])
+                         confidence=_confidence("interview", "name", parsed, False)), "interview", "name"
     if not embedded and prev is not None and si - sent_of(max(prev.end - 1, prev.start)) <= CONTINUATION_SENTENCES \
             and not _has_other_speaker(text[prev.end:o_start], ctx, prev.end, prev.speaker):
-        conf = PATTERN_CONFIDENCE["continuation"] * min(1.0, prev.confidence / PATTERN_CONFIDENCE["verb"])
+        how = how_of(prev)
+        conf = min(_confidence("continuation", how, parsed, False), round(prev.confidence - CONTINUATION_MARGIN, 3))
         return Quote(inner, o_start, o_end, "direct", prev.speaker, prev.speaker_text, prev.speaker_start,
-                     prev.speaker_end, prev.speaker_type, None, si, confidence=round(conf, 3))
+                     prev.speaker_end, prev.speaker_type, None, si, confidence=conf), "continuation", how
     subject = ctx.subject[si - 1] if si > 0 and not embedded else None
     s_start = ctx.sents[si][0]
     if not embedded and _clause_start(text, s_start, o_start) > s_start:
@@ -1361,12 +1388,13 @@ def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_wo
         # Shown only when the sentence before names this person as its only person, not after a preposition
         # ("de moord op Pim Fortuyn", "kansloos tegen Bergkamp, Henry"): else the quote is kept, hidden.
         sure = ctx.sole_person_of(si - 1, subject, upto=o_start) if si > 0 else False
+        pattern = "context" if sure else "context_unsure"
         return Quote(inner, o_start, o_end, "direct", subject, None, None, None, "PER", None, si,
-                     confidence=PATTERN_CONFIDENCE["context"] if sure else PATTERN_CONFIDENCE["context_unsure"])
+                     confidence=_confidence(pattern, "name", parsed, False)), pattern, "name"
     if n_words < (MIN_EMBEDDED_WORDS if embedded else MIN_UNATTRIBUTED_WORDS):
         return None
     return Quote(inner, o_start, o_end, "direct", None, None, None, None, None, None, si,
-                 confidence=PATTERN_CONFIDENCE["none"])
+                 confidence=_confidence("none", "none", parsed, False)), "none", "none"
 
 
 def _after_question(text: str, pos: int) -> bool:
@@ -1608,7 +1636,7 @@ def _has_particle(toks, k: int, L: _Lang, window: int = 9) -> bool:
 
 def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, str, str, int] | None:
     """(quote_start, quote_end, speaker_start, speaker_end, cue, pattern, cue offset) for reported speech in one
-    sentence; ``pattern`` names the rule (a key of PATTERN_CONFIDENCE)."""
+    sentence; ``pattern`` names the rule (a key of CALIBRATION_PATTERN)."""
     toks = _tokens(text, s, e)
     if len(toks) < 4:
         return None
