@@ -87,3 +87,12 @@ def test_a_one_word_heading_glued_to_a_sentence_is_not_part_of_the_speaker():
     text = "Huawei De Commissie zegt daarom dat de lidstaten alle risico's van het netwerk in kaart brengen."
     for q in extract_quotes(text, "nl", _ments(text, "Huawei", type_="ORG")):
         assert "Huawei" not in (q.speaker or "") and "Huawei" not in (q.speaker_text or "")
+
+
+def test_an_infinitive_report_starts_after_the_adverbs_and_the_particle_of_its_verb():
+    text = "Jansen kondigde maandag al aan voor het einde van de maand met pensioen te gaan."
+    q = _only(text, _ments(text, "Jansen"))
+    assert q.speaker == "Jansen" and q.text.startswith("voor het einde")
+    text = "De burgemeester zei gisteren geen reden meer te zien voor een nieuw onderzoek naar de brand."
+    q = _only(text)
+    assert q.text.startswith("geen reden")
