@@ -96,3 +96,9 @@ def test_an_infinitive_report_starts_after_the_adverbs_and_the_particle_of_its_v
     text = "De burgemeester zei gisteren geen reden meer te zien voor een nieuw onderzoek naar de brand."
     q = _only(text)
     assert q.text.startswith("geen reden")
+
+
+def test_an_om_clause_that_opens_with_a_preposition_is_read_without_error():
+    text = "De bond riep iedereen op om in de hele stad het werk neer te leggen."
+    for q in extract_quotes(text, "nl", []):
+        assert not q.text.startswith("om ")

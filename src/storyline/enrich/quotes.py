@@ -1735,13 +1735,13 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                 last_dat = max((i for i, w in enumerate(lows) if w == "dat"), default=-1)
             if last_te > k and last_dat <= k:
                 first = k + 1
+                after_particle = False
                 window = lows[k + 1:k + 1 + COMPLEMENTISER_WINDOW]
                 if "om" in window:
                     first = k + 2 + window.index("om")
                 else:
                     if sp[0] > ws:  # inversion: "kondigde Bouteflika aan ..." - content after the subject
                         first = next((i for i, t in enumerate(toks) if t[1] >= sp[1]), len(toks))
-                    after_particle = False
                     if lw in L.needs_particle:
                         # "kondigde maandag al aan voor het einde ... te vertrekken": the report follows the particle
                         part = next((i for i in range(first, min(len(toks), first + COMPLEMENTISER_WINDOW))
