@@ -27,9 +27,11 @@ def test_dev_labels_are_scored_per_half_with_thresholds():
     data_path("dpgmedia2019-partisan-nl")
     result = evaluate_dpg(DEFAULT_GOLD)
     assert result["all"]["gold"] == result["tune"]["gold"] + result["check"]["gold"] == 330
-    shown = result["tune"]["thresholds"]["0.80"]
+    shown = result["tune"]["thresholds"][result["shown_threshold"]]  # the listings' threshold is always a row
     everything = result["tune"]["thresholds"]["0.00"]
     assert shown["p"] >= everything["p"] and shown["r"] <= everything["r"]
+    # the calibrated threshold was set on the tune half for precision >= 0.9 (out of fold): shown quotes keep it
+    assert shown["p"] >= 0.88
     # measured 0.68 on the tune half (0.42 before the rebuild); a floor, not the figure
     assert result["tune"]["partial_speaker"]["f1"] > 0.6
     assert result["all"]["kind_accuracy"] > 0.9

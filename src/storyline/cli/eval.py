@@ -165,8 +165,9 @@ def _eval_quotes_dpg(gold: Path, as_json: bool) -> None:
     for part in ("all", "tune", "check"):
         thr.add_column(part)
     for t in result["all"]["thresholds"]:
-        thr.add_row(t, *(f"{result[p]['thresholds'][t]['p']:.3f} / {result[p]['thresholds'][t]['r']:.3f}"
-                         for p in ("all", "tune", "check")))
+        label = f"{t} (shown)" if t == result.get("shown_threshold") else t
+        thr.add_row(label, *(f"{result[p]['thresholds'][t]['p']:.3f} / {result[p]['thresholds'][t]['r']:.3f}"
+                             for p in ("all", "tune", "check")))
     console.print(thr)
 @eval_app.command("figures")
 def eval_figures(gold: Path = typer.Option(..., "--gold", help="Figure labels (JSON Lines), e.g. src/storyline/eval/"

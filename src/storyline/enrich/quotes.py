@@ -12,12 +12,14 @@ one), a pronoun resolved to the person the text is about, a role (``de premier``
 article gives that role, or an organisation/role noun kept as written with ``speaker`` None (unresolved).
 Adverbs, determiners, first-person pronouns and unknown capitalised first words are never speakers. A quote
 without its own attribution continues the quote before it or belongs to the person the previous sentences are
-about. Each quote's ``confidence`` comes from the pattern and the way its speaker was named
-(``PATTERN_CONFIDENCE``, ``SPEAKER_CONFIDENCE``), set on the DPG dev set's tune half (docs/benchmarks-quotes.md).
+about. Each quote's ``confidence`` is a calibrated probability from the pattern, the way its speaker was named
+and the parse's agreement (``CALIBRATION_*``: a logistic model fitted on the DPG dev set's tune half by
+:mod:`storyline.eval.calibrate_quotes`; docs/benchmarks-quotes.md).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import replace
@@ -74,7 +76,9 @@ _VERBS = {
         denkt dacht vindt vond gelooft geloofde vreest vreesde hoopt hoopte verwacht verwachtte
         eist eiste eisen eisten pleit pleitte vermoedt vermoedde claimt claimde bekende bekent beloofde belooft
         beloven beloofden ziet zag ontkennen erkennen stellen
-        benadrukken vertellen verklaren waarschuwen roept riep riepen roepen opriep oproept""",
+        benadrukken vertellen verklaren waarschuwen roept riep riepen roepen opriep oproept
+        denken dachten vinden vonden geloven geloofden vrezen vreesden hopen hoopten verwachten verwachtten
+        menen meenden erkenden ontkenden concluderen concludeerden zien zagen wil wilde willen wilden""",
     "en": """said says say told tells added adds stated states explained explains announced announces warned
         warns claimed claims noted notes wrote writes insisted insists argued argues replied replies
         confirmed confirms denied denies stressed stresses emphasised emphasized declared declares
@@ -197,7 +201,7 @@ _DE_SUBJUNCTIVE = re.compile(
 # Days and parts of day (woensdagavond, Montagabend) are adverbials, never speakers.
 _TIME_WORD = re.compile(
     r"^(?:(?:maan|dins|woens|donder|vrij|zater|zon)dag|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
-    r"(?:mon|diens|mitt?woch|donners|frei|sams|sonn)(?:tag)?|gister|gestern|vandaag|heute)\w*$"
+    r"(?:mon|diens|donners|frei|sams|sonn)tag|mittwoch|gister|gestern|vandaag|heute)\w*$"
 )
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -311,6 +315,9 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
         lw = tok.lower()
         if not (tok[0].isalnum()):
             break
+        if i == 0 and j == 1 and tok in _CAPITALISED_DETERMINERS and not _is_word(low, L.code) \
+                and j + 1 < n and tokens[j + 1][0][:1].isupper():
+            break  # "Huawei De Commissie wil ...": a one-word heading glued to the sentence, not one phrase
         if seen_head and (lw in _NAME_PARTICLES or (L.code == "de" and lw in ("des", "der"))) \
                 and j + 1 < n and tokens[j + 1][0][:1].isupper():
             j += 1  # Iris de Graaf, ministerie van Defensie, der Sprecher des Ministeriums
@@ -326,6 +333,12 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
             if end:
                 j = end  # "Transport en Logistiek Nederland (TLN)": one organisation, its initials say so
                 break
+            nxt = tokens[j + 1][0] if j + 1 < n else ""
+            if nxt[:1].isupper() and nxt.lower() not in L.stop | L.det | L.pron | L.verbs \
+                    and not _adjective_like(nxt.lower(), L) and not _TIME_WORD.match(nxt.lower()):
+                j += 1  # "Van Engelshoven en Slob", "de SP en D66": names joined by "en" speak together
+                after_name = False
+                continue
         if lw in L.stop or lw in L.verbs or lw in L.comp or (tok[0].isdigit() and not _AGE_WORD.match(lw)) \
                 or _TIME_WORD.match(lw):
             break
@@ -346,6 +359,7 @@ def _np_at(tokens: list[tuple[str, int, int]], i: int, L: _Lang, max_len: int = 
 
 
 _AND = {"en", "and", "und", "et", "y", "e"}
+_CAPITALISED_DETERMINERS = {"De", "Het", "Een", "The", "Der", "Die", "Das", "Le", "La", "Les", "El", "Il"}
 
 
 def _acronym_name_end(tokens: list[tuple[str, int, int]], i: int, k: int) -> int | None:
@@ -431,8 +445,11 @@ def _np_ending_at(tokens: list[tuple[str, int, int]], k: int, L: _Lang, marks: l
         return -1
     e = _np_at(tokens, start, L)
     if e > start:
-        # allow auxiliaries/adverbs between subject and verb ("Zelensky heeft eerder gezegd")
+        # allow auxiliaries/adverbs between subject and verb ("Zelensky heeft eerder gezegd"), and an acronym or a
+        # party in brackets after the name ("De Vereniging ... (VSNU) laat weten", "Slob (ChristenUnie) erkent")
         gap = tokens[e:k]
+        if len(gap) >= 3 and gap[0][0] == "(" and gap[2][0] == ")":
+            gap = gap[3:]
         if len(gap) <= SUBJECT_GAP_TOKENS and all(t[0][:1].islower() for t in gap):
             return start
         # "Minister X von der Kanzlei des Ministerpräsidenten erklärte": a prepositional phrase
@@ -620,6 +637,13 @@ class _Context:
             return None, None, "invalid"
         if low[0] in _INDEFINITE and not any(m.type == "PER" for m in inside):
             return None, None, "unresolved"  # "een Fransman", "een woordvoerder": a role the article leaves open
+        conj = next((w for w in low if w in _AND), None)
+        named = [m for m in inside if m.type in ("PER", "ORG") and m.start >= start]
+        if conj and len(named) >= 2 and all(m.type == named[0].type for m in named):
+            # "de SP en D66", "Onderwijsministers Van Engelshoven en Slob": names joined by "en" speak together
+            names = list(dict.fromkeys(self.name_of(m) if m.type == "PER" else m.text for m in named))
+            if len(names) >= 2:
+                return f" {conj} ".join([", ".join(names[:-1]), names[-1]]), named[0].type, "name"
         if len(words) == 1 and low[0] in self.L.pron:
             clause = _clause_start(self.text, self.sents[sent_idx][0], start)
             own = [m for m in self.persons if clause <= m.start < start and not self.quoted_at(m.start)]
@@ -671,10 +695,16 @@ class _Context:
                     w[:1].isupper() or w.lower() in _AND or w.lower() in _NAME_PARTICLES for w in written.split()):
                 return written, "ORG", "name"  # "Transport en Logistiek Nederland": the NER saw only its tail
             return self.acronyms.get(biggest.text, biggest.text), "ORG", "name"
+        if person and len(words) == 1 and person == words[0] and self.L.code != "de" \
+                and (_is_person_noun(low[0]) or _is_org_noun(low[0])) and _is_word(low[0], self.L.code) \
+                and not self.capitalised_elsewhere(words[0], start):
+            person = None  # "Ingewijden stellen ...": a capitalised first word that is a role or group noun
         if person:
             if low[0] in _NOT_SPEAKER and low[0] not in _DETERMINER_WORDS | _DEMONSTRATIVES:
                 return None, None, "invalid"
             if low[0] in _DETERMINER_WORDS and len(words) <= 4 and inside and all(m.type == "MISC" for m in inside):
+                if _is_org_noun(low[-1]) and not _is_person_noun(low[-1]):
+                    return _clean_np(phrase), "ORG", "org"  # "de Onderwijsinspectie": an organisation as written
                 # "de Fransman", "de gemiddelde Nederlander", "De La Scala-voorman": a demonym or a role, no name
                 return None, None, "unresolved"
             full = self.full.get(person.split()[-1].lower())
@@ -698,17 +728,21 @@ class _Context:
         role = self._role_in(phrase, head_only=True)
         if role:
             return role, "PER", "role"
+        definite = low[0] in _DEFINITE
         if _is_person_noun(head):
-            if low[0] in ("de", "het", "the", "der", "die", "le", "la", "el", "il") and len(words) <= 3 \
-                    and not _plural_noun(head, self.L.code):  # "de actiegroepen" are no one person
+            if definite and len(words) <= 3 and not _plural_noun(head, self.L.code):  # "de actiegroepen" are no one person
                 near = self._near_person(sent_idx, last)
                 if near:
                     return near, "PER", "role_near"
+            if low[0] not in _INDEFINITE and _plural_noun(head, self.L.code) and cut == len(low):
+                return None, None, "group"  # "de vakbonden", "ingewijden": a group as written, no one person
             return None, None, "unresolved"
         if _is_org_noun(head):
             for m in reversed(self.mentions):
                 if m.type in ("ORG", "MISC") and m.start < start and m.text.lower().endswith(head):
                     return m.text, "ORG", "role"  # "de inspectie" -> "Onderwijsinspectie"
+            if definite and not _plural_noun(head, self.L.code):
+                return _clean_np(phrase), "ORG", "org"  # "de rechtbank", "het kabinet": the organisation as written
             return None, None, "unresolved"
         return None, None, "invalid"
 
@@ -846,8 +880,14 @@ def _plural_noun(word: str, code: str) -> bool:
     return False
 
 
+_ROLE_PREFIXES = {"oud", "ex", "vice", "mede", "adjunct", "interim", "former", "ehemaliger", "ancien", "ex"}
+
+
 def _is_person_noun(word: str) -> bool:
     """A noun naming people by role, singular or plural ("woordvoerder", "de vakbonden", "ingewijden")."""
+    prefix, _, rest = word.partition("-")
+    if rest and prefix in _ROLE_PREFIXES:
+        word = rest  # "oud-sympathisanten", "ex-minister": the part after the prefix heads the word
     for w in (word, word[:-2] if word.endswith("en") else word, word[:-1] if word.endswith(("s", "n")) else word):
         if w in _PERSON_NOUNS or w in _GROUP_NOUNS or (len(w) > 6 and w.endswith(_PERSON_SUFFIXES)):
             return True
@@ -933,27 +973,30 @@ def _clean_np(phrase: str) -> str:
 
 
 # --------------------------------------------------------------------------- confidence
-# How sure an attribution is, by the pattern that found it and how its speaker was named. Set on the DPG dev
-# set's tune half (storyline eval quotes --gold ...): the shown threshold (settings enrich.quote_min_confidence)
-# keeps precision of quotes with the right speaker at 0.9 there.
-PATTERN_CONFIDENCE = {
-    "after": 0.95,         # ,,…'', zegt X.
-    "before": 0.9,         # X zegt: ,,…''
-    "colon": 0.9,          # X: ,,…''
-    "trailing": 0.92,      # …, aldus X.
-    "according": 0.85,     # volgens X …
-    "verb": 0.85,          # X zegt dat …
-    "continuation": 0.8,   # a quote right after an attributed one, without its own attribution
-    "embedded": 0.75,      # X noemt het ,,…'' (a partial quote inside a sentence)
-    "colon_clause": 0.8,   # X zoekt het in de stad: ,,…''
-    "that_report": 0.85,   # … . Dat zei X gisteren.  (the sentence before is X's report)
-    "context": 0.8,        # a quote after a sentence about one named person, without attribution
-    "context_unsure": 0.7,  # the same, the person named earlier or beside others (shown only with --all)
-    "interview": 0.7,      # an answer after an interviewer's question (shown only with --all: who asks is unclear)
-    "none": 0.2,           # no speaker found
-}
-SPEAKER_CONFIDENCE = {"name": 1.0, "pronoun": 0.9, "pronoun_ambiguous": 0.65, "role": 0.85, "role_near": 0.6,
-                      "unresolved": 0.6, "none": 1.0}
+# How sure an attribution is: a logistic model over the pattern that found the quote, how its speaker was named
+# and whether the parse's subject of the cue is the same phrase. Fitted on the DPG dev set's tune half only by
+# `python -m storyline.eval.calibrate_quotes` (docs/benchmarks-quotes.md), which prints these constants; the shown
+# threshold (settings enrich.quote_min_confidence) keeps precision of quotes with the right speaker ≥ 0.9 there.
+# Patterns: after ,,…'', zegt X. | before X zegt: ,,…'' | colon X: ,,…'' | trailing …, aldus X. | according
+# volgens X … | verb X zegt dat … | continuation a quote right after an attributed one | embedded X noemt het
+# ,,…'' | colon_clause X zoekt het in de stad: ,,…'' | that_report … . Dat zei X. | context / context_unsure a
+# quote after sentences about one named person (alone / beside others) | interview an answer after a question
+# | none no speaker. How: name, pronoun (hij, hem, zei ze), pronoun_ambiguous, role (the article's holder of the
+# role), role_near (a role given to the nearest person), org (an organisation noun as written), group (a plural
+# group noun as written), unresolved.
+CALIBRATION_BIAS = 0.023
+CALIBRATION_PATTERN = {"according": -0.010, "after": 0.262, "before": -0.147, "colon": 0.347, "context": 0.664,
+                       "context_unsure": -0.590, "continuation": 1.473, "embedded": -1.150, "interview": 0.104,
+                       "none": -1.168, "that_report": 0.104, "trailing": 0.444, "verb": -0.358}
+CALIBRATION_HOW = {"group": 0.782, "name": 1.954, "none": -1.168, "org": 0.231, "pronoun": 0.007,
+                   "pronoun_ambiguous": -1.121, "role": 0.503, "role_near": -0.412, "unresolved": -0.800}
+CALIBRATION_AGREES = 1.140
+ADDRESSED_CONFIDENCE = 0.6  # a quote that addresses its own speaker by name: at most this sure
+# Capped under the shown threshold whatever the fit says (too few examples to calibrate; a wrong speaker is worse
+# than a missing one): an unattributed quote after sentences naming others too, an answer in an interview.
+UNSURE_PATTERNS = frozenset({"context_unsure", "interview"})
+UNSURE_CAP = 0.65
+CONTINUATION_MARGIN = 0.01  # a continued quote is never as sure as the attributed one it continues
 _APPOSITION_NAME = re.compile(r"\s*,\s*([A-Z][^,]{2,60}?),")
 # Singular finite reporting verbs of Dutch: with them "ze"/"zij" is one person (plurals end in -en).
 _PLURAL_REPORT_VERBS = {"zeggen", "zeiden", "melden", "meldden", "stellen", "stelden", "schrijven", "schreven",
@@ -962,10 +1005,10 @@ _SINGULAR_NL_VERBS = {"zei", "zegt", "stelt", "stelde", "meldt", "meldde", "vert
                       "verklaart", "benadrukte", "benadrukt", "schreef", "schrijft", "reageerde", "antwoordde",
                       "waarschuwde", "waarschuwt", "erkende", "erkent", "ontkende", "ontkent", "liet", "laat",
                       "vindt", "vond", "denkt", "dacht", "legde", "legt", "voegde", "aldus", "vraagt", "vroeg"}
+_DEFINITE = {"de", "het", "the", "der", "die", "das", "le", "la", "el", "il"}
 _INDEFINITE = {"een", "a", "an", "ein", "eine", "einer", "un", "une", "una", "uno"}
-_SINGULAR_MALE = {"hij", "he", "er", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
+_SINGULAR_MALE = {"hij", "hem", "he", "him", "er", "ihm", "il", "él", "lui", "egli"}  # "ze"/"zij"/"she"... may be a group or an organisation
 NO_SYNTAX_FACTOR = 0.85     # the sentence was not parsed (a language without a model): the rules alone
-SYNTAX_AGREES_BONUS = 0.05  # the parse names the same subject the rules found
 PRONOUN_SENTENCES = 3       # a pronoun goes to a speaker quoted at most this many sentences before
 CONTINUATION_SENTENCES = 2  # an unattributed quote continues an attributed one at most this many sentences on
 MIN_EMBEDDED_WORDS = 6      # a quoted run inside a sentence shorter than this is a phrase, not a statement
@@ -993,11 +1036,16 @@ _TITLE_NOUNS = set("""boek roman film serie programma show single album lied lie
 
 
 def _confidence(pattern: str, how: str, parsed: bool, agrees: bool) -> float:
-    c = PATTERN_CONFIDENCE[pattern] * SPEAKER_CONFIDENCE[how]
+    """The calibrated probability that the quote is one with the right speaker: a logistic model over the
+    pattern, how the speaker was named and whether the parse agrees (CALIBRATION_*), times NO_SYNTAX_FACTOR
+    where the language has no syntax model."""
+    z = CALIBRATION_BIAS + CALIBRATION_PATTERN.get(pattern, 0.0) + CALIBRATION_HOW.get(how, 0.0) \
+        + (CALIBRATION_AGREES if agrees or not parsed else 0.0)
+    c = 1.0 / (1.0 + math.exp(-z))
+    if pattern in UNSURE_PATTERNS:
+        c = min(c, UNSURE_CAP)
     if not parsed:
-        c *= NO_SYNTAX_FACTOR
-    elif agrees:
-        c = min(1.0, c + SYNTAX_AGREES_BONUS)
+        c *= NO_SYNTAX_FACTOR  # no parse could disagree: the rules alone, as sure as an agreeing parse, discounted
     return round(c, 3)
 
 
@@ -1082,7 +1130,7 @@ class _Parses:
 
 # --------------------------------------------------------------------------- extraction
 def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None = None,
-                   parses: Sequence | None = None) -> list[Quote]:
+                   parses: Sequence | None = None, explain: dict | None = None) -> list[Quote]:
     """Direct and indirect quotations in ``text`` with their speakers and a confidence.
 
     Args:
@@ -1091,6 +1139,8 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         mentions: NER mentions (objects with ``text, type, start, end``) used to name speakers.
         parses: parsed sentences (:class:`~storyline.records.ParsedSentence`) where a syntax model ran; their
             subjects check and correct the speakers the rules find. Without them confidence is lower.
+        explain: a dict to fill with ``(start, end) -> (pattern, how, agrees)``, the features each returned
+            quote's confidence was computed from (for :mod:`storyline.eval.calibrate_quotes`).
 
     Returns:
         Quotes in text order. ``speaker_text`` and its span are the phrase next to the cue
@@ -1110,6 +1160,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
     ctx.quoted = [(o_s, o_e) for o_s, o_e, _, _ in _find_direct(text)]
     syn = _Parses(parses or ())
     sent_starts = [s for s, _ in sents]
+    feats: dict[tuple[int, int], tuple[str, str, bool]] = {}  # (start, end) -> (pattern, how, agrees)
 
     def sent_of(pos: int) -> int:
         lo, hi = 0, len(sent_starts) - 1
@@ -1205,6 +1256,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         name, sp_text, sp_s, sp_e, stype, how, parsed, agrees = got
         hits.append(Quote(inner, o_start, o_end, "direct", name, sp_text, sp_s, sp_e, stype, spk[2], si,
                           confidence=_confidence(pattern, how, parsed, agrees)))
+        feats[(o_start, o_end)] = (pattern, how, agrees)
 
     # the last attributed direct quote of each sentence, for German reported speech that continues it
     direct_by_sent = {h.sentence: h for h in hits if h.speaker_text is not None}
@@ -1231,6 +1283,8 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
                 hit = replace(prev_indirect, text=text[s:e], start=s, end=e, kind="indirect", cue=None, sentence=si,
                               confidence=round(prev_indirect.confidence * 0.9, 3))
                 hits.append(hit)
+                feats[(s, e)] = ("subjunctive", feats.get((prev_indirect.start, prev_indirect.end), ("", "name", False))[1],
+                                 False)
                 prev_indirect = hit
                 continue
         if found is None:
@@ -1250,6 +1304,7 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
         hit = Quote(text[q_s:q_e], q_s, q_e, "indirect", name, sp_text, sp_s, sp_e, stype, cue, si,
                     confidence=_confidence(pattern, how, parsed, agrees))
         hits.append(hit)
+        feats[(q_s, q_e)] = (pattern, how, agrees)
         prev_indirect = hit
     if L.code == "nl":
         for si in range(1, len(sents)):
@@ -1265,16 +1320,23 @@ def extract_quotes(text: str, lang: str | None = "nl", mentions: Sequence | None
             name, sp_text, sp_s, sp_e, stype, how, parsed, agrees = got
             hits.append(Quote(text[q_s:q_e], q_s, q_e, "indirect", name, sp_text, sp_s, sp_e, stype, cue, si - 1,
                               confidence=_confidence("that_report", how, parsed, agrees)))
+            feats[(q_s, q_e)] = ("that_report", how, agrees)
     hits.sort(key=lambda h: h.start)
     for o_start, o_end, inner, si, n_words, embedded in pending:
         before_all = [h for h in hits if h.end <= o_start and h.speaker_text is not None]
         nearest = max(before_all, key=lambda h: h.end) if before_all else None
         cont = _continuation(text, o_start, o_end, inner, si, n_words, embedded, last_speaker(o_start), sent_of, ctx,
-                             nearest)
+                             nearest, lambda q: feats.get((q.start, q.end), ("", "name", False))[1], bool(syn.items))
         if cont is not None:
-            hits.append(cont)
+            quote, pattern, how = cont
+            hits.append(quote)
+            feats[(o_start, o_end)] = (pattern, how, False)
     hits.sort(key=lambda h: h.start)
-    return [_addressed(h) for h in hits]
+    out = [_addressed(h) for h in hits]
+    if explain is not None:
+        for q in out:
+            explain[(q.start, q.end)] = feats.get((q.start, q.end), ("none", "none", False))
+    return out
 
 
 _VOCATIVE = re.compile(r"\W*([A-ZÀ-Ý][\w'’-]+)\s*[,!]")
@@ -1286,31 +1348,35 @@ def _addressed(q: Quote) -> Quote:
     m = _VOCATIVE.match(q.text)
     if m is None or not q.speaker or m.group(1) not in q.speaker.split():
         return q
-    return replace(q, speaker=None, speaker_type=None, confidence=min(q.confidence, SPEAKER_CONFIDENCE["unresolved"]))
+    return replace(q, speaker=None, speaker_type=None, confidence=min(q.confidence, ADDRESSED_CONFIDENCE))
 
 
 def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_words: int, embedded: bool, prev,
-                  sent_of, ctx, nearest=None) -> Quote | None:
+                  sent_of, ctx, nearest=None, how_of=lambda q: "name",
+                  parsed: bool = True) -> tuple[Quote, str, str] | None:
     """A direct quote without its own attribution: it continues the quote just before it (same speaker), is an
     interview answer, or is the words of the person the previous sentences are about; else it has no speaker.
-    ``prev``: the latest quote with a named speaker; ``nearest``: the latest with any speaker phrase."""
+    ``prev``: the latest quote with a named speaker; ``nearest``: the latest with any speaker phrase; ``how_of``:
+    how a quote's speaker was named. Returns the quote, its pattern and how (the confidence's features)."""
     if not embedded and nearest is not None and nearest.speaker is None and (prev is None or nearest.end > prev.end) \
             and si - sent_of(max(nearest.end - 1, nearest.start)) <= CONTINUATION_SENTENCES:
         # "…, aldus een woordvoerder. ,,…''": the unresolved speaker goes on speaking
-        conf = PATTERN_CONFIDENCE["continuation"] * SPEAKER_CONFIDENCE["unresolved"]
+        how = how_of(nearest)
+        conf = min(_confidence("continuation", how, parsed, False), round(nearest.confidence - CONTINUATION_MARGIN, 3))
         return Quote(inner, o_start, o_end, "direct", None, nearest.speaker_text, nearest.speaker_start,
-                     nearest.speaker_end, nearest.speaker_type, None, si, confidence=round(conf, 3))
+                     nearest.speaker_end, nearest.speaker_type, None, si, confidence=conf), "continuation", how
     if not embedded and _after_question(text, o_start):
         # an interview: the answer after a question is the interviewee's, the person the article names most
         who = ctx.most_named()
         if who is not None:
             return Quote(inner, o_start, o_end, "direct", who, None, None, None, "PER", None, si,
-                         confidence=PATTERN_CONFIDENCE["interview"])
+                         confidence=_confidence("interview", "name", parsed, False)), "interview", "name"
     if not embedded and prev is not None and si - sent_of(max(prev.end - 1, prev.start)) <= CONTINUATION_SENTENCES \
             and not _has_other_speaker(text[prev.end:o_start], ctx, prev.end, prev.speaker):
-        conf = PATTERN_CONFIDENCE["continuation"] * min(1.0, prev.confidence / PATTERN_CONFIDENCE["verb"])
+        how = how_of(prev)
+        conf = min(_confidence("continuation", how, parsed, False), round(prev.confidence - CONTINUATION_MARGIN, 3))
         return Quote(inner, o_start, o_end, "direct", prev.speaker, prev.speaker_text, prev.speaker_start,
-                     prev.speaker_end, prev.speaker_type, None, si, confidence=round(conf, 3))
+                     prev.speaker_end, prev.speaker_type, None, si, confidence=conf), "continuation", how
     subject = ctx.subject[si - 1] if si > 0 and not embedded else None
     s_start = ctx.sents[si][0]
     if not embedded and _clause_start(text, s_start, o_start) > s_start:
@@ -1322,12 +1388,13 @@ def _continuation(text: str, o_start: int, o_end: int, inner: str, si: int, n_wo
         # Shown only when the sentence before names this person as its only person, not after a preposition
         # ("de moord op Pim Fortuyn", "kansloos tegen Bergkamp, Henry"): else the quote is kept, hidden.
         sure = ctx.sole_person_of(si - 1, subject, upto=o_start) if si > 0 else False
+        pattern = "context" if sure else "context_unsure"
         return Quote(inner, o_start, o_end, "direct", subject, None, None, None, "PER", None, si,
-                     confidence=PATTERN_CONFIDENCE["context"] if sure else PATTERN_CONFIDENCE["context_unsure"])
+                     confidence=_confidence(pattern, "name", parsed, False)), pattern, "name"
     if n_words < (MIN_EMBEDDED_WORDS if embedded else MIN_UNATTRIBUTED_WORDS):
         return None
     return Quote(inner, o_start, o_end, "direct", None, None, None, None, None, None, si,
-                 confidence=PATTERN_CONFIDENCE["none"])
+                 confidence=_confidence("none", "none", parsed, False)), "none", "none"
 
 
 def _after_question(text: str, pos: int) -> bool:
@@ -1569,7 +1636,7 @@ def _has_particle(toks, k: int, L: _Lang, window: int = 9) -> bool:
 
 def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, str, str, int] | None:
     """(quote_start, quote_end, speaker_start, speaker_end, cue, pattern, cue offset) for reported speech in one
-    sentence; ``pattern`` names the rule (a key of PATTERN_CONFIDENCE)."""
+    sentence; ``pattern`` names the rule (a key of CALIBRATION_PATTERN)."""
     toks = _tokens(text, s, e)
     if len(toks) < 4:
         return None
@@ -1590,6 +1657,9 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                 q_s = sp_e
                 while q_s < e and text[q_s] in " ,":
                     q_s += 1
+                bracket = re.match(r"\([^()]{1,30}\)[ ,]*", text[q_s:e])
+                if bracket:
+                    q_s += bracket.end()  # "Volgens Greenpeace (GP) is ...": the speaker's acronym is no quote
                 q_e = end_cut
             else:
                 q_s, q_e = s, end_cut
@@ -1665,19 +1735,32 @@ def _indirect(text: str, s: int, e: int, L: _Lang) -> tuple[int, int, int, int, 
                 last_dat = max((i for i, w in enumerate(lows) if w == "dat"), default=-1)
             if last_te > k and last_dat <= k:
                 first = k + 1
+                after_particle = False
                 window = lows[k + 1:k + 1 + COMPLEMENTISER_WINDOW]
                 if "om" in window:
                     first = k + 2 + window.index("om")
                 else:
                     if sp[0] > ws:  # inversion: "kondigde Bouteflika aan ..." - content after the subject
                         first = next((i for i, t in enumerate(toks) if t[1] >= sp[1]), len(toks))
-                    while first < len(toks) and toks[first][0].lower() in L.particles:
-                        first += 1
-                if first + 2 < len(toks) and toks[first][1] < end_cut and toks[first][0].lower() not in L.stop:
+                    if lw in L.needs_particle:
+                        # "kondigde maandag al aan voor het einde ... te vertrekken": the report follows the particle
+                        part = next((i for i in range(first, min(len(toks), first + COMPLEMENTISER_WINDOW))
+                                     if lows[i] in L.particles), None)
+                        if part is not None and part < last_te:
+                            first, after_particle = part + 1, True
+                    while first < len(toks) and (lows[first] in L.particles or lows[first] in _REPORT_ADVERBS
+                                                 or _TIME_WORD.match(lows[first])):
+                        first += 1  # "zei gisteren geen ruimte meer te zien": adverbs of the main clause
+                if first + 2 < len(toks) and toks[first][1] < end_cut and (
+                        lows[first] not in L.stop or lows[first] in L.det or after_particle):
                     return toks[first][1], end_cut, sp[0], sp[1], w, "verb", ws
     return None
 
 
+# Adverbs of the reporting clause between the verb and an infinitive report ("zei gisteren ... te zien").
+_REPORT_ADVERBS = {"al", "ook", "nog", "eerder", "opnieuw", "gisteren", "vandaag", "donderdag", "maandag", "dinsdag",
+                   "woensdag", "vrijdag", "zaterdag", "zondag", "toen", "daarom", "nu", "inmiddels", "eerder", "later",
+                   "wel", "echter", "dan", "vervolgens", "zelf", "meermaals", "herhaaldelijk"}
 # Reporting verbs whose report may be an om/te-infinitive clause instead of a dat-clause.
 _INFINITIVE_REPORTS = {"riep", "roept", "riepen", "roepen", "beloofde", "belooft", "beloofden", "kondigde",
                        "bekende", "bekent", "beweerde", "beweert", "dreigde", "dreigt", "eiste", "eist", "claimde",

@@ -196,14 +196,18 @@ def evaluate_dpg(gold_path: Path = DEFAULT_GOLD, *, details: bool = False) -> di
     pred = predict(articles)
     seconds = time.perf_counter() - t0
     docs = {a.id: (a.text, pred[a.id], g["quotes"]) for a, g in zip(articles, gold)}
-    result: dict = {"gold_file": str(gold_path), "articles": len(articles),
+    from storyline.settings import get_settings
+
+    shown = get_settings().enrich.quote_min_confidence  # the listings' threshold is always one of the rows
+    result_shown = f"{shown:.2f}"
+    result: dict = {"gold_file": str(gold_path), "articles": len(articles), "shown_threshold": result_shown,
                     "articles_per_second": round(len(articles) / seconds, 1) if seconds else None}
     for part in ("all",) + HALVES:
         chosen = [d for i, d in docs.items() if part == "all" or half_of(i) == part]
         scores = _score(chosen)
         scores["articles"] = len(chosen)
         scores["thresholds"] = {f"{t:.2f}": {k: v for k, v in _score(chosen, t)["partial_speaker"].items()}
-                                for t in THRESHOLDS}
+                                for t in sorted(set(THRESHOLDS) | {shown})}
         result[part] = scores
     if details:
         result["details"] = [
