@@ -44,7 +44,7 @@ from storyline.store.entities import EntityRepo, MentionRow
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["EntityLinker", "link_mentions", "entity_for_name", "split_name", "list_entities", "entity_json",
-           "clean_name"]
+           "clean_name", "entity_confidence"]
 
 # Name particles that start a surname (van der Leyen, De Graaf, bin Salman): general
 # onomastics of the languages we read, not names.
@@ -351,6 +351,10 @@ class EntityLinker:
             if not owners and not given and key.endswith("s") and can_be_person(m.text, m.type):
                 # a Dutch genitive without apostrophe: "Wiegels aanpak", "Erdogans partij" after the full name
                 owners = by_surname.get(key[:-1], []) or by_core.get(key[:-1], [])
+            if not owners and not given and m.type == "PER" and " " not in clean_name(m.text):
+                # a given name said alone ("Mark" after "Mark Rutte"): the one person of the article named in
+                # full with that first given name; two Marks leave it alone
+                owners = list(dict.fromkeys(p for p in persons.values() if split_name(p.key)[0].split()[0] == key))
             if len(owners) == 1 and not self._is_country(m.text):
                 owners[0].mentions.append(m)
                 continue
@@ -698,8 +702,42 @@ class EntityLinker:
                     full = bool(given) if type_ == "PER" else True
                     return (full, n, len(text))
                 name = max(variants, key=rank)[0]
-        if type_ != row["type"] or name != row["name"]:
-            self.store.update_entity(entity_id, type=type_, name=name)
+        articles, tagger = self.store.entity_evidence(entity_id)
+        counts = Counter(json.loads(row["type_counts"] or "{}"))
+        confidence = entity_confidence(type_, counts, mentions=row["mention_count"], articles=articles,
+                                       tagger=tagger, full_name=bool(row["multiword"]) and type_ == "PER",
+                                       place=bool(row["geo_id"]))
+        if type_ != row["type"] or name != row["name"] or confidence != _stored_confidence(row):
+            self.store.update_entity(entity_id, type=type_, name=name, confidence=confidence)
+
+
+def _stored_confidence(row: Any) -> float | None:
+    try:
+        return row["confidence"]
+    except (IndexError, KeyError):
+        return None
+
+
+def entity_confidence(type_: str, types: Counter, *, mentions: int, articles: int, tagger: float = 1.0,
+                      full_name: bool = False, place: bool = False) -> float:
+    """How sure the entity is, from its evidence, in [0, 1]:
+
+    * support: each mention halves the doubt (one mention 0.75, two 0.88, three 0.94); a second article, a
+      person's full name (given name and surname) or a gazetteer place counts as at least 0.9;
+    * type agreement: the share of mentions the tagger gave the entity's type (a gazetteer place agrees);
+    * the tagger's mean probability of its mentions' types;
+    * a person named by one word only, never in full nor as the surname of someone named in full, has no
+      person evidence beyond the tagger's word (products, companies, given names said alone): doubt doubles.
+    """
+    total = sum(types.values())
+    agreement = 1.0 if place or not total else types.get(type_, 0) / total
+    support = 1.0 - 0.5 ** (max(mentions, 1) + 1)
+    if articles >= 2 or full_name or place:
+        support = max(support, 0.9)
+    value = support * (0.5 + 0.5 * agreement) * (0.5 + 0.5 * tagger)
+    if type_ == "PER" and not full_name:
+        value = 1.0 - 2.0 * (1.0 - value)
+    return round(max(0.0, min(1.0, value)), 3)
 
 
 def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_events: bool = True,

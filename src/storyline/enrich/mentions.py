@@ -86,8 +86,9 @@ def _sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_END or text[i] == "\n" or text[max(0, i - 1):i + 1] == ",,"
 
 
-def _sub(m: Mention, text: str, a: int, b: int, type_: str | None = None) -> Mention:
-    return Mention(text=text[a:b], type=type_ or m.type, start=a, end=b, sentence=m.sentence)
+def _sub(m: Mention, text: str, a: int, b: int, type_: str | None = None, role: str | None = None) -> Mention:
+    return Mention(text=text[a:b], type=type_ or m.type, start=a, end=b, sentence=m.sentence,
+                   confidence=m.confidence, role=role)
 
 
 def _words(m: Mention) -> list[tuple[str, int, int]]:
@@ -111,9 +112,86 @@ def normalise_mentions(text: str, mentions: Sequence[Mention], lang: str = "nl")
     lower_words = set(re.findall(r"\b[a-zà-ÿ]+\b", text))
     out: list[Mention] = []
     for m in mentions:
-        out.extend(_retype(x) for x in _normalise_one(text, m, vocab, alone, places_alone, lower_words))
+        out.extend(_with_role(text, _retype(x), vocab)
+                   for x in _normalise_one(text, m, vocab, alone, places_alone, lower_words))
     out.sort(key=lambda m: m.start)
+    return _join_particle_names(text, out, vocab)
+
+
+# "Erik ten Hag", "Wybren van Haga": a given name, a surname particle, a surname. The tagger often splits them
+# and types the surname a place ("Hag", "Haga"), which the gazetteer then reads as Den Haag.
+_PARTICLE_GAP = re.compile(r"^\s+((?:van|von|ten|ter|te|de|der|den|van de|van der|van den|in 't|in het|op de)\s+)$")
+# Capitalised particles that only open a surname ("De" opens places as well: De Hurk, De Bilt)
+_CAPITAL_PARTICLE = re.compile(r"(?:^|(?<=[\s,.;:!?(\"'„“]))((?:Van der|Van den|Van de|Van|Von|Ten|Ter))\s+$")
+_GIVEN_BEFORE = re.compile(r"([A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-ZÀ-Þ][a-zà-ÿ]+)?)\s+$")
+
+
+def _join_particle_names(text: str, mentions: list[Mention], vocab: _Vocab) -> list[Mention]:
+    """A one-word mention written right after ``<Name> <particle>`` is that person's surname: one PER mention
+    ``Erik ten Hag`` replaces ``Erik`` + ``Hag``. The word before the particle must be a name (not a word of the
+    dictionary: "Universiteit van Amsterdam", "Koning van Spanje" stay apart)."""
+    out: list[Mention] = []
+    for m in mentions:
+        if " " in m.text or not m.text[:1].isupper() or m.start == 0:
+            out.append(m)
+            continue
+        head = text[max(0, m.start - 60):m.start]
+        capital = _CAPITAL_PARTICLE.search(head)
+        if capital and not (out and out[-1].end > m.start - len(capital.group(1)) - 1):
+            # "Ten Hag zei", "Ter Riet baalt": a capitalised surname particle opens the name
+            a = m.start - len(head) + capital.start(1)
+            out.append(Mention(text=text[a:m.end], type="PER", start=a, end=m.end, sentence=m.sentence,
+                               confidence=m.confidence, role=m.role))
+            continue
+        gap = re.search(r"\s+(?:van|von|ten|ter|te|de|der|den|van de|van der|van den)\s+$", head)
+        given = _GIVEN_BEFORE.search(head[:gap.start()] + " ") if gap else None
+        if gap is None or given is None:
+            out.append(m)
+            continue
+        start = m.start - (len(head) - gap.start()) - (len(given.group(1)))
+        word = given.group(1)
+        if word.lower() in _FUNCTION_WORDS or word in _DETERMINERS or vocab.fx._known(word.lower()) or \
+                _sentence_initial(text, start) and vocab.common(word):
+            out.append(m)
+            continue
+        if out and out[-1].end > start:
+            prev = out[-1]
+            # "Erik ten Hag van Ajax": the word before "van" ends a person's name, it is no given name
+            if prev.end != start + len(word) or prev.type == "PER" and " " in prev.text:
+                out.append(m)
+                continue
+            out.pop()  # the given name the tagger took alone, or glued to a role ("VVD'er Wybren")
+            rest = text[prev.start:start].rstrip()
+            rm = _ROLE_TAIL.match(rest) if rest else None
+            if rm and rm.group("er"):
+                out.append(Mention(text=rm.group("name"), type="ORG", start=prev.start,
+                                   end=prev.start + len(rm.group("name")), sentence=prev.sentence,
+                                   confidence=prev.confidence))
+            elif rest and " " not in rest and not vocab.role(rest, True):
+                out.append(Mention(text=rest, type=prev.type, start=prev.start, end=prev.start + len(rest),
+                                   sentence=prev.sentence, confidence=prev.confidence))
+        out.append(Mention(text=text[start:m.end], type="PER", start=start, end=m.end, sentence=m.sentence,
+                           confidence=m.confidence, role=m.role))
     return out
+
+
+_PREVIOUS_WORD = re.compile(r"([\w'’-]+)\s+$")
+
+
+def _with_role(text: str, m: Mention, vocab: _Vocab) -> Mention:
+    """A person's mention keeps the title or role written just before it and left out of the span
+    (``minister Dekker``, ``premier Rutte``, ``Kamervoorzitter Arib``)."""
+    if m.type != "PER" or m.role:
+        return m
+    prev = _PREVIOUS_WORD.search(text[max(0, m.start - 40):m.start])
+    if prev is None:
+        return m
+    word = prev.group(1)
+    if word.lower() in TITLES or vocab.role(word[:1].upper() + word[1:], plain=True) and word.lower() not in \
+            _FUNCTION_WORDS:
+        return Mention(text=m.text, type=m.type, start=m.start, end=m.end, sentence=m.sentence,
+                       confidence=m.confidence, role=word)
+    return m
 
 
 def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places_alone: set[str],
@@ -145,6 +223,7 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
         words = words[:-1] + [(w + ".", a, b + 1)]
     extra: list[Mention] = []
     # a role or title before a name: cut at the last one; a name inside a hyphenated role is kept
+    role = None
     if len(words) > 1:
         cut = 0
         for i, (w, a, b) in enumerate(words[:-1]):
@@ -153,12 +232,13 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
                 rm = _ROLE_TAIL.match(w)
                 if rm and rm.group("tail"):
                     extra.append(Mention(text=rm.group("name"), type="ORG", start=a, end=a + len(rm.group("name")),
-                                         sentence=m.sentence))
+                                         sentence=m.sentence, confidence=m.confidence))
+        role = words[cut - 1][0] if cut else None
         words = words[cut:]
     if not words:
         return extra
     start, end = words[0][1], words[-1][2]
-    core = _sub(m, text, start, end)
+    core = _sub(m, text, start, end, role=role)
     # two names joined: "SP en Denk" when either is named alone here or the first is an acronym
     parts = _COORD.split(core.text)
     if len(parts) == 2 and all(p[:1].isupper() for p in parts) and (
@@ -199,13 +279,29 @@ ORG_COMPOUND_HEADS = ("groep", "school", "partij", "universiteit", "ziekenhuis",
 def _retype(m: Mention) -> Mention:
     """A LOC span the gazetteer does not know, named with an institution noun, is an organisation; so is a
     one-word LOC or PER compound ending in one (Persgroep, Mariaschool)."""
+    if m.type in ("PER", "LOC", "MISC") and " " in m.text and _legal_form(m.text):
+        # "Purus Limited", "Heesen Yachts B.V.": a legal form names a company, whatever the tagger said
+        return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
+                       confidence=m.confidence, role=m.role)
     lower = m.text.lower()
     compound = " " not in m.text and any(lower.endswith(h) and len(lower) > len(h) + 2 for h in ORG_COMPOUND_HEADS)
     if (m.type == "LOC" and any(w.lower() in ORG_HEADS for w in m.text.split() if w[:1].isupper())
             or m.type in ("LOC", "PER") and compound) and not _is_place(m.text):
         return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
-                       confidence=m.confidence)
+                       confidence=m.confidence, role=m.role)
     return m
+
+
+def _legal_form(name: str) -> bool:
+    """Whether the name ends in a company's legal form (Ltd, Limited, B.V., N.V., GmbH, Inc.), by cleanco's
+    list; a two-letter form must be written in capitals with its dots or alone in capitals (B.V., NV)."""
+    from storyline.enrich.entities import org_name
+
+    base = org_name(name)
+    if base == name:
+        return False
+    tail = name[len(base):].strip(" .,")
+    return len(tail.replace(".", "")) > 2 or tail.replace(".", "").isupper()
 
 
 def _is_place(word: str) -> bool:

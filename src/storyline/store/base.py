@@ -172,6 +172,10 @@ class Store(ABC):
     def entity_variants(self, entity_id: int) -> list[tuple[str, int]]: ...
 
     @abstractmethod
+    def entity_evidence(self, entity_id: int) -> tuple[int, float]:
+        """(articles naming the entity, mean tagger confidence of its mentions)."""
+
+    @abstractmethod
     def update_entity(self, entity_id: int, **fields: Any) -> None: ...
 
     @abstractmethod
