@@ -310,14 +310,16 @@ def test_entity_confidence_weighs_mentions_type_votes_and_person_evidence():
     assert entity_confidence("PER", Counter(PER=1), mentions=1, articles=1, tagger=0.99, full_name=True) >= 0.8
     # a one-word "person" said once (a moped brand, a given name): no person evidence, hidden
     lone = entity_confidence("PER", Counter(PER=1), mentions=1, articles=1, tagger=0.9)
-    assert lone < 0.6
+    assert lone < 0.75
+    assert entity_confidence("PER", Counter(PER=1), mentions=1, articles=1, tagger=0.9, roles=1) > lone
     # the same word in four articles is evidence
     assert entity_confidence("PER", Counter(PER=6), mentions=6, articles=4, tagger=0.9) > lone
     # types the tagger disagreed on lower it
     assert entity_confidence("ORG", Counter(ORG=2, LOC=2), mentions=4, articles=2) < \
         entity_confidence("ORG", Counter(ORG=4), mentions=4, articles=2)
-    # a gazetteer place said once is sure
+    # a gazetteer place said once is sure; a name the gazetteer lacks, said once, is not
     assert entity_confidence("LOC", Counter(MISC=1), mentions=1, articles=1, place=True) >= 0.8
+    assert entity_confidence("ORG", Counter(ORG=1), mentions=1, articles=1, tagger=0.95) < 0.75
 
 
 def test_listings_hide_entities_linked_with_little_evidence(store):
@@ -325,6 +327,17 @@ def test_listings_hide_entities_linked_with_little_evidence(store):
 
     add_article(store, "a", "Jan Smit reed op een Tomos. Jan Smit viel.", {"Jan Smit": "PER", "Tomos": "PER"})
     link(store, ["a"], gazetteer=False)
-    shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.6)}
+    shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.75)}
     every = {e.name for e in read.list_entities(store, limit=None)}
     assert shown == {"Jan Smit"} and every == {"Jan Smit", "Tomos"}
+
+
+def test_a_dictionary_word_or_adjective_standing_as_a_name_needs_more_evidence(store):
+    from storyline import read
+
+    for i in range(3):
+        add_article(store, f"a{i}", "Staatssecretaris Harbers (Immigratie) sprak met de Keuzegids en Venezolaanse boeren.",
+                    {"Immigratie": "ORG", "Keuzegids": "ORG", "Venezolaanse": "MISC"})
+    link(store, ["a0", "a1", "a2"], gazetteer=False)
+    shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.75)}
+    assert "Keuzegids" in shown and "Immigratie" not in shown and "Venezolaanse" not in shown

@@ -143,3 +143,19 @@ def test_the_tagger_says_how_sure_it_is_of_each_mention():
     conf = {m.text: m.confidence for m in found}
     assert conf["Mark Rutte"] > 0.95
     assert all(0.0 <= c <= 1.0 for c in conf.values()) and min(conf.values()) < 0.9
+
+
+def test_an_institution_noun_before_a_place_names_the_organisation():
+    text = "Politie Oost-Nederland controleert. In Oost-Nederland regent het. De politie in Zwolle zwijgt."
+    out = spans(text, [("Oost-Nederland", "LOC"), ("In Oost-Nederland", "LOC"), ("Zwolle", "LOC")])
+    assert out[0] == ("Politie Oost-Nederland", "ORG")
+    assert ("Zwolle", "LOC") in out
+
+
+def test_a_plural_compound_with_a_name_inside_is_doubted():
+    text = "Je wilt geen Polenhotels, zegt de Keuzegids."
+    a, b = text.index("Polenhotels"), text.index("Keuzegids")
+    found = normalise_mentions(text, [Mention("Polenhotels", "MISC", a, a + 11, 0, 0.9),
+                                      Mention("Keuzegids", "MISC", b, b + 9, 0, 0.9)])
+    conf = {m.text: m.confidence for m in found}
+    assert conf["Polenhotels"] < 0.5 and conf["Keuzegids"] == 0.9

@@ -112,10 +112,29 @@ def normalise_mentions(text: str, mentions: Sequence[Mention], lang: str = "nl")
     lower_words = set(re.findall(r"\b[a-zà-ÿ]+\b", text))
     out: list[Mention] = []
     for m in mentions:
-        out.extend(_with_role(text, _retype(x), vocab)
+        out.extend(_with_role(text, _doubt_plural_compound(_retype(x), vocab), vocab)
                    for x in _normalise_one(text, m, vocab, alone, places_alone, lower_words))
     out.sort(key=lambda m: m.start)
-    return _join_particle_names(text, out, vocab)
+    return _institutions_of_places(text, _join_particle_names(text, out, vocab))
+
+
+_INSTITUTION_BEFORE = re.compile(r"(?:^|(?<=[\s(„\"']))([A-ZÀ-Þ][a-zà-ÿ]+)\s+$")
+
+
+def _institutions_of_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    """``Politie Oost-Nederland``, ``Gemeente Utrecht``, ``Rechtbank Den Haag``: a capitalised institution noun
+    (:data:`ORG_HEADS`) written before a place is the organisation's name; the tagger often tags the place alone."""
+    out: list[Mention] = []
+    for m in mentions:
+        before = _INSTITUTION_BEFORE.search(text[max(0, m.start - 30):m.start]) if m.type == "LOC" else None
+        if before is not None and before.group(1).lower() in ORG_HEADS:
+            a = m.start - len(before.group(0))
+            if not (out and out[-1].end > a):
+                out.append(Mention(text=text[a:m.end], type="ORG", start=a, end=m.end, sentence=m.sentence,
+                                   confidence=m.confidence, role=m.role))
+                continue
+        out.append(m)
+    return out
 
 
 # "Erik ten Hag", "Wybren van Haga": a given name, a surname particle, a surname. The tagger often splits them
@@ -173,6 +192,24 @@ def _join_particle_names(text: str, mentions: list[Mention], vocab: _Vocab) -> l
         out.append(Mention(text=text[start:m.end], type="PER", start=start, end=m.end, sentence=m.sentence,
                            confidence=m.confidence, role=m.role))
     return out
+
+
+def _doubt_plural_compound(m: Mention, vocab: _Vocab) -> Mention:
+    """A one-word MISC compound ending in a plural common noun ("Polenhotels", "Holocaustslachtoffers") is a
+    common noun with a name inside, rarely a name: the mention keeps half its confidence."""
+    from storyline.enrich.ner import _role_compound
+
+    word = m.text
+    if m.type != "MISC" or " " in word or "-" in word or not _role_compound(word, vocab.fx):
+        return m
+    lower = word.lower()
+    fx = vocab.fx
+    plural = any(fx._known(lower[i:]) and fx._known(lower[i:-len(end)]) and len(lower) - i - len(end) >= 4
+                 for i in range(3, len(lower) - 4) for end in ("s", "en") if lower.endswith(end))
+    if not plural:
+        return m
+    return Mention(text=m.text, type=m.type, start=m.start, end=m.end, sentence=m.sentence,
+                   confidence=round(m.confidence * 0.5, 3), role=m.role)
 
 
 _PREVIOUS_WORD = re.compile(r"([\w'’-]+)\s+$")

@@ -172,8 +172,8 @@ class Store(ABC):
     def entity_variants(self, entity_id: int) -> list[tuple[str, int]]: ...
 
     @abstractmethod
-    def entity_evidence(self, entity_id: int) -> tuple[int, float]:
-        """(articles naming the entity, mean tagger confidence of its mentions)."""
+    def entity_evidence(self, entity_id: int) -> tuple[int, float, int]:
+        """(articles naming the entity, mean tagger confidence of its mentions, mentions with a role)."""
 
     @abstractmethod
     def update_entity(self, entity_id: int, **fields: Any) -> None: ...

@@ -124,12 +124,14 @@ class EntityRepo:
         return [(r[0], r[1]) for r in self.conn.execute(
             "SELECT variant, n FROM entity_variants WHERE entity_id = ? ORDER BY n DESC, variant", (entity_id,))]
 
-    def entity_evidence(self, entity_id: int) -> tuple[int, float]:
-        """(articles naming the entity, mean tagger confidence of its mentions; 1.0 where none was stored)."""
+    def entity_evidence(self, entity_id: int) -> tuple[int, float, int]:
+        """(articles naming the entity, mean tagger confidence of its mentions (1.0 where none was stored),
+        mentions with a title or role)."""
         n = self.conn.execute("SELECT COUNT(*) FROM article_entities WHERE entity_id = ?", (entity_id,)).fetchone()
-        conf = self.conn.execute("SELECT AVG(COALESCE(confidence, 1.0)) FROM mentions WHERE entity_id = ?",
-                                 (entity_id,)).fetchone()
-        return int(n[0] or 0), float(conf[0] if conf and conf[0] is not None else 1.0)
+        conf = self.conn.execute("SELECT AVG(COALESCE(confidence, 1.0)), COUNT(role) FROM mentions"
+                                 " WHERE entity_id = ?", (entity_id,)).fetchone()
+        return (int(n[0] or 0), float(conf[0] if conf and conf[0] is not None else 1.0),
+                int(conf[1] or 0) if conf else 0)
 
     def update_entity(self, entity_id: int, **fields: Any) -> None:
         if not fields:
