@@ -675,6 +675,21 @@ class EntityLinker:
         self.store.add_keys(entity_id, [(k, "name") for k in g.keys | {g.key}])
         return entity_id
 
+    def _out_of_context(self, entity_id: int, row: Any) -> bool:
+        """A city (not a country) of a country neither its article's language nor the article names, and smaller
+        than :data:`HUGE_CITY` ("restaurant Solo" in a Dutch article is not the Indonesian city)."""
+        from storyline.enrich.places import LANGUAGE_COUNTRIES
+
+        if (row["geo_id"] or "").startswith("iso:") or row["mention_count"] > 2:
+            return False
+        gaz = self.gazetteer
+        place = gaz.place(row["geo_id"]) if gaz else None
+        if place is None or place.population >= HUGE_CITY:
+            return False
+        languages, countries = self.store.entity_context(entity_id)
+        context = countries.union(*(LANGUAGE_COUNTRIES.get(lang, ()) for lang in languages))
+        return row["country"] not in context
+
     def _refresh(self, entity_id: int) -> None:
         row = self.store.entity_row(entity_id)
         if row is None or row["merged_into"] is not None:
@@ -703,11 +718,12 @@ class EntityLinker:
                     return (full, n, len(text))
                 name = max(variants, key=rank)[0]
         articles, tagger, roles = self.store.entity_evidence(entity_id)
+        foreign = bool(row["geo_id"]) and articles == 1 and self._out_of_context(entity_id, row)
         counts = Counter(json.loads(row["type_counts"] or "{}"))
         confidence = entity_confidence(type_, counts, mentions=row["mention_count"], articles=articles,
                                        tagger=tagger, full_name=bool(row["multiword"]) and type_ == "PER",
                                        place=bool(row["geo_id"]), roles=roles,
-                                       common=not row["geo_id"] and _common_name(name, type_))
+                                       common=not row["geo_id"] and _common_name(name, type_), foreign=foreign)
         if type_ != row["type"] or name != row["name"] or confidence != _stored_confidence(row):
             self.store.update_entity(entity_id, type=type_, name=name, confidence=confidence)
 
@@ -728,7 +744,8 @@ def _stored_confidence(row: Any) -> float | None:
 
 
 def entity_confidence(type_: str, types: Counter, *, mentions: int, articles: int, tagger: float = 1.0,
-                      full_name: bool = False, place: bool = False, roles: int = 0, common: bool = False) -> float:
+                      full_name: bool = False, place: bool = False, roles: int = 0, common: bool = False,
+                      foreign: bool = False) -> float:
     """How sure the entity is, from its evidence, in [0, 1] (listings show it from settings
     ``enrich.entity_min_confidence`` up):
 
@@ -738,12 +755,13 @@ def entity_confidence(type_: str, types: Counter, *, mentions: int, articles: in
     * times the tagger's mean probability of its mentions' types;
     * a person named by one word only, never in full nor with a title (``minister Dekker``), in fewer than three
       articles, has no person evidence beyond the tagger's word (brands, products, given names said alone): x 0.85;
-    * a one-word name that is a dictionary word or an adjective (``common``: "Immigratie", "Venezolaanse"): x 0.8.
+    * a one-word name that is a dictionary word or an adjective (``common``: "Immigratie", "Venezolaanse"): x 0.8;
+    * a gazetteer city outside the countries of its one article (``foreign``), said once or twice: support 0.7.
     """
     total = sum(types.values())
     agreement = 1.0 if place or not total else types.get(type_, 0) / total
     if place:
-        support = 0.95
+        support = 0.7 if foreign else 0.95
     elif full_name:
         support = 0.9
     elif articles >= 3:

@@ -133,6 +133,17 @@ class EntityRepo:
         return (int(n[0] or 0), float(conf[0] if conf and conf[0] is not None else 1.0),
                 int(conf[1] or 0) if conf else 0)
 
+    def entity_context(self, entity_id: int) -> tuple[set[str], set[str]]:
+        """(languages of the articles naming the entity, countries those articles name as countries)."""
+        langs = {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT a.language FROM article_entities ae JOIN articles a ON a.id = ae.article_id"
+            " WHERE ae.entity_id = ?", (entity_id,)) if r[0]}
+        countries = {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT e.country FROM article_entities ae JOIN article_entities o ON o.article_id = ae.article_id"
+            " JOIN entities e ON e.id = o.entity_id WHERE ae.entity_id = ? AND e.geo_id LIKE 'iso:%'", (entity_id,))
+            if r[0]}
+        return langs, countries
+
     def update_entity(self, entity_id: int, **fields: Any) -> None:
         if not fields:
             return
