@@ -341,3 +341,10 @@ def test_a_dictionary_word_or_adjective_standing_as_a_name_needs_more_evidence(s
     link(store, ["a0", "a1", "a2"], gazetteer=False)
     shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.75)}
     assert "Keuzegids" in shown and "Immigratie" not in shown and "Venezolaanse" not in shown
+
+
+def test_an_uninflected_adjective_is_not_listed():
+    from storyline.enrich.entities import _common_name
+
+    assert _common_name("Romeins", "MISC") and _common_name("Brabants", "MISC")
+    assert not _common_name("Romeins", "PER") and not _common_name("NOS", "MISC")

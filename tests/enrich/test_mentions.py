@@ -159,3 +159,8 @@ def test_a_plural_compound_with_a_name_inside_is_doubted():
                                       Mention("Keuzegids", "MISC", b, b + 9, 0, 0.9)])
     conf = {m.text: m.confidence for m in found}
     assert conf["Polenhotels"] < 0.5 and conf["Keuzegids"] == 0.9
+
+
+def test_a_question_word_after_a_headline_is_no_name():
+    text = "Het behoud van het Brabants landschap Wie kan daar nou tegen zijn?"
+    assert spans(text, [("Wie", "LOC")]) == []

@@ -161,3 +161,12 @@ def test_a_foreign_city_said_once_outside_its_articles_countries_is_not_listed(s
         link_mentions(store, ["b"], gazetteer=gaz, languages={"b": "nl"})
     shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.75)}
     assert shown & {"Solo", "Surakarta"}
+
+
+def test_a_well_known_city_typed_misc_is_the_city(store, gaz):
+    add_article(store, "a", "Orkaan Katrina trof in 2005 New Orleans. Het Brabants landschap Wie kan daar tegen zijn?",
+                {"New Orleans": "MISC", "Wie": "LOC"}, "nl")
+    with store.transaction():
+        link_mentions(store, ["a"], gazetteer=gaz, languages={"a": "nl"})
+    ents = by_variant(store)
+    assert ents["New Orleans"]["type"] == "LOC" and ents["New Orleans"]["country"] == "US"

@@ -510,6 +510,11 @@ class EntityLinker:
         majority = _majority(types)
         if majority == "PER":
             return self._place_typed_person(g, person_words)
+        if types.get("LOC", 0) == 0 and majority == "MISC" and len(g.key.split()) > 1:
+            # "in New Orleans" typed MISC: a multi-word name of a well-known city is that city (one word,
+            # "Parijs" of "akkoord van Parijs", stays as typed)
+            place = gaz.well_known_place(clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0]))
+            return place if place is not None and place.kind != "country" else None
         if types.get("LOC", 0) == 0 and majority != "ORG":
             return None
         written = Counter(m.text for m in g.mentions).most_common(1)[0][0]
@@ -733,7 +738,10 @@ def _common_name(name: str, type_: str) -> bool:
     portfolio or a common noun capitalised) or, typed MISC, an inflected adjective ("Venezolaanse")."""
     if " " in name or type_ in ("PER", "LOC") or not name[:1].isupper() or acronym_of(name):
         return False
-    return _common_word(name) or type_ == "MISC" and bool(_ADJECTIVE_FORM.search(name.lower()))
+    lower = name.lower()
+    # "Romeins", "Brabants": the uninflected adjective of "Romeinse", "Brabantse"
+    return _common_word(name) or type_ == "MISC" and bool(
+        _ADJECTIVE_FORM.search(lower) or lower.endswith("s") and _ADJECTIVE_FORM.search(lower + "e"))
 
 
 def _stored_confidence(row: Any) -> float | None:

@@ -39,7 +39,8 @@ _PARTICLES = frozenset("van von der den de del della di da du la le ten ter te z
 # one of these ends the span ("Hamas Volgens het leger", "Boeing De aanklager").
 _FUNCTION_WORDS = frozenset(
     "de het een volgens maar ook toen nadat omdat terwijl daarna dan dat die deze dit er hij zij ze we wij ik "
-    "in op bij met voor na om als zo nu nog wel niet al toch want dus en of naar door over uit tot".split())
+    "in op bij met voor na om als zo nu nog wel niet al toch want dus en of naar door over uit tot "
+    "wie wat waar wanneer hoe waarom welke".split())
 _DETERMINERS = {"De", "Het", "Een"}  # Dutch articles; "The" belongs to English names (The New York Times)
 _COORD = re.compile(r"\s+(?:en|and|&)\s+")
 _SENTENCE_END = set(".!?:;\"'“”„«»(")
@@ -258,6 +259,8 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
     if words and len(words[-1][0]) == 1 and words[-1][0].isupper() and text[words[-1][2]:words[-1][2] + 1] == ".":
         w, a, b = words[-1]
         words = words[:-1] + [(w + ".", a, b + 1)]
+    if len(words) == 1 and words[0][0].lower() in _FUNCTION_WORDS:
+        return []  # "Wie kan daar tegen zijn?" after a headline without a full stop: no name
     extra: list[Mention] = []
     # a role or title before a name: cut at the last one; a name inside a hyphenated role is kept
     role = None
