@@ -348,3 +348,13 @@ def test_an_uninflected_adjective_is_not_listed():
 
     assert _common_name("Romeins", "MISC") and _common_name("Brabants", "MISC")
     assert not _common_name("Romeins", "PER") and not _common_name("NOS", "MISC")
+
+
+def test_demonyms_and_page_references_are_not_listed_as_names():
+    from storyline.enrich.entities import _common_name
+    from storyline.enrich.places import get_gazetteer
+
+    gaz = get_gazetteer()
+    assert _common_name("Bredanaar", "MISC", gaz) and _common_name("Venlonaren", "PER", gaz)
+    assert _common_name("Brieven 2-4", "MISC", gaz)
+    assert not _common_name("Leenaars", "PER", gaz) and not _common_name("Tweede Wereldoorlog", "MISC", gaz)

@@ -164,3 +164,9 @@ def test_a_plural_compound_with_a_name_inside_is_doubted():
 def test_a_question_word_after_a_headline_is_no_name():
     text = "Het behoud van het Brabants landschap Wie kan daar nou tegen zijn?"
     assert spans(text, [("Wie", "LOC")]) == []
+
+
+def test_names_ending_in_an_acronym_or_an_institution_noun_are_organisations():
+    text = "Zo zegt Johan Smit van Erasmus MC. De Explosieven Opruimingsdienst kwam."
+    out = spans(text, [("Johan Smit", "PER"), ("Erasmus MC", "PER"), ("Explosieven Opruimingsdienst", "MISC")])
+    assert out == [("Johan Smit", "PER"), ("Erasmus MC", "ORG"), ("Explosieven Opruimingsdienst", "ORG")]

@@ -728,15 +728,28 @@ class EntityLinker:
         confidence = entity_confidence(type_, counts, mentions=row["mention_count"], articles=articles,
                                        tagger=tagger, full_name=bool(row["multiword"]) and type_ == "PER",
                                        place=bool(row["geo_id"]), roles=roles,
-                                       common=not row["geo_id"] and _common_name(name, type_), foreign=foreign)
+                                       common=not row["geo_id"] and _common_name(name, type_, self.gazetteer),
+                                       foreign=foreign)
         if type_ != row["type"] or name != row["name"] or confidence != _stored_confidence(row):
             self.store.update_entity(entity_id, type=type_, name=name, confidence=confidence)
 
 
-def _common_name(name: str, type_: str) -> bool:
+_DEMONYM = re.compile(r"(?:e?naars?|e?naren)$")  # Bredanaar, Venlonaren, Maastrichtenaren
+
+
+def _common_name(name: str, type_: str, gazetteer=None) -> bool:
     """A one-word organisation or other name that is a word of the dictionary ("Immigratie", "Asiel", "Rijk": a
-    portfolio or a common noun capitalised) or, typed MISC, an inflected adjective ("Venezolaanse")."""
-    if " " in name or type_ in ("PER", "LOC") or not name[:1].isupper() or acronym_of(name):
+    portfolio or a common noun capitalised) or, typed MISC, an inflected adjective ("Venezolaanse"); a town's
+    demonym of any type but LOC ("Bredanaar"); words of the dictionary around a number ("Brieven 2-4")."""
+    words = name.split()
+    if len(words) > 1:
+        return type_ != "PER" and any(any(c.isdigit() for c in w) for w in words) and all(
+            any(c.isdigit() for c in w) or _common_word(w) for w in words)
+    if type_ != "LOC" and gazetteer and _DEMONYM.search(name):
+        stem = _DEMONYM.sub("", name)
+        if len(stem) >= 3 and gazetteer.candidates(stem):
+            return True
+    if type_ in ("PER", "LOC") or not name[:1].isupper() or acronym_of(name):
         return False
     lower = name.lower()
     # "Romeins", "Brabants": the uninflected adjective of "Romeinse", "Brabantse"

@@ -323,6 +323,17 @@ def _retype(m: Mention) -> Mention:
         # "Purus Limited", "Heesen Yachts B.V.": a legal form names a company, whatever the tagger said
         return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
                        confidence=m.confidence, role=m.role)
+    words = m.text.split()
+    if m.type == "PER" and len(words) > 1 and len(words[-1]) >= 2 and words[-1].isalpha() and words[-1].isupper():
+        # "Erasmus MC", "Radboud UMC": a name ending in an acronym is an institution's, no person's
+        return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
+                       confidence=m.confidence, role=m.role)
+    if m.type == "MISC" and len(words) > 1 and words[-1][:1].isupper() and (
+            words[-1].lower() in ORG_HEADS or any(words[-1].lower().endswith(h) and len(words[-1]) > len(h) + 2
+                                                  for h in ORG_COMPOUND_HEADS + ("dienst",))):
+        # "Explosieven Opruimingsdienst", "Nationale Bank": named by an institution noun
+        return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
+                       confidence=m.confidence, role=m.role)
     lower = m.text.lower()
     compound = " " not in m.text and any(lower.endswith(h) and len(lower) > len(h) + 2 for h in ORG_COMPOUND_HEADS)
     if (m.type == "LOC" and any(w.lower() in ORG_HEADS for w in m.text.split() if w[:1].isupper())
