@@ -170,3 +170,9 @@ def test_names_ending_in_an_acronym_or_an_institution_noun_are_organisations():
     text = "Zo zegt Johan Smit van Erasmus MC. De Explosieven Opruimingsdienst kwam."
     out = spans(text, [("Johan Smit", "PER"), ("Erasmus MC", "PER"), ("Explosieven Opruimingsdienst", "MISC")])
     assert out == [("Johan Smit", "PER"), ("Erasmus MC", "ORG"), ("Explosieven Opruimingsdienst", "ORG")]
+
+
+def test_company_words_and_interjections():
+    text = "Het geld kwam van Molly Enterprises en de Sanderink Groep. ,,O. Ach zo.'' ,,Ach, ik weet het niet.''"
+    out = spans(text, [("Molly Enterprises", "PER"), ("Sanderink Groep", "PER"), ("O. Ach", "PER"), ("Ach", "PER")])
+    assert out == [("Molly Enterprises", "ORG"), ("Sanderink Groep", "ORG")]

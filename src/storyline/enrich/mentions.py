@@ -40,7 +40,7 @@ _PARTICLES = frozenset("van von der den de del della di da du la le ten ter te z
 _FUNCTION_WORDS = frozenset(
     "de het een volgens maar ook toen nadat omdat terwijl daarna dan dat die deze dit er hij zij ze we wij ik "
     "in op bij met voor na om als zo nu nog wel niet al toch want dus en of naar door over uit tot "
-    "wie wat waar wanneer hoe waarom welke".split())
+    "wie wat waar wanneer hoe waarom welke ach och oh o ja nee nou tja".split())
 _DETERMINERS = {"De", "Het", "Een"}  # Dutch articles; "The" belongs to English names (The New York Times)
 _COORD = re.compile(r"\s+(?:en|and|&)\s+")
 _SENTENCE_END = set(".!?:;\"'“”„«»(")
@@ -244,7 +244,7 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
     # a leading article is not part of a name ("De Telegraaf", "de Volkskrant", "Het Kanaal"), except of a
     # person's (De Jonge) or a place that has it (De Bilt); nor a lower-case word ("pro-Europese Caputova")
     while len(words) > 1 and (words[0][0] in _DETERMINERS and m.type != "PER" and not _is_place(m.text)
-                              or words[0][0][:1].isupper() and words[0][0].lower() in _FUNCTION_WORDS
+                              or words[0][0][:1].isupper() and words[0][0].rstrip(".,!").lower() in _FUNCTION_WORDS
                               and words[0][0] not in _DETERMINERS and words[0][0].lower() not in _PARTICLES
                               or words[0][0][:1].islower() and (words[0][0] not in _PARTICLES
                                                                 or words[0][0] in ("de", "het") and m.type != "PER")):
@@ -259,7 +259,7 @@ def _normalise_one(text: str, m: Mention, vocab: _Vocab, alone: set[str], places
     if words and len(words[-1][0]) == 1 and words[-1][0].isupper() and text[words[-1][2]:words[-1][2] + 1] == ".":
         w, a, b = words[-1]
         words = words[:-1] + [(w + ".", a, b + 1)]
-    if len(words) == 1 and words[0][0].lower() in _FUNCTION_WORDS:
+    if len(words) == 1 and words[0][0].rstrip(".,!").lower() in _FUNCTION_WORDS:
         return []  # "Wie kan daar tegen zijn?" after a headline without a full stop: no name
     extra: list[Mention] = []
     # a role or title before a name: cut at the last one; a name inside a hyphenated role is kept
@@ -316,6 +316,11 @@ ORG_HEADS = frozenset("kamer staten partij raad bank universiteit ministerie com
 ORG_COMPOUND_HEADS = ("groep", "school", "partij", "universiteit", "ziekenhuis", "omroep", "stichting")
 
 
+# Last words of company names in Dutch and English news (no surname): Sanderink Groep, Molly Enterprises.
+COMPANY_WORDS = frozenset("groep group enterprises holding holdings foundation partners ventures airlines "
+                          "industries corporation company".split())
+
+
 def _retype(m: Mention) -> Mention:
     """A LOC span the gazetteer does not know, named with an institution noun, is an organisation; so is a
     one-word LOC or PER compound ending in one (Persgroep, Mariaschool)."""
@@ -328,10 +333,11 @@ def _retype(m: Mention) -> Mention:
         # "Erasmus MC", "Radboud UMC": a name ending in an acronym is an institution's, no person's
         return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
                        confidence=m.confidence, role=m.role)
-    if m.type == "MISC" and len(words) > 1 and words[-1][:1].isupper() and (
-            words[-1].lower() in ORG_HEADS or any(words[-1].lower().endswith(h) and len(words[-1]) > len(h) + 2
-                                                  for h in ORG_COMPOUND_HEADS + ("dienst",))):
-        # "Explosieven Opruimingsdienst", "Nationale Bank": named by an institution noun
+    if m.type in ("MISC", "PER") and len(words) > 1 and words[-1][:1].isupper() and (
+            words[-1].lower() in ORG_HEADS or words[-1].lower() in COMPANY_WORDS
+            or any(words[-1].lower().endswith(h) and len(words[-1]) > len(h) + 2
+                   for h in ORG_COMPOUND_HEADS + ("dienst",))):
+        # "Explosieven Opruimingsdienst", "Sanderink Groep", "Molly Enterprises": named by an institution noun
         return Mention(text=m.text, type="ORG", start=m.start, end=m.end, sentence=m.sentence,
                        confidence=m.confidence, role=m.role)
     lower = m.text.lower()
