@@ -40,7 +40,7 @@ _PARTICLES = frozenset("van von der den de del della di da du la le ten ter te z
 _FUNCTION_WORDS = frozenset(
     "de het een volgens maar ook toen nadat omdat terwijl daarna dan dat die deze dit er hij zij ze we wij ik "
     "in op bij met voor na om als zo nu nog wel niet al toch want dus en of naar door over uit tot "
-    "wie wat waar wanneer hoe waarom welke ach och oh o ja nee nou tja".split())
+    "wie wat waar wanneer hoe waarom welke ach och oh ja nee nou tja".split())
 _DETERMINERS = {"De", "Het", "Een"}  # Dutch articles; "The" belongs to English names (The New York Times)
 _COORD = re.compile(r"\s+(?:en|and|&)\s+")
 _SENTENCE_END = set(".!?:;\"'“”„«»(")
@@ -141,9 +141,10 @@ def _institutions_of_places(text: str, mentions: list[Mention]) -> list[Mention]
 # "Erik ten Hag", "Wybren van Haga": a given name, a surname particle, a surname. The tagger often splits them
 # and types the surname a place ("Hag", "Haga"), which the gazetteer then reads as Den Haag.
 _PARTICLE_GAP = re.compile(r"^\s+((?:van|von|ten|ter|te|de|der|den|van de|van der|van den|in 't|in het|op de)\s+)$")
+_ADJ_FORM = re.compile(r"(?:se|sche|isch|ische)$")  # "Van Europese": an adjective is no surname
 # Capitalised particles that only open a surname ("De" opens places as well: De Hurk, De Bilt)
 _CAPITAL_PARTICLE = re.compile(r"(?:^|(?<=[\s,.;:!?(\"'„“]))((?:Van der|Van den|Van de|Van|Von|Ten|Ter))\s+$")
-_GIVEN_BEFORE = re.compile(r"([A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-ZÀ-Þ][a-zà-ÿ]+)?)\s+$")
+_GIVEN_BEFORE = re.compile(r"(?:(?<=[\s,;:(„\"'])|^)([A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-ZÀ-Þ][a-zà-ÿ]+)?)\s+$")
 
 
 def _join_particle_names(text: str, mentions: list[Mention], vocab: _Vocab) -> list[Mention]:
@@ -152,7 +153,10 @@ def _join_particle_names(text: str, mentions: list[Mention], vocab: _Vocab) -> l
     dictionary: "Universiteit van Amsterdam", "Koning van Spanje" stay apart)."""
     out: list[Mention] = []
     for m in mentions:
-        if " " in m.text or not m.text[:1].isupper() or m.start == 0:
+        # only a surname the tagger took for a place or a person ("Hag", "Haga"); "Windows Mobile van Microsoft"
+        # and "Officer van Airbus" name products and companies
+        if " " in m.text or not m.text[:1].isupper() or m.start == 0 or m.type not in ("PER", "LOC") \
+                or _ADJ_FORM.search(m.text.lower()):
             out.append(m)
             continue
         head = text[max(0, m.start - 60):m.start]
@@ -176,8 +180,12 @@ def _join_particle_names(text: str, mentions: list[Mention], vocab: _Vocab) -> l
             continue
         if out and out[-1].end > start:
             prev = out[-1]
-            # "Erik ten Hag van Ajax": the word before "van" ends a person's name, it is no given name
-            if prev.end != start + len(word) or prev.type == "PER" and " " in prev.text:
+            # the given name alone, or after a party member's role ("VVD'er Wybren"); "Erik ten Hag van Ajax",
+            # "Jaime Perez-Guerra van Airbus": the word before "van" ends another name, it is no given name
+            pw = prev.text.split()
+            rm = _ROLE_TAIL.match(pw[0]) if len(pw) == 2 else None
+            glued = bool(rm and rm.group("er"))
+            if prev.end != start + len(word) or not (prev.text == word and prev.type == "PER" or glued):
                 out.append(m)
                 continue
             out.pop()  # the given name the tagger took alone, or glued to a role ("VVD'er Wybren")
