@@ -78,6 +78,8 @@ class Mention:
     sentence: int  # index of the sentence (storyline.ingest.sentences.sentence_spans)
     # 1.0 from a trained tagger; lower from the capitalisation/gazetteer fallback of a language without one
     confidence: float = 1.0
+    # a title or role written before the name and cut off it ("minister" of "minister Dekker")
+    role: str | None = None
 
 
 @dataclass(frozen=True)

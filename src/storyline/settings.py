@@ -72,6 +72,9 @@ class EnrichSettings(_Section):
     quote_min_confidence: float = Field(0.67, ge=0, le=1)
     # Figures read with less confidence are listed only on request (docs/benchmarks.md, figures).
     figure_threshold: float = Field(0.6, ge=0, le=1)
+    # Entities linked with less confidence (enrich.entities.entity_confidence) are listed only with `--all` /
+    # `all=true` (docs/benchmarks.md, entities: chosen by reading random DPG entities).
+    entity_min_confidence: float = Field(0.75, ge=0, le=1)
     # Words whose NER features are kept (least recently used dropped first; about 3 KB each).
     ner_cache_words: int = Field(50_000, ge=0)
 

@@ -288,3 +288,73 @@ def test_a_place_adjective_joins_the_place_named_in_the_same_article(store):
     ents = by_variant(store)
     assert ents["Brabantse"]["id"] == ents["Brabant"]["id"] and ents["Brabant"]["type"] == "LOC"
     assert ents["Limburgse"]["id"] != ents["Brabant"]["id"]  # Limburg is not named here
+
+
+def test_a_given_name_said_alone_joins_the_one_person_named_in_full_with_it(store):
+    add_article(store, "a", "Premier Mark Rutte kwam. Later zei Mark dat het goed was.", {"Mark Rutte": "PER", "Mark": "PER"})
+    add_article(store, "b", "Mark Rutte en Mark Harbers kwamen. Mark bleef thuis.",
+                {"Mark Rutte": "PER", "Mark Harbers": "PER", "Mark": "PER"})
+    link(store, ["a", "b"], gazetteer=False)
+    ents = by_variant(store)
+    assert ents["Mark"]["id"] != ents["Mark Rutte"]["id"]  # in b two Marks: "Mark" alone stays apart
+    rutte = ents["Mark Rutte"]
+    assert rutte["mentions"] == 3 and set(rutte["variants"]) == {"Mark Rutte", "Mark"}
+
+
+def test_entity_confidence_weighs_mentions_type_votes_and_person_evidence():
+    from collections import Counter
+
+    from storyline.enrich.entities import entity_confidence
+
+    # a person named in full once, with a sure tagger: shown
+    assert entity_confidence("PER", Counter(PER=1), mentions=1, articles=1, tagger=0.99, full_name=True) >= 0.8
+    # a one-word "person" said once (a moped brand, a given name): no person evidence, hidden
+    lone = entity_confidence("PER", Counter(PER=1), mentions=1, articles=1, tagger=0.9)
+    assert lone < 0.75
+    assert entity_confidence("PER", Counter(PER=1), mentions=1, articles=1, tagger=0.9, roles=1) > lone
+    # the same word in four articles is evidence
+    assert entity_confidence("PER", Counter(PER=6), mentions=6, articles=4, tagger=0.9) > lone
+    # types the tagger disagreed on lower it
+    assert entity_confidence("ORG", Counter(ORG=2, LOC=2), mentions=4, articles=2) < \
+        entity_confidence("ORG", Counter(ORG=4), mentions=4, articles=2)
+    # a gazetteer place said once is sure; a name the gazetteer lacks, said once, is not
+    assert entity_confidence("LOC", Counter(MISC=1), mentions=1, articles=1, place=True) >= 0.8
+    assert entity_confidence("ORG", Counter(ORG=1), mentions=1, articles=1, tagger=0.95) < 0.75
+
+
+def test_listings_hide_entities_linked_with_little_evidence(store):
+    from storyline import read
+
+    add_article(store, "a", "Jan Smit reed op een Tomos. Jan Smit viel.", {"Jan Smit": "PER", "Tomos": "PER"})
+    link(store, ["a"], gazetteer=False)
+    shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.75)}
+    every = {e.name for e in read.list_entities(store, limit=None)}
+    assert shown == {"Jan Smit"} and every == {"Jan Smit", "Tomos"}
+
+
+def test_a_dictionary_word_or_adjective_standing_as_a_name_needs_more_evidence(store):
+    from storyline import read
+
+    for i in range(3):
+        add_article(store, f"a{i}", "Staatssecretaris Harbers (Immigratie) sprak met de Keuzegids en Venezolaanse boeren.",
+                    {"Immigratie": "ORG", "Keuzegids": "ORG", "Venezolaanse": "MISC"})
+    link(store, ["a0", "a1", "a2"], gazetteer=False)
+    shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.75)}
+    assert "Keuzegids" in shown and "Immigratie" not in shown and "Venezolaanse" not in shown
+
+
+def test_an_uninflected_adjective_is_not_listed():
+    from storyline.enrich.entities import _common_name
+
+    assert _common_name("Romeins", "MISC") and _common_name("Brabants", "MISC")
+    assert not _common_name("Romeins", "PER") and not _common_name("NOS", "MISC")
+
+
+def test_demonyms_and_page_references_are_not_listed_as_names():
+    from storyline.enrich.entities import _common_name
+    from storyline.enrich.places import get_gazetteer
+
+    gaz = get_gazetteer()
+    assert _common_name("Bredanaar", "MISC", gaz) and _common_name("Venlonaren", "PER", gaz)
+    assert _common_name("Brieven 2-4", "MISC", gaz)
+    assert not _common_name("Leenaars", "PER", gaz) and not _common_name("Tweede Wereldoorlog", "MISC", gaz)

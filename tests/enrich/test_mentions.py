@@ -105,3 +105,88 @@ def test_demonstratives_and_capitalised_titles_are_cut():
 def test_an_acronym_in_a_misc_compound_is_an_organisation():
     text = "De VN-chef sprak over het Brexit-akkoord."
     assert spans(text, [("VN-chef", "MISC"), ("Brexit-akkoord", "MISC")]) == [("VN", "ORG"), ("Brexit", "MISC")]
+
+
+def test_a_surname_after_a_given_name_and_particle_is_one_person_not_a_place():
+    text = "Trainer Erik ten Hag van Ajax won. Ten Hag zei dat. Ook VVD'er Wybren van Haga sprak in de Universiteit van Amsterdam."
+    out = spans(text, [("Erik", "PER"), ("Hag", "LOC"), ("Ajax", "ORG"), ("Ten Hag", "LOC"),
+                       ("VVD'er Wybren", "MISC"), ("Haga", "LOC"), ("Universiteit", "ORG"), ("Amsterdam", "LOC")])
+    assert ("Erik ten Hag", "PER") in out and ("Wybren van Haga", "PER") in out and ("VVD", "ORG") in out
+    assert ("Ajax", "ORG") in out and ("Amsterdam", "LOC") in out  # "Hag van Ajax", "Universiteit van A." are no names
+    assert not any(t in ("Hag", "Haga", "Erik") for t, _ in out)
+
+
+def test_a_capitalised_particle_opens_a_surname():
+    text = "Ter Riet baalt ervan. Het was druk, verzucht Jurrie ter Riet."
+    out = spans(text, [("Riet", "LOC"), ("Jurrie ter Riet", "PER")])
+    assert out == [("Ter Riet", "PER"), ("Jurrie ter Riet", "PER")]
+
+
+def test_a_legal_form_makes_a_company_whatever_the_tagger_said():
+    text = "De werf ontving het geld van Purus Limited en van Jan Smit."
+    out = spans(text, [("Purus Limited", "PER"), ("Jan Smit", "PER")])
+    assert out == [("Purus Limited", "ORG"), ("Jan Smit", "PER")]
+
+
+def test_a_title_before_a_name_is_kept_as_its_role():
+    text = "Volgens minister Dekker en Kamervoorzitter Khadija Arib is het goed, zei Jan Smit."
+    mentions = []
+    for surface, type_ in [("Dekker", "PER"), ("Kamervoorzitter Khadija Arib", "PER"), ("Jan Smit", "PER")]:
+        start = text.index(surface)
+        mentions.append(Mention(surface, type_, start, start + len(surface), 0))
+    out = {m.text: m.role for m in normalise_mentions(text, mentions)}
+    assert out == {"Dekker": "minister", "Khadija Arib": "Kamervoorzitter", "Jan Smit": None}
+
+
+def test_the_tagger_says_how_sure_it_is_of_each_mention():
+    found = ner.extract_entities("Premier Mark Rutte sprak met Facebook. Het nieuwe toestel heet iPhone Xs.")
+    conf = {m.text: m.confidence for m in found}
+    assert conf["Mark Rutte"] > 0.95
+    assert all(0.0 <= c <= 1.0 for c in conf.values()) and min(conf.values()) < 0.9
+
+
+def test_an_institution_noun_before_a_place_names_the_organisation():
+    text = "Politie Oost-Nederland controleert. In Oost-Nederland regent het. De politie in Zwolle zwijgt."
+    out = spans(text, [("Oost-Nederland", "LOC"), ("In Oost-Nederland", "LOC"), ("Zwolle", "LOC")])
+    assert out[0] == ("Politie Oost-Nederland", "ORG")
+    assert ("Zwolle", "LOC") in out
+
+
+def test_a_plural_compound_with_a_name_inside_is_doubted():
+    text = "Je wilt geen Polenhotels, zegt de Keuzegids."
+    a, b = text.index("Polenhotels"), text.index("Keuzegids")
+    found = normalise_mentions(text, [Mention("Polenhotels", "MISC", a, a + 11, 0, 0.9),
+                                      Mention("Keuzegids", "MISC", b, b + 9, 0, 0.9)])
+    conf = {m.text: m.confidence for m in found}
+    assert conf["Polenhotels"] < 0.5 and conf["Keuzegids"] == 0.9
+
+
+def test_a_question_word_after_a_headline_is_no_name():
+    text = "Het behoud van het Brabants landschap Wie kan daar nou tegen zijn?"
+    assert spans(text, [("Wie", "LOC")]) == []
+
+
+def test_names_ending_in_an_acronym_or_an_institution_noun_are_organisations():
+    text = "Zo zegt Johan Smit van Erasmus MC. De Explosieven Opruimingsdienst kwam."
+    out = spans(text, [("Johan Smit", "PER"), ("Erasmus MC", "PER"), ("Explosieven Opruimingsdienst", "MISC")])
+    assert out == [("Johan Smit", "PER"), ("Erasmus MC", "ORG"), ("Explosieven Opruimingsdienst", "ORG")]
+
+
+def test_company_words_and_interjections():
+    text = "Het geld kwam van Molly Enterprises en de Sanderink Groep. ,,Ach, ik weet het niet.''"
+    out = spans(text, [("Molly Enterprises", "PER"), ("Sanderink Groep", "PER"), ("Ach", "PER")])
+    assert out == [("Molly Enterprises", "ORG"), ("Sanderink Groep", "ORG")]
+
+
+def test_a_product_or_title_before_van_and_a_company_stays_apart():
+    text = "Ook Windows Mobile van Microsoft en Chief Executive Officer van Airbus Tom Enders. Van Europese banken."
+    out = spans(text, [("Windows Mobile", "ORG"), ("Microsoft", "ORG"), ("Chief Executive Officer", "ORG"),
+                       ("Airbus", "PER"), ("Europese", "MISC")])
+    assert ("Windows Mobile", "ORG") in out and ("Microsoft", "ORG") in out and ("Airbus", "PER") in out
+    assert ("Europese", "MISC") in out
+
+
+def test_a_word_inside_a_camel_case_product_is_no_given_name():
+    text = "De nieuwe iPhone van Cisco en Erik van Dijk."
+    out = spans(text, [("Cisco", "PER"), ("Erik", "PER"), ("Dijk", "LOC")])
+    assert ("Cisco", "PER") in out and ("Erik van Dijk", "PER") in out

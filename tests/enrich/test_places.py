@@ -146,3 +146,27 @@ def test_adjectives_name_the_nearest_country():
     assert place_of_adjective("Poolse") is None or place_of_adjective("Poolse").country == "PL"
     assert place_of_adjective("Zuid-Amerikaanse") is None  # a continent's part, not the United States
     assert place_of_adjective("Staten") is None
+
+
+def test_a_foreign_city_said_once_outside_its_articles_countries_is_not_listed(store, gaz):
+    from storyline import read
+
+    add_article(store, "a", "Ik at ooit in zijn restaurant Solo in Zwolle.", {"Solo": "LOC", "Zwolle": "LOC"}, "nl")
+    add_article(store, "b", "In Indonesië kwam de president naar Solo.", {"Solo": "LOC", "Indonesië": "LOC"}, "nl")
+    with store.transaction():
+        link_mentions(store, ["a"], gazetteer=gaz, languages={"a": "nl"})
+    shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.75)}
+    assert "Zwolle" in shown and not shown & {"Solo", "Surakarta"}
+    with store.transaction():  # an article on Indonesia names it: the city is its own
+        link_mentions(store, ["b"], gazetteer=gaz, languages={"b": "nl"})
+    shown = {e.name for e in read.list_entities(store, limit=None, min_confidence=0.75)}
+    assert shown & {"Solo", "Surakarta"}
+
+
+def test_a_well_known_city_typed_misc_is_the_city(store, gaz):
+    add_article(store, "a", "Orkaan Katrina trof in 2005 New Orleans. Het Brabants landschap Wie kan daar tegen zijn?",
+                {"New Orleans": "MISC", "Wie": "LOC"}, "nl")
+    with store.transaction():
+        link_mentions(store, ["a"], gazetteer=gaz, languages={"a": "nl"})
+    ents = by_variant(store)
+    assert ents["New Orleans"]["type"] == "LOC" and ents["New Orleans"]["country"] == "US"

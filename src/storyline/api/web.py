@@ -321,13 +321,15 @@ def entities_page(request: Request, since: str | None = ListQuery["since"], unti
                   language: str | None = ListQuery["language"],
                   type: str | None = Query(None, pattern="^(PER|LOC|ORG|MISC)?$"),
                   sort: str = Query("size", pattern="^(size|recent|sources)$"), offset: int = OFFSET,
-                  limit: int = Query(50, ge=1, le=MAX_LIMIT), store: Store = Depends(get_store)):
+                  limit: int = Query(50, ge=1, le=MAX_LIMIT), all: bool = False, store: Store = Depends(get_store),
+                  settings: Settings = Depends(get_settings)):
     try:
         p = _period(store, since, until, span)
     except InputError as exc:
         return error_page(400, exc.detail, request)
     rows, total = pages.entity_list(store, p=p, source=source or None, language=language or None, type=type or None,
-                                    sort=sort, limit=limit, offset=offset)
+                                    sort=sort, limit=limit, offset=offset,
+                                    min_confidence=0.0 if all else settings.enrich.entity_min_confidence)
     c = pages.corpus(store)
     outlets, _ = pages.outlets(store, limit=None)
     return render("entities.html", request, rows=rows, paging=_paging(total, offset, limit), period=p,
@@ -543,7 +545,8 @@ def event_page(request: Request, event_id: str, all: bool = False, wait: bool = 
     figures, figures_note = _section(read.list_figures, store, event=event.id, limit=200, all_figures=all)
     disagreements, _ = _section(read.list_disagreements, store, event=event.id, limit=100)
     disputed = {f for d in disagreements for f in d.get("figures", [])}
-    entities, entities_note = _section(read.list_entities, store, event=event.id, limit=100)
+    entities, entities_note = _section(read.list_entities, store, event=event.id, limit=100,
+                                       min_confidence=0.0 if all else settings.enrich.entity_min_confidence)
     # Only places (not organisations named after one) with coordinates; in an event of three or more reports,
     # only those named in two of them: a place mentioned once in passing is the likeliest wrong geocoding.
     floor = 2 if len(event.articles) >= 3 else 1

@@ -264,10 +264,13 @@ def entities(
     limit: Optional[int] = LIMIT,
     offset: int = typer.Option(0, min=0, max=MAX_ID),
     as_json: bool = typer.Option(False, "--json", help="Print JSON records"), as_jsonl: bool = JSONL,
+    all_: bool = typer.Option(False, "--all", help="Also entities linked with little evidence (below settings "
+                                                    "enrich.entity_min_confidence)"),
 ):
     """People, places, organisations (most mentioned first): one entity per real thing, with its spelling variants."""
-    every = read.list_entities(open_store(), type=type_, event=event, storyline=storyline, article=article,
-                               limit=None)
+    config = settings()
+    every = read.list_entities(open_store(config), type=type_, event=event, storyline=storyline, article=article,
+                               limit=None, min_confidence=0.0 if all_ else config.enrich.entity_min_confidence)
     shown = _shown(limit, as_json or as_jsonl)
     rows = every[offset:offset + shown] if shown is not None else every[offset:]
     if _machine(rows, as_json, as_jsonl):

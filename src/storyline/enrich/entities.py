@@ -44,7 +44,7 @@ from storyline.store.entities import EntityRepo, MentionRow
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["EntityLinker", "link_mentions", "entity_for_name", "split_name", "list_entities", "entity_json",
-           "clean_name"]
+           "clean_name", "entity_confidence"]
 
 # Name particles that start a surname (van der Leyen, De Graaf, bin Salman): general
 # onomastics of the languages we read, not names.
@@ -351,6 +351,10 @@ class EntityLinker:
             if not owners and not given and key.endswith("s") and can_be_person(m.text, m.type):
                 # a Dutch genitive without apostrophe: "Wiegels aanpak", "Erdogans partij" after the full name
                 owners = by_surname.get(key[:-1], []) or by_core.get(key[:-1], [])
+            if not owners and not given and m.type == "PER" and " " not in clean_name(m.text):
+                # a given name said alone ("Mark" after "Mark Rutte"): the one person of the article named in
+                # full with that first given name; two Marks leave it alone
+                owners = list(dict.fromkeys(p for p in persons.values() if split_name(p.key)[0].split()[0] == key))
             if len(owners) == 1 and not self._is_country(m.text):
                 owners[0].mentions.append(m)
                 continue
@@ -506,6 +510,11 @@ class EntityLinker:
         majority = _majority(types)
         if majority == "PER":
             return self._place_typed_person(g, person_words)
+        if types.get("LOC", 0) == 0 and majority == "MISC" and len(g.key.split()) > 1:
+            # "in New Orleans" typed MISC: a multi-word name of a well-known city is that city (one word,
+            # "Parijs" of "akkoord van Parijs", stays as typed)
+            place = gaz.well_known_place(clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0]))
+            return place if place is not None and place.kind != "country" else None
         if types.get("LOC", 0) == 0 and majority != "ORG":
             return None
         written = Counter(m.text for m in g.mentions).most_common(1)[0][0]
@@ -671,6 +680,21 @@ class EntityLinker:
         self.store.add_keys(entity_id, [(k, "name") for k in g.keys | {g.key}])
         return entity_id
 
+    def _out_of_context(self, entity_id: int, row: Any) -> bool:
+        """A city (not a country) of a country neither its article's language nor the article names, and smaller
+        than :data:`HUGE_CITY` ("restaurant Solo" in a Dutch article is not the Indonesian city)."""
+        from storyline.enrich.places import LANGUAGE_COUNTRIES
+
+        if (row["geo_id"] or "").startswith("iso:") or row["mention_count"] > 2:
+            return False
+        gaz = self.gazetteer
+        place = gaz.place(row["geo_id"]) if gaz else None
+        if place is None or place.population >= HUGE_CITY:
+            return False
+        languages, countries = self.store.entity_context(entity_id)
+        context = countries.union(*(LANGUAGE_COUNTRIES.get(lang, ()) for lang in languages))
+        return row["country"] not in context
+
     def _refresh(self, entity_id: int) -> None:
         row = self.store.entity_row(entity_id)
         if row is None or row["merged_into"] is not None:
@@ -698,8 +722,81 @@ class EntityLinker:
                     full = bool(given) if type_ == "PER" else True
                     return (full, n, len(text))
                 name = max(variants, key=rank)[0]
-        if type_ != row["type"] or name != row["name"]:
-            self.store.update_entity(entity_id, type=type_, name=name)
+        articles, tagger, roles = self.store.entity_evidence(entity_id)
+        foreign = bool(row["geo_id"]) and articles == 1 and self._out_of_context(entity_id, row)
+        counts = Counter(json.loads(row["type_counts"] or "{}"))
+        confidence = entity_confidence(type_, counts, mentions=row["mention_count"], articles=articles,
+                                       tagger=tagger, full_name=bool(row["multiword"]) and type_ == "PER",
+                                       place=bool(row["geo_id"]), roles=roles,
+                                       common=not row["geo_id"] and _common_name(name, type_, self.gazetteer),
+                                       foreign=foreign)
+        if type_ != row["type"] or name != row["name"] or confidence != _stored_confidence(row):
+            self.store.update_entity(entity_id, type=type_, name=name, confidence=confidence)
+
+
+_DEMONYM = re.compile(r"(?:e?naars?|e?naren)$")  # Bredanaar, Venlonaren, Maastrichtenaren
+
+
+def _common_name(name: str, type_: str, gazetteer=None) -> bool:
+    """A one-word organisation or other name that is a word of the dictionary ("Immigratie", "Asiel", "Rijk": a
+    portfolio or a common noun capitalised) or, typed MISC, an inflected adjective ("Venezolaanse"); a town's
+    demonym of any type but LOC ("Bredanaar"); words of the dictionary around a number ("Brieven 2-4")."""
+    words = name.split()
+    if len(words) > 1:
+        return type_ != "PER" and any(any(c.isdigit() for c in w) for w in words) and all(
+            any(c.isdigit() for c in w) or _common_word(w) for w in words)
+    if type_ != "LOC" and gazetteer and _DEMONYM.search(name):
+        stem = _DEMONYM.sub("", name)
+        if len(stem) >= 3 and gazetteer.candidates(stem):
+            return True
+    if type_ in ("PER", "LOC") or not name[:1].isupper() or acronym_of(name):
+        return False
+    lower = name.lower()
+    # "Romeins", "Brabants": the uninflected adjective of "Romeinse", "Brabantse"
+    return _common_word(name) or type_ == "MISC" and bool(
+        _ADJECTIVE_FORM.search(lower) or lower.endswith("s") and _ADJECTIVE_FORM.search(lower + "e"))
+
+
+def _stored_confidence(row: Any) -> float | None:
+    try:
+        return row["confidence"]
+    except (IndexError, KeyError):
+        return None
+
+
+def entity_confidence(type_: str, types: Counter, *, mentions: int, articles: int, tagger: float = 1.0,
+                      full_name: bool = False, place: bool = False, roles: int = 0, common: bool = False,
+                      foreign: bool = False) -> float:
+    """How sure the entity is, from its evidence, in [0, 1] (listings show it from settings
+    ``enrich.entity_min_confidence`` up):
+
+    * support: a gazetteer place 0.95, a person's full name (given name and surname) 0.9; else the articles
+      naming it (three or more 0.9, two 0.85) or, within one article, its mentions (one 0.6, two 0.7, three 0.8);
+    * times the type agreement: the share of mentions the tagger gave the entity's type (a place agrees);
+    * times the tagger's mean probability of its mentions' types;
+    * a person named by one word only, never in full nor with a title (``minister Dekker``), in fewer than three
+      articles, has no person evidence beyond the tagger's word (brands, products, given names said alone): x 0.85;
+    * a one-word name that is a dictionary word or an adjective (``common``: "Immigratie", "Venezolaanse"): x 0.8;
+    * a gazetteer city outside the countries of its one article (``foreign``), said once or twice: support 0.7.
+    """
+    total = sum(types.values())
+    agreement = 1.0 if place or not total else types.get(type_, 0) / total
+    if place:
+        support = 0.7 if foreign else 0.95
+    elif full_name:
+        support = 0.9
+    elif articles >= 3:
+        support = 0.9
+    elif articles == 2:
+        support = 0.85
+    else:
+        support = 0.6 + 0.1 * min(max(mentions, 1) - 1, 2)
+    value = support * (0.5 + 0.5 * agreement) * (0.5 + 0.5 * tagger)
+    if type_ == "PER" and not full_name and not roles and articles < 3:
+        value *= 0.85
+    if common:
+        value *= 0.8
+    return round(max(0.0, min(1.0, value)), 3)
 
 
 def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_events: bool = True,

@@ -292,12 +292,21 @@ class _Model:
         self.lock = threading.Lock()
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
+        return self.tag_with_marginals(tokens)[0]
+
+    def tag_with_marginals(self, tokens: Sequence[str]) -> tuple[list[str], list[dict[str, float]]]:
+        """IOB2 tags and, for each token tagged as part of a name, the tagger's probability that the token
+        belongs to a name of each type (marginal of B-X plus I-X); an empty dict for the other tokens."""
         if not tokens:
-            return []
+            return [], []
         feats = self.fx.features(tokens)
         with self.lock:  # a crfsuite Tagger is not thread-safe
             tags = self.tagger.tag(feats)
-        return fix_spans(tokens, _repair_iob(tags), self.fx)
+            fixed = fix_spans(tokens, _repair_iob(tags), self.fx)
+            labels = set(self.tagger.labels())
+            probs = [{t: sum(self.tagger.marginal(p + t, i) for p in ("B-", "I-") if p + t in labels)
+                      for t in ENTITY_TYPES} if tag != "O" else {} for i, tag in enumerate(fixed)]
+        return fixed, probs
 
 
 _MODELS: dict[str, _Model] = {}
@@ -489,17 +498,22 @@ def extract_entities(text: str, lang: str = "nl", harmonise: bool = True) -> lis
         toks = tokenize(text[s_start:s_end])
         if toks:
             sents.append((s_idx, s_start, toks, [t for t, _, _ in toks]))
-    all_tags = [model.tag(words) for _, _, _, words in sents]
+    tagged = [model.tag_with_marginals(words) for _, _, _, words in sents]
+    all_tags = [t for t, _ in tagged]
     if harmonise and len(sents) > 1:
         all_tags = harmonise_types([w for _, _, _, w in sents], all_tags)
-    for (s_idx, s_start, toks, _), tags in zip(sents, all_tags):
+    for (s_idx, s_start, toks, _), tags, (_, probs) in zip(sents, all_tags, tagged):
         for a, b, typ in iob_to_spans(tags):
             # CoNLL tags some lower-case words (groenen, neonazi's) MISC; a user wants names only
             if not any(ch.isupper() or ch.isdigit() for _, x, y in toks[a:b] for ch in text[s_start + x:s_start + y]):
                 continue
             start = s_start + toks[a][1]
             end = s_start + toks[b - 1][2]
-            mentions.append(Mention(text=text[start:end], type=typ, start=start, end=end, sentence=s_idx))
+            # how sure the tagger is of the span's type: the mean over its words (a type harmonised over the
+            # document keeps the probability the tagger gave that type here)
+            conf = sum(p.get(typ, 0.0) for p in probs[a:b]) / (b - a)
+            mentions.append(Mention(text=text[start:end], type=typ, start=start, end=end, sentence=s_idx,
+                                    confidence=round(conf, 3)))
     return mentions
 
 

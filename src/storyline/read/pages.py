@@ -441,15 +441,15 @@ def outlets(store: Store, *, p: Period | None = None, language: str | None = Non
 
 def entity_list(store: Store, *, p: Period | None = None, source: str | None = None, language: str | None = None,
                 type: str | None = None, sort: str = "size", limit: int | None = 50,
-                offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+                offset: int = 0, min_confidence: float = 0.0) -> tuple[list[dict[str, Any]], int]:
     """Entities with the articles, outlets and events naming them in the period; ``sort`` size (articles),
-    recent (newest article), sources (outlets)."""
+    recent (newest article), sources (outlets); only those linked with at least ``min_confidence``."""
     c = corpus(store)
     allowed = _allowed(c, p or Period(None, None, "all"), source, language)
     out = []
     for entity, ids in c.entity_articles.items():
         info = c.entities.get(entity)
-        if info is None or (type and info["type"] != type.upper()):
+        if info is None or (type and info["type"] != type.upper()) or info.get("confidence", 1.0) < min_confidence:
             continue
         inside = [c.facts[i] for i in ids if i in allowed]
         if not inside:

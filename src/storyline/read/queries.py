@@ -388,8 +388,9 @@ def _entity(row: Any, variants: list[str], articles: list[str]) -> EntityJSON:
 def list_entities(store: Store, *, type: str | None = None, event: str | int | None = None,
                   storyline: str | int | None = None, article: str | None = None, limit: int | None = 50,
                   offset: int = 0, since: str | None = None, until: str | None = None, source: str | None = None,
-                  language: str | None = None) -> list[EntityJSON]:
-    """People, places, organisations: most mentioned first (within the scope, when one is given).
+                  language: str | None = None, min_confidence: float = 0.0) -> list[EntityJSON]:
+    """People, places, organisations: most mentioned first (within the scope, when one is given); only entities
+    linked with at least ``min_confidence`` (callers pass settings enrich.entity_min_confidence unless all).
 
     Raises:
         InputError: an unknown ``type``, a malformed event or storyline id, or both given.
@@ -405,9 +406,10 @@ def list_entities(store: Store, *, type: str | None = None, event: str | int | N
     allowed = _article_filter(store, since, until, source, language)
     if allowed is None:
         rows = repo.list_entities(type_=type, event_id=eid, storyline_id=sid, article_id=article, limit=limit,
-                                  offset=offset)
+                                  offset=offset, min_confidence=min_confidence)
     else:
-        rows = repo.list_entities(type_=type, event_id=eid, storyline_id=sid, article_id=article, limit=None)
+        rows = repo.list_entities(type_=type, event_id=eid, storyline_id=sid, article_id=article, limit=None,
+                                  min_confidence=min_confidence)
     ids = [r["id"] for r in rows]
     variants, articles = repo.variants_for(ids), repo.articles_for(ids)
     out = [_entity(r, variants[r["id"]], articles[r["id"]]) for r in rows]

@@ -172,6 +172,14 @@ class Store(ABC):
     def entity_variants(self, entity_id: int) -> list[tuple[str, int]]: ...
 
     @abstractmethod
+    def entity_evidence(self, entity_id: int) -> tuple[int, float, int]:
+        """(articles naming the entity, mean tagger confidence of its mentions, mentions with a role)."""
+
+    @abstractmethod
+    def entity_context(self, entity_id: int) -> tuple[set[str], set[str]]:
+        """(languages of the articles naming the entity, countries those articles name)."""
+
+    @abstractmethod
     def update_entity(self, entity_id: int, **fields: Any) -> None: ...
 
     @abstractmethod

@@ -16,7 +16,7 @@ __all__ = ["EntityRepo", "MentionRow"]
 
 
 class MentionRow(tuple):
-    """(id, article_id, entity_id, text, type, start, end, sentence) as stored."""
+    """(id, article_id, entity_id, text, type, start, end, sentence, confidence) as stored."""
 
     __slots__ = ()
 
@@ -28,6 +28,8 @@ class MentionRow(tuple):
     start = property(lambda self: self[5])
     end = property(lambda self: self[6])
     sentence = property(lambda self: self[7])
+    # the tagger's probability of the span's type (1.0 when unknown: gold mentions, stores before migration 10)
+    confidence = property(lambda self: 1.0 if len(self) < 9 or self[8] is None else self[8])
 
 
 def _chunks(items: Sequence, size: int = 500) -> Iterator[Sequence]:
@@ -44,8 +46,10 @@ class EntityRepo:
     # ------------------------------------------------------------------ mentions
     def insert_mentions(self, article_id: str, mentions: Iterable[Any]) -> None:
         self.conn.executemany(
-            'INSERT INTO mentions (article_id, text, type, start, "end", sentence) VALUES (?,?,?,?,?,?)',
-            [(article_id, m.text, m.type, m.start, m.end, m.sentence) for m in mentions],
+            'INSERT INTO mentions (article_id, text, type, start, "end", sentence, confidence, role)'
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(article_id, m.text, m.type, m.start, m.end, m.sentence, getattr(m, "confidence", None),
+              getattr(m, "role", None)) for m in mentions],
         )
 
     def delete_mentions(self, article_ids: Sequence[str]) -> None:
@@ -59,7 +63,7 @@ class EntityRepo:
         for chunk in _chunks(list(article_ids)):
             marks = ",".join("?" * len(chunk))
             out.extend(MentionRow(tuple(r)) for r in self.conn.execute(
-                f'SELECT id, article_id, entity_id, text, type, start, "end", sentence FROM mentions'
+                f'SELECT id, article_id, entity_id, text, type, start, "end", sentence, confidence FROM mentions'
                 f" WHERE article_id IN ({marks}){extra} ORDER BY article_id, start", chunk))
         return out
 
@@ -119,6 +123,26 @@ class EntityRepo:
     def entity_variants(self, entity_id: int) -> list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self.conn.execute(
             "SELECT variant, n FROM entity_variants WHERE entity_id = ? ORDER BY n DESC, variant", (entity_id,))]
+
+    def entity_evidence(self, entity_id: int) -> tuple[int, float, int]:
+        """(articles naming the entity, mean tagger confidence of its mentions (1.0 where none was stored),
+        mentions with a title or role)."""
+        n = self.conn.execute("SELECT COUNT(*) FROM article_entities WHERE entity_id = ?", (entity_id,)).fetchone()
+        conf = self.conn.execute("SELECT AVG(COALESCE(confidence, 1.0)), COUNT(role) FROM mentions"
+                                 " WHERE entity_id = ?", (entity_id,)).fetchone()
+        return (int(n[0] or 0), float(conf[0] if conf and conf[0] is not None else 1.0),
+                int(conf[1] or 0) if conf else 0)
+
+    def entity_context(self, entity_id: int) -> tuple[set[str], set[str]]:
+        """(languages of the articles naming the entity, countries those articles name as countries)."""
+        langs = {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT a.language FROM article_entities ae JOIN articles a ON a.id = ae.article_id"
+            " WHERE ae.entity_id = ?", (entity_id,)) if r[0]}
+        countries = {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT e.country FROM article_entities ae JOIN article_entities o ON o.article_id = ae.article_id"
+            " JOIN entities e ON e.id = o.entity_id WHERE ae.entity_id = ? AND e.geo_id LIKE 'iso:%'", (entity_id,))
+            if r[0]}
+        return langs, countries
 
     def update_entity(self, entity_id: int, **fields: Any) -> None:
         if not fields:
@@ -191,9 +215,12 @@ class EntityRepo:
     # ------------------------------------------------------------------ listing
     def list_entities(self, *, type_: str | None = None, event_id: int | None = None,
                       storyline_id: int | None = None, article_id: str | None = None,
-                      limit: int | None = 100, offset: int = 0) -> list[sqlite3.Row]:
+                      limit: int | None = 100, offset: int = 0, min_confidence: float = 0.0) -> list[sqlite3.Row]:
         where = ["e.merged_into IS NULL", "e.mention_count > 0"]
         params: list[Any] = []
+        if min_confidence > 0:  # entities linked before confidences were stored count as sure
+            where.append("COALESCE(e.confidence, 1.0) >= ?")
+            params.append(min_confidence)
         scope = ""
         if type_:
             where.append("e.type = ?")

@@ -366,4 +366,13 @@ MIGRATIONS: list[str | Migration] = [
     );
     CREATE INDEX event_commentary_event ON event_commentary(event_id);
     """,
+    # 10 (entities): how sure each mention and entity is (enrich.ner marginals; enrich.entities.entity_confidence);
+    # listings show entities from settings enrich.entity_min_confidence up. A title or role cut off a name
+    # ("minister Dekker") is kept with the mention.
+    """
+    ALTER TABLE mentions ADD COLUMN confidence REAL;
+    ALTER TABLE mentions ADD COLUMN role TEXT;
+    ALTER TABLE entities ADD COLUMN confidence REAL;
+    CREATE INDEX entities_confidence ON entities(confidence);
+    """,
 ]

@@ -71,11 +71,13 @@ def article_entity_pairs(conn: Any) -> list[tuple[str, int]]:
 
 
 def entity_rows(conn: Any) -> dict[int, dict[str, Any]]:
-    """Live entities by id: name, type, mentions, lat, lon, country."""
+    """Live entities by id: name, type, mentions, lat, lon, country, confidence (1.0 before migration 10)."""
     if not has_column(conn, "entities", "id"):
         return {}
+    sure = "COALESCE(confidence, 1.0)" if has_column(conn, "entities", "confidence") else "1.0"
     return {r["id"]: dict(r) for r in conn.execute(
-        "SELECT id, name, type, mention_count AS mentions, lat, lon, country FROM entities WHERE merged_into IS NULL")}
+        f"SELECT id, name, type, mention_count AS mentions, lat, lon, country, {sure} AS confidence FROM entities"
+        " WHERE merged_into IS NULL")}
 
 
 def event_states(conn: Any) -> list[tuple[int, Any]]:

@@ -21,10 +21,15 @@ developments = APIRouter(prefix="/api/developments", tags=["disagreements"])
 @entities.get("", dependencies=[Depends(require_read)], response_model=list[EntityJSON])
 def list_entities(p: Page = Depends(page), f: Filters = Depends(filters),
                   type: str | None = Query(None, max_length=20, description="PER, LOC, ORG or MISC"),
-                  event: EventParam = None, store: Store = Depends(get_store)):
-    """People, places and organisations, most mentioned first (within the event, when one is given)."""
+                  event: EventParam = None,
+                  all: bool = Query(False, description="Also entities linked with little evidence "
+                                                       "(below settings enrich.entity_min_confidence)"),
+                  store: Store = Depends(get_store), settings: Settings = Depends(get_settings)):
+    """People, places and organisations, most mentioned first (within the event, when one is given);
+    ``all=true`` adds entities linked with little evidence."""
     return read.list_entities(store, limit=p.limit, offset=p.offset, type=type, event=event,
-                              since=f.since, until=f.until, source=f.source, language=f.language)
+                              since=f.since, until=f.until, source=f.source, language=f.language,
+                              min_confidence=0.0 if all else settings.enrich.entity_min_confidence)
 
 
 @entities.get("/{entity_id}", dependencies=[Depends(require_read)], response_model=EntityJSON)
