@@ -97,4 +97,4 @@ def test_source_option_names_the_outlet_of_records_without_one(tmp_path):
     assert {a["id"]: a["source"] for a in out} == {"a1": "dpg-ad", "a2": "nos"}
     figures = _json.loads(run(db, "figures", "--json").output)
     assert {(f["article"], f["reported_by"], f["reporter_type"]) for f in figures} == \
-        {("a1", "de brandweer", "ROLE"), ("a2", "nos", "OUTLET")}
+        {("a1", "de brandweer", "ORG"), ("a2", "nos", "OUTLET")}  # the fire service, an organisation
