@@ -3,7 +3,7 @@
 :func:`snapshot` reads every table of a SQLite or PostgreSQL store (wall-clock columns and each backend's own
 bookkeeping left out: the search index, ``rowid`` columns, schema versions), rows sorted, JSON held in a column
 compared as data. :func:`compare` says table by table whether two snapshots are identical. Used by the
-backend comparison (``scripts/compare_stores.py``) and its test.
+comparison of SQLite, PostgreSQL and Dask runs (``scripts/compare_stores.py``) and its tests.
 """
 
 from __future__ import annotations
