@@ -12,7 +12,9 @@ A schema other than ``public``: ``postgresql://host/db?options=-csearch_path%3Dm
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -34,7 +36,7 @@ from storyline.store.search import _WORD, _fold, _lemma, matching_sentence, sear
 from storyline.store.sqlite import ArticleQueries, default_db_path
 from storyline.store.textfold import fold_script
 
-__all__ = ["PostgresStore", "PgConnection", "close_pools"]
+__all__ = ["PostgresStore", "PgConnection", "close_pools", "scratch_schema"]
 
 _POOLS: dict[str, ConnectionPool] = {}
 _DIALECTS: dict[tuple[str, int], PgDialect] = {}
@@ -96,6 +98,26 @@ def close_pools(url: str | None = None) -> None:
                 pool.close()
         for key in [k for k in _DIALECTS if url is None or k[0].startswith(url + "#")]:
             del _DIALECTS[key]
+
+
+@contextmanager
+def scratch_schema(url: str, prefix: str = "storyline_scratch", keep: bool = False) -> Iterator[str]:
+    """A URL whose tables go to a new, empty schema of ``url``'s database (benchmarks, comparisons, tests); the
+    schema is dropped afterwards unless ``keep``."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.Error as exc:
+        raise _translate(exc, url, "creating a schema") from exc
+    scoped = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    try:
+        yield scoped
+    finally:
+        close_pools(scoped)
+        if not keep:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def _translate(exc: psycopg.Error, url: str, doing: str) -> Exception:
@@ -387,6 +409,19 @@ class PostgresStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries,
                     pass  # the connection is gone: so is its lock
         finally:
             conn.close()
+
+    def server_cpu_seconds(self) -> float | None:
+        """User + system CPU seconds of this connection's server process (``/proc``: a server on this machine;
+        None for a remote one)."""
+        try:
+            host = self._raw.info.host
+            if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("/"):
+                return None
+            with open(f"/proc/{self._raw.info.backend_pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, psycopg.Error):
+            return None
 
     def close(self) -> None:
         if getattr(self, "_closed", True):
