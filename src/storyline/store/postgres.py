@@ -161,29 +161,56 @@ def _row_factory(cursor):
 
 
 class PgCursor:
-    """What ``execute`` returns: rows, ``lastrowid`` (an inserted row's id) and ``rowcount``."""
+    """What ``execute`` returns: rows, ``lastrowid`` (an inserted row's id) and ``rowcount``.
 
-    def __init__(self, cursor: psycopg.Cursor, returns_id: bool):
+    Rows are fetched when first asked for: inside a write transaction (pipeline mode, see
+    :meth:`PostgresStore.transaction`) a statement whose result no one reads (an ``INSERT``, an ``UPDATE``)
+    costs no round trip of its own; one that is read waits for its result there.
+    """
+
+    def __init__(self, cursor: psycopg.Cursor, returns_id: bool, url: str):
         self._cursor = cursor
+        self._url = url
+        self._rows: list | None = None
         self.lastrowid = None
         if returns_id:
-            row = cursor.fetchone()
+            row = self._fetch(cursor.fetchone)
             self.lastrowid = row[0] if row else None
-            self._rows: list = []
-        else:
-            self._rows = cursor.fetchall() if cursor.description is not None else []
-        self.rowcount = cursor.rowcount
-        self.description = cursor.description
+            self._rows = []
+
+    def _fetch(self, how):
+        try:
+            return how()
+        except psycopg.Error as exc:
+            if type(exc) is psycopg.ProgrammingError:  # "the last operation didn't produce a result"
+                return None
+            raise _translate(exc, self._url, "running a query") from exc
+
+    def _all(self) -> list:
+        if self._rows is None:
+            self._rows = self._fetch(self._cursor.fetchall) or []
+        return self._rows
+
+    @property
+    def rowcount(self) -> int:
+        self._all()
+        return self._cursor.rowcount
+
+    @property
+    def description(self):
+        self._all()
+        return self._cursor.description
 
     def fetchone(self):
-        return self._rows.pop(0) if self._rows else None
+        rows = self._all()
+        return rows.pop(0) if rows else None
 
     def fetchall(self) -> list:
-        rows, self._rows = self._rows, []
+        rows, self._rows = self._all(), []
         return rows
 
     def __iter__(self):
-        rows, self._rows = self._rows, []
+        rows, self._rows = self._all(), []
         return iter(rows)
 
 
@@ -205,7 +232,7 @@ class PgConnection:
                 self.raw.execute(delete, [values[i] for i in positions])
             cursor = self.raw.cursor(row_factory=_row_factory)
             cursor.execute(statement.sql, values)
-            return PgCursor(cursor, statement.returns_id)
+            return PgCursor(cursor, statement.returns_id, self.url)
         except psycopg.Error as exc:
             raise _translate(exc, self.url, "running a query") from exc
 
@@ -373,11 +400,16 @@ class PostgresStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries,
 
     @contextmanager
     def transaction(self) -> Iterator[PgConnection]:
-        """One transaction: a batch is committed whole or not at all (a lost connection rolls it back)."""
+        """One transaction: a batch is committed whole or not at all (a lost connection rolls it back).
+
+        In pipeline mode: statements are sent without waiting for each one's answer, and only a statement whose
+        result is read (a lookup, an id) waits, so a batch's many small writes cost no round trip each. The
+        server runs the same statements in the same order; an error surfaces at the next read or at commit, and
+        rolls the whole batch back as before."""
         if self.readonly:
             raise StoreReadOnly(f"{_safe_url(self.url)} was opened for reading: writes are refused")
         try:
-            with self._raw.transaction():
+            with self._raw.pipeline(), self._raw.transaction():
                 yield self.conn
         except psycopg.Error as exc:
             raise _translate(exc, self.url, "writing") from exc
