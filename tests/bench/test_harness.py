@@ -137,3 +137,21 @@ def test_bench_on_postgresql_counts_the_servers_cpu_in_the_drivers_cost():
 def test_bench_on_sqlite_has_no_server_share(tmp_path):
     result = bench(iter(_articles()[:2]), str(tmp_path / "b.db"), batch_size=4, models=False)
     assert result["backend"] == "SQLiteStore" and result["server_cpu_ms_per_article"] is None
+
+
+def test_the_benchmark_reads_the_dask_workers_cpu():
+    """``storyline bench --workers N`` counts the workers' CPU (the models run there, not in the driver)."""
+    import logging
+    from types import SimpleNamespace
+
+    import pytest
+
+    distributed = pytest.importorskip("distributed")
+    from storyline.bench.harness import _dask_workers_cpu
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+        executor = SimpleNamespace(client=client)
+        before = _dask_workers_cpu(executor)
+        client.run(lambda: sum(i * i for i in range(3_000_000)))
+        assert before > 0 and _dask_workers_cpu(executor) > before

@@ -290,18 +290,20 @@ def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_si
             with probes(probe):
                 load_start = load_average()
                 t0, c0, w0 = time.perf_counter(), cpu_seconds(), children_cpu_seconds()
+                dask0 = _dask_workers_cpu(executor) if distributed else 0.0
                 d0 = time.thread_time()  # the driver's own thread: reading, store writes, clusterer, links
                 s0 = store.server_cpu_seconds()  # PostgreSQL: its server process's share of the store writes
                 summary = runner.ingest(items, progress=progress, batch_size=batch_size,
                                         on_result=(lambda r: kept.extend(r.articles)) if keep_articles else None)
                 total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
                 driver_cpu = time.thread_time() - d0
+                dask_cpu = _dask_workers_cpu(executor) - dask0 if distributed else 0.0
                 s1 = store.server_cpu_seconds()
                 server_cpu = s1 - s0 if s0 is not None and s1 is not None else None
         finally:
             executor.close()
         # The worker's CPU is only counted once it has exited (RUSAGE_CHILDREN).
-        worker_cpu = children_cpu_seconds() - w0 if prefetch else 0.0
+        worker_cpu = children_cpu_seconds() - w0 if prefetch else dask_cpu
     store.close()
     stage_s = {"ingest": max(0.0, total - sum(runner.timings.values()))}
     stage_s.update(runner.timings)
@@ -314,6 +316,15 @@ def run_pipeline(items: Iterable[Article | ReadError], db_path: str, *, batch_si
         "stage_names": list(runner.steps), "probe": probe, "articles": kept, "models_ready": ready,
         "warnings": sorted({str(w.message) for w in caught}),
     }
+
+
+def _dask_workers_cpu(executor) -> float:
+    """CPU seconds of the Dask workers' processes so far (their models and stages), summed; 0 when unknown."""
+    try:
+        return float(sum(executor.client.run(cpu_seconds).values()))
+    except Exception:  # a scheduler out of reach: the figure is left out, not the run
+        LOGGER.debug("worker CPU not read", exc_info=True)
+        return 0.0
 
 
 def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int = 200,
@@ -337,7 +348,7 @@ def bench(items: Iterable[Article | ReadError], db_path: str, *, batch_size: int
         "failed": summary.failed,
         "seconds": round(seconds, 3),
         "cpu_s": round(run["cpu_s"], 3),
-        # With prefetch the models ran in a worker process; its CPU is not in cpu_s.
+        # With prefetch the models ran in a worker process, with Dask in the workers; their CPU is not in cpu_s.
         "prefetch": run["prefetch"],
         "prefetch_batches": run["prefetch_batches"],
         "worker_cpu_s": round(run["worker_cpu_s"], 3),
