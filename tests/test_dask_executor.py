@@ -328,4 +328,3 @@ def test_a_scheduler_lost_mid_ingest_stops_with_e700_and_a_rerun_completes(tmp_p
                            env=_env(STORYLINE_INGEST__BATCH_SIZE=str(BATCH)), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert _count(db) == inline_db[1]["new"]
-
