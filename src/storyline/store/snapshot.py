@@ -14,7 +14,8 @@ from typing import Any
 
 __all__ = ["CLOCK_COLUMNS", "compare", "snapshot"]
 
-CLOCK_COLUMNS = frozenset({"ingested_at", "updated_at", "created_at", "detected_at", "fetched_at"})
+# Columns the database fills with the wall clock when a row is written (``strftime(…'now')``): when, not what.
+CLOCK_COLUMNS = frozenset({"ingested_at", "updated_at", "created_at", "detected_at", "fetched_at", "merged_at"})
 # Backend bookkeeping: SQLite's FTS5 table and its shadow tables, autoincrement counters; PostgreSQL's
 # search table (the same documents, another index) and schema versions.
 _SKIP_PREFIXES = ("articles_fts", "sqlite_")
