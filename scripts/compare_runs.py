@@ -27,10 +27,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from storyline.store.snapshot import _plain, compare  # noqa: E402  (one canonical form for every comparison)
+from storyline.store.snapshot import CLOCK_COLUMNS, _plain, compare  # noqa: E402  (one canonical form)
 
 ROOT = Path(__file__).resolve().parent.parent
-CLOCK_COLUMNS = {"ingested_at", "updated_at", "created_at", "detected_at", "fetched_at"}
 SKIP_TABLES = {"schema_version", "sqlite_sequence"}
 
 

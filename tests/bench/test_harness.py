@@ -112,3 +112,46 @@ def test_scaling_report_plots_and_replaces_its_own_section(tmp_path):
     text = doc.read_text(encoding="utf-8")
     assert "hand-written analysis" in text and text.count("<!-- bench:scale -->") == 1
     assert "| 10,000" not in text and "| 12,000 |" in text and "partial run" in text
+
+
+def test_bench_on_postgresql_counts_the_servers_cpu_in_the_drivers_cost():
+    """On PostgreSQL the store writes' CPU is partly the server's (another process): the benchmark reports it
+    and the driver's ceiling counts it; each run gets a schema of its own, dropped afterwards."""
+    import psycopg
+
+    from pg_support import PG_BASE, require_pg
+    from storyline.store.postgres import scratch_schema
+
+    require_pg()
+    with scratch_schema(PG_BASE, prefix="storyline_benchtest") as url:
+        schema = url.rsplit("%3D", 1)[1]
+        result = bench(iter(_articles()), url, batch_size=4, models=False)
+    assert result["backend"] == "PostgresStore" and result["articles"] == 6
+    assert result["server_cpu_ms_per_article"] > 0
+    per_article_s = (result["driver_cpu_ms_per_article"] + result["server_cpu_ms_per_article"]) / 1000
+    assert abs(result["driver_ceiling_articles_per_day"] - 86400 / per_article_s) < 0.02 * 86400 / per_article_s
+    with psycopg.connect(PG_BASE) as conn:
+        assert conn.execute("SELECT to_regnamespace(%s)", [schema]).fetchone()[0] is None
+
+
+def test_bench_on_sqlite_has_no_server_share(tmp_path):
+    result = bench(iter(_articles()[:2]), str(tmp_path / "b.db"), batch_size=4, models=False)
+    assert result["backend"] == "SQLiteStore" and result["server_cpu_ms_per_article"] is None
+
+
+def test_the_benchmark_reads_the_dask_workers_cpu():
+    """``storyline bench --workers N`` counts the workers' CPU (the models run there, not in the driver)."""
+    import logging
+    from types import SimpleNamespace
+
+    import pytest
+
+    distributed = pytest.importorskip("distributed")
+    from storyline.bench.harness import _dask_workers_cpu
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+        executor = SimpleNamespace(client=client)
+        before = _dask_workers_cpu(executor)
+        client.run(lambda: sum(i * i for i in range(3_000_000)))
+        assert before > 0 and _dask_workers_cpu(executor) > before

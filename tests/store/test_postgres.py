@@ -140,3 +140,34 @@ def test_candidate_postings_are_an_index_range_read():
         finally:
             store.close()
     assert "event_keys_day" in plan and "Sort" not in plan, plan
+
+
+def test_a_write_transaction_sends_unread_statements_without_waiting_and_reads_stay_right():
+    """Inside a transaction the store's writes are pipelined (no round trip per INSERT/UPDATE); a statement
+    whose result is read still gets it: rows, lastrowid, rowcount. An error in an unread write rolls the whole
+    batch back when it surfaces."""
+    import psycopg
+
+    with pg_schema() as url:
+        store = Store(url)
+        try:
+            conn = store.conn
+            with store.transaction():
+                assert conn.raw.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF
+                conn.execute("INSERT INTO cluster_meta (key, value) VALUES (?, ?)", ("a", "1"))
+                conn.execute("INSERT INTO cluster_meta (key, value) VALUES (?, ?)", ("b", "2"))
+                assert conn.execute("UPDATE cluster_meta SET value = '3' WHERE key IN ('a', 'b')").rowcount == 2
+                assert [tuple(r) for r in conn.execute("SELECT key, value FROM cluster_meta WHERE key IN ('a','b')"
+                                                       " ORDER BY key")] == [("a", "3"), ("b", "3")]
+                first = conn.execute("INSERT INTO quotes (text, norm, kind, language) VALUES ('x','x','direct','nl')")
+                second = conn.execute("INSERT INTO quotes (text, norm, kind, language) VALUES ('y','y','direct','nl')")
+                assert second.lastrowid == first.lastrowid + 1
+            assert conn.raw.pgconn.pipeline_status == psycopg.pq.PipelineStatus.OFF
+            with pytest.raises(Exception):
+                with store.transaction():
+                    conn.execute("INSERT INTO cluster_meta (key, value) VALUES (?, ?)", ("c", "1"))
+                    conn.execute("INSERT INTO cluster_meta (key, value) VALUES (?, ?)", ("a", "again"))  # key taken
+            assert [r[0] for r in conn.execute("SELECT key FROM cluster_meta WHERE key IN ('a','b','c') ORDER BY key")] \
+                == ["a", "b"]
+        finally:
+            store.close()

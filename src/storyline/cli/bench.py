@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 import shlex
 import sys
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.table import Table
@@ -71,24 +72,28 @@ def bench(
     runs = [{"prefetch": prefetch}] + [{"workers": n} for n in workers or []] + \
         ([{"scheduler": scheduler}] if scheduler else [])
     target = keep_db or _passed_db()
-    if target and len(runs) > 1 and "://" in str(target):
-        raise InputError("with --workers or --scheduler the benchmark makes several runs, each into a new "
-                         "database: give a file path (suffixed per run), or bench one mode at a time")
+    server = target if target and "://" in str(target) else None
+    if server:
+        # PostgreSQL: every run in a new schema of that database (dropped afterwards), beside one ordinary run
+        # on SQLite, the laptop default, measured in the same invocation.
+        runs = [{"prefetch": prefetch, "sqlite": True}] + runs
     results = []
     with tempfile.TemporaryDirectory(prefix="storyline-bench-") as tmp:
         for i, mode in enumerate(runs):
             db = str(target) if target else str(Path(tmp) / f"bench-{i}.db")
-            if target and len(runs) > 1:
+            if mode.get("sqlite"):
+                db = str(Path(tmp) / f"bench-{i}.db")
+            elif target and not server and len(runs) > 1:
                 db = f"{target}-{_label(mode)}"
             if "://" not in db and Path(db).exists():
                 raise InputError(f"{db} exists; the benchmark needs a new database")
             items = read_corpus(corpus, root)
             if limit:
                 items = itertools.islice(items, limit)
-            with progress() as bar:
+            with progress() as bar, _scratch(db) as url:
                 task = bar.add_task(f"bench {corpus} {_label(mode)}", total=total)
                 models = results[0].get("models_alone_run", True) if results else True
-                results.append(run_bench(items, db, progress=lambda k: bar.advance(task, k),
+                results.append(run_bench(items, url, progress=lambda k: bar.advance(task, k),
                                          embed_threads=embed_threads, models=models,
                                          prefetch=mode.get("prefetch", False), workers=mode.get("workers", 0),
                                          scheduler=mode.get("scheduler")))
@@ -143,6 +148,23 @@ def _passed_db() -> str | None:
     return (_state.overrides.get("store") or {}).get("db")
 
 
+@contextmanager
+def _scratch(db: str) -> Iterator[str]:
+    """``db`` itself for a file; for a PostgreSQL URL, a new schema of that database for this run (dropped
+    afterwards: every run starts from an empty store)."""
+    if "://" not in db:
+        yield db
+        return
+    from storyline.store.postgres import scratch_schema
+
+    with scratch_schema(db, prefix="storyline_bench") as url:
+        yield url
+
+
+def _backend_name(result: dict) -> str:
+    return "PostgreSQL" if result.get("backend") == "PostgresStore" else "SQLite"
+
+
 def _label(mode: dict) -> str:
     if mode.get("workers"):
         return f"dask{mode['workers']}"
@@ -156,7 +178,7 @@ def _print_runs(runs: list[dict]) -> None:
     table = Table(title=f"storyline bench: {runs[0]['articles']} articles ({runs[0]['corpus']})")
     table.add_column("measure")
     for r in runs:
-        table.add_column(r["mode"], overflow="fold")
+        table.add_column(f"{r['mode']}, {_backend_name(r)}", overflow="fold")
     rows = [
         ("articles/s end-to-end", lambda r: f"{r['articles_per_s']} ({r['seconds']} s)"),
         ("models alone (articles/s)", lambda r: str(r.get("models_only_articles_per_s"))),
@@ -165,6 +187,7 @@ def _print_runs(runs: list[dict]) -> None:
         ("models in the driver (s)", lambda r: ", ".join(f"{k} {v}" for k, v in r["models_in_pipeline_s"].items())
          or "none"),
         ("driver CPU ms/article", lambda r: str(r["driver_cpu_ms_per_article"])),
+        ("its PostgreSQL server CPU ms/article", lambda r: str(r.get("server_cpu_ms_per_article") or "-")),
         ("driver ceiling (articles/day)", lambda r: f"{r['driver_ceiling_articles_per_day']:,}"
          if r["driver_ceiling_articles_per_day"] else "-"),
         ("batches by workers / inline", lambda r: f"{r['prefetch_batches']} / {r['worker_failures']}"),

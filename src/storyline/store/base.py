@@ -86,6 +86,12 @@ class Store(ABC):
         can open (in memory)."""
         return nullcontext()
 
+    def server_cpu_seconds(self) -> float | None:
+        """CPU seconds the database server has spent on this store's connection so far, where a server does
+        the work in another process on this machine (PostgreSQL); None where the store's work is in this
+        process (SQLite) or the server is out of reach. The benchmark counts it in the driver's cost."""
+        return None
+
     # ------------------------------------------------------------------ articles (ingest)
     @abstractmethod
     def find_existing(self, article: Article) -> str | None:

@@ -12,7 +12,9 @@ A schema other than ``public``: ``postgresql://host/db?options=-csearch_path%3Dm
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -34,7 +36,7 @@ from storyline.store.search import _WORD, _fold, _lemma, matching_sentence, sear
 from storyline.store.sqlite import ArticleQueries, default_db_path
 from storyline.store.textfold import fold_script
 
-__all__ = ["PostgresStore", "PgConnection", "close_pools"]
+__all__ = ["PostgresStore", "PgConnection", "close_pools", "scratch_schema"]
 
 _POOLS: dict[str, ConnectionPool] = {}
 _DIALECTS: dict[tuple[str, int], PgDialect] = {}
@@ -98,6 +100,26 @@ def close_pools(url: str | None = None) -> None:
             del _DIALECTS[key]
 
 
+@contextmanager
+def scratch_schema(url: str, prefix: str = "storyline_scratch", keep: bool = False) -> Iterator[str]:
+    """A URL whose tables go to a new, empty schema of ``url``'s database (benchmarks, comparisons, tests); the
+    schema is dropped afterwards unless ``keep``."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.Error as exc:
+        raise _translate(exc, url, "creating a schema") from exc
+    scoped = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    try:
+        yield scoped
+    finally:
+        close_pools(scoped)
+        if not keep:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
 def _translate(exc: psycopg.Error, url: str, doing: str) -> Exception:
     """A driver failure as the :class:`StoreError` a person can act on; other errors (bugs) unchanged."""
     where = _safe_url(url)
@@ -139,29 +161,56 @@ def _row_factory(cursor):
 
 
 class PgCursor:
-    """What ``execute`` returns: rows, ``lastrowid`` (an inserted row's id) and ``rowcount``."""
+    """What ``execute`` returns: rows, ``lastrowid`` (an inserted row's id) and ``rowcount``.
 
-    def __init__(self, cursor: psycopg.Cursor, returns_id: bool):
+    Rows are fetched when first asked for: inside a write transaction (pipeline mode, see
+    :meth:`PostgresStore.transaction`) a statement whose result no one reads (an ``INSERT``, an ``UPDATE``)
+    costs no round trip of its own; one that is read waits for its result there.
+    """
+
+    def __init__(self, cursor: psycopg.Cursor, returns_id: bool, url: str):
         self._cursor = cursor
+        self._url = url
+        self._rows: list | None = None
         self.lastrowid = None
         if returns_id:
-            row = cursor.fetchone()
+            row = self._fetch(cursor.fetchone)
             self.lastrowid = row[0] if row else None
-            self._rows: list = []
-        else:
-            self._rows = cursor.fetchall() if cursor.description is not None else []
-        self.rowcount = cursor.rowcount
-        self.description = cursor.description
+            self._rows = []
+
+    def _fetch(self, how):
+        try:
+            return how()
+        except psycopg.Error as exc:
+            if type(exc) is psycopg.ProgrammingError:  # "the last operation didn't produce a result"
+                return None
+            raise _translate(exc, self._url, "running a query") from exc
+
+    def _all(self) -> list:
+        if self._rows is None:
+            self._rows = self._fetch(self._cursor.fetchall) or []
+        return self._rows
+
+    @property
+    def rowcount(self) -> int:
+        self._all()
+        return self._cursor.rowcount
+
+    @property
+    def description(self):
+        self._all()
+        return self._cursor.description
 
     def fetchone(self):
-        return self._rows.pop(0) if self._rows else None
+        rows = self._all()
+        return rows.pop(0) if rows else None
 
     def fetchall(self) -> list:
-        rows, self._rows = self._rows, []
+        rows, self._rows = self._all(), []
         return rows
 
     def __iter__(self):
-        rows, self._rows = self._rows, []
+        rows, self._rows = self._all(), []
         return iter(rows)
 
 
@@ -183,7 +232,7 @@ class PgConnection:
                 self.raw.execute(delete, [values[i] for i in positions])
             cursor = self.raw.cursor(row_factory=_row_factory)
             cursor.execute(statement.sql, values)
-            return PgCursor(cursor, statement.returns_id)
+            return PgCursor(cursor, statement.returns_id, self.url)
         except psycopg.Error as exc:
             raise _translate(exc, self.url, "running a query") from exc
 
@@ -351,11 +400,16 @@ class PostgresStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries,
 
     @contextmanager
     def transaction(self) -> Iterator[PgConnection]:
-        """One transaction: a batch is committed whole or not at all (a lost connection rolls it back)."""
+        """One transaction: a batch is committed whole or not at all (a lost connection rolls it back).
+
+        In pipeline mode: statements are sent without waiting for each one's answer, and only a statement whose
+        result is read (a lookup, an id) waits, so a batch's many small writes cost no round trip each. The
+        server runs the same statements in the same order; an error surfaces at the next read or at commit, and
+        rolls the whole batch back as before."""
         if self.readonly:
             raise StoreReadOnly(f"{_safe_url(self.url)} was opened for reading: writes are refused")
         try:
-            with self._raw.transaction():
+            with self._raw.pipeline(), self._raw.transaction():
                 yield self.conn
         except psycopg.Error as exc:
             raise _translate(exc, self.url, "writing") from exc
@@ -387,6 +441,19 @@ class PostgresStore(ArticleQueries, ClusterStore, EntityRepo, AnnotationQueries,
                     pass  # the connection is gone: so is its lock
         finally:
             conn.close()
+
+    def server_cpu_seconds(self) -> float | None:
+        """User + system CPU seconds of this connection's server process (``/proc``: a server on this machine;
+        None for a remote one)."""
+        try:
+            host = self._raw.info.host
+            if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("/"):
+                return None
+            with open(f"/proc/{self._raw.info.backend_pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, psycopg.Error):
+            return None
 
     def close(self) -> None:
         if getattr(self, "_closed", True):

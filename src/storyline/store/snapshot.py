@@ -3,7 +3,7 @@
 :func:`snapshot` reads every table of a SQLite or PostgreSQL store (wall-clock columns and each backend's own
 bookkeeping left out: the search index, ``rowid`` columns, schema versions), rows sorted, JSON held in a column
 compared as data. :func:`compare` says table by table whether two snapshots are identical. Used by the
-backend comparison (``scripts/compare_stores.py``) and its test.
+comparison of SQLite, PostgreSQL and Dask runs (``scripts/compare_stores.py``) and its tests.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 __all__ = ["CLOCK_COLUMNS", "compare", "snapshot"]
 
-CLOCK_COLUMNS = frozenset({"ingested_at", "updated_at", "created_at", "detected_at", "fetched_at"})
+# Columns the database fills with the wall clock when a row is written (``strftime(…'now')``): when, not what.
+CLOCK_COLUMNS = frozenset({"ingested_at", "updated_at", "created_at", "detected_at", "fetched_at", "merged_at"})
 # Backend bookkeeping: SQLite's FTS5 table and its shadow tables, autoincrement counters; PostgreSQL's
 # search table (the same documents, another index) and schema versions.
 _SKIP_PREFIXES = ("articles_fts", "sqlite_")
