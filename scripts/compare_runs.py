@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from storyline.store.snapshot import _plain, compare  # noqa: E402  (one canonical form for every comparison)
 
 ROOT = Path(__file__).resolve().parent.parent
-CLOCK_COLUMNS = {"ingested_at", "updated_at", "created_at", "detected_at", "fetched_at"}
+CLOCK_COLUMNS = {"ingested_at", "updated_at", "created_at", "detected_at", "fetched_at", "merged_at"}
 SKIP_TABLES = {"schema_version", "sqlite_sequence"}
 
 

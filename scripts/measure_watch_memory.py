@@ -12,6 +12,8 @@ each pass brings names never seen, as a live stream does) records:
 * ``containers`` — the length of every dict, list, set and deque held by an attribute of a Storyline object or
   a module of the ``storyline`` package, and of every ``lru_cache`` there (``currsize``), as
   ``Class.attribute``/``module.name``; the report lists those that grew since the previous pass;
+* ``objects_grown`` — the types of which the garbage collector tracks 1,000 objects more than after the pass
+  before;
 * with ``--tracemalloc N``: the N source lines whose allocations grew most since the previous pass (tracing
   slows the run several times; RSS under tracing includes tracemalloc's own bookkeeping).
 
@@ -112,6 +114,15 @@ def containers() -> dict[str, int]:
     return sizes
 
 
+def _census() -> dict[str, int]:
+    """Objects the garbage collector tracks, by type (strings and numbers are not tracked: see containers)."""
+    counts: dict[str, int] = {}
+    for obj in gc.get_objects():
+        name = type(obj).__qualname__
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--passes", type=int, default=5, help="passes over the corpus (at least 4 to see warm-up end)")
@@ -148,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tracemalloc:
         tracemalloc.start(1)
     passes: list[dict] = []
-    state = {"done": 0, "t0": time.perf_counter(), "snap": None, "sizes": containers()}
+    state = {"done": 0, "t0": time.perf_counter(), "snap": None, "sizes": containers(), "census": _census()}
 
     def on_day(day: dict) -> None:
         state["done"] += day["articles"]
@@ -158,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         record = {"pass": len(passes) + 1, "articles": state["done"], "rss_mb": _rss_mb(), **heap(),
                   **spacy_sizes(), "wall_s": round(time.perf_counter() - state["t0"], 1)}
         sizes = containers()
+        census = _census()
+        record["objects_grown"] = dict(sorted(((k, v - state["census"].get(k, 0)) for k, v in census.items()
+                                               if v - state["census"].get(k, 0) >= 1000), key=lambda kv: -kv[1])[:15])
+        state["census"] = census
         record["containers_grown"] = {k: [state["sizes"].get(k, 0), v] for k, v in sorted(sizes.items())
                                       if v > state["sizes"].get(k, 0) and v >= 50}
         state["sizes"] = sizes
