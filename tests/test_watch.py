@@ -1054,3 +1054,29 @@ def test_a_repeated_replay_runs_on_with_new_names_and_reports_memory(tmp_path):
     assert store.conn.execute("SELECT title FROM articles WHERE id = 'bg1~1'").fetchone()[0] == \
         "Stormqb zorgt voor schade in Groningenqb en Frieslandqb"
     store.close()
+
+
+def test_a_cycle_that_stored_articles_gives_free_heap_back(tmp_path, monkeypatch):
+    from storyline.watch import watcher as watcher_module
+
+    calls = []
+    monkeypatch.setattr(watcher_module, "release_free_memory", lambda: calls.append(1) or True)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    cfg = _settings(tmp_path)
+    store = Store(cfg.store.db)
+    watcher = Watcher(store, WatchConfig((Source(str(folder), outlet="Map"),)), cfg, clock=Clock())
+    assert watcher.poll(force=True).stored == 0 and calls == []  # nothing ingested, nothing to give back
+    (folder / "one.txt").write_text(" date 2019-03-20\n" + BACKGROUND[4][1], encoding="utf-8")
+    assert watcher.poll(force=True).stored == 1 and calls == [1]
+    watcher.close()
+    store.close()
+
+
+def test_release_free_memory_runs_where_there_is_glibc():
+    from storyline.watch.watcher import release_free_memory
+
+    import platform
+
+    # glibc on Linux has malloc_trim; elsewhere (macOS, musl) the call does nothing and says so
+    assert release_free_memory() is (platform.libc_ver()[0] == "glibc")

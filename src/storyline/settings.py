@@ -76,7 +76,7 @@ class EnrichSettings(_Section):
     # `all=true` (docs/benchmarks.md, entities: chosen by reading random DPG entities).
     entity_min_confidence: float = Field(0.75, ge=0, le=1)
     # Words whose NER features are kept (least recently used dropped first; about 3 KB each).
-    ner_cache_words: int = Field(50_000, ge=0)
+    ner_cache_words: int = Field(20_000, ge=0)
 
 
 class ClusterSettings(_Section):
@@ -90,7 +90,7 @@ class ClusterSettings(_Section):
     event_threshold_undated: float = Field(0.4, ge=0, le=1)
     undated_pair_threshold: float = Field(0.25, ge=0, le=1)
     storyline_threshold: float = Field(0.1, ge=0, le=1)
-    cache_clusters: int = Field(20_000, ge=2)
+    cache_clusters: int = Field(2_000, ge=2)
     merge_max_gap_days: int = Field(0, ge=-1)
     merge_min_similarity: float = Field(0.5, ge=-1, le=1)
     rubric_storyline_threshold: float = Field(0.5, ge=0, le=1)

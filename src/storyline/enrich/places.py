@@ -106,7 +106,7 @@ class Gazetteer:
         if not self._load_cache():
             self._build()
             self._save_cache()
-        self._resolve_cached = lru_cache(maxsize=100_000)(self._resolve_uncached)
+        self._resolve_cached = lru_cache(maxsize=20_000)(self._resolve_uncached)  # bounds a long run's memory
 
     # ------------------------------------------------------------------ build
     # Building the index takes ~4 s (mostly folding 400k alternate names); a pickle in the

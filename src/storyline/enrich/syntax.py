@@ -67,6 +67,7 @@ _NW = "|".join(sorted(_NUMBER_WORDS + ("een",), key=len, reverse=True))
 _NUMBER_RE = re.compile(rf"\b(?:{_NW})(?:en)?(?:{_NW})*(?:de|ste|tal|tallen)?\b", re.IGNORECASE)
 
 _lock = threading.Lock()
+_parse_lock = threading.Lock()
 _models: dict[Path, object] = {}
 
 
@@ -151,9 +152,15 @@ def parse_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], lang: str
     out: list[list[ParsedSentence]] = [[] for _ in items]
     if pieces:
         nlp = load_model()
-        docs = pipe_sentences(nlp, (nlp.make_doc(c) for _, _, c in pieces), batch_size=batch_size)
-        for (k, offset, _), doc in zip(pieces, docs):
-            out[k].append(_to_record(doc, offset))
+        # The model's vocabulary keeps every string it meets (a word, its lemma, its morphology) for good: a
+        # long run (``storyline watch``) meets new names all the time, so the parses are taken in a memory
+        # zone, which forgets this call's new strings and lexemes at its end. The docs are read into records
+        # inside it (a doc must not be used after the zone); one zone at a time, as a zone's end frees
+        # strings another thread's docs could still use.
+        with _parse_lock, nlp.memory_zone():
+            docs = pipe_sentences(nlp, (nlp.make_doc(c) for _, _, c in pieces), batch_size=batch_size)
+            for (k, offset, _), doc in zip(pieces, docs):
+                out[k].append(_to_record(doc, offset))
     return [tuple(x) for x in out]
 
 

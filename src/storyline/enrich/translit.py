@@ -88,7 +88,9 @@ def tokens(name: str) -> list[str]:
 _KEEP = re.compile(r"^(?:\w{1,2}|[ivxl]{1,5})$")
 
 
-@lru_cache(maxsize=400_000)
+# The caches below are bounds on a long run's memory (about 250 bytes an entry): a live stream brings new
+# names without end, and the words and names in use stay cached.
+@lru_cache(maxsize=50_000)
 def _word_key(word: str) -> str:
     if _KEEP.match(word):
         return word
@@ -97,7 +99,7 @@ def _word_key(word: str) -> str:
     return word.lower()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def name_key(name: str) -> str:
     """The transliteration-folded key of a name: words joined by single spaces."""
     return key_of_folded(fold(strip_possessive(name)))

@@ -16,7 +16,7 @@ _LOAD_LOCK = threading.Lock()
 _LOADED: set[str] = set()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # bounds a long run's memory (about 300 bytes an entry)
 def _lemma(token: str, lang: str) -> str:
     import simplemma
 
