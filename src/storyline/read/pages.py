@@ -22,11 +22,12 @@ so a page is ranked in milliseconds.
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
 import math
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -40,7 +41,7 @@ from storyline.store.views import database_file
 
 __all__ = ["SORTS", "NOT_NEWS_GENRES", "Period", "Corpus", "corpus", "period", "ranked", "outlets",
            "entity_list", "storyline_profile", "entity_profile", "related_by_embedding", "semantic_events",
-           "one_line", "story_title", "warm", "event_listing", "storyline_listing"]
+           "one_line", "story_title", "warm", "languages", "article_ids", "event_listing", "storyline_listing"]
 
 SORTS = ("score", "size", "recent", "sources")
 # Genres that are opinion or rubric rather than news reports: every genre of the genre stage but its news ones.
@@ -64,13 +65,36 @@ class Corpus:
     first: str | None
     last: str | None
     _memo: dict[str, Any] = field(default_factory=dict)
+    # Built with the facts: (day "YYYY-MM-DD", article id) of the dated articles in date order, so a period's
+    # articles are found by bisection rather than by reading every article.
+    by_day: list[tuple[str, str]] = field(default_factory=list)
+    _lru: "OrderedDict[tuple, Any]" = field(default_factory=OrderedDict)
+
+    def kept(self, key: tuple, build):
+        """A derived result kept with these facts as long as they are current (a whole-store listing)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    def remember(self, key: tuple, build, size: int = 96):
+        """A derived result kept with these facts (the most recently used ``size`` of them)."""
+        with _LOCK:
+            if key in self._lru:
+                self._lru.move_to_end(key)
+                return self._lru[key]
+        value = build()
+        with _LOCK:
+            self._lru[key] = value
+            while len(self._lru) > size:
+                self._lru.popitem(last=False)
+        return value
 
     def idf(self, entity: int) -> float:
         return math.log((1 + len(self.facts)) / (1 + len(self.entity_articles.get(entity, ()))))
 
 
 _CACHE: dict[str, tuple[tuple, Corpus]] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 
 
 def _is_news(fact: dict[str, Any]) -> bool:
@@ -87,6 +111,9 @@ def corpus(store: Store) -> Corpus:
         return cached[1]
     with _LOCK:
         facts = {f["id"]: f for f in rows.article_facts(conn)}
+        for f in facts.values():  # parsed once here: the rankings read them for every article of a period
+            f["day"] = _day(f["date"])
+            f["news"] = _is_news(f)
         by_event: dict[int, list[str]] = defaultdict(list)
         by_storyline: dict[int, list[str]] = defaultdict(list)
         for f in facts.values():
@@ -104,7 +131,8 @@ def corpus(store: Store) -> Corpus:
                        events={e["id"]: e for e in rows.event_rows(conn)},
                        storyline_titles=rows.storyline_titles(conn), entities=rows.entity_rows(conn),
                        entity_articles=dict(entity_articles), article_entities=dict(article_entities),
-                       first=dates[0] if dates else None, last=dates[-1] if dates else None)
+                       first=dates[0] if dates else None, last=dates[-1] if dates else None,
+                       by_day=sorted((f["date"][:10], f["id"]) for f in facts.values() if f["date"]))
         if key:
             _CACHE[key] = (current, built)
         return built
@@ -179,10 +207,10 @@ def _stats(c: Corpus, ids: list[str], ref: dt.date | None, half_life: float = HA
     facts = [c.facts[i] for i in ids]
     independent = _independent(facts)
     outlets = _outlets(independent or facts)
-    days = sorted(d for d in (_day(f["date"]) for f in facts) if d is not None)
+    days = sorted(d for d in (_fact_day(f) for f in facts) if d is not None)
     new24 = new7 = 0
     if ref is not None:
-        for d in (_day(f["date"]) for f in independent):
+        for d in (_fact_day(f) for f in independent):
             if d is not None and 0 <= (ref - d).days <= 1:
                 new24 += 1
             if d is not None and 0 <= (ref - d).days < 7:
@@ -195,10 +223,42 @@ def _stats(c: Corpus, ids: list[str], ref: dt.date | None, half_life: float = HA
             "start": days[0].isoformat() if days else None, "end": days[-1].isoformat() if days else None}
 
 
+def _fact_day(f: dict[str, Any]) -> dt.date | None:
+    return f["day"] if "day" in f else _day(f["date"])
+
+
+def _in_period(c: Corpus, p: Period) -> Iterable[str]:
+    """Ids of the articles dated in the period (every article for the whole corpus), by bisection of the
+    date index: as many steps as the period has articles, not as the corpus has."""
+    if p.since is None and p.until is None:
+        return c.facts.keys()
+    lo = 0 if p.since is None else bisect.bisect_left(c.by_day, (p.since,))
+    hi = len(c.by_day) if p.until is None else bisect.bisect_right(c.by_day, (p.until, "\uffff"))
+    return [i for _, i in c.by_day[lo:hi]]
+
+
 def _allowed(c: Corpus, p: Period, source: str | None, language: str | None) -> set[str]:
-    return {i for i, f in c.facts.items() if _is_news(f) and p.contains(f["date"])
+    facts = c.facts
+    return {i for i in _in_period(c, p) if (f := facts[i])["news"] and p.contains(f["date"])
             and (source is None or (f["source"] or UNKNOWN) == source)
             and (language is None or f["language"] == language)}
+
+
+def article_ids(store: Store, p: Period, *, source: str | None = None, language: str | None = None,
+                entity: int | None = None) -> set[str]:
+    """Ids of every article (news or not) dated in the period, of the outlet, language and entity given; kept
+    per database state (do not change the set)."""
+    c = corpus(store)
+
+    def build() -> set[str]:
+        facts = c.facts
+        allowed = {i for i in _in_period(c, p) if p.contains((f := facts[i])["date"])
+                   and (not source or f["source"] == source) and (not language or f["language"] == language)}
+        if entity is not None:
+            allowed &= c.entity_articles.get(entity, set())
+        return allowed
+
+    return c.remember(("article_ids", p.since, p.until, source, language, entity), build)
 
 
 def ranked(store: Store, kind: str, *, p: Period | None = None, source: str | None = None,
@@ -219,36 +279,64 @@ def ranked(store: Store, kind: str, *, p: Period | None = None, source: str | No
         raise InputError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     c = corpus(store)
     p = p or Period(None, None, "all")
+    floor = min_articles if min_articles is not None else (MIN_RANKED_ARTICLES if sort == "score" else 1)
+    base = ("ranked", kind, p.since, p.until, source, language, entity)
+    # Every item's statistics in the period once per database state (a second sort or page of the same
+    # period reads them from memory), then each sort once.
+    out = c.remember(base + (sort, floor), lambda: _sorted(
+        [r for r in c.remember(base, lambda: _rank_rows(c, kind, p, source, language, entity))
+         if r["independent"] >= floor], sort))
+    total = len(out)
+    page = out[offset:offset + limit] if limit is not None else out[offset:]
+    shown = []
+    for r in page:
+        row = {k: v for k, v in r.items() if k != "_ids"}
+        _describe(store, c, row, r["_ids"])
+        shown.append(row)
+    return shown, total
+
+
+_SORT_KEYS = {"score": lambda r: (-r["score"], -r["independent"], r["num"]),
+              "size": lambda r: (-r["independent"], -r["n_outlets"], r["num"]),
+              "recent": lambda r: (r["end"] is None, "" if r["end"] is None else _neg(r["end"]), -r["independent"]),
+              "sources": lambda r: (-r["n_outlets"], -r["independent"], r["num"])}
+
+
+def _sorted(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    return sorted(rows, key=_SORT_KEYS[sort])
+
+
+def _rank_rows(c: Corpus, kind: str, p: Period, source: str | None, language: str | None,
+               entity: int | None) -> list[dict[str, Any]]:
+    """Every item with news articles in the period (and filters), with its statistics there; in the order of
+    the items' first articles (ties of a sort keep it)."""
     ref = _day(p.until or c.last)
     start = _day(p.since or c.first)
     half_life = max(HALF_LIFE_DAYS, (ref - start).days / 4) if ref and start else HALF_LIFE_DAYS
     allowed = _allowed(c, p, source, language)
     groups = c.by_storyline if kind == "storyline" else c.by_event
-    floor = min_articles if min_articles is not None else (MIN_RANKED_ARTICLES if sort == "score" else 1)
+    column = "storyline" if kind == "storyline" else "event"
+    if len(allowed) * 4 < len(c.facts):
+        # A period or filter holding few articles: only the items they belong to, not every item.
+        position = c._memo.get(("position", kind))
+        if position is None:
+            position = c._memo[("position", kind)] = {number: k for k, number in enumerate(groups)}
+        touched = {c.facts[i][column] for i in allowed} - {None}
+        numbers: Iterable[int] = sorted(touched, key=position.__getitem__)
+    else:
+        numbers = groups.keys()
+    having = None
+    if entity is not None:
+        having = {c.facts[i][column] for i in c.entity_articles.get(entity, ())} - {None}
     out = []
-    for number, ids in groups.items():
-        inside = [i for i in ids if i in allowed]
+    for number in numbers:
+        if having is not None and number not in having:
+            continue
+        inside = [i for i in groups[number] if i in allowed]
         if not inside:
             continue
-        if entity is not None and not any(entity in c.article_entities.get(i, ()) for i in ids):
-            continue
-        stats = _stats(c, inside, ref, half_life)
-        if stats["independent"] < floor:
-            continue
-        out.append({"kind": kind, "num": number, "_ids": inside, **stats})
-    keys = {"score": lambda r: (-r["score"], -r["independent"], r["num"]),
-            "size": lambda r: (-r["independent"], -r["n_outlets"], r["num"]),
-            "recent": lambda r: (r["end"] is None, "" if r["end"] is None else _neg(r["end"]), -r["independent"]),
-            "sources": lambda r: (-r["n_outlets"], -r["independent"], r["num"])}
-    out.sort(key=keys[sort])
-    total = len(out)
-    page = out[offset:offset + limit] if limit is not None else out[offset:]
-    shown = {id(r) for r in page}
-    for r in out:
-        inside = r.pop("_ids")
-        if id(r) in shown:
-            _describe(store, c, r, inside)
-    return page, total
+        out.append({"kind": kind, "num": number, "_ids": inside, **_stats(c, inside, ref, half_life)})
+    return out
 
 
 def _neg(day: str) -> str:
@@ -422,21 +510,33 @@ def outlets(store: Store, *, p: Period | None = None, language: str | None = Non
     """Outlets with their articles, copies, events and first/last date in the period."""
     c = corpus(store)
     p = p or Period(None, None, "all")
+    out = c.remember(("outlets", p.since, p.until, language, sort), lambda: _outlet_rows(c, p, language, sort))
+    return [dict(r) for r in (out[offset:offset + limit] if limit is not None else out[offset:])], len(out)
+
+
+def _outlet_rows(c: Corpus, p: Period, language: str | None, sort: str) -> list[dict[str, Any]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in c.facts.values():
+    for i in _in_period(c, p):
+        f = c.facts[i]
         if p.contains(f["date"]) and (language is None or f["language"] == language):
             grouped[f["source"] or UNKNOWN].append(f)
     out = []
     for name, facts in grouped.items():
-        days = sorted(f["date"][:10] for f in facts if f["date"])
+        days = [f["date"][:10] for f in facts if f["date"]]
         out.append({"name": name, "articles": len(facts), "copies": sum(1 for f in facts if f["copy_of"]),
                     "events": len({f["event"] for f in facts if f["event"] is not None}),
                     "languages": sorted({f["language"] or "?" for f in facts}),
-                    "start": days[0] if days else None, "end": days[-1] if days else None})
+                    "start": min(days) if days else None, "end": max(days) if days else None})
     keys = {"size": lambda r: (-r["articles"], r["name"]), "recent": lambda r: (_neg(r["end"] or "0"), r["name"]),
             "sources": lambda r: (-r["events"], r["name"]), "score": lambda r: (-r["articles"], r["name"])}
     out.sort(key=keys.get(sort, keys["size"]))
-    return (out[offset:offset + limit] if limit is not None else out[offset:]), len(out)
+    return out
+
+
+def languages(store: Store) -> list[str]:
+    """The languages of the stored articles, sorted."""
+    c = corpus(store)
+    return c.remember(("languages",), lambda: sorted({f["language"] for f in c.facts.values() if f["language"]}))
 
 
 def entity_list(store: Store, *, p: Period | None = None, source: str | None = None, language: str | None = None,
@@ -445,24 +545,41 @@ def entity_list(store: Store, *, p: Period | None = None, source: str | None = N
     """Entities with the articles, outlets and events naming them in the period; ``sort`` size (articles),
     recent (newest article), sources (outlets)."""
     c = corpus(store)
-    allowed = _allowed(c, p or Period(None, None, "all"), source, language)
+    p = p or Period(None, None, "all")
+    out = c.remember(("entities", p.since, p.until, source, language, type, sort),
+                     lambda: _entity_rows(c, p, source, language, type, sort))
+    return [dict(r) for r in (out[offset:offset + limit] if limit is not None else out[offset:])], len(out)
+
+
+def _entity_rows(c: Corpus, p: Period, source: str | None, language: str | None, type: str | None,
+                 sort: str) -> list[dict[str, Any]]:
+    allowed = _allowed(c, p, source, language)
+    if len(allowed) * 4 < len(c.facts):
+        # Few articles in the period: the entities they name, rather than every entity's articles.
+        naming: dict[int, list[str]] = defaultdict(list)
+        for i in allowed:
+            for entity in c.article_entities.get(i, ()):
+                naming[entity].append(i)
+        items: Iterable[tuple[int, Iterable[str]]] = ((e, naming[e]) for e in c.entity_articles if e in naming)
+    else:
+        items = c.entity_articles.items()
     out = []
-    for entity, ids in c.entity_articles.items():
+    for entity, ids in items:
         info = c.entities.get(entity)
         if info is None or (type and info["type"] != type.upper()):
             continue
         inside = [c.facts[i] for i in ids if i in allowed]
         if not inside:
             continue
-        days = sorted(f["date"][:10] for f in inside if f["date"])
+        days = [f["date"][:10] for f in inside if f["date"]]
         out.append({"id": entity, "name": info["name"], "type": info["type"], "articles": len(inside),
                     "n_outlets": len(_outlets(inside)), "events": len({f["event"] for f in inside if f["event"]}),
-                    "start": days[0] if days else None, "end": days[-1] if days else None})
+                    "start": min(days) if days else None, "end": max(days) if days else None})
     keys = {"size": lambda r: (-r["articles"], r["id"]), "score": lambda r: (-r["articles"], r["id"]),
             "recent": lambda r: (_neg(r["end"] or "0"), -r["articles"]),
             "sources": lambda r: (-r["n_outlets"], -r["articles"], r["id"])}
     out.sort(key=keys.get(sort, keys["size"]))
-    return (out[offset:offset + limit] if limit is not None else out[offset:]), len(out)
+    return out
 
 
 # --------------------------------------------------------------------------- more like this
@@ -476,6 +593,14 @@ def warm(store: Store) -> None:
     from storyline.read.queries import search
 
     _event_vectors(store)
+    # What the home page and the list pages show first: every item's statistics over the whole corpus, sorted
+    # as those pages sort them (a period or filter then reads only its own articles).
+    for kind in ("storyline", "event"):
+        for sort in SORTS:
+            ranked(store, kind, sort=sort, limit=1, min_articles=None if sort == "score" else 1)
+    entity_list(store, limit=1)
+    outlets(store, limit=1)
+    languages(store)
     try:
         search(store, "nieuws", limit=1)
     except StorylineError:

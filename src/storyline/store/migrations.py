@@ -366,4 +366,11 @@ MIGRATIONS: list[str | Migration] = [
     );
     CREATE INDEX event_commentary_event ON event_commentary(event_id);
     """,
+    # 11 (pages at scale): the overview pages' change stamp (storyline.store.pages.stamp) sums the genres from an
+    # index instead of reading every article row; articles in stream order (date, then arrival: the article
+    # listings) are read in order from an index instead of sorting the whole table for each page
+    """
+    CREATE INDEX articles_genre ON articles(genre);
+    CREATE INDEX articles_stream ON articles ((COALESCE(published, estimated_date, '9999')), seq);
+    """,
 ]
