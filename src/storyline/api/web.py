@@ -609,7 +609,7 @@ def entity_page(request: Request, entity_id: int, store: Store = Depends(get_sto
         entity = read.get_entity(store, entity_id)
     except NotAvailable as exc:
         return render("message.html", request, title="Entities", message=exc.detail)
-    profile = pages.entity_profile(store, entity.id)
+    profile = pages.entity_profile(store, entity.id, events=40, storylines=15)
     quotes, quotes_note = _section(read.list_quotes, store, speaker=entity.id, limit=100,
                                    min_confidence=settings.enrich.quote_min_confidence)
     cooccurring, _ = _section(read.cooccurring_entities, store, entity.id, limit=20)

@@ -438,6 +438,16 @@ def _entity_json(c: Corpus, entity: int, n: int) -> dict[str, Any]:
     return {"id": entity, "name": info["name"], "type": info["type"], "articles": n}
 
 
+def _storylines_naming(c: Corpus, entity: int) -> Counter:
+    """Storyline -> articles of it naming the entity (kept with the corpus facts)."""
+    memo = c._memo.setdefault("storylines_naming", {})
+    found = memo.get(entity)
+    if found is None:
+        found = memo[entity] = Counter(line for line in (c.facts[i]["storyline"] for i in c.entity_articles.get(entity, ()))
+                                       if line is not None)
+    return found
+
+
 def storyline_profile(store: Store, number: int, *, related: int = 5) -> dict[str, Any]:
     """A storyline's generated title, people, places and organisations, and the storylines most related to it
     (by the telling entities they share, weighted by rarity)."""
@@ -450,10 +460,10 @@ def storyline_profile(store: Store, number: int, *, related: int = 5) -> dict[st
     mine = {e: w for e, _, w in key[:30]}
     scores: Counter = Counter()
     for entity, weight in mine.items():
-        for article in c.entity_articles.get(entity, ()):
-            other = c.facts[article]["storyline"]
-            if other is not None and other != number:
-                scores[other] += weight * c.idf(entity) / max(len(c.by_storyline.get(other, ())), 1) ** 0.5
+        # Per storyline naming it rather than per article: a name in thousands of articles names far fewer lines.
+        for other, n in _storylines_naming(c, entity).items():
+            if other != number:
+                scores[other] += n * weight * c.idf(entity) / max(len(c.by_storyline.get(other, ())), 1) ** 0.5
     norm = math.sqrt(sum(w * w for w in mine.values())) or 1.0
     linked = []
     for other, s in scores.most_common(related * 3):
@@ -470,8 +480,10 @@ def storyline_profile(store: Store, number: int, *, related: int = 5) -> dict[st
             "related": linked, **_stats(c, ids, None)}
 
 
-def entity_profile(store: Store, entity: int) -> dict[str, Any]:
-    """An entity's events and storylines over time (newest first) and its article count per week."""
+def entity_profile(store: Store, entity: int, *, events: int | None = None,
+                   storylines: int | None = None) -> dict[str, Any]:
+    """An entity's events and storylines over time (newest first) and its article count per week; only the
+    first ``events`` events and ``storylines`` storylines are described (``n_events``, ``n_storylines``: all)."""
     c = corpus(store)
     ids = c.entity_articles.get(entity, set())
     by_event: dict[int, list[str]] = defaultdict(list)
@@ -480,28 +492,36 @@ def entity_profile(store: Store, entity: int) -> dict[str, Any]:
         f = c.facts[i]
         if f["event"] is not None:
             by_event[f["event"]].append(i)
-        d = _day(f["date"])
+        d = _fact_day(f)
         if d is not None:
             monday = d - dt.timedelta(days=d.weekday())
             per_week[monday.isoformat()] += 1
-    events = []
-    for number, mentioning in by_event.items():
+
+    def start(number: int) -> str | None:
+        days = [d for d in (_fact_day(c.facts[i]) for i in c.by_event.get(number, [])) if d is not None]
+        return min(days).isoformat() if days else None
+
+    # Sorted first (newest first), described only as far as shown: a name in thousands of events stays fast.
+    dated = sorted(((c.events.get(number, {}).get("date") or start(number), event_label(number), number)
+                    for number in by_event), key=lambda t: (t[0] or "", t[1]), reverse=True)
+    event_rows = []
+    for date, label, number in dated[:events] if events is not None else dated:
         ev = c.events.get(number, {})
         stats = _stats(c, c.by_event.get(number, []), None)
-        events.append({"id": event_label(number), "title": ev.get("title"), "date": ev.get("date") or stats["start"],
-                       "articles": stats["articles"], "mentioning": len(mentioning),
-                       "storyline": storyline_label(ev.get("storyline_id")), "outlets": stats["outlets"]})
-    events.sort(key=lambda e: (e["date"] or "", e["id"]), reverse=True)
+        event_rows.append({"id": label, "title": ev.get("title"), "date": date, "articles": stats["articles"],
+                           "mentioning": len(by_event[number]), "storyline": storyline_label(ev.get("storyline_id")),
+                           "outlets": stats["outlets"]})
     lines: dict[int, int] = Counter(c.facts[i]["storyline"] for i in ids if c.facts[i]["storyline"] is not None)
-    storylines = []
-    for number, n in lines.most_common():
+    line_rows = []
+    # Most articles naming it first, ties by id (not by the order of a set: the same page on every start)
+    for number, n in sorted(lines.items(), key=lambda kv: (-kv[1], kv[0]))[:storylines]:
         others = c.by_storyline.get(number, [])
         stats = _stats(c, others, None)
-        storylines.append({"id": storyline_label(number), "title": story_title(c, others) or
-                           c.storyline_titles.get(number), "start": stats["start"], "end": stats["end"],
-                           "articles": stats["articles"], "mentioning": n})
-    return {"events": events, "storylines": storylines, "per_week": dict(sorted(per_week.items())),
-            "n_articles": len(ids)}
+        line_rows.append({"id": storyline_label(number), "title": story_title(c, others) or
+                          c.storyline_titles.get(number), "start": stats["start"], "end": stats["end"],
+                          "articles": stats["articles"], "mentioning": n})
+    return {"events": event_rows, "storylines": line_rows, "per_week": dict(sorted(per_week.items())),
+            "n_articles": len(ids), "n_events": len(dated), "n_storylines": len(lines)}
 
 
 # --------------------------------------------------------------------------- list pages
@@ -634,12 +654,19 @@ def _nearest(store: Store, vec: np.ndarray, *, exclude: set[int], limit: int, fl
     ids, matrix = _event_vectors(store)
     if not ids or matrix.shape[1] != vec.shape[0]:
         return []
-    # Elementwise rather than a BLAS product: a thousand rows take a millisecond either way, and BLAS threads
-    # spinning on a busy machine took 20 ms.
-    sims = (matrix * (vec / (np.linalg.norm(vec) or 1.0))).sum(axis=1)
+    # einsum rather than a BLAS product (BLAS threads spinning on a busy machine took 20 ms) or an elementwise
+    # product (a temporary the size of the matrix: 130 MB at 100,000 events).
+    sims = np.einsum("ij,j->i", matrix, np.asarray(vec, dtype=np.float64) / (np.linalg.norm(vec) or 1.0))
     c = corpus(store)
     out = []
-    for k in np.argsort(-sims):
+    # Only the best candidates are sorted (all of them only when fewer remain), in the order a full sort gives.
+    want = limit + len(exclude) + 1
+    if want < len(sims):
+        top = np.argpartition(-sims, want)[:want + 1]
+        order = top[np.argsort(-sims[top])]
+    else:
+        order = np.argsort(-sims)
+    for k in order:
         number = ids[int(k)]
         if number in exclude:
             continue

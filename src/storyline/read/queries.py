@@ -203,11 +203,6 @@ def list_events(store: Store, *, limit: int | None = 100, offset: int = 0, since
     _check_page(limit, offset)
     if order not in ("date", "recent", "size", "sources"):
         raise InputError(f"order must be date, recent, size or sources, not {order!r}")
-    if order == "sources":  # counted per event from its members, so sorted here rather than in SQL
-        every = list_events(store, limit=None, since=since, until=until, source=source, language=language,
-                            entity=entity, storyline=storyline, order="size", min_articles=min_articles)
-        every.sort(key=lambda e: (-e.independent_sources, -len(e.articles)))
-        return _page(every, limit, offset)
     sid = storyline_id(storyline) if storyline is not None else None
     if sid is not None and not _in_range(sid):
         return []
@@ -451,10 +446,11 @@ def list_quotes(store: Store, *, event: str | int | None = None, storyline: str 
     _require(store, "quotes", "quotes")
     if empty:
         return []
-    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid, min_confidence=min_confidence)
-    if speaker is not None:
-        items = [q for q in items if q.get("speaker_id") == speaker]
     allowed = _article_filter(store, since, until, source, language)
+    # Unfiltered, the page is cut in SQL: a page of a big store reads its rows, not every quote.
+    upto = offset + limit if allowed is None and limit else None
+    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid, min_confidence=min_confidence,
+                                        limit=upto, speaker_id=speaker)
     if allowed is not None:
         items = [q for q in items if allowed.intersection(q.get("articles") or [])]
     return [QuoteJSON(**q) for q in _page(items, limit, offset)]
@@ -473,8 +469,11 @@ def list_figures(store: Store, *, event: str | int | None = None, storyline: str
     if empty:
         return []
     threshold = 0.0 if all_figures else get_settings().enrich.figure_threshold
-    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid, min_confidence=threshold)
     allowed = _article_filter(store, since, until, source, language)
+    # Unfiltered, the page is cut in SQL: a page of a big store reads its rows, not every figure.
+    upto = offset + limit if allowed is None and limit else None
+    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid, min_confidence=threshold,
+                                         limit=upto)
     if allowed is not None:
         items = [f for f in items if f.get("article") in allowed]
     return [FigureJSON(**f) for f in _page(items, limit, offset)]

@@ -161,9 +161,17 @@ def list_event_rows(conn: sqlite3.Connection, *, limit: int | None = 50, offset:
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     order_sql = {"date": "COALESCE(e.date, '9999'), e.id",
                  "recent": "COALESCE(e.date, '') DESC, e.id DESC",
-                 "size": "n DESC, e.id"}[order]
+                 "size": "n DESC, e.id",
+                 "sources": "n_sources DESC, n DESC, e.id"}[order]
+    # Independent outlets (``sources``): named outlets of its articles that copy no other; one when none is named
+    # but some article is no copy (as storyline.read counts them for an event), counted here so the sort pages in SQL.
+    original, named = "COALESCE(a.copy_of, '') = ''", "COALESCE(a.source, '') <> ''"
+    distinct = f"COUNT(DISTINCT CASE WHEN {original} AND {named} THEN a.source END)"
+    sources = (f", (SELECT CASE WHEN {distinct} > 0 THEN {distinct} WHEN SUM(CASE WHEN {original} THEN 1 ELSE 0 END)"
+               f" > 0 THEN 1 ELSE 0 END FROM event_articles x JOIN articles a ON a.id = x.article_id"
+               f" WHERE x.event_id = e.id) AS n_sources") if order == "sources" else ""
     sql = (f"SELECT e.id, e.title, e.date, e.date_precision, e.storyline_id, e.updated_at,"
-           f" (SELECT COUNT(*) FROM event_articles x WHERE x.event_id = e.id) AS n"
+           f" (SELECT COUNT(*) FROM event_articles x WHERE x.event_id = e.id) AS n{sources}"
            f" FROM events e {where} ORDER BY {order_sql} LIMIT ? OFFSET ?")
     return [dict(r) for r in conn.execute(sql, params + [-1 if limit is None else limit, offset])]
 
