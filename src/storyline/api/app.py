@@ -112,7 +112,8 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(HeadAsGet)
     if warm:
-        threading.Thread(target=_warm_up, args=(settings.store.db, settings), name="storyline-warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(settings.store.db, settings), name="storyline-warm-up",
+                         daemon=True).start()
     return app
 
 

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import base64
 import bisect
+import logging
 import datetime as dt
 import math
 import re
 import threading
+import time
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -69,6 +71,7 @@ class Corpus:
     # articles are found by bisection rather than by reading every article.
     by_day: list[tuple[str, str]] = field(default_factory=list)
     _lru: "OrderedDict[tuple, Any]" = field(default_factory=OrderedDict)
+    seconds: float = 0.0  # how long reading these facts took
 
     def kept(self, key: tuple, build):
         """A derived result kept with these facts as long as they are current (a whole-store listing)."""
@@ -94,7 +97,13 @@ class Corpus:
 
 
 _CACHE: dict[str, tuple[tuple, Corpus]] = {}
-_LOCK = threading.RLock()
+_LOCK = threading.RLock()  # the caches' dictionaries
+_BUILD = threading.Lock()  # reading the facts (one at a time: a second reader waits for the first's result)
+_REFRESHING: set[str] = set()
+# A store whose facts took longer than this to read is read again in the background when it changes (its readers
+# meanwhile see the facts before the change); a quicker one is read again at once.
+STALE_AFTER_S = 1.0
+LOGGER = logging.getLogger(__name__)
 
 
 def _is_news(fact: dict[str, Any]) -> bool:
@@ -103,39 +112,102 @@ def _is_news(fact: dict[str, Any]) -> bool:
 
 
 def corpus(store: Store) -> Corpus:
-    """The whole-corpus facts of ``store``, read once per database state."""
+    """The whole-corpus facts of ``store``, read once per database state.
+
+    When the state has changed and the facts took longer than ``STALE_AFTER_S`` to read last time (a big store:
+    seconds), the facts read before are returned while the new state is read in the background, so no reader
+    waits for it after each ingested batch; a small store is read again at once."""
     conn = store.conn
-    key, current = database_file(conn), rows.stamp(conn)
+    key, current = database_file(conn), _stamp(store)
     cached = _CACHE.get(key)
-    if cached and cached[0] == current and key:
-        return cached[1]
-    with _LOCK:
-        facts = {f["id"]: f for f in rows.article_facts(conn)}
-        for f in facts.values():  # parsed once here: the rankings read them for every article of a period
-            f["day"] = _day(f["date"])
-            f["news"] = _is_news(f)
-        by_event: dict[int, list[str]] = defaultdict(list)
-        by_storyline: dict[int, list[str]] = defaultdict(list)
-        for f in facts.values():
-            if f["event"] is not None:
-                by_event[f["event"]].append(f["id"])
-            if f["storyline"] is not None:
-                by_storyline[f["storyline"]].append(f["id"])
-        entity_articles: dict[int, set[str]] = defaultdict(set)
-        article_entities: dict[str, set[int]] = defaultdict(set)
-        for article, entity in rows.article_entity_pairs(conn):
-            entity_articles[entity].add(article)
-            article_entities[article].add(entity)
-        dates = sorted(f["date"][:10] for f in facts.values() if f["date"])
-        built = Corpus(facts=facts, by_event=dict(by_event), by_storyline=dict(by_storyline),
-                       events={e["id"]: e for e in rows.event_rows(conn)},
-                       storyline_titles=rows.storyline_titles(conn), entities=rows.entity_rows(conn),
-                       entity_articles=dict(entity_articles), article_entities=dict(article_entities),
-                       first=dates[0] if dates else None, last=dates[-1] if dates else None,
-                       by_day=sorted((f["date"][:10], f["id"]) for f in facts.values() if f["date"]))
+    if cached and key:
+        if cached[0] == current:
+            return cached[1]
+        if cached[1].seconds > STALE_AFTER_S and _refresh(key):
+            return cached[1]
+    with _BUILD:
+        cached = _CACHE.get(key)
+        if cached and key and cached[0] == current:  # read meanwhile by another request
+            return cached[1]
+        built = _read(conn)
         if key:
             _CACHE[key] = (current, built)
         return built
+
+
+def _stamp(store: Store) -> tuple:
+    """The store's overview stamp, read again only when something was committed since (a page asks for the
+    corpus several times; the stamp counts every article)."""
+    marker = rows.change_marker(store.conn)
+    memo = getattr(store, "_overview_stamp", None)
+    if marker is not None and memo is not None and memo[0] == marker:
+        return memo[1]
+    current = rows.stamp(store.conn)
+    if marker is not None:
+        try:
+            store._overview_stamp = (marker, current)
+        except AttributeError:  # a store class with slots: read the stamp each time
+            pass
+    return current
+
+
+def _read(conn: Any) -> Corpus:
+    started = time.perf_counter()
+    facts = {f["id"]: f for f in rows.article_facts(conn)}
+    for f in facts.values():  # parsed once here: the rankings read them for every article of a period
+        f["day"] = _day(f["date"])
+        f["news"] = _is_news(f)
+    by_event: dict[int, list[str]] = defaultdict(list)
+    by_storyline: dict[int, list[str]] = defaultdict(list)
+    for f in facts.values():
+        if f["event"] is not None:
+            by_event[f["event"]].append(f["id"])
+        if f["storyline"] is not None:
+            by_storyline[f["storyline"]].append(f["id"])
+    entity_articles: dict[int, set[str]] = defaultdict(set)
+    article_entities: dict[str, set[int]] = defaultdict(set)
+    for article, entity in rows.article_entity_pairs(conn):
+        entity_articles[entity].add(article)
+        article_entities[article].add(entity)
+    by_day = sorted((f["date"][:10], f["id"]) for f in facts.values() if f["date"])
+    return Corpus(facts=facts, by_event=dict(by_event), by_storyline=dict(by_storyline),
+                  events={e["id"]: e for e in rows.event_rows(conn)},
+                  storyline_titles=rows.storyline_titles(conn), entities=rows.entity_rows(conn),
+                  entity_articles=dict(entity_articles), article_entities=dict(article_entities),
+                  first=by_day[0][0] if by_day else None, last=by_day[-1][0] if by_day else None, by_day=by_day,
+                  seconds=time.perf_counter() - started)
+
+
+def _refresh(key: str) -> bool:
+    """Read the store at ``key`` again in a thread of its own (one at a time per store), then rank its default
+    pages; False when it cannot be opened from here."""
+    with _LOCK:
+        if key in _REFRESHING:
+            return True
+        _REFRESHING.add(key)
+
+    def run() -> None:
+        try:
+            store = Store(key, readonly=True)
+            try:
+                with _BUILD:
+                    current = rows.stamp(store.conn)
+                    cached = _CACHE.get(key)
+                    if not (cached and cached[0] == current):
+                        _CACHE[key] = (current, _read(store.conn))
+                warm(store, search_words=False)
+            finally:
+                store.close()
+        except Exception:  # the next reader reads the store itself
+            LOGGER.warning("reading the overview facts of %s again failed", key, exc_info=True)
+            with _LOCK:
+                _CACHE.pop(key, None)
+        finally:
+            with _LOCK:
+                _REFRESHING.discard(key)
+
+    threading.Thread(target=run, name="storyline-corpus-refresh", daemon=True).start()
+    return True
 
 
 # --------------------------------------------------------------------------- periods
@@ -443,8 +515,8 @@ def _storylines_naming(c: Corpus, entity: int) -> Counter:
     memo = c._memo.setdefault("storylines_naming", {})
     found = memo.get(entity)
     if found is None:
-        found = memo[entity] = Counter(line for line in (c.facts[i]["storyline"] for i in c.entity_articles.get(entity, ()))
-                                       if line is not None)
+        lines = (c.facts[i]["storyline"] for i in c.entity_articles.get(entity, ()))
+        found = memo[entity] = Counter(line for line in lines if line is not None)
     return found
 
 
@@ -606,9 +678,9 @@ def _entity_rows(c: Corpus, p: Period, source: str | None, language: str | None,
 _EMB = re.compile(r'"emb"\s*:\s*"([A-Za-z0-9+/=]*)"')
 
 
-def warm(store: Store) -> None:
-    """Read the corpus facts and the event vectors now, and load the search's word lists (a server does this at
-    start, so its first readers do not wait for them)."""
+def warm(store: Store, *, search_words: bool = True) -> None:
+    """Read the corpus facts and the event vectors now, rank the default pages, and load the search's word lists
+    (a server does this at start, so its first readers do not wait for them)."""
     from storyline.errors import StorylineError
     from storyline.read.queries import search
 
@@ -621,6 +693,8 @@ def warm(store: Store) -> None:
     entity_list(store, limit=1)
     outlets(store, limit=1)
     languages(store)
+    if not search_words:
+        return
     try:
         search(store, "nieuws", limit=1)
     except StorylineError:
