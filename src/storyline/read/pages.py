@@ -310,6 +310,11 @@ def _in_period(c: Corpus, p: Period) -> Iterable[str]:
 
 
 def _allowed(c: Corpus, p: Period, source: str | None, language: str | None) -> set[str]:
+    """The news articles of the period, outlet and language (kept with the facts; do not change the set)."""
+    return c.remember(("allowed", p.since, p.until, source, language), lambda: _allowed_now(c, p, source, language))
+
+
+def _allowed_now(c: Corpus, p: Period, source: str | None, language: str | None) -> set[str]:
     facts = c.facts
     return {i for i in _in_period(c, p) if (f := facts[i])["news"] and p.contains(f["date"])
             and (source is None or (f["source"] or UNKNOWN) == source)
@@ -386,20 +391,25 @@ def _rank_rows(c: Corpus, kind: str, p: Period, source: str | None, language: st
     start = _day(p.since or c.first)
     half_life = max(HALF_LIFE_DAYS, (ref - start).days / 4) if ref and start else HALF_LIFE_DAYS
     allowed = _allowed(c, p, source, language)
+    if (source or language) and len(allowed) == len(_allowed(c, p, None, None)):
+        # The filter leaves out nothing (every article is Dutch): the rows without it, when read already.
+        return c.remember(("ranked", kind, p.since, p.until, None, None, entity),
+                          lambda: _rank_rows(c, kind, p, None, None, entity))
     groups = c.by_storyline if kind == "storyline" else c.by_event
     column = "storyline" if kind == "storyline" else "event"
-    if len(allowed) * 4 < len(c.facts):
+    having = None
+    if entity is not None:
+        having = {c.facts[i][column] for i in c.entity_articles.get(entity, ())} - {None}
+    if len(allowed) * 4 < len(c.facts) or (having is not None and len(having) * 4 < len(groups)):
         # A period or filter holding few articles: only the items they belong to, not every item.
         position = c._memo.get(("position", kind))
         if position is None:
             position = c._memo[("position", kind)] = {number: k for k, number in enumerate(groups)}
-        touched = {c.facts[i][column] for i in allowed} - {None}
+        touched = having if having is not None and len(having) < len(allowed) else \
+            {c.facts[i][column] for i in allowed} - {None}
         numbers: Iterable[int] = sorted(touched, key=position.__getitem__)
     else:
         numbers = groups.keys()
-    having = None
-    if entity is not None:
-        having = {c.facts[i][column] for i in c.entity_articles.get(entity, ())} - {None}
     out = []
     for number in numbers:
         if having is not None and number not in having:
@@ -638,13 +648,20 @@ def entity_list(store: Store, *, p: Period | None = None, source: str | None = N
     recent (newest article), sources (outlets)."""
     c = corpus(store)
     p = p or Period(None, None, "all")
-    out = c.remember(("entities", p.since, p.until, source, language, type, sort),
-                     lambda: _entity_rows(c, p, source, language, type, sort))
+    def build() -> list[dict[str, Any]]:
+        every = c.remember(("entities", p.since, p.until, source, language),
+                           lambda: _entity_rows(c, p, source, language))
+        keys = {"size": lambda r: (-r["articles"], r["id"]), "score": lambda r: (-r["articles"], r["id"]),
+                "recent": lambda r: (_neg(r["end"] or "0"), -r["articles"]),
+                "sources": lambda r: (-r["n_outlets"], -r["articles"], r["id"])}
+        return sorted((r for r in every if not type or r["type"] == type.upper()), key=keys.get(sort, keys["size"]))
+
+    out = c.remember(("entities", p.since, p.until, source, language, type, sort), build)
     return [dict(r) for r in (out[offset:offset + limit] if limit is not None else out[offset:])], len(out)
 
 
-def _entity_rows(c: Corpus, p: Period, source: str | None, language: str | None, type: str | None,
-                 sort: str) -> list[dict[str, Any]]:
+def _entity_rows(c: Corpus, p: Period, source: str | None, language: str | None) -> list[dict[str, Any]]:
+    """Every entity named in the period's news articles (of the outlet and language), in the corpus's order."""
     allowed = _allowed(c, p, source, language)
     if len(allowed) * 4 < len(c.facts):
         # Few articles in the period: the entities they name, rather than every entity's articles.
@@ -658,7 +675,7 @@ def _entity_rows(c: Corpus, p: Period, source: str | None, language: str | None,
     out = []
     for entity, ids in items:
         info = c.entities.get(entity)
-        if info is None or (type and info["type"] != type.upper()):
+        if info is None:
             continue
         inside = [c.facts[i] for i in ids if i in allowed]
         if not inside:
@@ -667,10 +684,6 @@ def _entity_rows(c: Corpus, p: Period, source: str | None, language: str | None,
         out.append({"id": entity, "name": info["name"], "type": info["type"], "articles": len(inside),
                     "n_outlets": len(_outlets(inside)), "events": len({f["event"] for f in inside if f["event"]}),
                     "start": min(days) if days else None, "end": max(days) if days else None})
-    keys = {"size": lambda r: (-r["articles"], r["id"]), "score": lambda r: (-r["articles"], r["id"]),
-            "recent": lambda r: (_neg(r["end"] or "0"), -r["articles"]),
-            "sources": lambda r: (-r["n_outlets"], -r["articles"], r["id"])}
-    out.sort(key=keys.get(sort, keys["size"]))
     return out
 
 
