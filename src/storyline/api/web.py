@@ -565,7 +565,7 @@ def event_page(request: Request, event_id: str, all: bool = False, wait: bool = 
     figures, figures_note = _section(read.list_figures, store, event=event.id, limit=200, all_figures=all)
     disagreements, _ = _section(read.list_disagreements, store, event=event.id, limit=100)
     disputed = {f for d in disagreements for f in d.get("figures", [])}
-    entities, entities_note = _section(read.list_entities, store, event=event.id, limit=100)
+    entities, entities_note = _section(read.event_entities, store, event.id, limit=100)
     # Only places (not organisations named after one) with coordinates; in an event of three or more reports,
     # only those named in two of them: a place mentioned once in passing is the likeliest wrong geocoding.
     floor = 2 if len(event.articles) >= 3 else 1

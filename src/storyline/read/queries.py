@@ -32,7 +32,8 @@ from storyline.summarize.timeline import storyline_timeline
 __all__ = [
     "ENTITY_TYPES", "article_json", "list_articles", "get_article", "export_articles", "count_articles",
     "copy_counts", "search", "list_events", "get_event", "count_events", "list_storylines", "get_storyline",
-    "storyline_events", "timeline", "summary", "show", "show_alternatives", "list_entities", "get_entity", "cooccurring_entities",
+    "storyline_events", "timeline", "summary", "show", "show_alternatives", "list_entities", "event_entities", "get_entity",
+    "cooccurring_entities",
     "list_quotes", "list_figures", "list_disagreements", "list_positions", "storyline_rows", "growing_events",
     "event_articles", "event_of_article", "entity_article_ids",
 ]
@@ -409,6 +410,24 @@ def list_entities(store: Store, *, type: str | None = None, event: str | int | N
     if allowed is not None:
         out = _page([e for e in out if allowed.intersection(e.articles)], limit, offset)
     return out
+
+
+def event_entities(store: Store, event: str | int, *, limit: int | None = 100) -> list[EntityJSON]:
+    """The entities of one event, most mentioned there first, as :func:`list_entities` orders them; each one's
+    ``articles`` are the event's articles naming it (not all of them: a name in thousands of articles stays cheap).
+
+    Raises:
+        InputError: a malformed event id.
+    """
+    eid, _, empty = resolve_scope(store, event, None)
+    _require(store, "article_entities", "entities")
+    if empty:
+        return []
+    repo = EntityRepo(store.conn)
+    rows = repo.list_entities(event_id=eid, limit=limit)
+    ids = [r["id"] for r in rows]
+    variants, articles = repo.variants_for(ids), views.event_entity_articles(store.conn, eid, ids)
+    return [_entity(r, variants[r["id"]], articles[r["id"]]) for r in rows]
 
 
 def get_entity(store: Store, entity_id: int) -> EntityJSON:

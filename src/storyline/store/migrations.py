@@ -367,10 +367,15 @@ MIGRATIONS: list[str | Migration] = [
     CREATE INDEX event_commentary_event ON event_commentary(event_id);
     """,
     # 11 (pages at scale): the overview pages' change stamp (storyline.store.pages.stamp) sums the genres from an
-    # index instead of reading every article row; articles in stream order (date, then arrival: the article
-    # listings) are read in order from an index instead of sorting the whole table for each page
+    # index instead of reading every article row; articles, events and storylines in the orders the listings page
+    # them (storyline.store.views, SQLiteStore.list_articles) are read in order from an index instead of sorting
+    # the whole table for each page
     """
     CREATE INDEX articles_genre ON articles(genre);
     CREATE INDEX articles_stream ON articles ((COALESCE(published, estimated_date, '9999')), seq);
+    CREATE INDEX events_by_date ON events ((COALESCE(date, '9999')), id);
+    CREATE INDEX events_by_recent ON events ((COALESCE(date, '')), id);
+    CREATE INDEX storylines_by_start ON storylines ((COALESCE(start, '9999')), id);
+    CREATE INDEX storylines_by_recent ON storylines ((COALESCE("end", start, '')), id);
     """,
 ]
