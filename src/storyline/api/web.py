@@ -398,6 +398,8 @@ def warm(store: Store, settings: Settings) -> None:
           lambda: _quote_rows(store, c, settings.enrich.quote_min_confidence))
     c.kept(("figures",), lambda: _figure_rows(store, c))
     _memo(c, ("disagreements",), lambda: _section(read.list_disagreements, store))
+    for entity in pages.most_named(store, pages.WARM_ENTITIES):
+        _cooccurring(store, entity)
 
 
 @router.get("/quotes", response_class=HTMLResponse)
@@ -609,13 +611,22 @@ def entity_page(request: Request, entity_id: int, store: Store = Depends(get_sto
         entity = read.get_entity(store, entity_id)
     except NotAvailable as exc:
         return render("message.html", request, title="Entities", message=exc.detail)
-    profile = pages.entity_profile(store, entity.id, events=40, storylines=15)
+    profile = pages.entity_profile(store, entity.id, events=pages.ENTITY_PAGE_EVENTS,
+                                   storylines=pages.ENTITY_PAGE_STORYLINES)
     quotes, quotes_note = _section(read.list_quotes, store, speaker=entity.id, limit=100,
                                    min_confidence=settings.enrich.quote_min_confidence)
-    cooccurring, _ = _section(read.cooccurring_entities, store, entity.id, limit=20)
+    cooccurring = _cooccurring(store, entity.id)
     return render("entity.html", request, entity=entity.model_dump(exclude={"articles"}),
                   n_articles=len(entity.articles), profile=profile, chart=bar_chart(profile["per_week"]),
                   quotes=quotes, quotes_note=quotes_note, cooccurring=cooccurring)
+
+
+def _cooccurring(store: Store, entity: int) -> list[dict[str, Any]]:
+    """The entities named with this one (kept per store state: for a name in thousands of articles this counts
+    hundreds of thousands of pairs)."""
+    c = pages.corpus(store)
+    rows = c.remember(("cooccurring", entity), lambda: _section(read.cooccurring_entities, store, entity, limit=20)[0])
+    return [dict(r) for r in rows]
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)

@@ -43,9 +43,11 @@ from storyline.store.views import database_file
 
 __all__ = ["SORTS", "NOT_NEWS_GENRES", "Period", "Corpus", "corpus", "period", "ranked", "outlets",
            "entity_list", "storyline_profile", "entity_profile", "related_by_embedding", "semantic_events",
-           "one_line", "story_title", "warm", "languages", "article_ids", "event_listing", "storyline_listing"]
+           "one_line", "story_title", "warm", "languages", "article_ids", "most_named", "event_listing", "storyline_listing"]
 
 SORTS = ("score", "size", "recent", "sources")
+ENTITY_PAGE_EVENTS, ENTITY_PAGE_STORYLINES = 40, 15  # what an entity page lists
+WARM_ENTITIES = 30  # the entities named most, whose pages a server prepares at start
 # Genres that are opinion or rubric rather than news reports: every genre of the genre stage but its news ones.
 NOT_NEWS_GENRES = frozenset(GENRES) - NEWS_GENRES
 MIN_RANKED_ARTICLES = 2
@@ -79,7 +81,7 @@ class Corpus:
             self._memo[key] = build()
         return self._memo[key]
 
-    def remember(self, key: tuple, build, size: int = 96):
+    def remember(self, key: tuple, build, size: int = 256):
         """A derived result kept with these facts (the most recently used ``size`` of them)."""
         with _LOCK:
             if key in self._lru:
@@ -359,9 +361,11 @@ def ranked(store: Store, kind: str, *, p: Period | None = None, source: str | No
     floor = min_articles if min_articles is not None else (MIN_RANKED_ARTICLES if sort == "score" else 1)
     base = ("ranked", kind, p.since, p.until, source, language, entity)
     # Every item's statistics in the period once per database state (a second sort or page of the same
-    # period reads them from memory), then each sort once.
-    out = c.remember(base + (sort, floor), lambda: _sorted(
-        [r for r in c.remember(base, lambda: _rank_rows(c, kind, p, source, language, entity))
+    # period reads them from memory), then each sort once; those of the whole corpus unfiltered (the default
+    # pages) are kept as long as the state, others while recently used.
+    keep = c.kept if base[2:] == (None,) * 5 else c.remember
+    out = keep(base + (sort, floor), lambda: _sorted(
+        [r for r in keep(base, lambda: _rank_rows(c, kind, p, source, language, entity))
          if r["independent"] >= floor], sort))
     total = len(out)
     page = out[offset:offset + limit] if limit is not None else out[offset:]
@@ -565,8 +569,21 @@ def storyline_profile(store: Store, number: int, *, related: int = 5) -> dict[st
 def entity_profile(store: Store, entity: int, *, events: int | None = None,
                    storylines: int | None = None) -> dict[str, Any]:
     """An entity's events and storylines over time (newest first) and its article count per week; only the
-    first ``events`` events and ``storylines`` storylines are described (``n_events``, ``n_storylines``: all)."""
+    first ``events`` events and ``storylines`` storylines are described (``n_events``, ``n_storylines``: all).
+    Kept per database state (do not change it)."""
     c = corpus(store)
+    return c.remember(("entity_profile", entity, events, storylines),
+                      lambda: _entity_profile(store, c, entity, events, storylines))
+
+
+def most_named(store: Store, n: int) -> list[int]:
+    """The ``n`` entities named in most articles (their pages cost most; a server prepares them at start)."""
+    c = corpus(store)
+    return sorted(c.entity_articles, key=lambda e: (-len(c.entity_articles[e]), e))[:n]
+
+
+def _entity_profile(store: Store, c: Corpus, entity: int, events: int | None,
+                    storylines: int | None) -> dict[str, Any]:
     ids = c.entity_articles.get(entity, set())
     by_event: dict[int, list[str]] = defaultdict(list)
     per_week: Counter = Counter()
@@ -706,6 +723,8 @@ def warm(store: Store, *, search_words: bool = True) -> None:
     entity_list(store, limit=1)
     outlets(store, limit=1)
     languages(store)
+    for entity in most_named(store, WARM_ENTITIES):
+        entity_profile(store, entity, events=ENTITY_PAGE_EVENTS, storylines=ENTITY_PAGE_STORYLINES)
     if not search_words:
         return
     try:
