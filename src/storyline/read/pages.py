@@ -272,8 +272,14 @@ def _independent(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _outlets(facts: Iterable[dict[str, Any]]) -> list[str]:
-    counts = Counter(f["source"] or UNKNOWN for f in facts)
-    named = [s for s, _ in counts.most_common() if s != UNKNOWN]
+    """Named outlets, most articles first (ties in order of appearance); ``unknown`` only when none is named."""
+    counts: dict[str, int] = {}
+    for f in facts:
+        name = f["source"] or UNKNOWN
+        counts[name] = counts.get(name, 0) + 1
+    if len(counts) == 1:  # most items: one outlet (a plain loop; this runs for every item of a ranking)
+        return list(counts)
+    named = sorted((s for s in counts if s != UNKNOWN), key=lambda s: -counts[s])
     return named or ([UNKNOWN] if counts else [])
 
 
@@ -281,20 +287,23 @@ def _stats(c: Corpus, ids: list[str], ref: dt.date | None, half_life: float = HA
     facts = [c.facts[i] for i in ids]
     independent = _independent(facts)
     outlets = _outlets(independent or facts)
-    days = sorted(d for d in (_fact_day(f) for f in facts) if d is not None)
+    days = [d for d in map(_fact_day, facts) if d is not None]
+    first, last = (min(days), max(days)) if days else (None, None)
     new24 = new7 = 0
     if ref is not None:
-        for d in (_fact_day(f) for f in independent):
-            if d is not None and 0 <= (ref - d).days <= 1:
-                new24 += 1
-            if d is not None and 0 <= (ref - d).days < 7:
-                new7 += 1
-    age = (ref - days[-1]).days if ref is not None and days else 0
+        for d in map(_fact_day, independent):
+            if d is not None:
+                ago = (ref - d).days
+                if 0 <= ago <= 1:
+                    new24 += 1
+                if 0 <= ago < 7:
+                    new7 += 1
+    age = (ref - last).days if ref is not None and last is not None else 0
     size = len(independent)
     score = (size + 2 * (len(outlets) - 1) + 1.5 * new24 + 0.5 * new7) * 0.5 ** (max(age, 0) / half_life)
     return {"articles": len(facts), "independent": size, "copies": len(facts) - size, "outlets": outlets,
             "n_outlets": len(outlets), "new_24h": new24, "new_7d": new7, "score": round(score, 2),
-            "start": days[0].isoformat() if days else None, "end": days[-1].isoformat() if days else None}
+            "start": first.isoformat() if first else None, "end": last.isoformat() if last else None}
 
 
 def _fact_day(f: dict[str, Any]) -> dt.date | None:
