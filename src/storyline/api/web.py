@@ -390,6 +390,22 @@ def _figure_rows(store: Store, c: pages.Corpus) -> tuple[list[dict[str, Any]], s
     return figures, note
 
 
+def _figures_sorted(store: Store, c: pages.Corpus, sort: str,
+                    disputed: set[int]) -> tuple[list[dict[str, Any]], str | None]:
+    """Every figure in the order of ``sort``, once per store state (a page copies only the rows it shows)."""
+    def ordered():
+        figures, note = c.kept(("figures",), lambda: _figure_rows(store, c))
+        if sort == "recent":
+            figures = sorted(figures, key=lambda f: f["date"] or "", reverse=True)
+        elif sort == "size":
+            figures = sorted(figures, key=lambda f: -(f["value"] if f["value"] is not None else (f["high"] or 0)))
+        else:
+            figures = sorted(figures, key=lambda f: (f["id"] not in disputed, f["date"] or ""))
+        return figures, note
+
+    return c.kept(("figures", sort), ordered)
+
+
 def warm(store: Store, settings: Settings) -> None:
     """Read what the list pages show of the whole store now (a server does this at start, after the corpus
     facts), so their first readers do not wait for it."""
@@ -397,7 +413,9 @@ def warm(store: Store, settings: Settings) -> None:
     _memo(c, ("quotes", settings.enrich.quote_min_confidence),
           lambda: _quote_rows(store, c, settings.enrich.quote_min_confidence))
     c.kept(("figures",), lambda: _figure_rows(store, c))
-    _memo(c, ("disagreements",), lambda: _section(read.list_disagreements, store))
+    disagreements, _ = _memo(c, ("disagreements",), lambda: _section(read.list_disagreements, store))
+    for sort in ("recent", "size", "sources"):
+        _figures_sorted(store, c, sort, {f for d in disagreements for f in d.get("figures", [])})
     for entity in pages.most_named(store, pages.WARM_ENTITIES):
         _cooccurring(store, entity)
 
@@ -447,18 +465,7 @@ def figures_page(request: Request, since: str | None = ListQuery["since"], until
     disputed = {f for d in disagreements for f in d.get("figures", [])}
     allowed = _article_filter(store, p, source, language, entity)
 
-    def ordered():
-        figures, note = c.kept(("figures",), lambda: _figure_rows(store, c))
-        if sort == "recent":
-            figures = sorted(figures, key=lambda f: f["date"] or "", reverse=True)
-        elif sort == "size":
-            figures = sorted(figures, key=lambda f: -(f["value"] if f["value"] is not None else (f["high"] or 0)))
-        else:
-            figures = sorted(figures, key=lambda f: (f["id"] not in disputed, f["date"] or ""))
-        return figures, note
-
-    # Each sort once per store state; a page copies only the rows it shows.
-    figures, note = c.remember(("figures", sort), ordered)
+    figures, note = _figures_sorted(store, c, sort, disputed)
     if allowed is not None:
         figures = [f for f in figures if f["article"] in allowed]
     total = len(figures)

@@ -374,8 +374,7 @@ def ranked(store: Store, kind: str, *, p: Period | None = None, source: str | No
     # pages) are kept as long as the state, others while recently used.
     keep = c.kept if base[2:] == (None,) * 5 else c.remember
     out = keep(base + (sort, floor), lambda: _sorted(
-        [r for r in keep(base, lambda: _rank_rows(c, kind, p, source, language, entity))
-         if r["independent"] >= floor], sort))
+        [r for r in _base_rows(c, kind, p, source, language, entity) if r["independent"] >= floor], sort))
     total = len(out)
     page = out[offset:offset + limit] if limit is not None else out[offset:]
     shown = []
@@ -396,6 +395,16 @@ def _sorted(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     return sorted(rows, key=_SORT_KEYS[sort])
 
 
+def _base_rows(c: Corpus, kind: str, p: Period, source: str | None, language: str | None,
+               entity: int | None) -> list[dict[str, Any]]:
+    """:func:`_rank_rows`, kept with the facts (as long as they are current for the whole corpus unfiltered)."""
+    if (source or language) and len(_allowed(c, p, source, language)) == len(_allowed(c, p, None, None)):
+        source = language = None  # the filter leaves out nothing (every article is Dutch): the rows without it
+    key = ("ranked", kind, p.since, p.until, source, language, entity)
+    keep = c.kept if key[2:] == (None,) * 5 else c.remember
+    return keep(key, lambda: _rank_rows(c, kind, p, source, language, entity))
+
+
 def _rank_rows(c: Corpus, kind: str, p: Period, source: str | None, language: str | None,
                entity: int | None) -> list[dict[str, Any]]:
     """Every item with news articles in the period (and filters), with its statistics there; in the order of
@@ -404,10 +413,6 @@ def _rank_rows(c: Corpus, kind: str, p: Period, source: str | None, language: st
     start = _day(p.since or c.first)
     half_life = max(HALF_LIFE_DAYS, (ref - start).days / 4) if ref and start else HALF_LIFE_DAYS
     allowed = _allowed(c, p, source, language)
-    if (source or language) and len(allowed) == len(_allowed(c, p, None, None)):
-        # The filter leaves out nothing (every article is Dutch): the rows without it, when read already.
-        return c.remember(("ranked", kind, p.since, p.until, None, None, entity),
-                          lambda: _rank_rows(c, kind, p, None, None, entity))
     groups = c.by_storyline if kind == "storyline" else c.by_event
     column = "storyline" if kind == "storyline" else "event"
     having = None
@@ -638,11 +643,15 @@ def outlets(store: Store, *, p: Period | None = None, language: str | None = Non
     """Outlets with their articles, copies, events and first/last date in the period."""
     c = corpus(store)
     p = p or Period(None, None, "all")
-    out = c.remember(("outlets", p.since, p.until, language, sort), lambda: _outlet_rows(c, p, language, sort))
+    keys = {"size": lambda r: (-r["articles"], r["name"]), "recent": lambda r: (_neg(r["end"] or "0"), r["name"]),
+            "sources": lambda r: (-r["events"], r["name"]), "score": lambda r: (-r["articles"], r["name"])}
+    out = c.remember(("outlets", p.since, p.until, language, sort), lambda: sorted(
+        c.remember(("outlets", p.since, p.until, language), lambda: _outlet_rows(c, p, language)),
+        key=keys.get(sort, keys["size"])))
     return [dict(r) for r in (out[offset:offset + limit] if limit is not None else out[offset:])], len(out)
 
 
-def _outlet_rows(c: Corpus, p: Period, language: str | None, sort: str) -> list[dict[str, Any]]:
+def _outlet_rows(c: Corpus, p: Period, language: str | None) -> list[dict[str, Any]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for i in _in_period(c, p):
         f = c.facts[i]
@@ -655,9 +664,6 @@ def _outlet_rows(c: Corpus, p: Period, language: str | None, sort: str) -> list[
                     "events": len({f["event"] for f in facts if f["event"] is not None}),
                     "languages": sorted({f["language"] or "?" for f in facts}),
                     "start": min(days) if days else None, "end": max(days) if days else None})
-    keys = {"size": lambda r: (-r["articles"], r["name"]), "recent": lambda r: (_neg(r["end"] or "0"), r["name"]),
-            "sources": lambda r: (-r["events"], r["name"]), "score": lambda r: (-r["articles"], r["name"])}
-    out.sort(key=keys.get(sort, keys["size"]))
     return out
 
 
@@ -730,7 +736,8 @@ def warm(store: Store, *, search_words: bool = True) -> None:
         for sort in SORTS:
             ranked(store, kind, sort=sort, limit=1, min_articles=None if sort == "score" else 1)
     entity_list(store, limit=1)
-    outlets(store, limit=1)
+    for sort in ("size", "recent", "sources"):
+        outlets(store, sort=sort, limit=1)
     languages(store)
     for entity in most_named(store, WARM_ENTITIES):
         entity_profile(store, entity, events=ENTITY_PAGE_EVENTS, storylines=ENTITY_PAGE_STORYLINES)
