@@ -91,7 +91,7 @@ def test_event_page_maps_located_entities(client, monkeypatch):
                          mentions=1),
               EntityJSON(id=3, name="<Kyiv>", type="LOC", variants=[], articles=[], lat=50.45, lon=30.52,
                          country=None, mentions=1)]
-    monkeypatch.setattr(read, "list_entities", lambda store, **kw: places)
+    monkeypatch.setattr(read, "event_entities", lambda store, event, **kw: places)
     html = client.get(f"/events/{event['id']}").text
     svg = html.split('<svg class="map"')[1].split("</svg>")[0]
     # places only; in an event of three or more reports only those named in two of them

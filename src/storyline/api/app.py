@@ -112,17 +112,19 @@ def create_app(db_path: str | None = None, token: str | None = None, read_open: 
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(HeadAsGet)
     if warm:
-        threading.Thread(target=_warm_up, args=(settings.store.db,), name="storyline-warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(settings.store.db, settings), name="storyline-warm-up",
+                         daemon=True).start()
     return app
 
 
-def _warm_up(db: str | None = None) -> None:
+def _warm_up(db: str | None = None, settings: Settings | None = None) -> None:
     try:
         web.compile_templates()
         if db is not None:  # the overview pages' facts and the events' vectors, read once
             store = Store(db, readonly=True)
             try:
                 read_pages.warm(store)
+                web.warm(store, settings or load_settings())
             finally:
                 store.close()
         warm_up()

@@ -289,8 +289,7 @@ def _filters_page(request: Request, store: Store, kind: str, since, until, span,
     outlets, _ = pages.outlets(store, limit=None)
     return render("list.html", request, kind=kind, rows=rows, paging=_paging(total, offset, limit), period=p,
                   weeks=_weeks(c, p), sort=sort, outlets=[o["name"] for o in outlets],
-                  languages=sorted({f["language"] for f in c.facts.values() if f["language"]}),
-                  entity=entity, entity_name=entity_name)
+                  languages=pages.languages(store), entity=entity, entity_name=entity_name)
 
 
 SORT = Query("score", pattern="^(score|size|recent|sources)$")
@@ -334,7 +333,7 @@ def entities_page(request: Request, since: str | None = ListQuery["since"], unti
     outlets, _ = pages.outlets(store, limit=None)
     return render("entities.html", request, rows=rows, paging=_paging(total, offset, limit), period=p,
                   weeks=_weeks(c, p), sort=sort, type=type, outlets=[o["name"] for o in outlets],
-                  languages=sorted({f["language"] for f in c.facts.values() if f["language"]}))
+                  languages=pages.languages(store))
 
 
 @router.get("/outlets", response_class=HTMLResponse)
@@ -354,14 +353,9 @@ def outlets_page(request: Request, since: str | None = ListQuery["since"], until
 
 def _article_filter(store: Store, p: pages.Period, source: str | None, language: str | None,
                     entity: int | None) -> set[str] | None:
-    c = pages.corpus(store)
     if p.label == "all" and not source and not language and entity is None:
         return None
-    allowed = {i for i, f in c.facts.items() if p.contains(f["date"]) and (not source or f["source"] == source)
-               and (not language or f["language"] == language)}
-    if entity is not None:
-        allowed &= c.entity_articles.get(entity, set())
-    return allowed
+    return pages.article_ids(store, p, source=source or None, language=language or None, entity=entity)
 
 
 def _memo(c: pages.Corpus, key: tuple, build) -> tuple[list[dict[str, Any]], str | None]:
@@ -377,6 +371,57 @@ def _latest_date(c: pages.Corpus, ids: list[str]) -> str:
     return max((c.facts[i]["date"] or "" for i in ids if i in c.facts), default="")
 
 
+def _quote_rows(store: Store, c: pages.Corpus, min_confidence: float) -> tuple[list[dict[str, Any]], str | None]:
+    """Every quote with what the quotes page shows of its articles (newest date, outlets, event)."""
+    quotes, note = _section(read.list_quotes, store, limit=None, min_confidence=min_confidence)
+    for q in quotes:
+        q["date"] = _latest_date(c, q["articles"])
+        q["outlets"] = sorted({c.facts[a]["source"] or pages.UNKNOWN for a in q["articles"] if a in c.facts})
+        first = c.facts.get(q["articles"][0]) if q["articles"] else None
+        q["event"] = read.event_label(first["event"]) if first else None
+    return quotes, note
+
+
+def _figure_rows(store: Store, c: pages.Corpus) -> tuple[list[dict[str, Any]], str | None]:
+    """Every figure with its article's date, outlet and event."""
+    figures, note = _section(read.list_figures, store, limit=None)
+    for f in figures:
+        fact = c.facts.get(f["article"], {})
+        f["date"], f["source"] = fact.get("date"), fact.get("source")
+        f["event"] = read.event_label(fact.get("event"))
+    return figures, note
+
+
+def _figures_sorted(store: Store, c: pages.Corpus, sort: str,
+                    disputed: set[int]) -> tuple[list[dict[str, Any]], str | None]:
+    """Every figure in the order of ``sort``, once per store state (a page copies only the rows it shows)."""
+    def ordered():
+        figures, note = c.kept(("figures",), lambda: _figure_rows(store, c))
+        if sort == "recent":
+            figures = sorted(figures, key=lambda f: f["date"] or "", reverse=True)
+        elif sort == "size":
+            figures = sorted(figures, key=lambda f: -(f["value"] if f["value"] is not None else (f["high"] or 0)))
+        else:
+            figures = sorted(figures, key=lambda f: (f["id"] not in disputed, f["date"] or ""))
+        return figures, note
+
+    return c.kept(("figures", sort), ordered)
+
+
+def warm(store: Store, settings: Settings) -> None:
+    """Read what the list pages show of the whole store now (a server does this at start, after the corpus
+    facts), so their first readers do not wait for it."""
+    c = pages.corpus(store)
+    _memo(c, ("quotes", settings.enrich.quote_min_confidence),
+          lambda: _quote_rows(store, c, settings.enrich.quote_min_confidence))
+    c.kept(("figures",), lambda: _figure_rows(store, c))
+    disagreements, _ = _memo(c, ("disagreements",), lambda: _section(read.list_disagreements, store))
+    for sort in ("recent", "size", "sources"):
+        _figures_sorted(store, c, sort, {f for d in disagreements for f in d.get("figures", [])})
+    for entity in pages.most_named(store, pages.WARM_ENTITIES):
+        _cooccurring(store, entity)
+
+
 @router.get("/quotes", response_class=HTMLResponse)
 def quotes_page(request: Request, since: str | None = ListQuery["since"], until: str | None = ListQuery["until"],
                 span: str | None = ListQuery["span"], source: str | None = ListQuery["source"],
@@ -389,19 +434,14 @@ def quotes_page(request: Request, since: str | None = ListQuery["since"], until:
     except InputError as exc:
         return error_page(400, exc.detail, request)
     c = pages.corpus(store)
-    quotes, note = _memo(c, ("quotes", settings.enrich.quote_min_confidence), lambda: _section(
-        read.list_quotes, store, limit=None, min_confidence=settings.enrich.quote_min_confidence))
+    quotes, note = _memo(c, ("quotes", settings.enrich.quote_min_confidence),
+                         lambda: _quote_rows(store, c, settings.enrich.quote_min_confidence))
     allowed = _article_filter(store, p, source, language, None)
     if allowed is not None:
-        quotes = [q for q in quotes if allowed.intersection(q["articles"])]
+        quotes = [q for q in quotes if not allowed.isdisjoint(q["articles"])]
     if entity is not None:
-        quotes = [q for q in quotes if q.get("speaker_id") == entity
-                  or c.entity_articles.get(entity, set()).intersection(q["articles"])]
-    for q in quotes:
-        q["date"] = _latest_date(c, q["articles"])
-        q["outlets"] = sorted({c.facts[a]["source"] or pages.UNKNOWN for a in q["articles"] if a in c.facts})
-        first = c.facts.get(q["articles"][0]) if q["articles"] else None
-        q["event"] = read.event_label(first["event"]) if first else None
+        naming = c.entity_articles.get(entity, set())
+        quotes = [q for q in quotes if q.get("speaker_id") == entity or not naming.isdisjoint(q["articles"])]
     if sort == "recent":
         quotes.sort(key=lambda q: q["date"], reverse=True)
     elif sort == "sources":
@@ -423,25 +463,16 @@ def figures_page(request: Request, since: str | None = ListQuery["since"], until
     except InputError as exc:
         return error_page(400, exc.detail, request)
     c = pages.corpus(store)
-    figures, note = _memo(c, ("figures",), lambda: _section(read.list_figures, store, limit=None))
     disagreements, _ = _memo(c, ("disagreements",), lambda: _section(read.list_disagreements, store))
     disputed = {f for d in disagreements for f in d.get("figures", [])}
     allowed = _article_filter(store, p, source, language, entity)
+
+    figures, note = _figures_sorted(store, c, sort, disputed)
     if allowed is not None:
         figures = [f for f in figures if f["article"] in allowed]
-    c = pages.corpus(store)
-    for f in figures:
-        fact = c.facts.get(f["article"], {})
-        f["date"], f["source"] = fact.get("date"), fact.get("source")
-        f["event"] = read.event_label(fact.get("event"))
-    if sort == "recent":
-        figures.sort(key=lambda f: f["date"] or "", reverse=True)
-    elif sort == "size":
-        figures.sort(key=lambda f: -(f["value"] if f["value"] is not None else (f["high"] or 0)))
-    else:
-        figures.sort(key=lambda f: (f["id"] not in disputed, f["date"] or ""))
     total = len(figures)
-    return render("figures.html", request, rows=figures[offset:offset + limit], note=note, disputed=disputed,
+    rows = [dict(f) for f in figures[offset:offset + limit]]
+    return render("figures.html", request, rows=rows, note=note, disputed=disputed,
                   paging=_paging(total, offset, limit), period=p, weeks=_weeks(c, p), sort=sort)
 
 
@@ -545,7 +576,7 @@ def event_page(request: Request, event_id: str, all: bool = False, wait: bool = 
     figures, figures_note = _section(read.list_figures, store, event=event.id, limit=200, all_figures=all)
     disagreements, _ = _section(read.list_disagreements, store, event=event.id, limit=100)
     disputed = {f for d in disagreements for f in d.get("figures", [])}
-    entities, entities_note = _section(read.list_entities, store, event=event.id, limit=100,
+    entities, entities_note = _section(read.event_entities, store, event.id, limit=100,
                                        min_confidence=0.0 if all else settings.enrich.entity_min_confidence)
     # Only places (not organisations named after one) with coordinates; in an event of three or more reports,
     # only those named in two of them: a place mentioned once in passing is the likeliest wrong geocoding.
@@ -590,13 +621,22 @@ def entity_page(request: Request, entity_id: int, store: Store = Depends(get_sto
         entity = read.get_entity(store, entity_id)
     except NotAvailable as exc:
         return render("message.html", request, title="Entities", message=exc.detail)
-    profile = pages.entity_profile(store, entity.id)
+    profile = pages.entity_profile(store, entity.id, events=pages.ENTITY_PAGE_EVENTS,
+                                   storylines=pages.ENTITY_PAGE_STORYLINES)
     quotes, quotes_note = _section(read.list_quotes, store, speaker=entity.id, limit=100,
                                    min_confidence=settings.enrich.quote_min_confidence)
-    cooccurring, _ = _section(read.cooccurring_entities, store, entity.id, limit=20)
+    cooccurring = _cooccurring(store, entity.id)
     return render("entity.html", request, entity=entity.model_dump(exclude={"articles"}),
                   n_articles=len(entity.articles), profile=profile, chart=bar_chart(profile["per_week"]),
                   quotes=quotes, quotes_note=quotes_note, cooccurring=cooccurring)
+
+
+def _cooccurring(store: Store, entity: int) -> list[dict[str, Any]]:
+    """The entities named with this one (kept per store state: for a name in thousands of articles this counts
+    hundreds of thousands of pairs)."""
+    c = pages.corpus(store)
+    rows = c.remember(("cooccurring", entity), lambda: _section(read.cooccurring_entities, store, entity, limit=20)[0])
+    return [dict(r) for r in rows]
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
@@ -684,4 +724,4 @@ def _semantic(store: Store, q: str, exclude: set[int]) -> list[dict[str, Any]]:
     return [e for e in found if read.parse_event_id(e["id"]) not in exclude][:8]
 
 
-__all__ = ["router", "render", "error_page", "timeline_chart", "bar_chart", "compile_templates"]
+__all__ = ["router", "render", "error_page", "timeline_chart", "bar_chart", "compile_templates", "warm"]

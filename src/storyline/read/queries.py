@@ -32,7 +32,8 @@ from storyline.summarize.timeline import storyline_timeline
 __all__ = [
     "ENTITY_TYPES", "article_json", "list_articles", "get_article", "export_articles", "count_articles",
     "copy_counts", "search", "list_events", "get_event", "count_events", "list_storylines", "get_storyline",
-    "storyline_events", "timeline", "summary", "show", "show_alternatives", "list_entities", "get_entity", "cooccurring_entities",
+    "storyline_events", "timeline", "summary", "show", "show_alternatives", "list_entities", "event_entities", "get_entity",
+    "cooccurring_entities",
     "list_quotes", "list_figures", "list_disagreements", "list_positions", "storyline_rows", "growing_events",
     "event_articles", "event_of_article", "entity_article_ids",
 ]
@@ -203,11 +204,6 @@ def list_events(store: Store, *, limit: int | None = 100, offset: int = 0, since
     _check_page(limit, offset)
     if order not in ("date", "recent", "size", "sources"):
         raise InputError(f"order must be date, recent, size or sources, not {order!r}")
-    if order == "sources":  # counted per event from its members, so sorted here rather than in SQL
-        every = list_events(store, limit=None, since=since, until=until, source=source, language=language,
-                            entity=entity, storyline=storyline, order="size", min_articles=min_articles)
-        every.sort(key=lambda e: (-e.independent_sources, -len(e.articles)))
-        return _page(every, limit, offset)
     sid = storyline_id(storyline) if storyline is not None else None
     if sid is not None and not _in_range(sid):
         return []
@@ -418,6 +414,26 @@ def list_entities(store: Store, *, type: str | None = None, event: str | int | N
     return out
 
 
+def event_entities(store: Store, event: str | int, *, limit: int | None = 100,
+                   min_confidence: float = 0.0) -> list[EntityJSON]:
+    """The entities of one event linked with at least ``min_confidence``, most mentioned there first, as
+    :func:`list_entities` orders them; each one's ``articles`` are the event's articles naming it (not all of
+    them: a name in thousands of articles stays cheap).
+
+    Raises:
+        InputError: a malformed event id.
+    """
+    eid, _, empty = resolve_scope(store, event, None)
+    _require(store, "article_entities", "entities")
+    if empty:
+        return []
+    repo = EntityRepo(store.conn)
+    rows = repo.list_entities(event_id=eid, limit=limit, min_confidence=min_confidence)
+    ids = [r["id"] for r in rows]
+    variants, articles = repo.variants_for(ids), views.event_entity_articles(store.conn, eid, ids)
+    return [_entity(r, variants[r["id"]], articles[r["id"]]) for r in rows]
+
+
 def get_entity(store: Store, entity_id: int) -> EntityJSON:
     """One entity; the id of a merged entity leads to the one it was merged into.
 
@@ -453,10 +469,11 @@ def list_quotes(store: Store, *, event: str | int | None = None, storyline: str 
     _require(store, "quotes", "quotes")
     if empty:
         return []
-    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid, min_confidence=min_confidence)
-    if speaker is not None:
-        items = [q for q in items if q.get("speaker_id") == speaker]
     allowed = _article_filter(store, since, until, source, language)
+    # Unfiltered, the page is cut in SQL: a page of a big store reads its rows, not every quote.
+    upto = offset + limit if allowed is None and limit else None
+    items = annotation_rows.list_quotes(store.conn, event_id=eid, storyline_id=sid, min_confidence=min_confidence,
+                                        limit=upto, speaker_id=speaker)
     if allowed is not None:
         items = [q for q in items if allowed.intersection(q.get("articles") or [])]
     return [QuoteJSON(**q) for q in _page(items, limit, offset)]
@@ -475,8 +492,11 @@ def list_figures(store: Store, *, event: str | int | None = None, storyline: str
     if empty:
         return []
     threshold = 0.0 if all_figures else get_settings().enrich.figure_threshold
-    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid, min_confidence=threshold)
     allowed = _article_filter(store, since, until, source, language)
+    # Unfiltered, the page is cut in SQL: a page of a big store reads its rows, not every figure.
+    upto = offset + limit if allowed is None and limit else None
+    items = annotation_rows.list_figures(store.conn, event_id=eid, storyline_id=sid, min_confidence=threshold,
+                                         limit=upto)
     if allowed is not None:
         items = [f for f in items if f.get("article") in allowed]
     return [FigureJSON(**f) for f in _page(items, limit, offset)]

@@ -183,8 +183,10 @@ def _scope_filter(alias_article: str, event_id: int | None, storyline_id: int | 
 
 
 def list_quotes(conn: sqlite3.Connection, *, event_id: int | None = None, storyline_id: int | None = None,
-                limit: int | None = None, min_confidence: float = 0.0) -> list[dict]:
+                limit: int | None = None, min_confidence: float = 0.0, speaker_id: int | None = None) -> list[dict]:
     where, params = _scope_filter("qa.article_id", event_id, storyline_id)
+    if speaker_id is not None:
+        where, params = where + " AND q.speaker_id = ?", params + [speaker_id]
     rows = conn.execute(
         "SELECT q.id, q.speaker, q.speaker_id, q.text, q.kind, q.confidence,"
         " group_concat(qa.article_id, '\u001f') AS arts,"

@@ -375,4 +375,16 @@ MIGRATIONS: list[str | Migration] = [
     ALTER TABLE entities ADD COLUMN confidence REAL;
     CREATE INDEX entities_confidence ON entities(confidence);
     """,
+    # 11 (pages at scale): the overview pages' change stamp (storyline.store.pages.stamp) sums the genres from an
+    # index instead of reading every article row; articles, events and storylines in the orders the listings page
+    # them (storyline.store.views, SQLiteStore.list_articles) are read in order from an index instead of sorting
+    # the whole table for each page
+    """
+    CREATE INDEX articles_genre ON articles(genre);
+    CREATE INDEX articles_stream ON articles ((COALESCE(published, estimated_date, '9999')), seq);
+    CREATE INDEX events_by_date ON events ((COALESCE(date, '9999')), id);
+    CREATE INDEX events_by_recent ON events ((COALESCE(date, '')), id);
+    CREATE INDEX storylines_by_start ON storylines ((COALESCE(start, '9999')), id);
+    CREATE INDEX storylines_by_recent ON storylines ((COALESCE("end", start, '')), id);
+    """,
 ]

@@ -7,9 +7,10 @@ function takes an open DB-API connection whose rows can be read by column name a
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
-__all__ = ["stamp", "article_facts", "has_column", "article_entity_pairs", "entity_rows", "event_states",
+__all__ = ["stamp", "change_marker", "article_facts", "has_column", "article_entity_pairs", "entity_rows", "event_states",
            "storyline_titles", "lead_texts", "event_rows"]
 
 
@@ -19,6 +20,15 @@ def has_column(conn: Any, table: str, column: str) -> bool:
         return True
     except Exception:  # the driver's "no such column/table" error: the stage that adds it has not run
         return False
+
+
+def change_marker(conn: Any) -> tuple | None:
+    """Changes whenever anything is committed to the database, by this connection or another (SQLite's
+    ``data_version`` and the connection's own changes): while it stays the same, so does :func:`stamp`. None on
+    a backend without one."""
+    if not isinstance(conn, sqlite3.Connection):
+        return None
+    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
 
 def stamp(conn: Any) -> tuple:

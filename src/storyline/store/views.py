@@ -18,7 +18,7 @@ __all__ = [
     "storyline_row", "list_storyline_rows", "storyline_event_ids", "event_growth", "articles_for_entity",
     "event_state_stamp", "event_members", "count_events", "cooccurring_entities", "article_ids_matching",
     "source_names", "event_of_article", "count_articles_at", "database_file", "live_event_id", "live_storyline_id",
-    "event_commentary", "merged_event_ids",
+    "event_commentary", "merged_event_ids", "event_entity_articles",
 ]
 
 
@@ -161,9 +161,17 @@ def list_event_rows(conn: sqlite3.Connection, *, limit: int | None = 50, offset:
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     order_sql = {"date": "COALESCE(e.date, '9999'), e.id",
                  "recent": "COALESCE(e.date, '') DESC, e.id DESC",
-                 "size": "n DESC, e.id"}[order]
+                 "size": "n DESC, e.id",
+                 "sources": "n_sources DESC, n DESC, e.id"}[order]
+    # Independent outlets (``sources``): named outlets of its articles that copy no other; one when none is named
+    # but some article is no copy (as storyline.read counts them for an event), counted here so the sort pages in SQL.
+    original, named = "COALESCE(a.copy_of, '') = ''", "COALESCE(a.source, '') <> ''"
+    distinct = f"COUNT(DISTINCT CASE WHEN {original} AND {named} THEN a.source END)"
+    sources = (f", (SELECT CASE WHEN {distinct} > 0 THEN {distinct} WHEN SUM(CASE WHEN {original} THEN 1 ELSE 0 END)"
+               f" > 0 THEN 1 ELSE 0 END FROM event_articles x JOIN articles a ON a.id = x.article_id"
+               f" WHERE x.event_id = e.id) AS n_sources") if order == "sources" else ""
     sql = (f"SELECT e.id, e.title, e.date, e.date_precision, e.storyline_id, e.updated_at,"
-           f" (SELECT COUNT(*) FROM event_articles x WHERE x.event_id = e.id) AS n"
+           f" (SELECT COUNT(*) FROM event_articles x WHERE x.event_id = e.id) AS n{sources}"
            f" FROM events e {where} ORDER BY {order_sql} LIMIT ? OFFSET ?")
     return [dict(r) for r in conn.execute(sql, params + [-1 if limit is None else limit, offset])]
 
@@ -240,6 +248,21 @@ def articles_for_entity(conn: sqlite3.Connection, entity_id: int) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT ae.article_id FROM article_entities ae JOIN articles a ON a.id = ae.article_id"
         " WHERE ae.entity_id = ? ORDER BY a.seq", (entity_id,))]
+
+
+def event_entity_articles(conn: sqlite3.Connection, event_id: int, entity_ids: list[int]) -> dict[int, list[str]]:
+    """entity id -> the event's articles naming it (in arrival order), for the given entities."""
+    out: dict[int, list[str]] = {e: [] for e in entity_ids}
+    if not entity_ids:
+        return out
+    marks = ",".join("?" * len(entity_ids))
+    for r in conn.execute(
+            "SELECT ae.entity_id, ae.article_id FROM event_articles ea JOIN article_entities ae"
+            " ON ae.article_id = ea.article_id JOIN articles a ON a.id = ea.article_id"
+            f" WHERE ea.event_id = ? AND ae.entity_id IN ({marks}) ORDER BY ae.entity_id, a.seq",
+            [event_id, *entity_ids]):
+        out[r[0]].append(r[1])
+    return out
 
 
 def cooccurring_entities(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> list[dict[str, Any]]:
