@@ -52,6 +52,9 @@ class Cluster:
     n: int = 0
     day: tuple[int, int] | None = None  # span of day-precise member dates
     coarse: tuple[int, int] | None = None  # span of all member date intervals
+    # The date interval of the earliest day-precise member: an event's happening, what time proximity is
+    # measured against (``_time_reference``).
+    anchor: tuple[int, int] | None = None
     languages: set[str] = field(default_factory=set)
     title: str | None = None
     parent: int | None = None  # storyline of an event
@@ -102,6 +105,8 @@ class Cluster:
             self.coarse = _union(self.coarse, sig.interval)
             if precise:
                 self.day = _union(self.day, sig.interval)
+                if self.anchor is None or sig.interval[0] < self.anchor[0]:
+                    self.anchor = tuple(sig.interval)
         if sig.language:
             self.languages.add(sig.language)
         if self.kind == "member":
@@ -128,6 +133,8 @@ class Cluster:
         for span in ("day", "coarse"):
             if getattr(other, span) is not None:
                 setattr(self, span, _union(getattr(self, span), getattr(other, span)))
+        if other.anchor is not None and (self.anchor is None or other.anchor[0] < self.anchor[0]):
+            self.anchor = other.anchor
         self.languages |= other.languages
         self.last_seq = max(self.last_seq, other.last_seq)
         top_lex = sorted(self.lex, key=lambda k: -self.lex[k])[:CLUSTER_KEYS]
@@ -146,6 +153,8 @@ class Cluster:
             state["views"] = [v if isinstance(v, str) else v._view_json() for v in self.views]
         if self.rubric:
             state["rubric"] = True
+        if self.anchor is not None and self.kind == "event":
+            state["anchor"] = list(self.anchor)
         if self.kind != "member":
             state["members"] = [base64.b64encode(m.astype(np.float16).tobytes()).decode("ascii")
                                 for m in self.members]
@@ -185,6 +194,7 @@ class Cluster:
                 numbers=dict(state.get("numbers") or {}), years=set(state.get("years") or []),
                 titles=[list(t) for t in state.get("titles") or []],
                 views=list(state.get("views") or []), rubric=bool(state.get("rubric")),
+                anchor=tuple(state["anchor"]) if state.get("anchor") else None,
                 **extra)
         if kind == "member":
             return c
@@ -242,7 +252,7 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     emb = float(sig.emb @ cluster.centroid())
     lex = sparse_cos(sig.lex, cluster.lex)
     names = sparse_cos(sig.names, cluster.names)
-    gap = interval_gap(sig.interval, cluster.interval)
+    gap = interval_gap(sig.interval, _time_reference(cluster))
     # How much the dates say. Overlapping coarse dates (two reports "in February") say about as little as no
     # date: they used to take the full "both dated" weight while their proximity counted for ~6 %, so they
     # counted against a merge. Dates that do not overlap (February vs March) surely differ: full weight.
@@ -266,6 +276,20 @@ def features(sig: Signals, cluster: Cluster, tau_days: float) -> np.ndarray:
     # Agreement of two signals counts for more than either alone (a shared name and shared wording).
     return np.array([emb, lex, names, time, has_time, cross, emb * cross, emb_max, lex * names, emb * names,
                      quote, number_share, number_conflict, year_conflict, year_shared], dtype=np.float64)
+
+
+def _time_reference(cluster: Cluster) -> tuple[int, int] | None:
+    """The dates an article's time proximity to a cluster is measured against.
+
+    An event: its first day-precise day (its happening), not the span of its members. Measured against the span,
+    one next-day report that joined made every later report of that next day "same day" with the event (time 1,
+    the same-day model and the lowest threshold), and an event grew by a chain of daily follow-ups (a demonstration
+    on 25 March took in the arrest, an explainer and a council debate of the 26th). A storyline keeps its span,
+    and so does an event stored before anchors were kept.
+    """
+    if cluster.kind == "event" and cluster.anchor is not None:
+        return cluster.anchor
+    return cluster.interval
 
 
 def _counted(keys) -> dict[str, set[str]]:
