@@ -453,3 +453,27 @@ def test_an_events_anchor_survives_its_state_and_a_merge():
     later.add(_sig(0, ["betoging"], "2019-03-27"), True)
     later.absorb(again)
     assert later.anchor == event.anchor
+
+
+def _constant_model(p):
+    from storyline.cluster import params
+
+    return {"weights": [0.0] * len(FEATURES), "bias": float(np.log(p / (1 - p))),
+            "tau_days": params.STORYLINE_MODEL["tau_days"]}
+
+
+@pytest.mark.parametrize("link, storylines", [(0.38, 3), (0.97, 1)])
+def test_a_storyline_does_not_grow_for_months_through_weak_links(link, storylines):
+    # A report every 20 days for 200 days, each its own event, each linking to the story with the same score.
+    # Weak links (0.38, over the base threshold 0.1) carry a story for about three months (0.1 more per 30 days),
+    # then the next report starts a new storyline (days 0-80, 100-180, 200); strong ones (0.97) keep it growing.
+    from datetime import date, timedelta
+
+    c = OnlineClusterer(MemoryBackend(), storyline_model=_constant_model(link))
+    days = [(date(2011, 1, 1) + timedelta(days=20 * k)).isoformat() for k in range(11)]
+    got = [c.learn_one(_sig(0, ["egypte", "protest", "kairo"], d), k, True) for k, d in enumerate(days, 1)]
+    assert len({d.event_id for d in got}) == len(days)
+    assert len({d.storyline_id for d in got}) == storylines
+    if storylines == 3:
+        ids = [d.storyline_id for d in got]
+        assert ids[:5] == [ids[0]] * 5 and ids[5:10] == [ids[5]] * 5 and len({ids[0], ids[5], ids[10]}) == 3

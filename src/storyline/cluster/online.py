@@ -472,6 +472,7 @@ class OnlineClusterer:
         self.merge_max_gap_days = cfg.merge_max_gap_days
         self.merge_min_similarity = cfg.merge_min_similarity
         self.rubric_storyline_threshold = cfg.rubric_storyline_threshold
+        self.storyline_threshold_per_month = cfg.storyline_threshold_per_month
         self.max_commentary_links = cfg.max_commentary_links
 
     def event_threshold_for(self, sig: Signals, x: np.ndarray) -> float:
@@ -580,14 +581,32 @@ class OnlineClusterer:
         near = [near[0]] + [c for c in near[1:] if float(best @ c.centroid()) >= self.merge_min_similarity]
         return near if len(near) >= 2 else []
 
-    def best_storyline(self, sig: Signals, keys: list[str], seq: int) -> tuple[Cluster | None, float]:
-        """The highest-scoring storyline and its score; the caller applies ``storyline_threshold``."""
-        best, best_score = None, 0.0
+    def storyline_threshold_for(self, sig: Signals, cluster: Cluster, base: float) -> float:
+        """The join threshold of a new event and a storyline: ``base``, raised by ``storyline_threshold_per_month``
+        for each 30 days from the storyline's first day to the event's (at most 0.95).
+
+        A storyline's gate and time signal look at its latest day, so a story reported daily grew link by weak link
+        for years (Spanish ML-Crisis news on Egypt: one storyline of 116 events over 937 days, most links scoring
+        0.2-0.4 against a threshold of 0.1). An old story now takes only an event that clearly continues it.
+        """
+        if sig.interval is None or cluster.interval is None or not self.storyline_threshold_per_month:
+            return base
+        age = max(0, sig.interval[0] - cluster.interval[0])
+        return min(0.95, max(base, base + self.storyline_threshold_per_month * age / 30.0))
+
+    def best_storyline(self, sig: Signals, keys: list[str], seq: int,
+                       base: float | None = None) -> tuple[Cluster | None, float]:
+        """The storyline with the best margin over its threshold (``storyline_threshold_for`` from ``base``,
+        default ``storyline_threshold``) and its score; (None, best score seen) when none clears it."""
+        base = self.storyline_threshold if base is None else base
+        best, best_margin, top = None, 0.0, 0.0
         for cluster, x in self._scored_candidates("storyline", sig, keys, seq):
             s = score(self.storyline_model, x)
-            if s > best_score:
-                best, best_score = cluster, s
-        return best, best_score
+            top = max(top, s)
+            margin = s - self.storyline_threshold_for(sig, cluster, base)
+            if margin >= 0.0 and (best is None or margin > best_margin):
+                best, best_margin, top_cleared = cluster, margin, s
+        return (best, top_cleared) if best is not None else (None, top)
 
     def _choose(self, sig: Signals, keys: list[str], seq: int, forced_event: int | None,
                 precise: bool = False) -> "_Choice":
@@ -613,9 +632,7 @@ class OnlineClusterer:
                 event = min(merge, key=lambda c: c.id)  # the oldest id stays: users' links keep working
                 merge = [c for c in merge if c.id != event.id]
             return _Choice(event, self.backend.get("storyline", event.parent), ev_score, tuple(merge))
-        storyline, sl_score = self.best_storyline(sig, keys, seq)
-        if storyline is None or sl_score < self.storyline_threshold:
-            storyline = None
+        storyline, _ = self.best_storyline(sig, keys, seq)
         return _Choice(None, storyline, top_score)
 
     def _choose_rubric(self, sig: Signals, keys: list[str], seq: int) -> "_Choice":
@@ -629,9 +646,7 @@ class OnlineClusterer:
             if cleared:
                 storyline = self.backend.get("storyline", cleared[0][0].parent)
         if storyline is None:
-            storyline, sl_score = self.best_storyline(_as_rubric(sig, False), keys, seq)
-            if storyline is None or sl_score < self.rubric_storyline_threshold:
-                storyline = None
+            storyline, _ = self.best_storyline(_as_rubric(sig, False), keys, seq, self.rubric_storyline_threshold)
         return _Choice(None, storyline, 0.0, commentary=links)
 
     def predict_one(self, sig: Signals, seq: int, forced_event: int | None = None) -> Prediction:
