@@ -434,9 +434,14 @@ def test_a_next_day_report_that_joined_does_not_make_the_next_day_same_day_with_
     event = c.backend.get("event", 1)
     later = _vec(_sig(0, ["baudet", "tweet", "gemeenteraad"], "2019-03-26"), 0.3)
     x = features(later, event, 1.0)
-    assert x[FEATURES.index("time")] < SAME_DAY
+    assert c.day_agreement(later, event, x) < SAME_DAY
     assert c.event_score(later, event, x) == pytest.approx(score(params.EVENT_MODEL, x))
-    assert c.event_threshold_for(later, x) > c.event_threshold
+    assert c.event_threshold_for(later, x, event) > c.event_threshold
+    # A report of the 25th is still same-day with it.
+    same = _vec(_sig(0, ["baudet", "tweet", "gemeenteraad"], "2019-03-25"), 0.3)
+    x = features(same, event, 1.0)
+    assert c.event_score(same, event, x) == pytest.approx(score(params.SAME_DAY_EVENT_MODEL, x))
+    assert c.event_threshold_for(same, x, event) == pytest.approx(c.event_threshold)
 
 
 def test_an_events_anchor_survives_its_state_and_a_merge():
