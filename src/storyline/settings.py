@@ -90,6 +90,10 @@ class ClusterSettings(_Section):
     event_threshold_undated: float = Field(0.4, ge=0, le=1)
     undated_pair_threshold: float = Field(0.25, ge=0, le=1)
     storyline_threshold: float = Field(0.1, ge=0, le=1)
+    # A storyline's join threshold rises by this much per 30 days between its first day and the new event
+    # (capped at 0.95): each link needs evidence weighed against the story's age, so a story does not grow through
+    # a chain of weak links over months (``OnlineClusterer.storyline_threshold_for``).
+    storyline_threshold_per_month: float = Field(0.1, ge=0, le=1)
     cache_clusters: int = Field(2_000, ge=2)
     merge_max_gap_days: int = Field(0, ge=-1)
     merge_min_similarity: float = Field(0.5, ge=-1, le=1)

@@ -418,3 +418,67 @@ def test_same_day_pairs_are_scored_by_the_same_day_model_where_full_text_overlap
     next_day = _vec(_sig(0, ["stembus", "uitslag", "zetels", "provincie"], "2019-03-21"), 0.3)
     x = features(next_day, event, 1.0)
     assert c.event_score(next_day, event, x) == pytest.approx(score(params.EVENT_MODEL, x))
+
+
+def test_a_next_day_report_that_joined_does_not_make_the_next_day_same_day_with_the_event():
+    # A demonstration on the 25th; the arrest of the 26th joins it (near-identical wording). A report of the
+    # 26th is one day after the happening, not "same day" because the event now reaches the 26th: it is scored
+    # as next-day (time 0.37, the dated model, the stricter threshold), so daily follow-ups do not chain.
+    from storyline.cluster import params
+    from storyline.cluster.online import SAME_DAY, features
+
+    c = OnlineClusterer(MemoryBackend())
+    c.learn_one(_sig(0, ["betoging", "baudet", "oproep"], "2019-03-25"), 1, True)
+    joined = c.learn_one(_sig(0, ["betoging", "baudet", "oproep"], "2019-03-26"), 2, True)
+    assert joined.event_id == 1
+    event = c.backend.get("event", 1)
+    later = _vec(_sig(0, ["baudet", "tweet", "gemeenteraad"], "2019-03-26"), 0.3)
+    x = features(later, event, 1.0)
+    assert c.day_agreement(later, event, x) < SAME_DAY
+    assert c.event_score(later, event, x) == pytest.approx(score(params.EVENT_MODEL, x))
+    assert c.event_threshold_for(later, x, event) > c.event_threshold
+    # A report of the 25th is still same-day with it.
+    same = _vec(_sig(0, ["baudet", "tweet", "gemeenteraad"], "2019-03-25"), 0.3)
+    x = features(same, event, 1.0)
+    assert c.event_score(same, event, x) == pytest.approx(score(params.SAME_DAY_EVENT_MODEL, x))
+    assert c.event_threshold_for(same, x, event) == pytest.approx(c.event_threshold)
+
+
+def test_an_events_anchor_survives_its_state_and_a_merge():
+    from storyline.cluster.online import Cluster
+
+    c = OnlineClusterer(MemoryBackend())
+    c.learn_one(_sig(0, ["betoging", "baudet", "oproep"], "2019-03-25"), 1, True)
+    c.learn_one(_sig(0, ["betoging", "baudet", "oproep"], "2019-03-26"), 2, True)
+    event = c.backend.get("event", 1)
+    assert event.anchor == date_interval("2019-03-25") and event.day[1] == date_interval("2019-03-26")[0]
+    again = Cluster.from_state(1, "event", json.loads(json.dumps(event.to_state())))
+    assert again.anchor == event.anchor
+    later = Cluster(id=2, kind="event")
+    later.add(_sig(0, ["betoging"], "2019-03-27"), True)
+    later.absorb(again)
+    assert later.anchor == event.anchor
+
+
+def _constant_model(p):
+    from storyline.cluster import params
+
+    return {"weights": [0.0] * len(FEATURES), "bias": float(np.log(p / (1 - p))),
+            "tau_days": params.STORYLINE_MODEL["tau_days"]}
+
+
+@pytest.mark.parametrize("link, storylines", [(0.38, 3), (0.97, 1)])
+def test_a_storyline_does_not_grow_for_months_through_weak_links(link, storylines):
+    # A report every 20 days for 200 days, each its own event, each linking to the story with the same score.
+    # Weak links (0.38, over the base threshold 0.1) carry a story for about three months (0.1 more per 30 days),
+    # then the next report starts a new storyline (days 0-80, 100-180, 200); strong ones (0.97) keep it growing.
+    from datetime import date, timedelta
+
+    c = OnlineClusterer(MemoryBackend(), storyline_model=_constant_model(link))
+    days = [(date(2011, 1, 1) + timedelta(days=20 * k)).isoformat() for k in range(11)]
+    got = [c.learn_one(_sig(0, ["egypte", "protest", "kairo"], d), k, True) for k, d in enumerate(days, 1)]
+    assert len({d.event_id for d in got}) == len(days)
+    assert len({d.storyline_id for d in got}) == storylines
+    if storylines == 3:
+        ids = [d.storyline_id for d in got]
+        assert ids[:5] == [ids[0]] * 5 and ids[5:10] == [ids[5]] * 5 and len({ids[0], ids[5], ids[10]}) == 3

@@ -196,3 +196,71 @@ def test_only_a_real_text_copied_follows_its_original_into_its_event():
     report = Article(id="d", text=" ".join(["woord"] * MIN_COPY_WORDS), title="Bericht", copy_of="c")
     assert clusterer._forced_event(strip, {"a": 1}) is None
     assert clusterer._forced_event(report, {"c": 2}) == 2
+
+
+BOILERPLATE = ("Wilt u elke ochtend het belangrijkste nieuws uit de regio in uw mailbox ontvangen, meld u dan aan voor "
+               "onze gratis nieuwsbrief via de website of de app van de krant. Heeft u een tip voor onze redactie over "
+               "iets wat er in uw buurt gebeurt, mail of app dan naar ons tipnummer, ook anoniem als u dat wilt. "
+               "Abonnees lezen al onze verhalen onbeperkt op de website en in de app, en krijgen elke zaterdag het "
+               "magazine met achtergronden, recepten en de puzzelbijlage gratis thuisbezorgd.")
+UNRELATED = [
+    ("Brand verwoest boerderij in Enter", "Een uitslaande brand heeft vannacht een boerderij aan de Dorpsstraat in "
+     "Enter verwoest. De brandweer kon niet voorkomen dat de schuur met hooi volledig afbrandde. Het vee werd op "
+     "tijd uit de stallen gehaald door de boer en buren die door de rookontwikkeling wakker waren geworden. Over "
+     "de oorzaak van de brand is nog niets bekend; de politie sluit brandstichting niet uit en zoekt getuigen. "
+     "De familie woont al vier generaties op de boerderij, die in 1911 werd gebouwd. Een naburige melkveehouder "
+     "heeft de koeien voorlopig opgevangen. De schade loopt volgens de verzekeraar in de honderdduizenden euro's."),
+    ("Gemeenteraad Almelo stemt in met nieuw zwembad", "De gemeenteraad van Almelo heeft dinsdagavond ingestemd "
+     "met de bouw van een nieuw zwembad aan de rand van het centrum. De kosten bedragen twaalf miljoen euro. Het "
+     "oude bad aan de Sluitersveldssingel is al jaren verouderd en kampt met lekkages in het dak. Oppositiepartijen "
+     "vinden het bedrag te hoog en wilden eerst een tweede onderzoek naar renovatie, maar kregen geen meerderheid. "
+     "Zwemverenigingen en scholen reageren opgelucht. De bouw begint volgend voorjaar; het bad moet in 2022 open. "
+     "Wethouder Langeveld noemt het een belangrijke investering voor de gezondheid van alle inwoners."),
+    ("Wielrenner uit Hengelo wint etappe in Spanje", "De Hengelose wielrenner Bas Visser heeft de vierde etappe "
+     "van de Ronde van Catalonië gewonnen na een lange solo in de bergen boven Girona. Hij reed op de laatste klim "
+     "weg uit een kopgroep van zeven renners en hield in de afdaling een halve minuut over. Het is zijn eerste "
+     "zege als prof. Zijn ploeg had hem aan het begin van het seizoen een vrije rol beloofd in de Spaanse koersen. "
+     "In het algemeen klassement klimt hij naar de twaalfde plaats. Zijn ouders volgden de finale in het clubhuis "
+     "van de wielervereniging in Hengelo, waar hij als jongen begon met fietsen op de wielerbaan."),
+    ("Wegwerkzaamheden A1 bij Deventer gaan langer duren", "Rijkswaterstaat verlengt de afsluiting van de A1 bij "
+     "Deventer met twee weken. Bij het vervangen van het asfalt stuitten de aannemers op vervuilde grond die eerst "
+     "moet worden afgegraven en afgevoerd. Verkeer richting Apeldoorn wordt omgeleid via de N348 en de A50. "
+     "Transporteurs klagen over files en extra kosten; de ondernemersvereniging vraagt om nachtwerk om de klus "
+     "sneller af te ronden. Rijkswaterstaat zegt dat te onderzoeken. Weggebruikers wordt aangeraden om ruim "
+     "extra reistijd te nemen of de trein te pakken tot de werkzaamheden begin mei klaar zijn."),
+    ("Basisschool in Oldenzaal krijgt zonnepanelen op het dak", "Leerlingen van basisschool De Vlinder in "
+     "Oldenzaal hebben geld ingezameld voor zonnepanelen. Het dak levert straks stroom voor de hele school. De "
+     "kinderen verkochten koekjes, liepen een sponsorloop en haalden bij bedrijven in de wijk bijna negenduizend "
+     "euro op. De gemeente legde de rest bij uit een potje voor duurzame schoolgebouwen. In de klas volgen de "
+     "leerlingen op een scherm hoeveel stroom de panelen opwekken. Directeur Ans Mulder is trots: de kinderen "
+     "bedachten het plan zelf na een les over het klimaat en hielden vol tot het geld binnen was."),
+]
+
+
+@pytest.mark.parametrize("batches", [1, 2])
+def test_one_outlets_boilerplate_does_not_chain_its_unrelated_same_day_reports(tmp_path, batches):
+    # Five unrelated reports of one regional site on one day, each ending in the same three standing lines
+    # (newsletter, tip line, subscription): the lines are the outlet's boilerplate from their second occurrence
+    # on, left out of terms and names, also when the earlier pages came in an earlier ingest.
+    rows = [(f"site-{i}", "regiosite", "2019-03-25", title, text + " " + BOILERPLATE)
+            for i, (title, text) in enumerate(UNRELATED)]
+    store = Store(tmp_path / "b.db")
+    if batches == 1:
+        _ingest(store, rows)
+    else:
+        _ingest(store, rows[:2])
+        store.close()
+        store = Store(tmp_path / "b.db")
+        _ingest(store, rows[2:])
+    got = q.assignments(store.conn)
+    store.close()
+    assert len({got[f"site-{i}"][0] for i in range(5)}) == 5
+
+
+def test_the_same_report_in_two_outlets_keeps_its_shared_sentences(store):
+    # Syndication is not boilerplate: sentences are counted per outlet.
+    text = UNRELATED[0][1] + " " + BOILERPLATE
+    _ingest(store, [("a-1", "tubantia", "2019-03-25", UNRELATED[0][0], text),
+                    ("b-1", "destentor", "2019-03-25", "Boerderij in Enter afgebrand", text)])
+    got = q.assignments(store.conn)
+    assert got["a-1"][0] == got["b-1"][0]

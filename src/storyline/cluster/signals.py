@@ -7,6 +7,7 @@ signals (see ``online.py``), so comparing an article with an event is a handful 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 import re
@@ -176,6 +177,49 @@ def interval_gap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> float 
     return float(max(0, max(a[0], b[0]) - min(a[1], b[1])))
 
 
+# --------------------------------------------------------------------------- boilerplate
+# A sentence of at least this many words that an outlet already printed in an earlier article is its boilerplate
+# (a newsletter plug, a rubric's standing line, "Lees ook ..."): left out of the article's terms and names. Full-
+# text overlap weighs most for same-day pairs, and identical standing lines would chain one site's unrelated reports
+# into one event. Keyed per outlet: the same report in another outlet (syndication) keeps every sentence, and
+# a copy in the same outlet joins its original as a near-duplicate first. Counted as document frequencies, so the
+# store persists them with the rest.
+BOILERPLATE_MIN_WORDS = 8
+BOILERPLATE_SEEN = 1  # earlier articles of the outlet with the sentence
+# Standing lines open or close a page: only the first and last few sentences are counted (bounds the keys stored
+# to 6 per article).
+BOILERPLATE_EDGE = 3
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentence_keys(text: str | None, outlet: str | None) -> dict[str, str]:
+    """Document-frequency keys ("§" + a hash of outlet and folded sentence) of the long sentences at an article's
+    start and end, each with its sentence as written; none without an outlet."""
+    if not outlet or not text:
+        return {}
+    out: dict[str, str] = {}
+    parts = [p for p in _SENTENCE_BREAK.split(text) if p.strip()]
+    if len(parts) > 2 * BOILERPLATE_EDGE:
+        parts = parts[:BOILERPLATE_EDGE] + parts[-BOILERPLATE_EDGE:]
+    for sentence in parts:
+        words = fold(sentence).split()
+        if len(words) >= BOILERPLATE_MIN_WORDS:
+            digest = hashlib.sha1((fold(outlet) + "\n" + " ".join(words)).encode("utf-8")).hexdigest()[:16]
+            out["§" + digest] = sentence
+    return out
+
+
+def boilerplate(sentences: dict[str, str], df: "DocFreq") -> list[str]:
+    """The sentences (of :func:`sentence_keys`) the outlet printed before: ``df`` counted them in earlier articles."""
+    return [s for key, s in sentences.items() if df.online.get(key, 0) >= BOILERPLATE_SEEN]
+
+
+def strip_sentences(text: str, sentences: list[str]) -> str:
+    for sentence in sentences:
+        text = text.replace(sentence, " ")
+    return text
+
+
 # --------------------------------------------------------------------------- article signals
 _STOP = re.compile(r"^\d+([.,]\d+)*$")
 
@@ -281,7 +325,13 @@ def title_key(title: str | None) -> str | None:
 
 def build_signals(title: str | None, text: str, language: str | None, emb: np.ndarray,
                   interval: tuple[int, int] | None, df: DocFreq, counts: dict[str, int] | None = None,
-                  extra_names: dict[str, int] | None = None, quotes: list[str] | None = None) -> Signals:
+                  extra_names: dict[str, int] | None = None, quotes: list[str] | None = None,
+                  repeated: list[str] | None = None) -> Signals:
+    """``repeated``: the outlet's boilerplate sentences in ``text`` (:func:`boilerplate`): left out of terms and
+    names (``counts`` are then recounted; the embedding of title and lead is the caller's)."""
+    if repeated:
+        text = strip_sentences(text or "", repeated)
+        counts = None
     counts = counts if counts is not None else article_terms(title, text, language)
     # (1 + log tf): sublinear like BM25's saturation; BM25 with length normalisation was no better on the
     # dev sets (ECB+ dev +0.01, MEANTIME en+it -0.01 BCubed), numbers as weak name keys were worse.
@@ -346,9 +396,11 @@ def prepare(records: list[dict], df: DocFreq) -> list[tuple[Signals, DateInfo]]:
     for r, emb in zip(records, embs):
         info = article_dates(r.get("published"), r.get("text") or "", r.get("title"), r.get("language"))
         counts = article_terms(r.get("title"), r.get("text") or "", r.get("language"))
-        df.add(counts)
+        sentences = sentence_keys(r.get("text"), r.get("source"))
+        repeated = boilerplate(sentences, df)
+        df.add(set(counts) | set(sentences))
         sig = build_signals(r.get("title"), r.get("text") or "", r.get("language"), emb, info.interval, df,
-                            counts, r.get("names"), r.get("quotes"))
+                            counts, r.get("names"), r.get("quotes"), repeated)
         sig.date_from_text = info.precision == "text"
         out.append((sig, info))
     return out

@@ -19,8 +19,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from storyline.cluster.online import Cluster, OnlineClusterer, Prediction
-from storyline.cluster.signals import DateInfo, DocFreq, Signals, article_dates, article_terms, build_signals, \
-    embed_texts, embedding_text, mention_keys, name_keys
+from storyline.cluster.signals import DateInfo, DocFreq, Signals, article_dates, article_terms, boilerplate, \
+    build_signals, embed_texts, embedding_text, mention_keys, name_keys, sentence_keys
 from storyline.enrich.genre import classify_genre, is_news_genre
 from storyline.records import Article, Assignment
 from storyline.settings import ClusterSettings
@@ -163,6 +163,7 @@ class _Prepared:
     order: list[int]
     df: StoreDocFreq
     genres: list[str]
+    sentences: list[dict[str, str]]  # boilerplate keys of each article's long sentences (``signals.sentence_keys``)
 
 
 def _order(articles: Sequence[Article], infos: Sequence[DateInfo]) -> list[int]:
@@ -310,15 +311,18 @@ class EventClusterer:
         rows = [inputs.get(inputs_key(a)) or article_inputs(a) for a in articles]
         infos = [r.info for r in rows]
         counts = [r.counts for r in rows]
+        sentences = [sentence_keys(a.text, a.source) for a in articles]
         df = StoreDocFreq(self.store)
-        df.load({t for c in counts for t in c} | {t.lower() for r in rows for t in r.names})
-        return _Prepared(infos, counts, _order(articles, infos), df, [r.genre for r in rows])
+        df.load({t for c in counts for t in c} | {t.lower() for r in rows for t in r.names}
+                | {k for s in sentences for k in s})
+        return _Prepared(infos, counts, _order(articles, infos), df, [r.genre for r in rows], sentences)
 
     def _signals(self, a: Article, prep: _Prepared, i: int, emb: np.ndarray, mentions, quotes) -> Signals:
         info = prep.infos[i]
-        prep.df.add(prep.counts[i])  # in memory; written by ``flush`` (learn_many only)
+        repeated = boilerplate(prep.sentences[i], prep.df)  # before this article is counted
+        prep.df.add(set(prep.counts[i]) | set(prep.sentences[i]))  # in memory; written by ``flush`` (learn_many only)
         sig = build_signals(a.title, a.text, a.language, emb, info.interval, prep.df, prep.counts[i],
-                            _mention_bag(mentions), _direct_quote_texts(quotes))
+                            _mention_bag(mentions), _direct_quote_texts(quotes), repeated)
         sig.date_from_text = info.precision == "text"
         sig.rubric = not is_news_genre(prep.genres[i])
         return sig
