@@ -13,6 +13,11 @@ For each batch of newly stored articles (inside the batch's transaction, so it l
 4. links across articles (:func:`storyline.enrich.link.link_batch`: entities, speakers, shared quotes,
    disagreements).
 
+:meth:`Runner.prepare` computes beforehand, outside the transaction, whatever of these reads no store (the
+annotations, the clusterer's per-article inputs and signal keys, entity linking's name groups and places), so
+the transaction holds only the store's reads and writes; a plan made for other mentions than the stored ones
+is not used (the work is then done inside, with the same result).
+
 Executors: :class:`ProcessExecutor` computes the model outputs of batch *n+1* in a worker process while
 batch *n* is stored (both cores); it returns them as values and writes nothing, so every write stays in
 the batch transaction. Results are bit-identical to inline runs: NER is per text, and the embedder is
@@ -178,8 +183,9 @@ class Runner:
 
     def prepare(self, articles: Sequence[Article], models: ModelOutputs | None = None) -> ModelOutputs:
         """Everything of a batch that needs no database, computed before its write transaction opens: the
-        model outputs not computed ahead, the annotations and the clusterer's per-article inputs. The same
-        values ``run_batch`` would compute inline (results are identical); it only keeps the lock short."""
+        model outputs not computed ahead, the annotations, the clusterer's per-article inputs and signal keys,
+        and entity linking's plans (name groups, gazetteer places). The same values ``run_batch`` would compute
+        inline (results are identical); it only keeps the lock short."""
         articles = list(articles)
         models = models or ModelOutputs()
         if not articles:
