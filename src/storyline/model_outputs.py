@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -52,6 +52,11 @@ class ModelOutputs:
     annotations: dict[tuple[str, str, str | None], Annotations] = field(default_factory=dict)
     cluster_inputs: dict[tuple, ArticleInputs] = field(default_factory=dict)
     parses: dict[tuple[str, str, str | None], tuple[ParsedSentence, ...]] = field(default_factory=dict)
+    # Also by Runner.prepare: the store-independent part of entity linking (enrich.entities.LinkPlan), by
+    # _model_key.
+    link_plans: dict[tuple[str, str, str | None], Any] = field(default_factory=dict)
+    # ... and the clusterer's signals that need no store (cluster.signals.SignalParts), by _model_key.
+    signal_parts: dict[tuple[str, str, str | None], Any] = field(default_factory=dict)
 
     def parses_for(self, articles: Sequence[Article]) -> dict[str, tuple[ParsedSentence, ...]]:
         """article id -> precomputed parses (articles without any are parsed inline)."""

@@ -13,6 +13,11 @@ For each batch of newly stored articles (inside the batch's transaction, so it l
 4. links across articles (:func:`storyline.enrich.link.link_batch`: entities, speakers, shared quotes,
    disagreements).
 
+:meth:`Runner.prepare` computes beforehand, outside the transaction, whatever of these reads no store (the
+annotations, the clusterer's per-article inputs and signal keys, entity linking's name groups and places), so
+the transaction holds only the store's reads and writes; a plan made for other mentions than the stored ones
+is not used (the work is then done inside, with the same result).
+
 Executors: :class:`ProcessExecutor` computes the model outputs of batch *n+1* in a worker process while
 batch *n* is stored (both cores); it returns them as values and writes nothing, so every write stays in
 the batch transaction. Results are bit-identical to inline runs: NER is per text, and the embedder is
@@ -34,8 +39,8 @@ from typing import Callable, Iterable, Sequence
 
 from storyline.cluster import EventClusterer, embedding_inputs
 from storyline.cluster import stage as cluster_stage
-from storyline.cluster.stage import article_inputs, inputs_key
-from storyline.enrich.link import link_batch
+from storyline.cluster.stage import article_inputs, article_signal_parts, inputs_key
+from storyline.enrich.link import link_batch, plan_batch
 from storyline.enrich.places import get_gazetteer
 from storyline.enrich.registry import annotate
 from storyline.enrich.stages import parse_sentences_many, recognise_mentions
@@ -178,8 +183,9 @@ class Runner:
 
     def prepare(self, articles: Sequence[Article], models: ModelOutputs | None = None) -> ModelOutputs:
         """Everything of a batch that needs no database, computed before its write transaction opens: the
-        model outputs not computed ahead, the annotations and the clusterer's per-article inputs. The same
-        values ``run_batch`` would compute inline (results are identical); it only keeps the lock short."""
+        model outputs not computed ahead, the annotations, the clusterer's per-article inputs and signal keys,
+        and entity linking's plans (name groups, gazetteer places). The same values ``run_batch`` would compute
+        inline (results are identical); it only keeps the lock short."""
         articles = list(articles)
         models = models or ModelOutputs()
         if not articles:
@@ -205,7 +211,7 @@ class Runner:
                 parses.update(parse_sentences_many(unparsed))
             annotations.update({_model_key(a): annotate(a, found.get(a.id), {"parses": parses[a.id]}) for a in todo})
             t0 = self._timed("enrich", t0)
-        embeddings, key, inputs = models.embeddings, models.embedding_key, {}
+        embeddings, key, inputs, parts = models.embeddings, models.embedding_key, {}, {}
         if "cluster" in self.steps:
             if models.embeddings_for(articles) is None:
                 # Through the cluster stage's name, as the clusterer itself embeds (benchmark probes and
@@ -213,15 +219,27 @@ class Runner:
                 embeddings = cluster_stage.embed_texts(embedding_inputs(articles))
                 key = _embedding_key(articles)
             inputs = {inputs_key(a): models.cluster_inputs.get(inputs_key(a)) or article_inputs(a) for a in articles}
+            for a in articles:  # with the annotations run_batch will pass (the prepared ones)
+                ready = annotations.get(_model_key(a))
+                if ready is not None or "enrich" not in self.steps:
+                    parts[_model_key(a)] = article_signal_parts(
+                        a, ready.mentions if ready is not None else None, ready.quotes if ready is not None else None)
             t0 = self._timed("cluster", t0)
+        plans: dict = {}
         if "link" in self.steps:
             try:
                 get_gazetteer()  # built once per process (seconds): before the lock, not inside the first batch's
             except Exception:  # linking reports a missing gazetteer itself
                 LOGGER.debug("gazetteer not loaded ahead", exc_info=True)
+            else:
+                # Entity linking's store-independent part (groups of names, gazetteer places), from the
+                # mentions about to be stored; run_batch checks they are the stored ones.
+                by_id = {a.id: annotations[_model_key(a)].mentions for a in articles if _model_key(a) in annotations}
+                plans = {_model_key(a): plan for a in articles
+                         for plan in [plan_batch([a], by_id).get(a.id)] if plan is not None}
             self._timed("link", t0)
         return replace(models, mentions=mentions_by_key, embedding_key=key, embeddings=embeddings,
-                       annotations=annotations, cluster_inputs=inputs)
+                       annotations=annotations, cluster_inputs=inputs, link_plans=plans, signal_parts=parts)
 
     def run_batch(self, articles: Sequence[Article], models: ModelOutputs | None = None) -> BatchResult:
         """Enrich, store, cluster and link a batch of stored articles, inside the caller's transaction
@@ -233,6 +251,7 @@ class Runner:
 
         annotations: dict[str, Annotations] = {}
         assignments: list[Assignment] = []
+        prepared: set[str] = set()  # articles whose annotations are the prepared ones
         if "enrich" in self.steps:
             t0 = time.perf_counter()
             mentions, missing = models.mentions_for(articles)
@@ -241,6 +260,8 @@ class Runner:
             for a in articles:
                 ready = models.annotations.get(_model_key(a))
                 annotations[a.id] = ready if ready is not None else annotate(a, mentions.get(a.id))
+                if ready is not None:
+                    prepared.add(a.id)
             self.store.save_annotations_many([(a.id, annotations[a.id]) for a in articles])
             self._timed("enrich", t0)
         if "cluster" in self.steps:
@@ -248,7 +269,9 @@ class Runner:
             assignments = self.clusterer.learn_many(
                 articles, {i: list(x.mentions or ()) for i, x in annotations.items()},
                 {i: list(x.quotes) for i, x in annotations.items()}, models.embeddings_for(articles),
-                models.cluster_inputs)
+                models.cluster_inputs,
+                {a.id: models.signal_parts[_model_key(a)] for a in articles if _model_key(a) in models.signal_parts
+                 and (a.id in prepared or "enrich" not in self.steps)})
             self.store.save_assignments(assignments)  # before linking: entity linking reads the events
             dated = {x.article_id: x for x in assignments if x.estimated_date is not None}
             articles = [replace(a, estimated_date=dated[a.id].estimated_date,
@@ -256,7 +279,8 @@ class Runner:
             self._timed("cluster", t0)
         if "link" in self.steps:
             t0 = time.perf_counter()
-            link_batch(self.store, articles)
+            link_batch(self.store, articles, plans={a.id: models.link_plans[_model_key(a)] for a in articles
+                                                    if _model_key(a) in models.link_plans})
             self._timed("link", t0)
         return BatchResult(tuple(articles), annotations, tuple(assignments))
 

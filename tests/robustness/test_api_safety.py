@@ -153,3 +153,11 @@ def test_markup_in_articles_is_escaped(client, path):
     assert r.status_code == 200
     assert "<script>alert" not in r.text and "<img src=x" not in r.text and "<b>bron</b>" not in r.text
     assert 'href="javascript:' not in r.text.lower()
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-ndjson"])
+def test_an_integer_of_thousands_of_digits_is_a_400_not_a_500(client, content_type):
+    """Python's JSON reader refuses integers of over 4,300 digits with a plain ValueError (not a JSONDecodeError)."""
+    body = b'{"id": ' + b"9" * 5000 + b', "text": "Een bericht over het kabinet."}'
+    r = client.post("/api/articles", content=body, headers={**AUTH, "Content-Type": content_type})
+    assert r.status_code == 400 and "not valid JSON" in r.text, (r.status_code, r.text[:200])

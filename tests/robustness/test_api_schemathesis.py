@@ -38,13 +38,16 @@ def test_offset_beyond_sqlite_range_is_not_a_server_error(api_schema, path):
 
 
 @pytest.mark.parametrize("path", ["/api/entities/99999999999999999999", "/entities/99999999999999999999",
-                                  "/api/articles?entity=10225290843973477195579392"])
+                                  "/api/articles?entity=10225290843973477195579392",
+                                  "/feeds/storylines/S99999999999999999999.atom",
+                                  "/feeds/storylines/99999999999999999999.atom",
+                                  "/api/alerts?storyline=S99999999999999999999"])
 def test_ids_beyond_sqlite_range_are_not_server_errors(api_schema, path):
     """Fuzz finding (fixed by the API owner): ids past 2**63 answered 500."""
     from fastapi.testclient import TestClient
 
     client = TestClient(api_schema.app, raise_server_exceptions=False)
-    assert client.get(path).status_code in (404, 422)
+    assert client.get(path).status_code in (200, 404, 422)
 
 
 def _operations(schema) -> list:

@@ -183,3 +183,19 @@ def test_binary_files_are_reported(tmp_path, data, suffix):
     path.write_bytes(data)
     items = check_items(readers.read_path(path), MB)
     assert not articles(items) and errors(items)
+
+
+@pytest.mark.parametrize("name, data", [
+    ("a.jsonl", b'{"id": ' + b"9" * 5000 + b', "text": "Een tekst over het kabinet."}\n'
+                b'{"id": "ok", "text": "Een tweede tekst over de gemeente."}\n'),
+    ("a.json", b'[{"id": ' + b"9" * 5000 + b', "text": "Een tekst over het kabinet."}]'),
+])
+def test_an_integer_of_thousands_of_digits_is_a_read_error_not_a_crash(tmp_path, name, data):
+    """Python's JSON reader refuses integers of over 4,300 digits with a plain ValueError: a read error, and the
+    file's other records are read."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    items = list(readers.read_path(str(path)))
+    errors = [i for i in items if isinstance(i, readers.ReadError)]
+    assert len(errors) == 1 and "malformed JSON" in errors[0].message, items
+    assert [a.id for a in articles(items)] == (["ok"] if name.endswith("jsonl") else [])

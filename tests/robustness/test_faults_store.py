@@ -549,6 +549,12 @@ TODAY = date(2026, 12, 3)
     ("3 maart 2019", "nl", ("2019-03-03", "day")),
     ("Tue, 05 Mar 2019 10:00:00 GMT", None, ("2019-03-05", "day")),
     ("2019-03-05T23:30:00+01:00", "nl", ("2019-03-05", "day")),
+    # a quarter or an ISO week is no day (parsers gave the quarter's last month's 1st, the week's Monday)
+    ("Q3 2019", "nl", ("2019", "year")),
+    ("Q1 2019", "en", ("2019", "year")),
+    ("3e kwartaal 2019", "nl", ("2019", "year")),
+    ("2019-W10", "nl", ("2019-03", "month")),
+    ("2019-W10-2", "nl", ("2019-03-05", "day")),
 ])
 def test_dates_keep_their_precision_and_order(value, language, expected):
     found = read_published(value, language, today=TODAY, earliest=date(1990, 1, 1), future_days=2)

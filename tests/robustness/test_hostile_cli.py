@@ -218,6 +218,23 @@ def test_csv_export_neutralises_spreadsheet_formulas(tmp_path):
     assert any(c == "'" + '=HYPERLINK("https://evil.example","klik")' for c in cells)
 
 
+def test_csv_export_writes_no_control_characters(tmp_path):
+    """ESC, BEL, C1 and bidi controls kept in an article's source or author reach no terminal through the CSV
+    export (they show as visible stand-ins); newlines in the text stay."""
+    db = str(tmp_path / "c.db")
+    lines = [json.dumps({"id": f"c{i}", "title": f"Titel {i}", "source": f"{HOSTILE} bron{i}\x9d0;x\x9c",
+                         "author": f"\x1b[31mauteur{i}", "language": "nl",
+                         "text": f"Eerste regel {i} over het kabinet.\n\nTweede regel {i}."}) for i in range(2)]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n")
+    assert runner.invoke(app, ["--db", db, "ingest", str(tmp_path / "c.jsonl"), "--no-prefetch"]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "export", "--format", "csv"])
+    assert result.exit_code == 0
+    assert not any(ch in result.stdout for ch in DANGEROUS + ("\x9d", "\x9c")), repr(result.stdout[:400])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 2 and all("\n" in row["text"] and "bron" in row["source"] for row in rows)
+    assert all("[/]" in row["source"] and "\u241b" in row["source"] for row in rows)  # literal, ESC shown as ␛
+
+
 # --------------------------------------------------------------------------- ingest summary
 def test_a_newline_in_a_file_name_cannot_forge_a_summary_line(tmp_path):
     forged = tmp_path / "x\nread 999, new 999, duplicates 0, copies 0, failed 0\n.json"

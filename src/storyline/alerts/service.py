@@ -14,7 +14,7 @@ from typing import Any
 from storyline.alerts.atom import atom_feed, iso_time
 from storyline.alerts.detect import alert_json
 from storyline.errors import InputError, NotFound
-from storyline.read.ids import storyline_id as parse_storyline
+from storyline.read.ids import MAX_ID, storyline_id as parse_storyline
 from storyline.store.alerts import WatchState
 
 __all__ = ["list_alerts", "parse_since", "follow", "unfollow", "list_follows", "alerts_atom", "storyline_atom"]
@@ -52,6 +52,8 @@ def list_alerts(store, *, since: str | None = None, storyline: str | None = None
                 now: float | None = None) -> list[dict[str, Any]]:
     """Alerts (the alert JSON contract), newest first."""
     sid = parse_storyline(storyline) if storyline else None
+    if sid is not None and sid > MAX_ID:  # no such storyline can exist (nor bind as an SQL parameter)
+        return []
     rows = WatchState(store).alerts(since=parse_since(since, now), storyline_id=sid, limit=limit)
     return [alert_json(r) for r in rows]
 
@@ -61,7 +63,7 @@ def _target(state: WatchState, storyline: str | None, entity: str | None) -> tup
         raise InputError("follow a storyline (S3) or an entity (--entity NAME or id), one at a time")
     if storyline is not None:
         sid = parse_storyline(storyline)
-        if not state.storyline_exists(sid):
+        if sid > MAX_ID or not state.storyline_exists(sid):
             raise NotFound(f"no storyline S{sid}")
         return "storyline", sid
     entity = entity.strip()
@@ -115,7 +117,7 @@ def storyline_atom(store, storyline: str, *, base_url: str, limit: int = 50) -> 
     """The Atom feed of one storyline: its newest original articles, each linked to its event."""
     sid = parse_storyline(storyline)
     state = WatchState(store)
-    if not state.storyline_exists(sid):
+    if sid > MAX_ID or not state.storyline_exists(sid):
         raise NotFound(f"no storyline S{sid}")
     brief = state.storyline_brief(sid)
     entries = []

@@ -99,10 +99,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value):
-    """``value`` safe for a spreadsheet: text that would start a formula gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """``value`` safe for a spreadsheet and a terminal: control characters (ESC, BEL, C1, bidi overrides) become
+    visible stand-ins as in every listing (newlines and tabs stay), and text that would start a formula gets a
+    leading ``'``. (JSON Lines keeps the values exact, with such characters as ``\\u`` escapes.)"""
+    if not isinstance(value, str):
+        return value
+    value = sanitize(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 @app.command()

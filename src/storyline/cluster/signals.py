@@ -323,28 +323,48 @@ def title_key(title: str | None) -> str | None:
     return " ".join(words) or None
 
 
+@dataclass(frozen=True)
+class SignalParts:
+    """The part of an article's signals that needs no document frequencies (no store): name-key counts (with
+    the NER mentions' keys added), the number and year keys, the quote shingles and the title key."""
+
+    names: dict[str, int]
+    numbers: set[str]
+    years: set[str]
+    quotes: set[str]
+    title_key: str | None
+
+
+def signal_parts(title: str | None, text: str, language: str | None, extra_names: dict[str, int] | None = None,
+                 quotes: list[str] | None = None) -> SignalParts:
+    names_raw = name_keys(((title or "") + ".\n" + (text or "")))
+    for k, v in (extra_names or {}).items():
+        names_raw[k] = names_raw.get(k, 0) + v
+    numbers, years = number_keys(title, text, language)
+    return SignalParts(names_raw, numbers, years, quote_shingles(quotes), title_key(title))
+
+
 def build_signals(title: str | None, text: str, language: str | None, emb: np.ndarray,
                   interval: tuple[int, int] | None, df: DocFreq, counts: dict[str, int] | None = None,
                   extra_names: dict[str, int] | None = None, quotes: list[str] | None = None,
-                  repeated: list[str] | None = None) -> Signals:
-    """``repeated``: the outlet's boilerplate sentences in ``text`` (:func:`boilerplate`): left out of terms and
-    names (``counts`` are then recounted; the embedding of title and lead is the caller's)."""
+                  repeated: list[str] | None = None, parts: SignalParts | None = None) -> Signals:
+    """An article's signals. ``repeated``: the outlet's boilerplate sentences in ``text`` (:func:`boilerplate`),
+    left out of terms and names (``counts`` and ``parts`` are then recomputed; the embedding of title and lead
+    is the caller's). ``parts``: :func:`signal_parts` of the same arguments, computed ahead."""
     if repeated:
         text = strip_sentences(text or "", repeated)
-        counts = None
+        counts = parts = None
     counts = counts if counts is not None else article_terms(title, text, language)
     # (1 + log tf): sublinear like BM25's saturation; BM25 with length normalisation was no better on the
     # dev sets (ECB+ dev +0.01, MEANTIME en+it -0.01 BCubed), numbers as weak name keys were worse.
     weights = {t: (1.0 + math.log(c)) * df.idf(t) for t, c in counts.items()}
     top = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:LEX_TOP_TERMS])
-    names_raw = name_keys(((title or "") + ".\n" + (text or "")))
-    for k, v in (extra_names or {}).items():
-        names_raw[k] = names_raw.get(k, 0) + v
-    names = {k: (1.0 + math.log(c)) * df.idf(k) for k, c in names_raw.items()}
-    numbers, years = number_keys(title, text, language)
-    return Signals(title_key=title_key(title), emb=emb, lex=_normalise(top), names=_normalise(names), interval=interval,
-                   language=language, terms=set(counts), quotes=quote_shingles(quotes), numbers=numbers,
-                   years=years)
+    if parts is None:
+        parts = signal_parts(title, text, language, extra_names, quotes)
+    names = {k: (1.0 + math.log(c)) * df.idf(k) for k, c in parts.names.items()}
+    return Signals(title_key=parts.title_key, emb=emb, lex=_normalise(top), names=_normalise(names),
+                   interval=interval, language=language, terms=set(counts), quotes=set(parts.quotes),
+                   numbers=set(parts.numbers), years=set(parts.years))
 
 
 def _normalise(vec: dict[str, float]) -> dict[str, float]:

@@ -19,8 +19,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from storyline.cluster.online import Cluster, OnlineClusterer, Prediction
-from storyline.cluster.signals import DateInfo, DocFreq, Signals, article_dates, article_terms, boilerplate, \
-    build_signals, embed_texts, embedding_text, mention_keys, name_keys, sentence_keys
+from storyline.cluster.signals import DateInfo, DocFreq, SignalParts, Signals, article_dates, article_terms, \
+    boilerplate, build_signals, embed_texts, embedding_text, mention_keys, name_keys, sentence_keys, signal_parts
 from storyline.enrich.genre import classify_genre, is_news_genre
 from storyline.records import Article, Assignment
 from storyline.settings import ClusterSettings
@@ -30,7 +30,7 @@ _CACHE_LIMIT = 2_000  # clusters kept in memory between batches
 MIN_COPY_WORDS = 25  # a near-duplicate shorter than this is not followed into its original's event
 
 __all__ = ["EventClusterer", "SqlBackend", "StoreDocFreq", "cluster_date", "embedding_inputs", "ArticleInputs",
-           "article_inputs", "inputs_key"]
+           "article_inputs", "article_signal_parts", "inputs_key"]
 
 
 class SqlBackend:
@@ -222,6 +222,12 @@ def _mention_bag(mentions: Iterable[Any] | None) -> dict[str, int] | None:
     return bag
 
 
+def article_signal_parts(a: Article, mentions: Iterable[Any] | None, quotes: Iterable[Any] | None) -> SignalParts:
+    """The signals of an article that need no store (:func:`storyline.cluster.signals.signal_parts`), with its
+    NER mentions and direct quotes: pure, so the runner computes them before the write transaction."""
+    return signal_parts(a.title, a.text, a.language, _mention_bag(mentions), _direct_quote_texts(quotes))
+
+
 def _direct_quote_texts(quotes: Iterable[Any] | None) -> list[str] | None:
     """The texts of an article's direct quotes, in text order."""
     if quotes is None:
@@ -263,7 +269,8 @@ class EventClusterer:
     def learn_many(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Any]] | None = None,
                    quotes: Mapping[str, Sequence[Any]] | None = None,
                    embeddings: np.ndarray | None = None,
-                   inputs: Mapping[tuple, ArticleInputs] | None = None) -> list[Assignment]:
+                   inputs: Mapping[tuple, ArticleInputs] | None = None,
+                   parts: Mapping[str, SignalParts] | None = None) -> list[Assignment]:
         """Assign each article of a stored batch to an event (and its event to a storyline).
 
         Args:
@@ -273,6 +280,8 @@ class EventClusterer:
             embeddings: vectors for ``embedding_inputs(articles)``, row by row; computed here when None.
             inputs: ``article_inputs`` computed ahead (outside the write transaction), by ``inputs_key``;
                 computed here for any article missing.
+            parts: article id -> :func:`article_signal_parts` of the article with these very ``mentions`` and
+                ``quotes``, computed ahead; computed here for any article missing.
 
         Returns:
             One ``Assignment`` per article, in the order of ``articles``; ``estimated_date`` is set where the
@@ -281,7 +290,7 @@ class EventClusterer:
         if not articles:
             return []
         try:
-            return self._learn(articles, mentions or {}, quotes or {}, embeddings, inputs)
+            return self._learn(articles, mentions or {}, quotes or {}, embeddings, inputs, parts)
         except BaseException:
             # The transaction rolls back: cached clusters may hold changes that never reached the store.
             self.reset()
@@ -317,12 +326,15 @@ class EventClusterer:
                 | {k for s in sentences for k in s})
         return _Prepared(infos, counts, _order(articles, infos), df, [r.genre for r in rows], sentences)
 
-    def _signals(self, a: Article, prep: _Prepared, i: int, emb: np.ndarray, mentions, quotes) -> Signals:
+    def _signals(self, a: Article, prep: _Prepared, i: int, emb: np.ndarray, mentions, quotes,
+                 parts: SignalParts | None = None) -> Signals:
         info = prep.infos[i]
         repeated = boilerplate(prep.sentences[i], prep.df)  # before this article is counted
         prep.df.add(set(prep.counts[i]) | set(prep.sentences[i]))  # in memory; written by ``flush`` (learn_many only)
+        if parts is None and not repeated:
+            parts = article_signal_parts(a, mentions, quotes)
         sig = build_signals(a.title, a.text, a.language, emb, info.interval, prep.df, prep.counts[i],
-                            _mention_bag(mentions), _direct_quote_texts(quotes), repeated)
+                            _mention_bag(mentions), _direct_quote_texts(quotes), repeated, parts=parts)
         sig.date_from_text = info.precision == "text"
         sig.rubric = not is_news_genre(prep.genres[i])
         return sig
@@ -339,7 +351,8 @@ class EventClusterer:
 
     def _learn(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Any]],
                quotes: Mapping[str, Sequence[Any]], embeddings: np.ndarray | None,
-               inputs: Mapping[tuple, ArticleInputs] | None = None) -> list[Assignment]:
+               inputs: Mapping[tuple, ArticleInputs] | None = None,
+               parts: Mapping[str, SignalParts] | None = None) -> list[Assignment]:
         backend, clusterer = self._online()
         prep = self._prepare(articles, inputs)
         if embeddings is None:
@@ -355,7 +368,7 @@ class EventClusterer:
         for emb, i in zip(embeddings, prep.order):
             a = articles[i]
             seq += 1
-            sig = self._signals(a, prep, i, emb, mentions.get(a.id), quotes.get(a.id))
+            sig = self._signals(a, prep, i, emb, mentions.get(a.id), quotes.get(a.id), (parts or {}).get(a.id))
             decision = clusterer.learn_one(sig, seq, prep.infos[i].precise, a.title,
                                            forced_event=self._forced_event(a, assigned), article=a.id)
             assigned[a.id] = decision.event_id

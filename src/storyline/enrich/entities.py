@@ -43,8 +43,8 @@ from storyline.store.entities import EntityRepo, MentionRow
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["EntityLinker", "link_mentions", "entity_for_name", "split_name", "list_entities", "entity_json",
-           "clean_name", "entity_confidence"]
+__all__ = ["EntityLinker", "LinkPlan", "link_mentions", "plan_links", "entity_for_name", "split_name", "list_entities",
+           "entity_json", "clean_name", "entity_confidence"]
 
 # Name particles that start a surname (van der Leyen, De Graaf, bin Salman): general
 # onomastics of the languages we read, not names.
@@ -254,13 +254,34 @@ class _Group:
     keys: set[str] = field(default_factory=set)   # keys of full-form members
     surname: str = ""
     acronym_of: "_Group | None" = None            # merged into another group of the article
+    fixed_types: Counter | None = None            # ``types`` computed once the members are final (a plan)
 
     @property
     def types(self) -> Counter:
+        if self.fixed_types is not None:
+            return self.fixed_types
         # The NER typed a compound ("VN-mensenrechtenchef" MISC), not the name in it: such mentions
         # only vote when nothing else does.
         votes = Counter(m.type for m in self.mentions if not _compound_mention(m.text))
         return votes or Counter(m.type for m in self.mentions)
+
+
+def _signature(mentions: Sequence[MentionRow]) -> tuple:
+    """What a plan was computed from: each mention's text, type, span and sentence, in order."""
+    return tuple((m.text, m.type, m.start, m.end, m.sentence) for m in mentions)
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    """The store-independent part of linking one article (:meth:`EntityLinker.plan_article`): its mention
+    groups (key, person, member positions, keys, surname, type votes, variants), their places by group position, the demonym groups,
+    and the groups whose place is dropped when a known person has their key as surname."""
+
+    signature: tuple
+    groups: tuple
+    places: dict
+    demonyms: frozenset
+    unless_surname: frozenset
 
 
 class EntityLinker:
@@ -288,9 +309,12 @@ class EntityLinker:
         return self._gazetteer or None
 
     # ------------------------------------------------------------------ public
-    def link_articles(self, article_ids: Sequence[str], languages: dict[str, str] | None = None) -> int:
+    def link_articles(self, article_ids: Sequence[str], languages: dict[str, str] | None = None,
+                      plans: dict[str, "LinkPlan"] | None = None) -> int:
         """Link the not-yet-linked mentions of these articles; returns how many were linked.
-        ``languages``: article id -> language code, which gives each article its default place context."""
+        ``languages``: article id -> language code, which gives each article its default place context.
+        ``plans``: article id -> :meth:`plan_article` of the mentions expected in the store (used when the
+        stored mentions are exactly those; else the article is planned here)."""
         rows = self.store.mentions_for_articles(article_ids, unlinked_only=True)
         by_article: dict[str, list[MentionRow]] = defaultdict(list)
         for m in rows:
@@ -298,7 +322,8 @@ class EntityLinker:
         linked = 0
         for article_id in article_ids:
             language = (languages or {}).get(article_id)
-            linked += self._link_article(article_id, by_article.get(article_id, []), language)
+            linked += self._link_article(article_id, by_article.get(article_id, []), language,
+                                         (plans or {}).get(article_id))
         self.finish()
         return linked
 
@@ -451,10 +476,62 @@ class EntityLinker:
         gaz = self.gazetteer
         return bool(gaz) and gaz.is_country(clean_name(text))
 
-    def _link_article(self, article_id: str, mentions: list[MentionRow], language: str | None = None) -> int:
+    def plan_article(self, article_id: str, mentions: Sequence[MentionRow], language: str | None = None) -> "LinkPlan":
+        """The part of linking an article that reads no store: its groups and the places the gazetteer gives
+        them. Computed before the write transaction (:meth:`Runner.prepare`) from the mentions about to be
+        stored; :meth:`_link_article` uses it when the stored mentions are these very ones."""
+        mentions = list(mentions)
+        rows = [MentionRow((i, m.article_id, m.entity_id, m.text, m.type, m.start, m.end, m.sentence))
+                for i, m in enumerate(mentions)]  # ids: positions, mapped to the stored rows' ids when applied
+        groups = self._groups(rows)
+        places, demonyms, unless_surname = self._places(groups, language)
+        index = {id(g): i for i, g in enumerate(groups)}
+        return LinkPlan(
+            signature=_signature(mentions),
+            groups=tuple((g.key, g.person, tuple(m.id for m in g.mentions), frozenset(g.keys), g.surname, g.types,
+                          Counter(clean_name(m.text) for m in g.mentions)) for g in groups),
+            places={index[k]: v for k, v in places.items()},
+            demonyms=frozenset(index[k] for k in demonyms),
+            unless_surname=frozenset(index[k] for k in unless_surname))
+
+    def _link_article(self, article_id: str, mentions: list[MentionRow], language: str | None = None,
+                      plan: "LinkPlan | None" = None) -> int:
         if not mentions:
             return 0
-        groups = self._groups(mentions)
+        if plan is None or plan.signature != _signature(mentions):  # not planned, or other rows: plan now
+            plan = self.plan_article(article_id, mentions, language)
+        groups = [_Group(key=key, person=person, mentions=[mentions[i] for i in members], keys=set(keys),
+                         surname=surname, fixed_types=Counter(types))
+                  for key, person, members, keys, surname, types, _ in plan.groups]
+        variants = {id(g): Counter(planned[6]) for g, planned in zip(groups, plan.groups)}
+        places: dict[int, object] = {}
+        for i, place in plan.places.items():
+            # a one-word "person" that names a place is that place unless a known person has it as surname
+            if i in plan.unless_surname and any(e[2] and e[3] is None for e in
+                                                self.store.entities_by_key(groups[i].key, "surname")):
+                continue
+            places[id(groups[i])] = place
+        demonyms = {id(groups[i]) for i in plan.demonyms}
+        event_id = self.store.event_of(article_id) if self.use_events else None
+        pairs = []
+        # places first: a generic institution's name ("Justitie") links through the places it shares
+        for g in sorted(groups, key=lambda g: id(g) not in places):
+            place = places.get(id(g))
+            if place is not None:
+                entity_id = self._place_entity(place, g, keys=id(g) not in demonyms)
+            elif g.person:
+                entity_id = self._person_entity(g)
+            else:
+                entity_id = self._other_entity(g, event_id, article_id)
+            self.store.add_observations(entity_id, article_id, variants[id(g)], g.types)
+            self.touched.add(entity_id)
+            pairs.extend((entity_id, m.id) for m in g.mentions)
+        self.store.set_mention_entities(pairs)
+        return len(pairs)
+
+    def _places(self, groups: list[_Group], language: str | None) -> tuple[dict[int, object], set[int], set[int]]:
+        """The places of an article's groups (by ``id(group)``), the groups that are demonyms of a place, and
+        the groups whose place holds only if no known person has their key as surname (checked in the store)."""
         # Countries first: they give the context for choosing between same-named cities. The article's
         # language puts it in its own countries before it names any (a Dutch "Den Bosch" is Dutch).
         from storyline.enrich.places import LANGUAGE_COUNTRIES, place_of_adjective
@@ -462,6 +539,7 @@ class EntityLinker:
         context: set[str] = set(LANGUAGE_COUNTRIES.get(language or "", ()))
         places: dict[int, object] = {}
         demonyms: set[int] = set()
+        unless_surname: set[int] = set()
         gaz = self.gazetteer
         if gaz:
             for g in groups:
@@ -478,6 +556,8 @@ class EntityLinker:
                 if g.person or id(g) in places:
                     continue
                 place = self._place_for(g, context, person_words)
+                if place is not None and _majority(g.types) == "PER":
+                    unless_surname.add(id(g))
                 if place is None and _majority(g.types) in ("MISC", "LOC"):
                     # "Nederlandse", "Britten", "Haagse": the place they are said of, not an entity of their own
                     found = {place_of_adjective(clean_name(m.text), context) for m in g.mentions}
@@ -486,23 +566,7 @@ class EntityLinker:
                         demonyms.add(id(g))
                 if place is not None:
                     places[id(g)] = place
-        event_id = self.store.event_of(article_id) if self.use_events else None
-        pairs = []
-        # places first: a generic institution's name ("Justitie") links through the places it shares
-        for g in sorted(groups, key=lambda g: id(g) not in places):
-            place = places.get(id(g))
-            if place is not None:
-                entity_id = self._place_entity(place, g, keys=id(g) not in demonyms)
-            elif g.person:
-                entity_id = self._person_entity(g)
-            else:
-                entity_id = self._other_entity(g, event_id, article_id)
-            variants = Counter(clean_name(m.text) for m in g.mentions)
-            self.store.add_observations(entity_id, article_id, variants, g.types)
-            self.touched.add(entity_id)
-            pairs.extend((entity_id, m.id) for m in g.mentions)
-        self.store.set_mention_entities(pairs)
-        return len(pairs)
+        return places, demonyms, unless_surname
 
     def _place_for(self, g: _Group, context: set[str], person_words: set[str] = frozenset()):
         gaz = self.gazetteer
@@ -534,12 +598,12 @@ class EntityLinker:
 
     def _place_typed_person(self, g: _Group, person_words: set[str]):
         """A one-word "person" that is a country or a big city (the CRF's "Kiev" PER) is that place,
-        unless the word is part of a person's full name in the article, or a known person's surname."""
+        unless the word is part of a person's full name in the article, or a known person's surname (the
+        latter is a store read, left to the caller)."""
         names = {clean_name(m.text) for m in g.mentions}
         if any(" " in n or "-" in n for n in names) or g.key in person_words:
             return None
-        if any(e[2] and e[3] is None for e in self.store.entities_by_key(g.key, "surname")):
-            return None
+        # ... and the store's persons: checked where the place is used (``_link_article``), in the transaction
         name = clean_name(Counter(m.text for m in g.mentions).most_common(1)[0][0])
         if acronym_of(name):
             return None
@@ -800,10 +864,27 @@ def entity_confidence(type_: str, types: Counter, *, mentions: int, articles: in
 
 
 def link_mentions(store: Store, article_ids: Sequence[str], gazetteer=None, use_events: bool = True,
-                  languages: dict[str, str] | None = None) -> int:
+                  languages: dict[str, str] | None = None, plans: dict[str, LinkPlan] | None = None) -> int:
     """Link the stored, unlinked mentions of ``article_ids`` to entities. Returns the number linked.
-    ``languages`` (article id -> language) sets each article's default place context."""
-    return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids, languages)
+    ``languages`` (article id -> language) sets each article's default place context; ``plans`` from
+    :func:`plan_links` leave only the store's part of the work (results are the same without)."""
+    return EntityLinker(store, gazetteer=gazetteer, use_events=use_events).link_articles(article_ids, languages,
+                                                                                         plans)
+
+
+def plan_links(mentions: dict[str, Sequence[Any]], languages: dict[str, str] | None = None,
+               gazetteer=None) -> dict[str, LinkPlan]:
+    """:meth:`EntityLinker.plan_article` for each article's mentions (article id -> mentions as they will be
+    stored, :class:`storyline.records.Mention`), without a store: the linking work that can run before the
+    write transaction. The mentions are ordered as the store returns them (by start)."""
+    linker = EntityLinker(None, gazetteer=gazetteer)  # type: ignore[arg-type]  # plans read no store
+    out = {}
+    for article_id, items in mentions.items():
+        rows = [MentionRow((None, article_id, None, m.text, m.type, m.start, m.end, m.sentence))
+                for m in sorted(items, key=lambda m: m.start)]
+        if rows:
+            out[article_id] = linker.plan_article(article_id, rows, (languages or {}).get(article_id))
+    return out
 
 
 def entity_for_name(store: Store, name: str, article_id: str | None = None,

@@ -15,37 +15,53 @@ import difflib
 import unicodedata
 from typing import Sequence
 
-from storyline.enrich.entities import entity_for_name as _entity_for_name, link_mentions
+from storyline.enrich.entities import entity_for_name as _entity_for_name, link_mentions, plan_links
 from storyline.enrich.quotes import quote_similarity
 from storyline.enrich.stages import SAME_QUOTE
 from storyline.records import Article
 from storyline.store import Store
 from storyline.summarize.disagreements import detect_for_articles
 
-__all__ = ["link_batch", "link_speakers", "merge_reported_quotes"]
+__all__ = ["link_batch", "plan_batch", "link_speakers", "merge_reported_quotes"]
 
 
-def link_batch(store: Store, articles: Sequence[Article], *, gazetteer=None) -> None:
-    """Entities for the batch's mentions, then speakers tied to them, shared quotes merged, disagreements."""
+def link_batch(store: Store, articles: Sequence[Article], *, gazetteer=None, plans: dict | None = None) -> None:
+    """Entities for the batch's mentions, then speakers tied to them, shared quotes merged, disagreements.
+    ``plans`` (article id -> :class:`storyline.enrich.entities.LinkPlan`, from :func:`plan_batch` before the
+    write transaction) leave only the store's part of entity linking here; the results are the same."""
     if not articles:
         return
     ids = [a.id for a in articles]
-    link_mentions(store, ids, gazetteer=gazetteer, languages={a.id: a.language or "nl" for a in articles})
+    link_mentions(store, ids, gazetteer=gazetteer, languages=_languages(articles), plans=plans)
     for article_id in ids:
         link_speakers(store, article_id)
         merge_reported_quotes(store, article_id)
     detect_for_articles(store, ids)
 
 
+def _languages(articles: Sequence[Article]) -> dict[str, str]:
+    return {a.id: a.language or "nl" for a in articles}
+
+
+def plan_batch(articles: Sequence[Article], mentions: dict[str, Sequence | None], *, gazetteer=None) -> dict:
+    """The linking work of a batch that reads no store (article id -> plan), for its articles' mentions as
+    they will be stored (article id -> mentions; None: no mentions will be stored, nothing to plan)."""
+    return plan_links({a.id: mentions[a.id] for a in articles if mentions.get(a.id) is not None},
+                      _languages(articles), gazetteer=gazetteer)
+
+
 def link_speakers(store: Store, article_id: str) -> None:
     """Tie an article's quote speakers, figure reporters and position actors to entity ids."""
     local: set[int] | None = None  # the article's entities, read once (linking speakers does not change them)
+    found: dict[str, int | None] = {}  # name -> entity: tying names to entities changes no entity, so read once
 
     def entity_for_name(store: Store, name: str, article_id: str) -> int | None:
         nonlocal local
-        if local is None:
-            local = set(store.entities_in_article(article_id))
-        return _entity_for_name(store, name, article_id=article_id, local=local)
+        if name not in found:
+            if local is None:
+                local = set(store.entities_in_article(article_id))
+            found[name] = _entity_for_name(store, name, article_id=article_id, local=local)
+        return found[name]
 
     for row in store.article_quotes(article_id):
         if row["speaker"] and row["speaker_id"] is None:
@@ -66,12 +82,19 @@ def link_speakers(store: Store, article_id: str) -> None:
 def merge_reported_quotes(store: Store, article_id: str) -> None:
     """One quote reported by several outlets (same speaker, close enough words) becomes one quote."""
     scope = None  # the event/storyline part of the candidates: read once, again only after a merge changed it
+    by_speaker: dict[int, list] = {}  # the candidates of a speaker entity, read once likewise
     for own in store.article_quotes(article_id):
         best, best_sim = None, 0.0
         if scope is None:
             scope = store.candidate_quotes(article_id, None)
-        candidates = scope if own["speaker_id"] is None else store.candidate_quotes(article_id, own["speaker_id"],
-                                                                                     scope)
+            by_speaker.clear()
+        if own["speaker_id"] is None:
+            candidates = scope
+        else:
+            candidates = by_speaker.get(own["speaker_id"])
+            if candidates is None:
+                candidates = by_speaker[own["speaker_id"]] = store.candidate_quotes(article_id, own["speaker_id"],
+                                                                                      scope)
         for cand in candidates:
             if cand["id"] == own["id"] or not _same_speaker(own, cand):
                 continue

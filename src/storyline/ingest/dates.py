@@ -74,7 +74,40 @@ def read_published(value, language: str | None = None, *, today: date | None = N
     return _plausible(found, today, earliest, future_days)
 
 
+# Periods longer than a day that parsers turn into a day: a quarter ("Q3 2019", "3e kwartaal 2019": dateparser
+# gave the quarter's last month, day 1) and an ISO week ("2019-W10": its Monday). They keep the precision they have.
+_QUARTER = re.compile(r"^\s*(?:Q[1-4]|[1-4]\s*(?:e|de|ste|st|nd|rd|th|\.)?\s*(?:kwartaal|quarter|quartal|trimestre|"
+                      r"trimester))\s*[,/-]?\s*(\d{4})\s*$|^\s*(\d{4})\s*[,/-]?\s*Q[1-4]\s*$", re.IGNORECASE)
+_ISO_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{2})(?:-?[1-7])?\s*$", re.IGNORECASE)
+
+
+def _period(text: str) -> PublishedDate | None:
+    """A quarter or an ISO week: the year, or the month when the whole week lies in one (a day named in a week
+    date, ``2019-W10-2``, is read as a day)."""
+    m = _QUARTER.match(text)
+    if m:
+        year = int(m.group(1) or m.group(2))
+        _check_year(year, text)
+        return PublishedDate(f"{year:04d}", "year")
+    m = _ISO_WEEK.match(text)
+    if m and not re.search(r"W\d{2}-?[1-7]\s*$", text, re.IGNORECASE):
+        year, week = int(m.group(1)), int(m.group(2))
+        _check_year(year, text)
+        try:
+            monday, sunday = date.fromisocalendar(year, week, 1), date.fromisocalendar(year, week, 7)
+        except ValueError as exc:
+            raise ValueError(f"impossible week in date {text!r}") from exc
+        if (monday.year, monday.month) == (sunday.year, sunday.month):
+            return PublishedDate(f"{monday.year:04d}-{monday.month:02d}", "month")
+        return PublishedDate(f"{year:04d}", "year") if monday.year == sunday.year else PublishedDate(None, None,
+            f"date {text!r} is a week across two years; the article is kept undated")
+    return None
+
+
 def _parse_text(text: str, language: str | None) -> PublishedDate:
+    period = _period(text)
+    if period is not None:
+        return period
     m = _YEAR.match(text)
     if m:
         year = int(m.group(1))

@@ -218,7 +218,7 @@ def read_json_lines(lines: Iterable[bytes | str | ReadError], where: str, max_by
             continue
         try:
             record = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # ValueError: also an integer of over 4,300 digits
             yield ReadError(f"{where}:{lineno}", f"malformed JSON ({exc.msg if hasattr(exc, 'msg') else exc})")
             continue
         try:
@@ -268,7 +268,7 @@ def read_json(path: Path, data: bytes, max_bytes: int) -> Iterator[Item]:
     if stripped.startswith("["):
         try:
             records = json.loads(stripped)
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # ValueError: also an integer of over 4,300 digits
             yield ReadError(where, f"malformed JSON array ({getattr(exc, 'msg', exc)})")
             return
         for index, record in enumerate(records):

@@ -102,8 +102,11 @@ def candidate_quotes(conn: sqlite3.Connection, article_id: str, speaker_id: int 
     rows = list(scope)
     if speaker_id is not None:
         rows += conn.execute(
-            "SELECT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quotes q WHERE q.speaker_id = ?"
-            " AND q.id NOT IN (SELECT quote_id FROM quote_articles WHERE article_id = ?) ORDER BY q.id DESC LIMIT 500",
+            # NOT EXISTS by the quote's own index, not NOT IN over all the article's quotes (a long article has
+            # thousands; this runs once per speaker inside the write transaction)
+            "SELECT q.id, q.speaker, q.speaker_id, q.norm, q.kind FROM quotes q WHERE q.speaker_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM quote_articles qa WHERE qa.quote_id = q.id AND qa.article_id = ?)"
+            " ORDER BY q.id DESC LIMIT 500",
             (speaker_id, article_id)).fetchall()
     seen, out = set(), []
     for r in rows:
