@@ -174,30 +174,6 @@ def test_parsing_new_words_leaves_the_models_vocabulary_as_it_was():
     nlp = syntax.load_model()
     text = ",,We gaan door'', zei minister {0} dinsdag in {0}stad. Volgens {0} kost het 3 miljoen euro."
     syntax.parse_many([(text.format("Kaag"), [(0, 47)])], "nl")  # one-time entries of a first call
-    def sizes():  # len(nlp.vocab) counts lexemes ever added; the table itself is what holds memory
-        return len(nlp.vocab.strings), sum(1 for _ in nlp.vocab)
-
-    before = sizes()
-    parsed = []
-    for name in ("Vrolqbaxt", "Zimqbaxt", "Vrolqbaxt"):
-        t = text.format(name)
-        items = [(t, syntax.sentences_to_parse(t, "nl"))]
-        parsed.append(syntax.parse_many(items, "nl")[0])
-        assert sizes() == before
-    assert parsed[0] == parsed[2] and len(parsed[0]) == 2
-    t = text.format("Vrolqbaxt")
-    spans = syntax.sentences_to_parse(t, "nl")
-    docs = syntax.pipe_sentences(nlp, (nlp.make_doc(t[s:e]) for s, e in spans))  # outside any zone
-    assert syntax.parse_docs(docs, [s for s, _ in spans]) == parsed[0]
-
-
-@needs_model
-def test_parsing_new_words_leaves_the_models_vocabulary_as_it_was():
-    # A long run meets new names all the time: the vocabulary (strings, lexemes) must not keep them, and the
-    # parses must be those the model gives outside a memory zone.
-    nlp = syntax.load_model()
-    text = ",,We gaan door'', zei minister {0} dinsdag in {0}stad. Volgens {0} kost het 3 miljoen euro."
-    syntax.parse_many([(text.format("Kaag"), [(0, 47)])], "nl")  # one-time entries of a first call
 
     def sizes():  # len(nlp.vocab) counts lexemes ever added; the table itself is what holds memory
         return len(nlp.vocab.strings), sum(1 for _ in nlp.vocab)
