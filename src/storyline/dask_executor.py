@@ -94,9 +94,11 @@ class DaskExecutor:
         self._warned: set[str] = set()
         self.hits = 0  # batches computed by a worker
         self.failures = 0  # batches the driver computed itself after a worker failure
-        # The client's own log lines (a lost scheduler's comm traceback at INFO) are not for the user: the
-        # executor reports failures as ClusterError once, in the CLI's words.
+        # The client's own log lines (a lost scheduler's comm traceback at INFO, its failed reconnect with a
+        # traceback at ERROR) are not for the user: the executor reports failures as ClusterError once, in the
+        # CLI's words.
         logging.getLogger("distributed").setLevel(logging.ERROR)
+        logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
         try:
             if scheduler:
                 self._client = Client(scheduler, timeout=connect_timeout_s, set_as_default=False)
